@@ -1,0 +1,61 @@
+"""The web application: JSON API under /api/v1, one unit of work per request."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
+
+from consular import __version__
+from consular.cases.api import router as cases_router
+from consular.config import Settings, get_settings
+from consular.db import make_engine, make_session_factory
+from consular.errors import DomainError
+from consular.incidents.api import router as incidents_router
+from consular.registry.api import router as persons_router
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+    app = FastAPI(
+        title="consular",
+        version=__version__,
+        description="Registry, incidents, source lists and consular cases.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = make_session_factory(engine)
+
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(persons_router)
+    api.include_router(incidents_router)
+    api.include_router(cases_router)
+
+    @api.get("/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    app.include_router(api)
+
+    @app.exception_handler(DomainError)
+    def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(StaleDataError)
+    def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
+        return JSONResponse(
+            {
+                "error": "conflict",
+                "message": "the record was changed by someone else at the same time; reload it",
+            },
+            status_code=409,
+        )
+
+    return app

@@ -1,0 +1,132 @@
+"""Append-only audit log with a hash chain, written in the caller's transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from consular.audit.models import AuditEvent, AuditHead
+from consular.db import utcnow
+
+GENESIS = "0" * 64
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def canonical_diff(diff: dict[str, Any]) -> dict[str, Any]:
+    """The diff as it will read back from the database (dates as ISO text)."""
+    loaded: dict[str, Any] = json.loads(json.dumps(diff, default=_json_default))
+    return loaded
+
+
+def event_hash(event: AuditEvent) -> str:
+    body = json.dumps(
+        [
+            event.seq,
+            event.at.isoformat(timespec="microseconds"),
+            event.actor,
+            event.tag,
+            event.target_type,
+            event.target_id,
+            event.case_id,
+            event.diff,
+            event.prev_hash,
+        ],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def record(
+    db: Session,
+    *,
+    actor: str,
+    tag: str,
+    target_type: str,
+    target_id: str,
+    diff: dict[str, Any] | None = None,
+    case_id: str | None = None,
+) -> AuditEvent:
+    """Append one event; ``tag`` reads ``domain:subject:action``, e.g. ``cases:case:create``."""
+    head = db.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS)
+        db.add(head)
+    event = AuditEvent(
+        seq=head.last_seq + 1,
+        at=utcnow(),
+        actor=actor,
+        tag=tag,
+        target_type=target_type,
+        target_id=target_id,
+        case_id=case_id,
+        diff=canonical_diff(diff or {}),
+        prev_hash=head.last_hash,
+    )
+    event.hash = event_hash(event)
+    head.last_seq = event.seq
+    head.last_hash = event.hash
+    db.add(event)
+    db.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    reason: str
+
+
+def _iter_events(db: Session, batch: int = 5000) -> Iterator[AuditEvent]:
+    last = 0
+    while True:
+        rows = db.scalars(
+            select(AuditEvent).where(AuditEvent.seq > last).order_by(AuditEvent.seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+        db.expunge_all()
+
+
+def verify_chain(db: Session) -> tuple[int, ChainProblem | None]:
+    """Walk the chain. Returns the number of events checked and the first problem, if any."""
+    expected_prev = GENESIS
+    expected_seq = 1
+    count = 0
+    for event in _iter_events(db):
+        if event.seq != expected_seq:
+            return count, ChainProblem(expected_seq, f"row {expected_seq} is missing (deleted)")
+        if event.prev_hash != expected_prev:
+            return count, ChainProblem(event.seq, "does not follow the row before it")
+        if event_hash(event) != event.hash:
+            return count, ChainProblem(event.seq, "content changed after it was written")
+        expected_prev = event.hash
+        expected_seq += 1
+        count += 1
+    head = db.get(AuditHead, 1)
+    if head is not None and (head.last_seq != count or head.last_hash != expected_prev):
+        return count, ChainProblem(count + 1, f"rows after {count} are missing (deleted)")
+    return count, None
+
+
+def case_history(db: Session, case_id: str) -> list[AuditEvent]:
+    return list(
+        db.scalars(select(AuditEvent).where(AuditEvent.case_id == case_id).order_by(AuditEvent.seq))
+    )

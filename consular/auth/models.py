@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consular.db import Base, Timestamps, UUIDPrimaryKey, utcnow
+
+
+class Post(UUIDPrimaryKey, Timestamps, Base):
+    """A diplomatic post (embassy or consulate) in charge of incidents in its district."""
+
+    __tablename__ = "post"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    country: Mapped[str] = mapped_column(String(3))
+    city: Mapped[str] = mapped_column(String(120), default="")
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+
+
+class User(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "user_account"
+
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    post_id: Mapped[str | None] = mapped_column(ForeignKey("post.id"), index=True)
+    employer_id: Mapped[str | None] = mapped_column(ForeignKey("employer.id"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    post: Mapped[Post | None] = relationship(lazy="joined")
+
+
+class ApiToken(UUIDPrimaryKey, Base):
+    """A bearer token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    user: Mapped[User] = relationship(lazy="joined")

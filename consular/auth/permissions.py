@@ -1,0 +1,62 @@
+"""Permissions are names; roles map to sets of them; one helper checks."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    OFFICER = "officer"
+    VIEWER = "viewer"
+    EMPLOYER_HR = "employer_hr"
+
+
+class Permission(StrEnum):
+    PERSON_READ = "person:read"
+    PERSON_WRITE = "person:write"
+    REGISTRY_IMPORT = "registry:import"
+    REGISTRY_EXPORT = "registry:export"
+    INCIDENT_READ = "incident:read"
+    INCIDENT_WRITE = "incident:write"
+    LIST_IMPORT = "list:import"
+    REVIEW_DECIDE = "review:decide"
+    CASE_READ = "case:read"
+    CASE_WRITE = "case:write"
+    CASE_TRANSITION = "case:transition"
+    MILESTONE_COMPLETE = "milestone:complete"
+    IDENTIFIER_REVEAL = "identifier:reveal"
+    AUDIT_READ = "audit:read"
+    USER_ADMIN = "user:admin"
+
+
+_OFFICER = {
+    Permission.PERSON_READ,
+    Permission.PERSON_WRITE,
+    Permission.REGISTRY_IMPORT,
+    Permission.INCIDENT_READ,
+    Permission.INCIDENT_WRITE,
+    Permission.LIST_IMPORT,
+    Permission.REVIEW_DECIDE,
+    Permission.CASE_READ,
+    Permission.CASE_WRITE,
+    Permission.CASE_TRANSITION,
+    Permission.MILESTONE_COMPLETE,
+    Permission.IDENTIFIER_REVEAL,
+    Permission.AUDIT_READ,
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.SUPERVISOR: frozenset(_OFFICER | {Permission.REGISTRY_EXPORT}),
+    Role.OFFICER: frozenset(_OFFICER),
+    Role.VIEWER: frozenset(
+        {Permission.PERSON_READ, Permission.INCIDENT_READ, Permission.CASE_READ}
+    ),
+    Role.EMPLOYER_HR: frozenset({Permission.PERSON_READ}),
+}
+
+
+def has_permission(role: Role | str, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[Role(role)]

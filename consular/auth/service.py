@@ -1,0 +1,203 @@
+"""Users, passwords, API tokens, and who is acting."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from consular import audit
+from consular.auth.models import ApiToken, Post, User
+from consular.auth.permissions import Permission, Role, has_permission
+from consular.db import utcnow
+from consular.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from consular.registry.models import Employer
+
+_hasher = PasswordHasher()
+TOKEN_PREFIX = "csl_"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in user, or the operator at the command line."""
+
+    name: str
+    role: Role
+    post_id: str | None = None
+    employer_id: str | None = None
+    user_id: str | None = None
+
+    def can(self, permission: Permission) -> bool:
+        return has_permission(self.role, permission)
+
+    def require(self, permission: Permission) -> None:
+        # Not allowed looks like not there: the caller learns nothing about what exists.
+        if not self.can(permission):
+            raise NotFound("resource", "requested")
+
+    @classmethod
+    def from_user(cls, user: User) -> Actor:
+        return cls(user.name, Role(user.role), user.post_id, user.employer_id, user.id)
+
+    @classmethod
+    def operator(cls) -> Actor:
+        """The person running the CLI on the server: full access, named in the audit log."""
+        try:
+            who = getpass.getuser()
+        except (KeyError, OSError):
+            who = "unknown"
+        return cls(f"cli:{who}", Role.ADMIN)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def get_or_create_post(
+    db: Session,
+    name: str,
+    *,
+    country: str = "USA",
+    city: str = "",
+    time_zone: str = "UTC",
+    phone: str = "",
+) -> Post:
+    post = db.scalar(select(Post).where(Post.name == name))
+    if post is None:
+        post = Post(name=name, country=country, city=city, time_zone=time_zone, phone=phone)
+        db.add(post)
+        db.flush()
+    return post
+
+
+def create_user(
+    db: Session,
+    actor: Actor,
+    *,
+    name: str,
+    role: str,
+    password: str,
+    post: str | None = None,
+    employer: str | None = None,
+) -> User:
+    actor.require(Permission.USER_ADMIN)
+    try:
+        role_enum = Role(role)
+    except ValueError:
+        raise InvalidInput(
+            f"unknown role {role!r}; choose one of {', '.join(r.value for r in Role)}"
+        ) from None
+    if not name.strip():
+        raise InvalidInput("a user name is required")
+    if len(password) < 8:
+        raise InvalidInput("the password must have at least 8 characters")
+    if db.scalar(select(User).where(User.name == name)) is not None:
+        raise Conflict(f"a user named {name!r} already exists")
+    post_id = employer_id = None
+    if role_enum is Role.EMPLOYER_HR:
+        if not employer:
+            raise InvalidInput("an employer_hr user needs --employer")
+        found = db.scalar(select(Employer).where(Employer.name == employer))
+        if found is None:
+            raise InvalidInput(f"no employer named {employer!r}")
+        employer_id = found.id
+    elif post:
+        found_post = db.scalar(select(Post).where(Post.name == post))
+        if found_post is None:
+            raise InvalidInput(f"no post named {post!r}")
+        post_id = found_post.id
+    elif role_enum in (Role.OFFICER, Role.VIEWER):
+        raise InvalidInput(f"a {role_enum.value} user needs --post")
+    user = User(
+        name=name,
+        role=role_enum.value,
+        post_id=post_id,
+        employer_id=employer_id,
+        password_hash=hash_password(password),
+    )
+    db.add(user)
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="auth:user:create",
+        target_type="user",
+        target_id=user.id,
+        diff={"name": name, "role": role_enum.value, "post": post, "employer": employer},
+    )
+    return user
+
+
+def create_token(db: Session, actor: Actor, user_name: str) -> str:
+    """Create an API token for a user; returns the token, which is shown once and stored hashed."""
+    user = db.scalar(select(User).where(User.name == user_name))
+    if user is None or (user.id != actor.user_id and not actor.can(Permission.USER_ADMIN)):
+        raise NotFound("user", user_name)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=_token_hash(token), prefix=token[:10])
+    db.add(row)
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="auth:token:create",
+        target_type="api_token",
+        target_id=row.id,
+        diff={"user": user.name, "prefix": row.prefix},
+    )
+    return token
+
+
+def _token_hash(token: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is enough; passwords get argon2.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def authenticate_token(db: Session, token: str) -> Actor:
+    row = db.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None)
+        )
+    )
+    if row is None or not row.user.active:
+        raise Unauthenticated("invalid or revoked token")
+    return Actor.from_user(row.user)
+
+
+def authenticate_password(db: Session, name: str, password: str) -> Actor:
+    user = db.scalar(select(User).where(User.name == name))
+    if user is None or not user.active or not verify_password(user.password_hash, password):
+        raise Unauthenticated("wrong user name or password")
+    return Actor.from_user(user)
+
+
+def revoke_token(db: Session, actor: Actor, prefix: str) -> None:
+    row = db.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
+    if row is None or (row.user_id != actor.user_id and not actor.can(Permission.USER_ADMIN)):
+        raise NotFound("token", prefix)
+    row.revoked_at = utcnow()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="auth:token:revoke",
+        target_type="api_token",
+        target_id=row.id,
+        diff={"prefix": prefix},
+    )

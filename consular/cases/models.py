@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consular.db import Base, Timestamps, UUIDPrimaryKey, utcnow
+from consular.incidents.models import Incident
+from consular.registry.models import Person
+
+
+class Case(UUIDPrimaryKey, Timestamps, Base):
+    """One detained person in one incident."""
+
+    __tablename__ = "case_file"
+    __table_args__ = (
+        UniqueConstraint("incident_id", "person_id"),
+        UniqueConstraint("incident_id", "number"),
+    )
+
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incident.id"), index=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(24), index=True)
+    facility: Mapped[str | None] = mapped_column(String(200))
+    host_identifier: Mapped[str | None] = mapped_column(String(40))
+    arrested_at: Mapped[datetime]
+    disposition: Mapped[str | None] = mapped_column(String(24))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    incident: Mapped[Incident] = relationship(lazy="joined")
+    person: Mapped[Person] = relationship(lazy="joined")
+    milestones: Mapped[list[Milestone]] = relationship(
+        back_populates="case", order_by="Milestone.position"
+    )
+    custody: Mapped[list[CustodyEvent]] = relationship(order_by="CustodyEvent.at")
+    notes: Mapped[list[CaseNote]] = relationship(order_by="CaseNote.at")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class CustodyEvent(UUIDPrimaryKey, Base):
+    __tablename__ = "custody_event"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # booked, transferred, released
+    facility: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(120))
+
+
+class CaseNote(UUIDPrimaryKey, Base):
+    __tablename__ = "case_note"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Milestone(UUIDPrimaryKey, Base):
+    """One item of a case's rights checklist, with its due and breach times."""
+
+    __tablename__ = "milestone"
+    __table_args__ = (UniqueConstraint("case_id", "kind"),)
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    breach_at: Mapped[datetime]
+    done_at: Mapped[datetime | None] = mapped_column(default=None)
+    done_by: Mapped[str | None] = mapped_column(String(120))
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    recorded_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    case: Mapped[Case] = relationship(back_populates="milestones")

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from consular.cases.states import CaseState, Disposition
+
+
+class MilestoneRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    due_at: datetime
+    breach_at: datetime
+    done_at: datetime | None
+    done_by: str | None
+    evidence: str
+    overdue: bool = False
+    breached: bool = False
+    rule_ids: list[str] = Field(default_factory=list)
+
+
+class CustodyRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    facility: str
+    at: datetime
+    note: str
+    recorded_by: str
+
+
+class NoteRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    body: str
+    author: str
+    at: datetime
+
+
+class CaseSummary(BaseModel):
+    id: str
+    number: int
+    incident_id: str
+    person_id: str
+    person_name: str
+    date_of_birth: str | None
+    state: str
+    facility: str | None
+    disposition: str | None
+    overdue: list[str]
+    version: int
+    updated_at: datetime
+
+
+class CaseRead(CaseSummary):
+    arrested_at: datetime
+    host_identifier_masked: str | None
+    allowed_transitions: list[str]
+    milestones: list[MilestoneRead]
+    custody: list[CustodyRead]
+    notes: list[NoteRead]
+
+
+class TransitionRequest(BaseModel):
+    to: CaseState
+    note: str = ""
+    version: int
+
+
+class CustodyRequest(BaseModel):
+    facility: str = Field(min_length=1, max_length=200)
+    kind: str = Field(default="booked", pattern="^(booked|transferred|released)$")
+    at: datetime | None = None
+    note: str = ""
+    version: int
+
+
+class DispositionRequest(BaseModel):
+    disposition: Disposition
+    note: str = ""
+    version: int
+
+
+class NoteRequest(BaseModel):
+    body: str = Field(min_length=1, max_length=10000)
+
+
+class MilestoneComplete(BaseModel):
+    done_at: datetime | None = None
+    evidence: str = ""
+
+
+class AuditEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    at: datetime
+    actor: str
+    tag: str
+    target_type: str
+    target_id: str
+    diff: dict[str, object]

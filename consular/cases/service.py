@@ -1,0 +1,417 @@
+"""Cases: one per detained person per incident, moved through an explicit state machine."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from consular import audit
+from consular.auth.permissions import Permission
+from consular.auth.service import Actor
+from consular.cases.models import Case, CaseNote, CustodyEvent, Milestone
+from consular.cases.policy import POLICY, MilestoneKind, deadlines
+from consular.cases.schemas import (
+    CaseRead,
+    CaseSummary,
+    CustodyRead,
+    MilestoneRead,
+    NoteRead,
+)
+from consular.cases.states import CaseState, allowed_next, blocking_reason
+from consular.db import utcnow
+from consular.errors import Conflict, InvalidInput, NotFound
+from consular.incidents.models import Incident
+from consular.registry.service import mask_identifier
+
+_RULES = {p.kind.value: list(p.rule_ids) for p in POLICY}
+
+
+def readable_cases(actor: Actor) -> Select[Case]:
+    """Cases the actor may see: their post's incidents (all posts for headquarters roles)."""
+    actor.require(Permission.CASE_READ)
+    query = select(Case).join(Case.incident)
+    if actor.post_id is not None:
+        query = query.where(Incident.post_id == actor.post_id)
+    return query
+
+
+def get_case(db: Session, actor: Actor, case_id: str, *, for_update: bool = False) -> Case:
+    query = (
+        readable_cases(actor)
+        .where(Case.id == case_id)
+        .options(
+            selectinload(Case.milestones), selectinload(Case.custody), selectinload(Case.notes)
+        )
+    )
+    case = db.scalar(query)
+    if case is None:
+        raise NotFound("case", case_id)
+    return case
+
+
+def open_case(
+    db: Session,
+    actor: Actor,
+    incident: Incident,
+    person_id: str,
+    *,
+    arrested_at: datetime | None = None,
+    facility: str | None = None,
+    host_identifier: str | None = None,
+    source: str,
+) -> tuple[Case, bool]:
+    """The case of this person in this incident, created (with its checklist) if new."""
+    case = db.scalar(
+        select(Case).where(Case.incident_id == incident.id, Case.person_id == person_id)
+    )
+    if case is not None:
+        _fill_missing(
+            db, actor, case, facility=facility, host_identifier=host_identifier, source=source
+        )
+        return case, False
+    number = (
+        db.scalar(select(func.max(Case.number)).where(Case.incident_id == incident.id)) or 0
+    ) + 1
+    arrested = arrested_at or incident.started_at
+    case = Case(
+        incident_id=incident.id,
+        person_id=person_id,
+        number=number,
+        state=CaseState.REPORTED.value,
+        arrested_at=arrested,
+        facility=facility,
+        host_identifier=host_identifier,
+    )
+    db.add(case)
+    db.flush()
+    for position, policy in enumerate(POLICY):
+        due, breach = deadlines(policy, arrested)
+        db.add(
+            Milestone(
+                case_id=case.id,
+                kind=policy.kind.value,
+                position=position,
+                due_at=due,
+                breach_at=breach,
+            )
+        )
+    if facility:
+        db.add(
+            CustodyEvent(
+                case_id=case.id,
+                kind="booked",
+                facility=facility,
+                at=arrested,
+                note=f"from {source}",
+                recorded_by=actor.name,
+            )
+        )
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="cases:case:create",
+        target_type="case",
+        target_id=case.id,
+        case_id=case.id,
+        diff={
+            "number": number,
+            "person_id": person_id,
+            "incident_id": incident.id,
+            "state": case.state,
+            "facility": facility,
+            "source": source,
+        },
+    )
+    return case, True
+
+
+def _fill_missing(
+    db: Session,
+    actor: Actor,
+    case: Case,
+    *,
+    facility: str | None,
+    host_identifier: str | None,
+    source: str,
+) -> None:
+    # A later list may tell us what an earlier one did not; it never overwrites.
+    changes: dict[str, object] = {}
+    if facility and not case.facility:
+        case.facility = facility
+        db.add(
+            CustodyEvent(
+                case_id=case.id,
+                kind="booked",
+                facility=facility,
+                at=utcnow(),
+                note=f"from {source}",
+                recorded_by=actor.name,
+            )
+        )
+        changes["facility"] = facility
+    if host_identifier and not case.host_identifier:
+        case.host_identifier = host_identifier
+        changes["host_identifier"] = "recorded"
+    if changes:
+        db.flush()
+        audit.record(
+            db,
+            actor=actor.name,
+            tag="cases:case:update",
+            target_type="case",
+            target_id=case.id,
+            case_id=case.id,
+            diff={**changes, "source": source},
+        )
+
+
+def _check_version(case: Case, version: int) -> None:
+    if case.version != version:
+        raise Conflict(
+            f"case {case.number} was changed by someone else (your version {version}, "
+            f"current {case.version}); reload it and try again",
+            current_version=case.version,
+        )
+
+
+def transition(
+    db: Session, actor: Actor, case_id: str, to: str, *, version: int, note: str = ""
+) -> Case:
+    actor.require(Permission.CASE_TRANSITION)
+    case = get_case(db, actor, case_id)
+    _check_version(case, version)
+    try:
+        target = CaseState(to)
+    except ValueError:
+        raise InvalidInput(f"unknown state {to!r}", allowed=allowed_next(case.state)) from None
+    reason = blocking_reason(
+        case.state, target, disposition=case.disposition, facility=case.facility
+    )
+    if reason is not None:
+        raise Conflict(reason, allowed=allowed_next(case.state), state=case.state)
+    before = case.state
+    case.state = target.value
+    if note:
+        db.add(CaseNote(case_id=case.id, body=note, author=actor.name))
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="cases:case:transition",
+        target_type="case",
+        target_id=case.id,
+        case_id=case.id,
+        diff={"state": [before, target.value], "note": note},
+    )
+    return case
+
+
+def record_custody(
+    db: Session,
+    actor: Actor,
+    case_id: str,
+    *,
+    facility: str,
+    kind: str,
+    version: int,
+    at: datetime | None = None,
+    note: str = "",
+) -> Case:
+    actor.require(Permission.CASE_WRITE)
+    case = get_case(db, actor, case_id)
+    _check_version(case, version)
+    before = case.facility
+    case.facility = facility.strip()
+    db.add(
+        CustodyEvent(
+            case_id=case.id,
+            kind=kind,
+            facility=case.facility,
+            at=at or utcnow(),
+            note=note,
+            recorded_by=actor.name,
+        )
+    )
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="cases:custody:record",
+        target_type="case",
+        target_id=case.id,
+        case_id=case.id,
+        diff={"facility": [before, case.facility], "kind": kind, "note": note},
+    )
+    return case
+
+
+def record_disposition(
+    db: Session, actor: Actor, case_id: str, *, disposition: str, version: int, note: str = ""
+) -> Case:
+    actor.require(Permission.CASE_WRITE)
+    case = get_case(db, actor, case_id)
+    _check_version(case, version)
+    before = case.disposition
+    case.disposition = disposition
+    if note:
+        db.add(CaseNote(case_id=case.id, body=note, author=actor.name))
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="cases:disposition:record",
+        target_type="case",
+        target_id=case.id,
+        case_id=case.id,
+        diff={"disposition": [before, disposition], "note": note},
+    )
+    return case
+
+
+def add_note(db: Session, actor: Actor, case_id: str, body: str) -> CaseNote:
+    actor.require(Permission.CASE_WRITE)
+    case = get_case(db, actor, case_id)
+    note = CaseNote(case_id=case.id, body=body.strip(), author=actor.name)
+    db.add(note)
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="cases:note:add",
+        target_type="case",
+        target_id=case.id,
+        case_id=case.id,
+        diff={"body": note.body},
+    )
+    return note
+
+
+def complete_milestone(
+    db: Session,
+    actor: Actor,
+    case_id: str,
+    kind: str,
+    *,
+    done_at: datetime | None = None,
+    evidence: str = "",
+) -> Milestone:
+    actor.require(Permission.MILESTONE_COMPLETE)
+    case = get_case(db, actor, case_id)
+    try:
+        kind = MilestoneKind(kind).value
+    except ValueError:
+        raise InvalidInput(
+            f"unknown milestone {kind!r}", allowed=[k.value for k in MilestoneKind]
+        ) from None
+    milestone = next(m for m in case.milestones if m.kind == kind)
+    if milestone.done_at is not None:
+        raise Conflict(
+            f"{kind} was already recorded done at {milestone.done_at.isoformat()} "
+            f"by {milestone.done_by}"
+        )
+    now = utcnow()
+    when = done_at or now
+    if when > now:
+        raise InvalidInput("a milestone cannot be done in the future")
+    milestone.done_at = when
+    milestone.done_by = actor.name
+    milestone.evidence = evidence
+    milestone.recorded_at = now
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="cases:milestone:complete",
+        target_type="milestone",
+        target_id=milestone.id,
+        case_id=case.id,
+        diff={"kind": kind, "done_at": when, "evidence": evidence},
+    )
+    return milestone
+
+
+def overdue_kinds(case: Case, now: datetime) -> list[str]:
+    return [m.kind for m in case.milestones if m.done_at is None and m.due_at < now]
+
+
+def list_cases(
+    db: Session,
+    actor: Actor,
+    incident_id: str,
+    *,
+    state: str | None = None,
+    overdue: bool = False,
+    facility: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[int, Sequence[Case]]:
+    query = readable_cases(actor).where(Case.incident_id == incident_id)
+    if state:
+        try:
+            query = query.where(Case.state == CaseState(state).value)
+        except ValueError:
+            raise InvalidInput(
+                f"unknown state {state!r}", allowed=[s.value for s in CaseState]
+            ) from None
+    if facility:
+        query = query.where(Case.facility == facility)
+    if overdue:
+        query = query.where(
+            exists().where(
+                Milestone.case_id == Case.id,
+                Milestone.done_at.is_(None),
+                Milestone.due_at < utcnow(),
+            )
+        )
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = db.scalars(
+        query.options(selectinload(Case.milestones))
+        .order_by(Case.number)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return total, page
+
+
+def summarize(case: Case, now: datetime | None = None) -> CaseSummary:
+    person = case.person
+    return CaseSummary(
+        id=case.id,
+        number=case.number,
+        incident_id=case.incident_id,
+        person_id=case.person_id,
+        person_name=person.display_name,
+        date_of_birth=person.date_of_birth.isoformat() if person.date_of_birth else None,
+        state=case.state,
+        facility=case.facility,
+        disposition=case.disposition,
+        overdue=overdue_kinds(case, now or utcnow()),
+        version=case.version,
+        updated_at=case.updated_at,
+    )
+
+
+def describe(case: Case, now: datetime | None = None) -> CaseRead:
+    now = now or utcnow()
+    milestones = [
+        MilestoneRead.model_validate(m).model_copy(
+            update={
+                "overdue": m.done_at is None and m.due_at < now,
+                "breached": m.done_at is None and m.breach_at < now,
+                "rule_ids": _RULES.get(m.kind, []),
+            }
+        )
+        for m in case.milestones
+    ]
+    return CaseRead(
+        **summarize(case, now).model_dump(),
+        arrested_at=case.arrested_at,
+        host_identifier_masked=mask_identifier(case.host_identifier),
+        allowed_transitions=allowed_next(case.state),
+        milestones=milestones,
+        custody=[CustodyRead.model_validate(c) for c in case.custody],
+        notes=[NoteRead.model_validate(n) for n in case.notes],
+    )

@@ -1,0 +1,69 @@
+"""The case state machine: one table of allowed transitions, and the guards on them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CaseState(StrEnum):
+    REPORTED = "reported"
+    LOCATED = "located"
+    CONSULAR_ACCESS = "consular_access"
+    DISPOSITION_PENDING = "disposition_pending"
+    DEPARTURE_SCHEDULED = "departure_scheduled"
+    DEPARTED = "departed"
+    CLOSED = "closed"
+    RELEASED = "released"
+    TRANSFERRED = "transferred"
+
+
+class Disposition(StrEnum):
+    VOLUNTARY_DEPARTURE = "voluntary_departure"
+    REMOVAL_ORDER = "removal_order"
+    RELEASE_ON_BOND = "release_on_bond"
+    CONTESTING = "contesting"
+
+
+S = CaseState
+
+TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
+    S.REPORTED: frozenset({S.LOCATED, S.RELEASED, S.TRANSFERRED, S.CLOSED}),
+    S.LOCATED: frozenset({S.CONSULAR_ACCESS, S.RELEASED, S.TRANSFERRED}),
+    S.CONSULAR_ACCESS: frozenset({S.DISPOSITION_PENDING, S.RELEASED, S.TRANSFERRED}),
+    S.DISPOSITION_PENDING: frozenset({S.DEPARTURE_SCHEDULED, S.RELEASED, S.TRANSFERRED}),
+    # A cancelled flight sends the case back to disposition_pending.
+    S.DEPARTURE_SCHEDULED: frozenset({S.DEPARTED, S.DISPOSITION_PENDING, S.RELEASED}),
+    S.DEPARTED: frozenset({S.CLOSED}),
+    S.RELEASED: frozenset({S.CLOSED, S.LOCATED}),
+    # Transferred to another facility or custody: found again there, or handed over.
+    S.TRANSFERRED: frozenset({S.LOCATED, S.CLOSED}),
+    S.CLOSED: frozenset(),
+}
+
+# States in which the person is (believed to be) held by the host authority.
+IN_CUSTODY = frozenset(
+    {S.REPORTED, S.LOCATED, S.CONSULAR_ACCESS, S.DISPOSITION_PENDING, S.DEPARTURE_SCHEDULED}
+)
+
+# Departure can only be scheduled once the person is leaving under one of these.
+DEPARTING_DISPOSITIONS = frozenset({Disposition.VOLUNTARY_DEPARTURE, Disposition.REMOVAL_ORDER})
+
+
+def allowed_next(state: CaseState | str) -> list[str]:
+    return sorted(TRANSITIONS[CaseState(state)])
+
+
+def blocking_reason(
+    state: CaseState | str, to: CaseState | str, *, disposition: str | None, facility: str | None
+) -> str | None:
+    """Why ``state → to`` may not happen now, or None when it may."""
+    if CaseState(to) not in TRANSITIONS[CaseState(state)]:
+        return f"a case in state {state} cannot move to {to}"
+    if to == S.LOCATED and not facility:
+        return "record the facility where the person is held before marking the case located"
+    if to == S.DEPARTURE_SCHEDULED and disposition not in DEPARTING_DISPOSITIONS:
+        return (
+            "record a disposition of voluntary_departure or removal_order "
+            "before scheduling departure"
+        )
+    return None

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from consular.auth.service import Actor
+from consular.cases import service
+from consular.cli.context import command_unit
+
+app = typer.Typer(no_args_is_help=True, help="Consular cases.")
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
+COLUMNS = (
+    "number",
+    "id",
+    "person_name",
+    "date_of_birth",
+    "state",
+    "facility",
+    "disposition",
+    "overdue",
+)
+
+
+@app.command("list")
+def index(
+    incident: Annotated[str, typer.Option(help="Incident id")],
+    status: Annotated[str | None, typer.Option(help="Only cases in this state")] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only cases with overdue milestones")
+    ] = False,
+    format: Annotated[Format, typer.Option("--format", help="table, csv or json")] = Format.TABLE,
+) -> None:
+    """List an incident's cases."""
+    with command_unit(write=False) as db:
+        _total, cases = service.list_cases(
+            db, Actor.operator(), incident, state=status, overdue=overdue, limit=1_000_000
+        )
+        rows = [service.summarize(c).model_dump(mode="json") for c in cases]
+    for row in rows:
+        row["overdue"] = ",".join(row["overdue"])
+    if format is Format.JSON:
+        typer.echo(
+            json.dumps([{k: r[k] for k in COLUMNS} for r in rows], ensure_ascii=False, indent=1)
+        )
+    elif format is Format.CSV:
+        writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for r in rows:
+            typer.echo(
+                f"{r['number']:>4}  {r['state']:<20} {(r['facility'] or '-')[:28]:<28} "
+                f"{r['person_name'][:34]:<34} {r['overdue'] or ''}"
+            )
+        typer.echo(f"{len(rows)} case(s)")
+
+
+@app.command("show")
+def show(case_id: str) -> None:
+    """Show one case as JSON: state, checklist, custody, notes."""
+    with command_unit(write=False) as db:
+        described = service.describe(service.get_case(db, Actor.operator(), case_id))
+    typer.echo(described.model_dump_json(indent=1))
+
+
+@app.command("transition")
+def transition(
+    case_id: str,
+    to: Annotated[str, typer.Option(help="Target state")],
+    version: Annotated[int, typer.Option(help="The case version you saw")],
+    note: Annotated[str, typer.Option(help="Why")] = "",
+) -> None:
+    """Move a case to another state."""
+    with command_unit() as db:
+        case = service.transition(db, Actor.operator(), case_id, to, version=version, note=note)
+        typer.echo(f"case {case.number}: {case.state} (version {case.version})")
+
+
+@app.command("complete")
+def complete(
+    case_id: str,
+    kind: Annotated[str, typer.Argument(help="Milestone, e.g. consular_visit")],
+    evidence: Annotated[str, typer.Option(help="What shows it was done")] = "",
+) -> None:
+    """Record a rights-checklist item as done now."""
+    with command_unit() as db:
+        milestone = service.complete_milestone(
+            db, Actor.operator(), case_id, kind, evidence=evidence
+        )
+        typer.echo(f"{milestone.kind} done at {milestone.done_at:%Y-%m-%d %H:%M} UTC")

@@ -1,0 +1,77 @@
+"""What every command shares: the database it works on, its unit of work, and error output."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import NoReturn
+
+import typer
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from consular.config import get_settings
+from consular.db import make_engine, make_session_factory, unit_of_work
+from consular.errors import DomainError, InvalidInput
+from consular.tabular import TableError
+
+
+@dataclass
+class CliState:
+    database_url: str | None = None
+    _engine: Engine | None = field(default=None, repr=False)
+    _factory: sessionmaker[Session] | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return self.database_url or get_settings().database_url
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.url)
+        return self._engine
+
+    @property
+    def factory(self) -> sessionmaker[Session]:
+        if self._factory is None:
+            self._factory = make_session_factory(self.engine)
+        return self._factory
+
+
+state = CliState()
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def report_domain_error(exc: DomainError) -> NoReturn:
+    typer.echo(f"error: {exc.message}", err=True)
+    report = exc.details.get("report")
+    errors = report.get("errors", []) if isinstance(report, dict) else []
+    for error in errors:
+        typer.echo(f"  row {error['row']}, column {error['column']}: {error['message']}", err=True)
+    allowed = exc.details.get("allowed")
+    if allowed:
+        typer.echo(f"  allowed: {', '.join(allowed)}", err=True)
+    raise typer.Exit(2 if isinstance(exc, InvalidInput) else 1)
+
+
+@contextmanager
+def command_unit(*, write: bool = True) -> Iterator[Session]:
+    """One transaction per command; domain errors become one clear message and an exit code."""
+    try:
+        with unit_of_work(state.factory, write=write) as session:
+            yield session
+    except DomainError as exc:
+        report_domain_error(exc)
+    except TableError as exc:
+        fail(str(exc), 2)
+
+
+def is_interactive() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+from consular.auth.service import Actor
+from consular.cli.context import command_unit, fail
+from consular.incidents.service import import_list
+from consular.registry.schemas import ImportReport
+from consular.registry.service import import_registry
+from consular.tabular import Table, TableError, read_table
+
+app = typer.Typer(no_args_is_help=True, help="Import registry files and source lists (CSV, XLSX).")
+PROGRESS_THRESHOLD = 5000
+
+FileArg = Annotated[Path, typer.Argument(help="CSV or XLSX file")]
+SkipOption = Annotated[
+    bool, typer.Option("--skip-invalid", help="Import the good rows and list the bad ones")
+]
+
+
+def _read(path: Path) -> Table:
+    try:
+        return read_table(path)
+    except TableError as exc:
+        fail(str(exc), 2)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    if total <= PROGRESS_THRESHOLD:
+        yield None
+        return
+    with Progress(
+        "{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("importing", total=total)
+        yield lambda done: bar.update(task, completed=done)
+
+
+def print_report(report: ImportReport) -> None:
+    lines = [
+        ("file", report.file_name),
+        ("rows read", report.rows_read),
+        ("imported", report.imported),
+        ("linked", report.linked),
+        ("new persons", report.new_persons),
+        ("review", report.review),
+        ("out of scope", report.out_of_scope),
+        ("cases created", report.cases_created),
+        ("skipped", report.skipped),
+        ("errors", len(report.errors)),
+    ]
+    for label, value in lines:
+        typer.echo(f"{label + ':':<15}{value}")
+    for error in report.errors:
+        typer.echo(f"  row {error['row']}, column {error['column']}: {error['message']}")
+
+
+@app.command("registry")
+def registry(file: FileArg, skip_invalid: SkipOption = False) -> None:
+    """Import persons (with employers and deployments) into the registry."""
+    table = _read(file)
+    with _progress(len(table.rows)) as progress, command_unit() as db:
+        report = import_registry(
+            db, Actor.operator(), table, skip_invalid=skip_invalid, progress=progress
+        )
+    print_report(report)
+
+
+@app.command("list")
+def source_list(
+    file: FileArg,
+    incident: Annotated[str, typer.Option(help="Incident id")],
+    kind: Annotated[
+        str, typer.Option(help="host_authority, employer, family or consular_interview")
+    ],
+    skip_invalid: SkipOption = False,
+    date_format: Annotated[
+        str, typer.Option(help="Date format of date_of_birth, e.g. %m/%d/%Y")
+    ] = "%Y-%m-%d",
+) -> None:
+    """Import a source list into an incident and reconcile it against the registry."""
+    table = _read(file)
+    with _progress(len(table.rows)) as progress, command_unit() as db:
+        report = import_list(
+            db,
+            Actor.operator(),
+            incident,
+            kind,
+            table,
+            skip_invalid=skip_invalid,
+            date_format=date_format,
+            progress=progress,
+        )
+    print_report(report)

@@ -1,0 +1,146 @@
+"""The `consular` command line: thin shells over the same services as the API."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from consular.audit.service import verify_chain
+from consular.auth.service import Actor, create_token, create_user, generate_password
+from consular.cli import cases as cases_cli
+from consular.cli import imports as imports_cli
+from consular.cli import incidents as incidents_cli
+from consular.cli.context import command_unit, fail, state
+from consular.db import unit_of_work
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="consular: registry, incidents, source lists and consular cases.",
+)
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+user_app = typer.Typer(no_args_is_help=True, help="User accounts.")
+token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
+audit_app = typer.Typer(no_args_is_help=True, help="The audit log.")
+app.add_typer(db_app, name="db")
+app.add_typer(imports_cli.app, name="import")
+app.add_typer(incidents_cli.app, name="incident")
+app.add_typer(cases_cli.app, name="cases")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+app.add_typer(audit_app, name="audit")
+
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="Database URL (else CONSULAR_DATABASE_URL)")
+]
+
+
+@app.callback()
+def main(db: DbOption = None) -> None:
+    if db:
+        state.database_url = db
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration up to the newest schema."""
+    from consular.migrate import upgrade
+
+    upgrade(state.engine)
+    typer.echo(f"database at head: {state.engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+) -> None:
+    """Serve the web API."""
+    import uvicorn
+
+    from consular.app import create_app
+    from consular.config import get_settings
+
+    settings = get_settings().model_copy(update={"database_url": state.url})
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Build the demo, do not serve it")
+    ] = False,
+    seed: Annotated[
+        int, typer.Option(help="Random seed; the same seed builds the same demo")
+    ] = 2025,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Build the model case (Ellabell, Georgia, September 2025) in a fresh database and serve it."""
+    from consular.demo.build import build_demo
+
+    if db:
+        state.database_url = db
+    logins = build_demo(state.url, seed=seed, echo=typer.echo)
+    typer.echo("\nDemo logins (user / role / password):")
+    for name, role, password in logins:
+        typer.echo(f"  {name:<18} {role:<12} {password}")
+    if not no_serve:
+        typer.echo(f"\nServing http://{host}:{port}  (API docs: http://{host}:{port}/api/v1/docs)")
+        serve(host=host, port=port)
+
+
+@user_app.command("create")
+def user_create(
+    name: str,
+    role: Annotated[str, typer.Option(help="admin, supervisor, officer, viewer or employer_hr")],
+    post: Annotated[str | None, typer.Option(help="Post the user works for")] = None,
+    employer: Annotated[str | None, typer.Option(help="Employer (employer_hr users)")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input")
+    ] = False,
+) -> None:
+    """Create a user; prints a generated password unless one is given on standard input."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else generate_password()
+    with command_unit() as db:
+        user = create_user(
+            db,
+            Actor.operator(),
+            name=name,
+            role=role,
+            password=password,
+            post=post,
+            employer=employer,
+        )
+    typer.echo(f"created {user.name} ({user.role})")
+    if not password_stdin:
+        typer.echo(f"password: {password}")
+
+
+@token_app.command("create")
+def token_create(name: str) -> None:
+    """Create an API token for a user; it is shown once."""
+    with command_unit() as db:
+        token = create_token(db, Actor.operator(), name)
+    typer.echo(token)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain of the audit log; exit 1 naming the first bad row."""
+    with unit_of_work(state.factory, write=False) as db:
+        count, problem = verify_chain(db)
+    if problem is not None:
+        fail(
+            f"audit log broken at row {problem.seq}: {problem.reason} "
+            f"({count} rows before it are intact)"
+        )
+    typer.echo(f"audit log intact: {count} rows")

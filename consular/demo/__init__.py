@@ -1,0 +1,1 @@
+"""Deterministic synthetic data for demos and benchmarks."""

@@ -1,0 +1,99 @@
+"""Parsing the values people type into spreadsheets and forms, with errors that say where."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import pycountry
+
+from consular.matching.normalize import normalize_passport
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+class FieldError(ValueError):
+    """A value that cannot be accepted; the caller adds the row and column."""
+
+
+@lru_cache(maxsize=1)
+def _alpha3() -> frozenset[str]:
+    return frozenset(c.alpha_3 for c in pycountry.countries)
+
+
+def parse_country(value: str) -> str | None:
+    code = value.strip().upper()
+    if not code:
+        return None
+    if code not in _alpha3():
+        raise FieldError(f"unknown country code {value!r} (use ISO 3166 alpha-3, e.g. KOR, USA)")
+    return code
+
+
+def parse_date(value: str, fmt: str = "%Y-%m-%d") -> date | None:
+    text = value.strip()
+    if not text:
+        return None
+    if fmt == "%Y-%m-%d" and "T" in text:
+        text = text.split("T", 1)[0]
+    try:
+        return datetime.strptime(text, fmt).date()
+    except ValueError:
+        shown = fmt.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
+        raise FieldError(f"{value!r} is not a date in the form {shown}") from None
+
+
+def parse_datetime(value: str, default_zone: str = "UTC") -> datetime | None:
+    """ISO date-time; a value without an offset is read in ``default_zone``."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise FieldError(f"{value!r} is not an ISO date-time like 2025-09-04T10:30") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(default_zone))
+    return parsed.astimezone(UTC)
+
+
+_SEX = {
+    "M": "M",
+    "MALE": "M",
+    "남": "M",
+    "남자": "M",
+    "F": "F",
+    "FEMALE": "F",
+    "여": "F",
+    "여자": "F",
+    "X": "X",
+}
+
+
+def parse_sex(value: str) -> str | None:
+    text = value.strip().upper()
+    if not text:
+        return None
+    if text not in _SEX:
+        raise FieldError(f"unknown sex {value!r} (use M, F or X)")
+    return _SEX[text]
+
+
+def parse_passport(value: str) -> str | None:
+    number = normalize_passport(value)
+    if number is not None and not 5 <= len(number) <= 20:
+        raise FieldError(f"passport number {value!r} should have 5 to 20 letters and digits")
+    return number

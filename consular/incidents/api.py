@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from consular.cases.schemas import CaseSummary
+from consular.cases.service import list_cases, summarize
+from consular.errors import InvalidInput
+from consular.incidents import service
+from consular.incidents.models import Incident, SourceList, SourceRecord
+from consular.incidents.schemas import (
+    IncidentCreate,
+    IncidentRead,
+    ListKind,
+    ReviewCandidate,
+    ReviewDecision,
+    ReviewItem,
+    ReviewResult,
+    SourceListRead,
+)
+from consular.registry.schemas import ImportReport
+from consular.tabular import TableError, read_table_bytes
+from consular.web import DB, CurrentActor
+
+router = APIRouter(prefix="/incidents", tags=["incidents"])
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class CasePage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[CaseSummary]
+
+
+def incident_read(db: DB, incident: Incident) -> IncidentRead:
+    return IncidentRead.model_validate(incident).model_copy(
+        update={"case_counts": service.case_counts(db, incident.id)}
+    )
+
+
+@router.get("", response_model=list[IncidentRead])
+def index(db: DB, actor: CurrentActor) -> list[IncidentRead]:
+    return [incident_read(db, i) for i in service.list_incidents(db, actor)]
+
+
+@router.post("", response_model=IncidentRead, status_code=status.HTTP_201_CREATED)
+def create(body: IncidentCreate, db: DB, actor: CurrentActor) -> IncidentRead:
+    return incident_read(db, service.create_incident(db, actor, body))
+
+
+@router.get("/{incident_id}", response_model=IncidentRead)
+def read(incident_id: str, db: DB, actor: CurrentActor) -> IncidentRead:
+    return incident_read(db, service.get_incident(db, actor, incident_id))
+
+
+@router.post(
+    "/{incident_id}/lists",
+    response_model=ImportReport,
+    status_code=status.HTTP_201_CREATED,
+    summary="Upload a source list (CSV or XLSX)",
+)
+def upload_list(
+    incident_id: str,
+    db: DB,
+    actor: CurrentActor,
+    kind: Annotated[ListKind, Form()],
+    file: Annotated[UploadFile, File(description="CSV or XLSX")],
+    skip_invalid: Annotated[bool, Form()] = False,
+    date_format: Annotated[str, Form()] = "%Y-%m-%d",
+) -> ImportReport:
+    service.get_incident(db, actor, incident_id)
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(f"{file.filename}: larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+    try:
+        table = read_table_bytes(data, file.filename or "upload.csv")
+    except TableError as exc:
+        raise InvalidInput(str(exc)) from None
+    return service.import_list(
+        db,
+        actor,
+        incident_id,
+        kind.value,
+        table,
+        skip_invalid=skip_invalid,
+        date_format=date_format,
+    )
+
+
+@router.get("/{incident_id}/lists", response_model=list[SourceListRead])
+def lists(incident_id: str, db: DB, actor: CurrentActor) -> list[SourceListRead]:
+    incident = service.get_incident(db, actor, incident_id)
+    found = db.scalars(
+        select(SourceList)
+        .where(SourceList.incident_id == incident.id)
+        .order_by(SourceList.imported_at)
+    )
+    return [SourceListRead.model_validate(s) for s in found]
+
+
+@router.get("/{incident_id}/cases", response_model=CasePage)
+def cases(
+    incident_id: str,
+    db: DB,
+    actor: CurrentActor,
+    state: str | None = None,
+    overdue: bool = False,
+    facility: str | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> CasePage:
+    service.get_incident(db, actor, incident_id)
+    total, page = list_cases(
+        db,
+        actor,
+        incident_id,
+        state=state,
+        overdue=overdue,
+        facility=facility,
+        limit=limit,
+        offset=offset,
+    )
+    return CasePage(total=total, limit=limit, offset=offset, items=[summarize(c) for c in page])
+
+
+def review_item(record: SourceRecord) -> ReviewItem:
+    return ReviewItem(
+        id=record.id,
+        source_list_id=record.source_list_id,
+        kind=record.source_list.kind,
+        row_number=record.row_number,
+        raw=record.raw,
+        candidates=[ReviewCandidate.model_validate(c) for c in record.candidates],
+    )
+
+
+@router.get(
+    "/{incident_id}/review",
+    response_model=list[ReviewItem],
+    summary="Rows that could not be linked with confidence",
+)
+def review(incident_id: str, db: DB, actor: CurrentActor) -> list[ReviewItem]:
+    return [review_item(r) for r in service.review_queue(db, actor, incident_id)]
+
+
+@router.post("/{incident_id}/review/{record_id}", response_model=ReviewResult)
+def decide(
+    incident_id: str, record_id: str, body: ReviewDecision, db: DB, actor: CurrentActor
+) -> ReviewResult:
+    record = service.decide(
+        db,
+        actor,
+        incident_id,
+        record_id,
+        body.action.value,
+        person_id=body.person_id,
+        note=body.note,
+    )
+    return ReviewResult(
+        id=record.id, decision=record.decision, person_id=record.person_id, case_id=record.case_id
+    )

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consular.auth.models import Post
+from consular.db import Base, Timestamps, UUIDPrimaryKey, utcnow
+
+
+class Incident(UUIDPrimaryKey, Timestamps, Base):
+    """An enforcement action against nationals: where, by whom, since when, which post leads."""
+
+    __tablename__ = "incident"
+
+    title: Mapped[str] = mapped_column(String(200))
+    host_country: Mapped[str] = mapped_column(String(3))
+    place: Mapped[str] = mapped_column(String(200))
+    agency: Mapped[str] = mapped_column(String(200), default="")
+    started_at: Mapped[datetime]
+    post_id: Mapped[str] = mapped_column(ForeignKey("post.id"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+
+    post: Mapped[Post] = relationship(lazy="joined")
+
+
+class SourceList(UUIDPrimaryKey, Base):
+    """A list of people reported for an incident by one source, as imported."""
+
+    __tablename__ = "source_list"
+    __table_args__ = (UniqueConstraint("incident_id", "file_sha256"),)
+
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incident.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    imported_by: Mapped[str] = mapped_column(String(120))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    row_count: Mapped[int] = mapped_column(Integer)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+
+class SourceRecord(UUIDPrimaryKey, Timestamps, Base):
+    """One row of a source list with its link decision."""
+
+    __tablename__ = "source_record"
+
+    source_list_id: Mapped[str] = mapped_column(
+        ForeignKey("source_list.id", ondelete="CASCADE"), index=True
+    )
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incident.id"), index=True)
+    row_number: Mapped[int] = mapped_column(Integer)
+    raw: Mapped[dict[str, str]] = mapped_column(JSON)
+    family_name: Mapped[str | None] = mapped_column(String(80))
+    given_name: Mapped[str | None] = mapped_column(String(120))
+    full_name_hangul: Mapped[str | None] = mapped_column(String(60))
+    date_of_birth: Mapped[date | None]
+    sex: Mapped[str | None] = mapped_column(String(1))
+    nationality: Mapped[str | None] = mapped_column(String(3))
+    passport_number: Mapped[str | None] = mapped_column(String(20))
+    facility: Mapped[str | None] = mapped_column(String(200))
+    host_identifier: Mapped[str | None] = mapped_column(String(40))
+    # pending (review queue), auto, confirmed, rejected, new_person, out_of_scope
+    decision: Mapped[str] = mapped_column(String(16), index=True)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), index=True)
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("case_file.id"), index=True)
+    score: Mapped[float | None] = mapped_column(Float)
+    candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None]
+
+    source_list: Mapped[SourceList] = relationship(lazy="joined")

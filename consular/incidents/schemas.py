@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ListKind(StrEnum):
+    HOST_AUTHORITY = "host_authority"
+    EMPLOYER = "employer"
+    FAMILY = "family"
+    CONSULAR_INTERVIEW = "consular_interview"
+
+
+class ReviewAction(StrEnum):
+    ACCEPT = "accept"
+    REJECT = "reject"
+    NEW_PERSON = "new_person"
+
+
+class IncidentCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    host_country: str = Field(min_length=3, max_length=3)
+    place: str = Field(min_length=1, max_length=200)
+    agency: str = ""
+    started_at: datetime
+    post: str | None = Field(default=None, description="Post name; defaults to the caller's post")
+
+
+class IncidentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    title: str
+    host_country: str
+    place: str
+    agency: str
+    started_at: datetime
+    post_id: str
+    status: str
+    case_counts: dict[str, int] = Field(default_factory=dict)
+
+
+class SourceListRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    kind: str
+    file_name: str
+    imported_by: str
+    imported_at: datetime
+    row_count: int
+    report: dict[str, object]
+
+
+class ReviewCandidate(BaseModel):
+    person_id: str
+    name: str
+    date_of_birth: str | None
+    probability: float
+    explanation: str
+
+
+class ReviewItem(BaseModel):
+    id: str
+    source_list_id: str
+    kind: str
+    row_number: int
+    raw: dict[str, str]
+    candidates: list[ReviewCandidate]
+
+
+class ReviewDecision(BaseModel):
+    action: ReviewAction
+    person_id: str | None = None
+    note: str = ""
+
+
+class ReviewResult(BaseModel):
+    id: str
+    decision: str
+    person_id: str | None
+    case_id: str | None

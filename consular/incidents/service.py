@@ -1,0 +1,415 @@
+"""Incidents, their source lists, reconciliation of list rows to persons, and the review queue."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from consular import audit
+from consular.auth.models import Post
+from consular.auth.permissions import Permission
+from consular.auth.service import Actor
+from consular.cases.models import Case
+from consular.cases.service import open_case
+from consular.config import get_settings
+from consular.db import utcnow
+from consular.errors import Conflict, InvalidInput, NotFound
+from consular.fields import FieldError, parse_country
+from consular.incidents.listrows import ListRow, parse_list
+from consular.incidents.models import Incident, SourceList, SourceRecord
+from consular.incidents.schemas import IncidentCreate, ListKind, ReviewAction
+from consular.matching import Decision, Link, PersonRecord, build_matcher
+from consular.registry.models import Person
+from consular.registry.schemas import ImportReport, PersonCreate
+from consular.registry.service import Progress, create_person, readable_persons
+from consular.tabular import Table
+
+
+def readable_incidents(actor: Actor) -> Select[Incident]:
+    actor.require(Permission.INCIDENT_READ)
+    query = select(Incident)
+    if actor.post_id is not None:
+        query = query.where(Incident.post_id == actor.post_id)
+    return query
+
+
+def get_incident(db: Session, actor: Actor, incident_id: str) -> Incident:
+    incident = db.scalar(readable_incidents(actor).where(Incident.id == incident_id))
+    if incident is None:
+        raise NotFound("incident", incident_id)
+    return incident
+
+
+def list_incidents(db: Session, actor: Actor) -> Sequence[Incident]:
+    return db.scalars(readable_incidents(actor).order_by(Incident.started_at.desc())).all()
+
+
+def case_counts(db: Session, incident_id: str) -> dict[str, int]:
+    rows = db.execute(
+        select(Case.state, func.count()).where(Case.incident_id == incident_id).group_by(Case.state)
+    ).all()
+    return {state: count for state, count in rows}
+
+
+def create_incident(db: Session, actor: Actor, data: IncidentCreate) -> Incident:
+    actor.require(Permission.INCIDENT_WRITE)
+    try:
+        country = parse_country(data.host_country)
+    except FieldError as exc:
+        raise InvalidInput(f"host_country: {exc}") from None
+    if data.post:
+        post = db.scalar(select(Post).where(Post.name == data.post))
+        if post is None or (actor.post_id is not None and post.id != actor.post_id):
+            raise InvalidInput(f"no post named {data.post!r} that you may open incidents for")
+        post_id = post.id
+    elif actor.post_id is not None:
+        post_id = actor.post_id
+    else:
+        raise InvalidInput("say which post is in charge (post)")
+    if data.started_at.tzinfo is None:
+        raise InvalidInput("started_at needs a time zone offset, e.g. 2025-09-04T10:00:00-04:00")
+    incident = Incident(
+        title=data.title,
+        host_country=country or data.host_country,
+        place=data.place,
+        agency=data.agency,
+        started_at=data.started_at,
+        post_id=post_id,
+    )
+    db.add(incident)
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="incidents:incident:create",
+        target_type="incident",
+        target_id=incident.id,
+        diff=data.model_dump(mode="json"),
+    )
+    return incident
+
+
+# --- source lists ------------------------------------------------------------------------
+
+
+def import_list(
+    db: Session,
+    actor: Actor,
+    incident_id: str,
+    kind: str,
+    table: Table,
+    *,
+    skip_invalid: bool = False,
+    date_format: str = "%Y-%m-%d",
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import a source list into an incident and reconcile each row, all or nothing.
+
+    Rows linked with confidence join (or open) the person's case; doubtful rows wait in the
+    review queue; rows about other nationalities are kept but open no case.
+    """
+    actor.require(Permission.LIST_IMPORT)
+    incident = get_incident(db, actor, incident_id)
+    try:
+        list_kind = ListKind(kind)
+    except ValueError:
+        raise InvalidInput(
+            f"unknown list kind {kind!r}; choose one of {', '.join(k.value for k in ListKind)}"
+        ) from None
+    report = ImportReport(
+        file_name=table.source,
+        file_sha256=table.sha256,
+        status="rejected",
+        rows_read=len(table.rows),
+    )
+    previous = db.scalar(
+        select(SourceList).where(
+            SourceList.incident_id == incident.id, SourceList.file_sha256 == table.sha256
+        )
+    )
+    if previous is not None:
+        raise Conflict(
+            f"{table.source} was already imported into this incident on "
+            f"{previous.imported_at:%Y-%m-%d %H:%M} UTC by {previous.imported_by} "
+            "(same file contents)",
+            report=report.model_dump(),
+        )
+    rows, errors = parse_list(table, date_format=date_format, time_zone=incident.post.time_zone)
+    report.errors = [e.as_dict() for e in errors]
+    if errors and (not skip_invalid or not rows):
+        raise InvalidInput(
+            f"{table.source}: {len(errors)} error(s); nothing was imported "
+            "(fix the rows, or use --skip-invalid to import the good rows)",
+            report=report.model_dump(),
+        )
+    report.skipped = len({e.row for e in errors})
+    source = SourceList(
+        incident_id=incident.id,
+        kind=list_kind.value,
+        file_name=table.source,
+        file_sha256=table.sha256,
+        imported_by=actor.name,
+        row_count=len(table.rows),
+        errors=report.errors,
+    )
+    db.add(source)
+    db.flush()
+    _reconcile(db, actor, incident, source, rows, report, progress)
+    report.status = "imported"
+    source.report = report.model_dump(exclude={"errors"})
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="incidents:list:import",
+        target_type="source_list",
+        target_id=source.id,
+        diff=source.report | {"kind": list_kind.value},
+    )
+    return report
+
+
+def _in_scope(row: ListRow, home: str) -> bool:
+    origin = row.record.nationality or row.record.country_of_birth
+    return origin is None or origin == home
+
+
+def _candidate_pool(db: Session, rows: Sequence[ListRow]) -> list[PersonRecord]:
+    """Registry persons that could be any of the rows (blocking on passport, birth date, name)."""
+    passports = {r.record.passport_number for r in rows} - {None}
+    births = {r.record.date_of_birth for r in rows} - {None}
+    names = set().union(*(r.name_keys for r in rows))
+    hanguls = {r.hangul_key for r in rows} - {None}
+    found: dict[str, Person] = {}
+    for column, values in (
+        (Person.passport_number, passports),
+        (Person.date_of_birth, births),
+        (Person.name_key, names),
+        (Person.hangul_key, hanguls),
+    ):
+        items = sorted(values)  # type: ignore[type-var]
+        for start in range(0, len(items), 900):
+            for person in db.scalars(select(Person).where(column.in_(items[start : start + 900]))):
+                found[person.id] = person
+    return [person_record(p) for p in found.values()]
+
+
+def person_record(person: Person) -> PersonRecord:
+    return PersonRecord(
+        id=person.id,
+        family_name=person.family_name,
+        given_name=person.given_name,
+        family_name_hangul=person.family_name_hangul,
+        given_name_hangul=person.given_name_hangul,
+        date_of_birth=person.date_of_birth,
+        sex=person.sex,
+        passport_number=person.passport_number,
+        nationality=person.nationality,
+    )
+
+
+def _reconcile(
+    db: Session,
+    actor: Actor,
+    incident: Incident,
+    source: SourceList,
+    rows: Sequence[ListRow],
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    home = get_settings().home_country
+    in_scope = [r for r in rows if _in_scope(r, home)]
+    matcher = build_matcher(_candidate_pool(db, in_scope))
+    links = {
+        r.row_number: link
+        for r, link in zip(in_scope, matcher.link_many(r.record for r in in_scope), strict=True)
+    }
+    names = (
+        {
+            p.id: p
+            for p in db.scalars(
+                select(Person).where(
+                    Person.id.in_(
+                        {c.registry_id for link in links.values() for c in link.candidates}
+                    )
+                )
+            )
+        }
+        if links
+        else {}
+    )
+    for done, row in enumerate(rows, start=1):
+        link = links.get(row.row_number)
+        record = row.to_source_record(source)
+        db.add(record)
+        if link is None:
+            record.decision = "out_of_scope"
+            report.out_of_scope += 1
+        elif link.decision is Decision.MATCH and link.best is not None:
+            record.decision = "auto"
+            record.score = link.best.probability
+            record.candidates = _candidates_json(link, names)
+            if _link_record(db, actor, incident, source, record, link.best.registry_id, row):
+                report.cases_created += 1
+            report.linked += 1
+        else:
+            record.decision = "pending"
+            record.score = link.best.probability if link.best else None
+            record.candidates = _candidates_json(link, names)
+            report.review += 1
+        report.imported += 1
+        if progress is not None and done % 200 == 0:
+            progress(done)
+    db.flush()
+
+
+def _candidates_json(link: Link, names: dict[str, Person]) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for candidate in link.candidates:
+        person = names.get(candidate.registry_id)
+        out.append(
+            {
+                "person_id": candidate.registry_id,
+                "name": person.display_name if person else "?",
+                "date_of_birth": person.date_of_birth.isoformat()
+                if person and person.date_of_birth
+                else None,
+                "probability": round(candidate.probability, 4),
+                "explanation": candidate.explanation(),
+            }
+        )
+    return out
+
+
+def _link_record(
+    db: Session,
+    actor: Actor,
+    incident: Incident,
+    source: SourceList,
+    record: SourceRecord,
+    person_id: str,
+    row: ListRow | None,
+) -> bool:
+    db.flush()
+    case, created = open_case(
+        db,
+        actor,
+        incident,
+        person_id,
+        arrested_at=row.arrested_at if row else None,
+        facility=record.facility,
+        host_identifier=record.host_identifier,
+        source=f"{source.kind} list {source.file_name} row {record.row_number}",
+    )
+    record.person_id = person_id
+    record.case_id = case.id
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="incidents:record:link",
+        target_type="source_record",
+        target_id=record.id,
+        case_id=case.id,
+        diff={
+            "decision": record.decision,
+            "person_id": person_id,
+            "list": source.file_name,
+            "kind": source.kind,
+            "row": record.row_number,
+            "score": record.score,
+        },
+    )
+    return created
+
+
+# --- review queue ------------------------------------------------------------------------
+
+
+def review_queue(db: Session, actor: Actor, incident_id: str) -> Sequence[SourceRecord]:
+    actor.require(Permission.REVIEW_DECIDE)
+    incident = get_incident(db, actor, incident_id)
+    return db.scalars(
+        select(SourceRecord)
+        .where(SourceRecord.incident_id == incident.id, SourceRecord.decision == "pending")
+        .order_by(SourceRecord.created_at, SourceRecord.row_number)
+    ).all()
+
+
+def decide(
+    db: Session,
+    actor: Actor,
+    incident_id: str,
+    record_id: str,
+    action: str,
+    *,
+    person_id: str | None = None,
+    note: str = "",
+) -> SourceRecord:
+    """An officer's decision on a doubtful row: accept a person, reject, or a new person."""
+    actor.require(Permission.REVIEW_DECIDE)
+    incident = get_incident(db, actor, incident_id)
+    record = db.get(SourceRecord, record_id)
+    if record is None or record.incident_id != incident.id:
+        raise NotFound("review item", record_id)
+    if record.decision != "pending":
+        raise Conflict(f"this row was already decided ({record.decision} by {record.decided_by})")
+    try:
+        chosen = ReviewAction(action)
+    except ValueError:
+        raise InvalidInput(
+            f"unknown action {action!r}; choose accept, reject or new_person"
+        ) from None
+    record.decided_by = actor.name
+    record.decided_at = utcnow()
+    if chosen is ReviewAction.REJECT:
+        record.decision = "rejected"
+        db.flush()
+        audit.record(
+            db,
+            actor=actor.name,
+            tag="incidents:review:reject",
+            target_type="source_record",
+            target_id=record.id,
+            diff={"row": record.row_number, "note": note},
+        )
+        return record
+    if chosen is ReviewAction.ACCEPT:
+        if not person_id:
+            raise InvalidInput("accept needs the person_id of the chosen candidate")
+        person = db.scalar(readable_persons(actor).where(Person.id == person_id))
+        if person is None:
+            raise NotFound("person", person_id)
+        record.decision = "confirmed"
+    else:
+        person = create_person(
+            db,
+            actor,
+            PersonCreate(
+                family_name=record.family_name,
+                given_name=record.given_name,
+                family_name_hangul=record.raw.get("family_name_hangul") or None,
+                given_name_hangul=record.raw.get("given_name_hangul") or None,
+                sex=record.sex,
+                date_of_birth=record.date_of_birth,
+                nationality=record.nationality or get_settings().home_country,
+                passport_number=record.passport_number,
+            ),
+            reason=f"new person from review of list row {record.row_number}",
+        )
+        if record.full_name_hangul and not person.family_name_hangul:
+            person.hangul_key = record.full_name_hangul
+        record.decision = "new_person"
+    record.person_id = person.id
+    _link_record(db, actor, incident, record.source_list, record, person.id, None)
+    if note:
+        audit.record(
+            db,
+            actor=actor.name,
+            tag="incidents:review:note",
+            target_type="source_record",
+            target_id=record.id,
+            case_id=record.case_id,
+            diff={"note": note},
+        )
+    return record

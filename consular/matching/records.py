@@ -1,0 +1,116 @@
+"""Value types exchanged with the matching package: input records and explained links."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class Decision(StrEnum):
+    """What a matcher recommends doing with one list record."""
+
+    MATCH = "match"
+    REVIEW = "review"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRecord:
+    """One person as written in the registry or in a host-authority list.
+
+    Every field but ``id`` is optional: lists often carry only a name, sometimes only
+    in Hangul, and dates of birth or passport numbers are frequently missing.
+    """
+
+    id: str
+    family_name: str | None = None
+    """Latin (passport) spelling of the family name."""
+    given_name: str | None = None
+    family_name_hangul: str | None = None
+    given_name_hangul: str | None = None
+    full_name: str | None = None
+    """Unsplit Latin name: ``"KIM, MIN JUN"`` (FAMILY, GIVEN) or ``"MIN JUN KIM"``."""
+    full_name_hangul: str | None = None
+    """Unsplit Hangul name, family name first: ``"김민준"``."""
+    date_of_birth: date | None = None
+    sex: str | None = None
+    """``"M"``, ``"F"`` or ``"X"``."""
+    passport_number: str | None = None
+    nationality: str | None = None
+    """ISO 3166 alpha-3 code."""
+    country_of_birth: str | None = None
+    """ISO 3166 alpha-3 code."""
+
+
+# Readable labels and outcome phrases used by Candidate.explanation().
+_FIELD_LABELS = {
+    "passport_number": "passport",
+    "name": "name",
+    "name_hangul": "Hangul name",
+    "date_of_birth": "date of birth",
+    "sex": "sex",
+    "nationality": "nationality",
+}
+_OUTCOME_PHRASES = {"swapped_day_month": "day and month swapped"}
+
+
+@dataclass(frozen=True, slots=True)
+class FieldEvidence:
+    """How one field of a list record compares with the same field of a registry record."""
+
+    field: str
+    """``"passport_number"``, ``"name"``, ``"name_hangul"``, ``"date_of_birth"``,
+    ``"sex"`` or ``"nationality"``."""
+    outcome: str
+    """``"exact"``, ``"similar"``, ``"different"``, ``"missing"`` or
+    ``"swapped_day_month"``."""
+    weight: float
+    """Log-likelihood-style contribution: positive for agreement, negative for
+    disagreement, zero when nothing can be said."""
+    detail: str
+    """The compared values in short readable text, list side first, e.g.
+    ``"M12345678 = M12345678"`` or ``"1990-03-04 vs 1990-04-03"``."""
+
+    def summary(self) -> str:
+        """Render this evidence as one readable phrase, e.g. ``"passport exact (M1234)"``."""
+        label = _FIELD_LABELS.get(self.field, self.field.replace("_", " "))
+        phrase = _OUTCOME_PHRASES.get(self.outcome, self.outcome.replace("_", " "))
+        return f"{label} {phrase} ({self.detail})" if self.detail else f"{label} {phrase}"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A registry person proposed for a list record, with the evidence behind it."""
+
+    registry_id: str
+    probability: float
+    """Probability, between 0 and 1, that the list record is this registry person."""
+    evidence: tuple[FieldEvidence, ...]
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.probability <= 1.0:
+            raise ValueError(f"probability must be between 0 and 1, got {self.probability}")
+
+    def explanation(self) -> str:
+        """Join the evidence into one readable line.
+
+        Example: ``"passport exact (M12345678); name exact (KIM MINJUN); date of birth
+        exact (1990-03-15)"``.
+        """
+        return "; ".join(item.summary() for item in self.evidence)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """The outcome of matching one list record against the registry."""
+
+    record_id: str
+    decision: Decision
+    candidates: tuple[Candidate, ...]
+    """Best first, at most five; empty when nothing plausible was found."""
+
+    @property
+    def best(self) -> Candidate | None:
+        """The most probable candidate, or ``None`` when there is none."""
+        return self.candidates[0] if self.candidates else None

@@ -1,0 +1,13 @@
+"""Imports every domain's tables, so the metadata is complete for migrations and tests."""
+
+from __future__ import annotations
+
+
+def load_all() -> None:
+    from consular.audit import models as audit_models
+    from consular.auth import models as auth_models
+    from consular.cases import models as case_models
+    from consular.incidents import models as incident_models
+    from consular.registry import models as registry_models
+
+    del audit_models, auth_models, case_models, incident_models, registry_models

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Query
+
+from consular import audit
+from consular.auth.permissions import Permission
+from consular.registry.models import Person
+from consular.registry.schemas import PersonRead
+from consular.registry.service import get_person, mask_identifier, search_persons
+from consular.web import DB, CurrentActor
+
+router = APIRouter(prefix="/persons", tags=["registry"])
+
+
+def person_read(person: Person) -> PersonRead:
+    return PersonRead(
+        id=person.id,
+        registry_ref=person.registry_ref,
+        family_name_hangul=person.family_name_hangul,
+        given_name_hangul=person.given_name_hangul,
+        family_name=person.family_name,
+        given_name=person.given_name,
+        other_spellings=person.other_spellings or [],
+        sex=person.sex,
+        date_of_birth=person.date_of_birth,
+        nationality=person.nationality,
+        passport_number_masked=mask_identifier(person.passport_number),
+    )
+
+
+@router.get("", response_model=list[PersonRead], summary="Search the registry")
+def search(
+    db: DB,
+    actor: CurrentActor,
+    name: str | None = Query(None, description="Latin (either order) or Hangul name"),
+    date_of_birth: date | None = None,
+    passport_number: str | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> list[PersonRead]:
+    found = search_persons(
+        db,
+        actor,
+        name=name,
+        date_of_birth=date_of_birth,
+        passport_number=passport_number,
+        limit=limit,
+        offset=offset,
+    )
+    return [person_read(p) for p in found]
+
+
+@router.get("/{person_id}", response_model=PersonRead)
+def read(person_id: str, db: DB, actor: CurrentActor) -> PersonRead:
+    return person_read(get_person(db, actor, person_id))
+
+
+@router.post("/{person_id}/identifiers", summary="Reveal sensitive identifiers (audited)")
+def reveal(person_id: str, db: DB, actor: CurrentActor) -> dict[str, str | None]:
+    actor.require(Permission.IDENTIFIER_REVEAL)
+    person = get_person(db, actor, person_id)
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="registry:identifier:reveal",
+        target_type="person",
+        target_id=person.id,
+        diff={"fields": ["passport_number"]},
+    )
+    return {"passport_number": person.passport_number}

@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consular.db import Base, Timestamps, UUIDPrimaryKey, utcnow
+
+
+class Employer(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "employer"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    country: Mapped[str] = mapped_column(String(3), default="KOR")
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("employer.id"))
+
+
+class Person(UUIDPrimaryKey, Timestamps, Base):
+    """A national in the registry (or a person first met on a source list)."""
+
+    __tablename__ = "person"
+
+    registry_ref: Mapped[str | None] = mapped_column(String(64), unique=True)
+    family_name_hangul: Mapped[str | None] = mapped_column(String(40))
+    given_name_hangul: Mapped[str | None] = mapped_column(String(40))
+    family_name: Mapped[str | None] = mapped_column(String(80))
+    given_name: Mapped[str | None] = mapped_column(String(120))
+    other_spellings: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    date_of_birth: Mapped[date | None] = mapped_column(index=True)
+    nationality: Mapped[str] = mapped_column(String(3))
+    passport_number: Mapped[str | None] = mapped_column(String(20), index=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    # Search keys: Latin name upper-cased letters only (family+given), Hangul without spaces.
+    name_key: Mapped[str] = mapped_column(String(200), index=True, default="")
+    hangul_key: Mapped[str] = mapped_column(String(80), index=True, default="")
+
+    contacts: Mapped[list[EmergencyContact]] = relationship(
+        back_populates="person", order_by="EmergencyContact.created_at"
+    )
+    deployments: Mapped[list[Deployment]] = relationship(back_populates="person")
+
+    @property
+    def display_name(self) -> str:
+        latin = " ".join(p for p in (self.family_name, self.given_name) if p)
+        hangul = "".join(p for p in (self.family_name_hangul, self.given_name_hangul) if p)
+        if latin and hangul:
+            return f"{latin} ({hangul})"
+        return latin or hangul or "?"
+
+
+class EmergencyContact(UUIDPrimaryKey, Base):
+    __tablename__ = "emergency_contact"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    relationship_to_person: Mapped[str] = mapped_column(String(60), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(5), default="ko")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="contacts")
+
+
+class Deployment(UUIDPrimaryKey, Timestamps, Base):
+    """A person sent abroad by an employer: where, to do what, under which entry status."""
+
+    __tablename__ = "deployment"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    employer_id: Mapped[str] = mapped_column(ForeignKey("employer.id"), index=True)
+    host_country: Mapped[str] = mapped_column(String(3), default="USA")
+    worksite: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(120), default="")
+    planned_activities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    entry_status: Mapped[str | None] = mapped_column(String(10))
+    entry_date: Mapped[date | None]
+    planned_end: Mapped[date | None]
+    screening_verdict: Mapped[str | None] = mapped_column(String(20))
+
+    person: Mapped[Person] = relationship(back_populates="deployments")
+    employer: Mapped[Employer] = relationship(lazy="joined")
+
+
+class RegistryImport(UUIDPrimaryKey, Base):
+    """One registry file imported; its hash stops the same file being imported twice."""
+
+    __tablename__ = "registry_import"
+
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    imported_by: Mapped[str] = mapped_column(String(120))
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    row_count: Mapped[int] = mapped_column(Integer)
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

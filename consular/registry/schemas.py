@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class EmergencyContactRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str
+    relationship_to_person: str
+    phone: str
+    email: str
+    language: str
+
+
+class PersonRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    registry_ref: str | None
+    family_name_hangul: str | None
+    given_name_hangul: str | None
+    family_name: str | None
+    given_name: str | None
+    other_spellings: list[str]
+    sex: str | None
+    date_of_birth: date | None
+    nationality: str
+    passport_number_masked: str | None = Field(
+        description="Sensitive: only the last 3 characters are shown."
+    )
+
+
+class PersonCreate(BaseModel):
+    family_name_hangul: str | None = None
+    given_name_hangul: str | None = None
+    family_name: str | None = None
+    given_name: str | None = None
+    sex: str | None = None
+    date_of_birth: date | None = None
+    nationality: str = "KOR"
+    passport_number: str | None = None
+    phone: str = ""
+    email: str = ""
+
+
+class ImportReport(BaseModel):
+    """What an import did. Errors are listed by row and column."""
+
+    file_name: str
+    file_sha256: str
+    status: str  # imported, rejected, duplicate
+    rows_read: int = 0
+    imported: int = 0
+    linked: int = 0
+    new_persons: int = 0
+    review: int = 0
+    out_of_scope: int = 0
+    cases_created: int = 0
+    skipped: int = 0
+    errors: list[dict[str, object]] = Field(default_factory=list)

@@ -1,0 +1,358 @@
+"""The registry of nationals: scoping, search, person records and registry imports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, exists, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from consular import audit
+from consular.auth.permissions import Permission
+from consular.auth.service import Actor
+from consular.db import new_id
+from consular.errors import Conflict, InvalidInput, NotFound
+from consular.fields import (
+    FieldError,
+    RowError,
+    parse_country,
+    parse_date,
+    parse_passport,
+    parse_sex,
+)
+from consular.matching.normalize import latin_name_key
+from consular.registry.models import Deployment, Employer, Person, RegistryImport
+from consular.registry.schemas import ImportReport, PersonCreate
+from consular.tabular import Row, Table
+
+Progress = Callable[[int], None]
+
+REGISTRY_NAME_COLUMNS = (
+    ("family_name", "given_name"),
+    ("family_name_hangul", "given_name_hangul"),
+)
+ENTRY_STATUSES = frozenset({"esta", "b1", "b2", "b1b2", "e2", "l1", "h1b", "h2b", "ead", "none"})
+
+
+def mask_identifier(value: str | None) -> str | None:
+    if not value:
+        return None
+    return "•" * max(len(value) - 3, 3) + value[-3:]
+
+
+def hangul_key(family: str | None, given: str | None) -> str:
+    return "".join((family or "") + (given or "")).replace(" ", "")
+
+
+def readable_persons(actor: Actor) -> Select[Person]:
+    """Persons the actor may see: the whole registry for consular staff, own workers for HR."""
+    actor.require(Permission.PERSON_READ)
+    query = select(Person)
+    if actor.employer_id is not None:
+        query = query.where(
+            exists().where(
+                Deployment.person_id == Person.id, Deployment.employer_id == actor.employer_id
+            )
+        )
+    return query
+
+
+def get_person(db: Session, actor: Actor, person_id: str) -> Person:
+    person = db.scalar(readable_persons(actor).where(Person.id == person_id))
+    if person is None:
+        raise NotFound("person", person_id)
+    return person
+
+
+def search_persons(
+    db: Session,
+    actor: Actor,
+    *,
+    name: str | None = None,
+    date_of_birth: date | None = None,
+    passport_number: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Sequence[Person]:
+    if not (name or date_of_birth or passport_number):
+        raise InvalidInput("give at least one of name, date_of_birth, passport_number")
+    query = readable_persons(actor)
+    if name:
+        key = latin_name_key(name)
+        hangul = name.replace(" ", "")
+        conditions = [Person.hangul_key == hangul]
+        if key:
+            # Either order: "KIM MINJUN" and "MINJUN KIM" both find 김민준.
+            conditions += [Person.name_key == key, Person.name_key.startswith(key)]
+            parts = [p for p in name.replace(",", " ").split() if p]
+            if len(parts) > 1:
+                rotated = latin_name_key(parts[-1], *parts[:-1])
+                conditions.append(Person.name_key == rotated)
+        query = query.where(or_(*conditions))
+    if date_of_birth:
+        query = query.where(Person.date_of_birth == date_of_birth)
+    if passport_number:
+        try:
+            number = parse_passport(passport_number)
+        except FieldError as exc:
+            raise InvalidInput(str(exc)) from None
+        query = query.where(Person.passport_number == number)
+    query = query.order_by(Person.family_name, Person.given_name, Person.id)
+    return db.scalars(query.limit(limit).offset(offset)).all()
+
+
+def create_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str) -> Person:
+    actor.require(Permission.PERSON_WRITE)
+    if not ((data.family_name and data.given_name) or data.family_name_hangul):
+        raise InvalidInput("a person needs a Latin family and given name, or a Hangul name")
+    person = Person(
+        **data.model_dump(),
+        name_key=latin_name_key(data.family_name or "", data.given_name or ""),
+        hangul_key=hangul_key(data.family_name_hangul, data.given_name_hangul),
+    )
+    db.add(person)
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="registry:person:create",
+        target_type="person",
+        target_id=person.id,
+        diff={**data.model_dump(exclude={"passport_number"}), "reason": reason},
+    )
+    return person
+
+
+# --- registry import -------------------------------------------------------------------
+
+
+def _missing_columns(table: Table) -> list[RowError]:
+    errors = [
+        RowError(1, c, "required column is missing")
+        for c in ("id", "date_of_birth", "nationality")
+        if c not in table.columns
+    ]
+    if not any(all(c in table.columns for c in pair) for pair in REGISTRY_NAME_COLUMNS):
+        errors.append(
+            RowError(
+                1,
+                "family_name, given_name",
+                "need family_name and given_name, or the Hangul pair "
+                "family_name_hangul and given_name_hangul",
+            )
+        )
+    return errors
+
+
+def _parse_registry_row(row: Row, errors: list[RowError]) -> dict[str, Any] | None:
+    values = row.values
+    start = len(errors)
+
+    def field(column: str, parse: Callable[[str], Any]) -> Any:
+        try:
+            return parse(values.get(column, ""))
+        except FieldError as exc:
+            errors.append(RowError(row.number, column, str(exc)))
+            return None
+
+    person: dict[str, Any] = {
+        "registry_ref": values.get("id", "").strip(),
+        "family_name": values.get("family_name", "").strip().upper() or None,
+        "given_name": values.get("given_name", "").strip().upper() or None,
+        "family_name_hangul": values.get("family_name_hangul", "").strip() or None,
+        "given_name_hangul": values.get("given_name_hangul", "").strip() or None,
+        "date_of_birth": field("date_of_birth", parse_date),
+        "nationality": field("nationality", parse_country),
+        "sex": field("sex", parse_sex),
+        "passport_number": field("passport_number", parse_passport),
+        "phone": values.get("phone", "").strip(),
+        "email": values.get("email", "").strip(),
+    }
+    if not person["registry_ref"]:
+        errors.append(RowError(row.number, "id", "is empty"))
+    if person["date_of_birth"] is None and not any(
+        e.column == "date_of_birth" for e in errors[start:]
+    ):
+        errors.append(RowError(row.number, "date_of_birth", "is empty"))
+    if person["nationality"] is None and not any(e.column == "nationality" for e in errors[start:]):
+        errors.append(RowError(row.number, "nationality", "is empty"))
+    if not ((person["family_name"] and person["given_name"]) or person["family_name_hangul"]):
+        errors.append(RowError(row.number, "family_name", "no name: give the Latin or Hangul name"))
+    status = values.get("entry_status", "").strip().lower()
+    if status and status not in ENTRY_STATUSES:
+        errors.append(
+            RowError(
+                row.number,
+                "entry_status",
+                f"unknown entry status {status!r} ({', '.join(sorted(ENTRY_STATUSES))})",
+            )
+        )
+    deployment = {
+        "employer": values.get("employer", "").strip(),
+        "worksite": values.get("worksite", "").strip(),
+        "role": values.get("role", "").strip(),
+        "entry_status": status or None,
+        "entry_date": field("entry_date", parse_date),
+        "planned_end": field("planned_end", parse_date),
+    }
+    if len(errors) > start:
+        return None
+    person["name_key"] = latin_name_key(person["family_name"] or "", person["given_name"] or "")
+    person["hangul_key"] = hangul_key(person["family_name_hangul"], person["given_name_hangul"])
+    person["deployment"] = deployment
+    return person
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def import_registry(
+    db: Session,
+    actor: Actor,
+    table: Table,
+    *,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import persons (and their deployments) from a registry file, all or nothing.
+
+    Rows whose ``id`` is already in the registry update that person; new ids add persons.
+    """
+    actor.require(Permission.REGISTRY_IMPORT)
+    report = ImportReport(
+        file_name=table.source,
+        file_sha256=table.sha256,
+        status="rejected",
+        rows_read=len(table.rows),
+    )
+    previous = db.scalar(select(RegistryImport).where(RegistryImport.file_sha256 == table.sha256))
+    if previous is not None:
+        raise Conflict(
+            f"{table.source} was already imported on {previous.imported_at:%Y-%m-%d %H:%M} UTC "
+            f"by {previous.imported_by} (same file contents)",
+            report=report.model_dump(),
+        )
+    header_errors = _missing_columns(table)
+    if header_errors:
+        report.errors = [e.as_dict() for e in header_errors]
+        raise InvalidInput(
+            f"{table.source}: required columns are missing", report=report.model_dump()
+        )
+
+    errors: list[RowError] = []
+    parsed: list[dict[str, Any]] = []
+    first_seen: dict[str, int] = {}
+    for row in table.rows:
+        person = _parse_registry_row(row, errors)
+        ref = row.values.get("id", "").strip()
+        if ref and ref in first_seen:
+            errors.append(
+                RowError(row.number, "id", f"duplicate id {ref!r} (first on row {first_seen[ref]})")
+            )
+            person = None
+        elif ref:
+            first_seen[ref] = row.number
+        if person is not None:
+            parsed.append(person)
+    report.errors = [e.as_dict() for e in errors]
+    if errors and not skip_invalid:
+        raise InvalidInput(
+            f"{table.source}: {len(errors)} error(s); nothing was imported "
+            "(fix the rows, or use --skip-invalid to import the good rows)",
+            report=report.model_dump(),
+        )
+    report.skipped = len({e.row for e in errors})
+    _write_registry_rows(db, parsed, report, progress)
+    report.status = "imported"
+    db.add(
+        RegistryImport(
+            file_name=table.source,
+            file_sha256=table.sha256,
+            imported_by=actor.name,
+            row_count=len(table.rows),
+            report=report.model_dump(exclude={"errors"}),
+        )
+    )
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="registry:import:commit",
+        target_type="registry_import",
+        target_id=table.sha256[:16],
+        diff=report.model_dump(exclude={"errors"}) | {"error_count": len(errors)},
+    )
+    return report
+
+
+def _write_registry_rows(
+    db: Session, parsed: list[dict[str, Any]], report: ImportReport, progress: Progress | None
+) -> None:
+    existing: dict[str | None, str] = {}
+    for chunk in _chunks([p["registry_ref"] for p in parsed], 900):
+        existing.update(
+            db.execute(
+                select(Person.registry_ref, Person.id).where(Person.registry_ref.in_(chunk))
+            ).all()
+        )
+    employers = _employer_ids(db, {p["deployment"]["employer"] for p in parsed} - {""})
+    deployed: set[tuple[str, str]] = set()
+    for chunk in _chunks(list(existing.values()), 900):
+        deployed.update(
+            db.execute(
+                select(Deployment.person_id, Deployment.employer_id).where(
+                    Deployment.person_id.in_(chunk)
+                )
+            ).all()
+        )
+
+    done = 0
+    for chunk in _chunks(parsed, 2000):
+        inserts, updates, deployments = [], [], []
+        for person in chunk:
+            deployment = person.pop("deployment")
+            person_id = existing.get(person["registry_ref"])
+            if person_id is None:
+                person_id = new_id()
+                inserts.append({**person, "id": person_id, "other_spellings": []})
+            else:
+                updates.append({**person, "id": person_id})
+            employer_id = employers.get(deployment["employer"])
+            if employer_id and (person_id, employer_id) not in deployed:
+                deployed.add((person_id, employer_id))
+                deployments.append(
+                    {
+                        **{k: v for k, v in deployment.items() if k != "employer"},
+                        "id": new_id(),
+                        "person_id": person_id,
+                        "planned_activities": [],
+                        "employer_id": employer_id,
+                    }
+                )
+        if inserts:
+            db.execute(insert(Person), inserts)
+        if updates:
+            db.execute(update(Person), updates)
+        if deployments:
+            db.execute(insert(Deployment), deployments)
+        report.new_persons += len(inserts)
+        report.linked += len(updates)
+        done += len(chunk)
+        if progress is not None:
+            progress(done)
+    report.imported = report.new_persons + report.linked
+
+
+def _employer_ids(db: Session, names: set[str]) -> dict[str, str]:
+    found = dict(
+        db.execute(select(Employer.name, Employer.id).where(Employer.name.in_(names))).all()
+    )
+    for name in sorted(names - found.keys()):
+        employer = Employer(name=name)
+        db.add(employer)
+        db.flush()
+        found[name] = employer.id
+    return found

@@ -1,0 +1,46 @@
+"""What every HTTP route shares: the unit of work and the caller, as typed dependencies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from consular.auth.service import Actor, authenticate_token
+from consular.db import open_session
+from consular.errors import Unauthenticated
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_bearer = HTTPBearer(auto_error=False, description="API token from `consular token create`")
+
+
+def _unit_of_work(request: Request) -> Iterator[Session]:
+    # One transaction per request, committed after the route returns and before the
+    # response is sent, so a client never sees success for a change that was not saved.
+    factory = request.app.state.session_factory
+    session = open_session(factory, write=request.method not in _SAFE_METHODS)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+DB = Annotated[Session, Depends(_unit_of_work, scope="function")]
+
+
+def _current_actor(
+    db: DB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Actor:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("an API token is required (Authorization: Bearer …)")
+    return authenticate_token(db, credentials.credentials)
+
+
+CurrentActor = Annotated[Actor, Depends(_current_actor)]

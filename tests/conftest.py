@@ -1,0 +1,150 @@
+"""Test databases: every test gets a migrated, empty database on SQLite, and on PostgreSQL too.
+
+PostgreSQL runs when a server answers at CONSULAR_TEST_DATABASE_URL (default: the local one).
+Outside CI those tests skip with the reason; in CI (CI=true) a missing server fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from consular.auth.service import Actor
+from consular.db import make_engine, make_session_factory, unit_of_work
+from consular.migrate import upgrade
+from consular.registry.service import import_registry
+from tests.factories import (
+    HOUSTON,
+    OPERATOR,
+    new_incident,
+    registry_table,
+    setup_posts,
+    user_with_token,
+)
+
+
+@dataclass(frozen=True)
+class World:
+    officer: Actor
+    token: str
+    houston_token: str
+    incident_id: str
+
+
+PG_URL = os.environ.get(
+    "CONSULAR_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _postgres_problem() -> str | None:
+    engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:
+        return f"no PostgreSQL at {PG_URL}: {exc.__class__.__name__}"
+    finally:
+        engine.dispose()
+    return None
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    problem = _postgres_problem()
+    if problem:
+        if IN_CI:
+            pytest.fail(f"{problem} (required in CI)")
+        pytest.skip(problem)
+    engine = make_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _truncate(engine: Engine) -> None:
+    tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        path = tmp_path / "consular.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+    else:
+        engine: Engine = request.getfixturevalue("postgres_engine")
+        _truncate(engine)
+        yield PG_URL
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def factory(engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def db(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for arranging and checking; tests commit what they want others to see."""
+    session = factory()
+    yield session
+    session.rollback()
+    session.close()
+
+
+@pytest.fixture
+def app_client(db_url: str, factory: sessionmaker[Session]) -> Iterator[TestClient]:
+    from consular.app import create_app
+    from consular.config import Settings
+
+    app = create_app(Settings(database_url=db_url))
+    with TestClient(app) as client:
+        yield client
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def world(factory: sessionmaker[Session]) -> World:
+    """Two posts, an officer at each, a registry of five, and an incident at Atlanta."""
+    setup_posts(factory)
+    officer, officer_token = user_with_token(factory, "officer.kim", "officer")
+    _, houston_token = user_with_token(factory, "officer.houston", "officer", post=HOUSTON)
+    with unit_of_work(factory) as db:
+        import_registry(db, OPERATOR, registry_table())
+    return World(
+        officer=officer,
+        token=officer_token,
+        houston_token=houston_token,
+        incident_id=new_incident(factory),
+    )

@@ -1,0 +1,187 @@
+"""Importing source lists into an incident: reconciliation, review queue, all-or-nothing."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from consular.cases.models import Case
+from consular.incidents.models import SourceList, SourceRecord
+from tests.conftest import World
+from tests.factories import auth, rows_csv
+
+HOST_HEADER = ["id", "full_name", "date_of_birth", "nationality", "facility", "a_number"]
+HOST_ROWS = [
+    ["H1", "LEE, SEONGHO", "1988-03-14", "KOR", "Folkston ICE Processing Center", "A123456789"],
+    ["H2", "KIM, MIN JUN", "1990-01-02", "KOR", "Folkston ICE Processing Center", ""],
+    ["H3", "WANG, WEI", "1985-05-05", "CHN", "Folkston ICE Processing Center", ""],
+    ["H4", "PARK, JI HYE", "1995-07-30", "KOR", "Stewart Detention Center", ""],
+    ["H5", "HAN, BOKNAM", "1970-02-02", "KOR", "Folkston ICE Processing Center", ""],
+]
+
+
+def upload(
+    client: TestClient,
+    world: World,
+    content: bytes,
+    *,
+    kind: str = "host_authority",
+    name: str = "host.csv",
+    token: str | None = None,
+    **form: str,
+):
+    return client.post(
+        f"/api/v1/incidents/{world.incident_id}/lists",
+        headers=auth(token or world.token),
+        data={"kind": kind, **form},
+        files={"file": (name, content, "text/csv")},
+    )
+
+
+def test_host_list_links_confident_rows_and_queues_doubtful_ones(
+    app_client: TestClient, world: World, db: Session
+) -> None:
+    response = upload(app_client, world, rows_csv(HOST_HEADER, HOST_ROWS))
+    assert response.status_code == 201, response.text
+    report = response.json()
+    assert report["rows_read"] == 5
+    assert report["linked"] == 2  # LEE SEONGHO and PARK JIHYE: one registry person each
+    assert report["cases_created"] == 2
+    assert report["review"] == 2  # two KIM MINJUN share a birth date; HAN BOKNAM is unknown
+    assert report["out_of_scope"] == 1  # the Chinese national opens no case here
+    assert report["errors"] == []
+
+    queue = app_client.get(
+        f"/api/v1/incidents/{world.incident_id}/review", headers=auth(world.token)
+    ).json()
+    assert sorted(item["raw"]["id"] for item in queue) == ["H2", "H5"]
+    kim = next(item for item in queue if item["raw"]["id"] == "H2")
+    assert len(kim["candidates"]) == 2
+    assert all("date of birth exact" in c["explanation"] for c in kim["candidates"])
+    assert db.scalar(select(func.count()).select_from(Case)) == 2
+
+
+def test_review_decisions_open_cases_and_never_silently_create_people(
+    app_client: TestClient, world: World, db: Session
+) -> None:
+    upload(app_client, world, rows_csv(HOST_HEADER, HOST_ROWS))
+    queue = app_client.get(
+        f"/api/v1/incidents/{world.incident_id}/review", headers=auth(world.token)
+    ).json()
+    kim = next(item for item in queue if item["raw"]["id"] == "H2")
+    han = next(item for item in queue if item["raw"]["id"] == "H5")
+    base = f"/api/v1/incidents/{world.incident_id}/review"
+
+    chosen = kim["candidates"][1]["person_id"]
+    accepted = app_client.post(
+        f"{base}/{kim['id']}",
+        headers=auth(world.token),
+        json={"action": "accept", "person_id": chosen},
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["decision"] == "confirmed"
+    assert accepted.json()["person_id"] == chosen
+
+    created = app_client.post(
+        f"{base}/{han['id']}", headers=auth(world.token), json={"action": "new_person"}
+    )
+    assert created.json()["decision"] == "new_person"
+    case = app_client.get(
+        f"/api/v1/cases/{created.json()['case_id']}", headers=auth(world.token)
+    ).json()
+    assert case["person_name"].startswith("HAN BOKNAM")
+
+    again = app_client.post(
+        f"{base}/{kim['id']}", headers=auth(world.token), json={"action": "reject"}
+    )
+    assert again.status_code == 409
+    assert app_client.get(base, headers=auth(world.token)).json() == []
+    history = app_client.get(
+        f"/api/v1/cases/{accepted.json()['case_id']}/audit", headers=auth(world.token)
+    ).json()
+    assert any(
+        e["tag"] == "incidents:record:link"
+        and e["actor"] == "officer.kim"
+        and e["diff"]["decision"] == "confirmed"
+        for e in history
+    )
+
+
+def test_the_same_person_on_two_lists_has_one_case(
+    app_client: TestClient, world: World, db: Session
+) -> None:
+    upload(app_client, world, rows_csv(HOST_HEADER, HOST_ROWS[:1]))
+    employer = rows_csv(
+        ["family_name", "given_name", "date_of_birth", "passport_number"],
+        [["Lee", "Seong-ho", "1988-03-14", "m1234 5678"]],
+    )
+    report = upload(app_client, world, employer, kind="employer", name="employer.csv").json()
+    assert report["linked"] == 1 and report["cases_created"] == 0
+    assert db.scalar(select(func.count()).select_from(Case)) == 1
+
+
+def test_a_file_with_bad_rows_is_rejected_whole_with_every_error(
+    app_client: TestClient, world: World, db: Session
+) -> None:
+    bad = [
+        *HOST_ROWS[:2],
+        ["H6", "SONG, GIHO", "1988-13-45", "KOR", "Folkston", ""],
+        ["H7", "YOON, MIRAE", "1990-01-01", "KRX", "Folkston", ""],
+        ["H1", "LEE, DUPLICATE", "1990-01-01", "KOR", "Folkston", ""],
+    ]
+    response = upload(app_client, world, rows_csv(HOST_HEADER, bad))
+    assert response.status_code == 422
+    errors = response.json()["report"]["errors"]
+    assert {(e["row"], e["column"]) for e in errors} == {
+        (4, "date_of_birth"),
+        (5, "nationality"),
+        (6, "id"),
+    }
+    assert "KRX" in next(e["message"] for e in errors if e["column"] == "nationality")
+    assert db.scalar(select(func.count()).select_from(SourceRecord)) == 0
+    assert db.scalar(select(func.count()).select_from(SourceList)) == 0
+
+    partial = upload(app_client, world, rows_csv(HOST_HEADER, bad), skip_invalid="true")
+    assert partial.status_code == 201
+    assert partial.json()["imported"] == 2 and partial.json()["skipped"] == 3
+
+
+def test_a_missing_name_column_and_a_repeated_file_are_refused(
+    app_client: TestClient, world: World
+) -> None:
+    nameless = upload(app_client, world, rows_csv(["id", "date_of_birth"], [["1", "1990-01-01"]]))
+    assert nameless.status_code == 422
+    assert nameless.json()["report"]["errors"][0]["row"] == 1
+
+    content = rows_csv(HOST_HEADER, HOST_ROWS[:2])
+    assert upload(app_client, world, content).status_code == 201
+    again = upload(app_client, world, content, name="renamed.csv")
+    assert again.status_code == 409
+    assert "already imported" in again.json()["message"]
+
+
+def test_us_dates_need_the_date_format(app_client: TestClient, world: World) -> None:
+    content = rows_csv(
+        ["full_name", "date_of_birth", "nationality"], [["LEE, SEONGHO", "03/14/1988", "KOR"]]
+    )
+    assert upload(app_client, world, content).status_code == 422
+    ok = upload(app_client, world, content, date_format="%m/%d/%Y")
+    assert ok.status_code == 201 and ok.json()["linked"] == 1
+
+
+def test_other_posts_cannot_see_or_import_into_the_incident(
+    app_client: TestClient, world: World
+) -> None:
+    content = rows_csv(HOST_HEADER, HOST_ROWS)
+    assert upload(app_client, world, content, token=world.houston_token).status_code == 404
+    for path in ("", "/review", "/cases", "/lists"):
+        response = app_client.get(
+            f"/api/v1/incidents/{world.incident_id}{path}", headers=auth(world.houston_token)
+        )
+        assert response.status_code == 404, path
+    unknown = app_client.get("/api/v1/incidents/no-such-id", headers=auth(world.token))
+    assert unknown.status_code == 404
+    assert unknown.json() == app_client.get(
+        f"/api/v1/incidents/{world.incident_id}", headers=auth(world.houston_token)
+    ).json() | {"message": unknown.json()["message"]}
