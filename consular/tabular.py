@@ -247,8 +247,16 @@ def _build_rows(
     for number, cells in iterator:
         if not any(cells):
             continue
+        if len(cells) > width and any(cells[width:]):
+            used = max(i for i, cell in enumerate(cells) if cell) + 1
+            noun = "column" if width == 1 else "columns"
+            # Naming the header row exposes a title line mistaken for the header.
+            problem = (
+                f"has {used} cells but the header (row {header_number}) has only {width} {noun}"
+            )
+            raise TableError(source, problem, sheet=sheet, row=number)
         if len(cells) != width:
-            cells = _fit(cells, width, source, sheet, number)
+            cells = (cells + [""] * width)[:width]
         rows.append(Row(number, dict(zip(columns, cells, strict=True))))
     return columns, tuple(rows)
 
@@ -274,17 +282,3 @@ def _header_columns(
         seen[column] = name or column
         columns.append(column)
     return tuple(columns)
-
-
-def _fit(cells: list[str], width: int, source: str, sheet: str | None, number: int) -> list[str]:
-    if len(cells) < width:
-        return cells + [""] * (width - len(cells))
-    if any(cells[width:]):
-        used = max(i for i, cell in enumerate(cells) if cell) + 1
-        raise TableError(
-            source,
-            f"has {used} cells but the header has only {width} columns",
-            sheet=sheet,
-            row=number,
-        )
-    return cells[:width]

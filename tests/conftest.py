@@ -1,7 +1,9 @@
 """Test databases: every test gets a migrated, empty database on SQLite, and on PostgreSQL too.
 
-PostgreSQL runs when a server answers at CONSULAR_TEST_DATABASE_URL (default: the local one).
-Outside CI those tests skip with the reason; in CI (CI=true) a missing server fails the run.
+PostgreSQL runs when a server answers at CONSULAR_TEST_DATABASE_URL (default: the local one);
+each run works in a scratch database of its own on that server. Outside CI those tests skip
+with the reason; in CI (CI=true) a missing server fails the run. CONSULAR_TEST_BACKENDS=sqlite
+runs the SQLite half only.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.auth.service import Actor
@@ -69,16 +71,29 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def postgres_engine() -> Iterator[Engine]:
+def postgres_url() -> Iterator[str]:
+    """A scratch database of its own on the server, so parallel test runs never collide."""
     problem = _postgres_problem()
     if problem:
         if IN_CI:
             pytest.fail(f"{problem} (required in CI)")
         pytest.skip(problem)
-    engine = make_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
+    server = make_url(PG_URL)
+    scratch = f"{server.database or 'test'}_{os.getpid()}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{scratch}"')
+    url = server.set(database=scratch).render_as_string(hide_password=False)
+    yield url
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    engine = make_engine(postgres_url)
     upgrade(engine)
     yield engine
     engine.dispose()
@@ -90,7 +105,10 @@ def _truncate(engine: Engine) -> None:
         conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+BACKENDS = os.environ.get("CONSULAR_TEST_BACKENDS", "sqlite,postgresql").split(",")
+
+
+@pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         path = tmp_path / "consular.db"
@@ -99,7 +117,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     else:
         engine: Engine = request.getfixturevalue("postgres_engine")
         _truncate(engine)
-        yield PG_URL
+        yield engine.url.render_as_string(hide_password=False)
 
 
 @pytest.fixture

@@ -350,7 +350,22 @@ def test_row_longer_than_header(tmp_path: Path) -> None:
 
     with pytest.raises(TableError) as info:
         read_table(path)
-    assert str(info.value) == "registry.csv, row 3: has 3 cells but the header has only 2 columns"
+    assert str(info.value) == (
+        "registry.csv, row 3: has 3 cells but the header (row 1) has only 2 columns"
+    )
+
+
+def test_title_line_above_header_is_reported(tmp_path: Path) -> None:
+    path = write_workbook(
+        tmp_path / "detainees.xlsx",
+        {"List": [["Detainee list, 4 Sep"], [], ["Name", "Facility"], ["KIM", "Folkston"]]},
+    )
+
+    with pytest.raises(TableError) as info:
+        read_table(path)
+    assert str(info.value) == (
+        "detainees.xlsx (sheet 'List'), row 3: has 2 cells but the header (row 1) has only 1 column"
+    )
 
 
 def test_undecodable_text(tmp_path: Path) -> None:

@@ -24,6 +24,12 @@ class CliState:
     _engine: Engine | None = field(default=None, repr=False)
     _factory: sessionmaker[Session] | None = field(default=None, repr=False)
 
+    def use(self, database_url: str | None) -> None:
+        """Point every following command at this database (None: the configured one)."""
+        if self._engine is not None:
+            self._engine.dispose()
+        self.database_url, self._engine, self._factory = database_url, None, None
+
     @property
     def url(self) -> str:
         return self.database_url or get_settings().database_url

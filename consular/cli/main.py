@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import sys
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 
 from consular.audit.service import verify_chain
-from consular.auth.service import Actor, create_token, create_user, generate_password
+from consular.auth.service import (
+    Actor,
+    create_token,
+    create_user,
+    generate_password,
+    get_or_create_post,
+)
 from consular.cli import cases as cases_cli
 from consular.cli import imports as imports_cli
 from consular.cli import incidents as incidents_cli
@@ -21,6 +28,7 @@ app = typer.Typer(
     help="consular: registry, incidents, source lists and consular cases.",
 )
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+post_app = typer.Typer(no_args_is_help=True, help="Diplomatic posts (embassies, consulates).")
 user_app = typer.Typer(no_args_is_help=True, help="User accounts.")
 token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
 audit_app = typer.Typer(no_args_is_help=True, help="The audit log.")
@@ -28,6 +36,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(imports_cli.app, name="import")
 app.add_typer(incidents_cli.app, name="incident")
 app.add_typer(cases_cli.app, name="cases")
+app.add_typer(post_app, name="post")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
@@ -39,8 +48,7 @@ DbOption = Annotated[
 
 @app.callback()
 def main(db: DbOption = None) -> None:
-    if db:
-        state.database_url = db
+    state.use(db)
 
 
 @db_app.command("upgrade")
@@ -88,7 +96,7 @@ def demo(
     from consular.demo.build import build_demo
 
     if db:
-        state.database_url = db
+        state.use(db)
     logins = build_demo(state.url, seed=seed, echo=typer.echo)
     typer.echo("\nDemo logins (user / role / password):")
     for name, role, password in logins:
@@ -96,6 +104,26 @@ def demo(
     if not no_serve:
         typer.echo(f"\nServing http://{host}:{port}  (API docs: http://{host}:{port}/api/v1/docs)")
         serve(host=host, port=port)
+
+
+@post_app.command("create")
+def post_create(
+    name: str,
+    country: Annotated[str, typer.Option(help="Host country, ISO alpha-3")] = "USA",
+    city: Annotated[str, typer.Option(help="City")] = "",
+    time_zone: Annotated[str, typer.Option(help="IANA time zone, e.g. America/New_York")] = "UTC",
+    phone: Annotated[str, typer.Option(help="Public phone number, given to families")] = "",
+) -> None:
+    """Add a post (or show the existing one of that name)."""
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        fail(f"unknown time zone {time_zone!r} (use an IANA name like America/New_York)", 2)
+    with command_unit() as db:
+        post = get_or_create_post(
+            db, name, country=country, city=city, time_zone=time_zone, phone=phone
+        )
+        typer.echo(f"{post.id}  {post.name}")
 
 
 @user_app.command("create")

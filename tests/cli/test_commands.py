@@ -1,0 +1,201 @@
+"""The command line an officer or operator types, end to end on a real database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from consular.cli.main import app
+from consular.db import make_engine
+from tests.factories import ATLANTA, REGISTRY_COLUMNS, REGISTRY_ROWS, auth
+
+runner = CliRunner()
+
+
+def run(db_url: str, *args: str, input: str | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["--db", db_url, *args], input=input)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def registry_file(tmp_path: Path) -> Path:
+    path = tmp_path / "registry.csv"
+    path.write_text("\n".join([REGISTRY_COLUMNS, *REGISTRY_ROWS]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def incident(db_url: str, registry_file: Path) -> str:
+    assert run(db_url, "post", "create", ATLANTA, "--time-zone", "America/New_York")[0] == 0
+    assert run(db_url, "import", "registry", str(registry_file))[0] == 0
+    code, out, err = run(
+        db_url,
+        "incident",
+        "create",
+        "--title",
+        "Raid",
+        "--place",
+        "Ellabell",
+        "--started-at",
+        "2025-09-04T10:00-04:00",
+        "--post",
+        ATLANTA,
+    )
+    assert code == 0, err
+    return out.strip()
+
+
+def test_db_upgrade_builds_a_wal_database_with_foreign_keys(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    code, out, _ = run(url, "db", "upgrade")
+    assert code == 0 and "head" in out
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        tables = set(
+            conn.execute(text("select name from sqlite_master where type='table'")).scalars()
+        )
+    engine.dispose()
+    assert {"person", "incident", "case_file", "milestone", "audit_event"} <= tables
+
+
+def test_users_get_a_generated_password_or_one_from_stdin(db_url: str, incident: str) -> None:
+    code, out, _ = run(
+        db_url, "user", "create", "officer.kim", "--role", "officer", "--post", ATLANTA
+    )
+    assert code == 0
+    assert "password: " in out and len(out.split("password: ")[1].strip()) >= 12
+    code, out, _ = run(
+        db_url,
+        "user",
+        "create",
+        "officer.lee",
+        "--role",
+        "officer",
+        "--post",
+        ATLANTA,
+        "--password-stdin",
+        input="a long secret phrase\n",
+    )
+    assert code == 0 and "password" not in out
+    code, _, err = run(db_url, "user", "create", "x", "--role", "captain")
+    assert code == 2 and "unknown role 'captain'" in err
+    code, _, err = run(
+        db_url, "user", "create", "officer.kim", "--role", "officer", "--post", ATLANTA
+    )
+    assert code == 1 and "already exists" in err
+
+
+def test_a_cli_token_opens_the_api(db_url: str, incident: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from consular.app import create_app
+    from consular.config import Settings
+
+    run(db_url, "user", "create", "officer.kim", "--role", "officer", "--post", ATLANTA)
+    code, token, _ = run(db_url, "token", "create", "officer.kim")
+    assert code == 0 and token.startswith("csl_")
+    app_ = create_app(Settings(database_url=db_url))
+    with TestClient(app_) as client:
+        response = client.get(f"/api/v1/incidents/{incident}", headers=auth(token.strip()))
+    app_.state.engine.dispose()
+    assert response.status_code == 200
+
+
+def test_import_reports_and_rejects_with_rows_and_columns(
+    db_url: str, incident: str, tmp_path: Path, registry_file: Path
+) -> None:
+    again_code, _, again_err = run(db_url, "import", "registry", str(registry_file))
+    assert again_code == 1 and "already imported" in again_err
+
+    host = tmp_path / "host.csv"
+    host.write_text(
+        "full_name,date_of_birth,nationality,facility\n"
+        '"LEE, SEONGHO",1988-03-14,KOR,Folkston\n'
+        '"KIM, MIN JUN",1990-31-01,KOR,Folkston\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        db_url, "import", "list", "--incident", incident, "--kind", "host_authority", str(host)
+    )
+    assert code == 2
+    assert "row 3, column date_of_birth" in err and "nothing was imported" in err
+    code, out, err = run(
+        db_url,
+        "import",
+        "list",
+        "--incident",
+        incident,
+        "--kind",
+        "host_authority",
+        "--skip-invalid",
+        str(host),
+    )
+    assert code == 0, err
+    assert "rows read:     2" in out and "linked:        1" in out and "errors:        1" in out
+
+    missing = run(
+        db_url,
+        "import",
+        "list",
+        "--incident",
+        incident,
+        "--kind",
+        "host_authority",
+        str(tmp_path / "nope.csv"),
+    )
+    assert missing[0] == 2 and "nope.csv" in missing[2]
+    wrong_kind = run(
+        db_url, "import", "list", "--incident", incident, "--kind", "rumour", str(host)
+    )
+    assert wrong_kind[0] == 2 and "unknown list kind" in wrong_kind[2]
+
+
+def test_cases_list_in_three_formats(db_url: str, incident: str, tmp_path: Path) -> None:
+    host = tmp_path / "host.csv"
+    host.write_text(
+        "full_name,date_of_birth,nationality,facility\n"
+        '"LEE, SEONGHO",1988-03-14,KOR,Folkston\n'
+        '"PARK, JIHYE",1995-07-30,KOR,Stewart\n',
+        encoding="utf-8",
+    )
+    assert (
+        run(
+            db_url, "import", "list", "--incident", incident, "--kind", "host_authority", str(host)
+        )[0]
+        == 0
+    )
+    code, out, _ = run(db_url, "cases", "list", "--incident", incident, "--format", "json")
+    cases = json.loads(out)
+    assert [c["state"] for c in cases] == ["reported", "reported"]
+    first = cases[0]["id"]
+
+    code, out, err = run(db_url, "cases", "transition", first, "--to", "located", "--version", "1")
+    assert code == 0, err
+    code, _, err = run(db_url, "cases", "transition", first, "--to", "departed", "--version", "2")
+    assert code == 1 and "allowed: consular_access, released, transferred" in err
+    for kind in (
+        "rights_advised",
+        "consulate_notified",
+        "consular_visit",
+        "legal_counsel",
+        "interpreter",
+        "family_contacted",
+        "medical_needs",
+    ):
+        assert run(db_url, "cases", "complete", first, kind)[0] == 0
+
+    code, out, _ = run(
+        db_url, "cases", "list", "--incident", incident, "--format", "csv", "--status", "located"
+    )
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["id"] for r in rows] == [first] and rows[0]["overdue"] == ""
+    code, out, _ = run(db_url, "cases", "list", "--incident", incident, "--overdue")
+    assert "PARK JIHYE" in out and "LEE SEONGHO" not in out and "1 case(s)" in out

@@ -1,0 +1,140 @@
+"""Registry imports: all or nothing, every error by row and column, no file twice."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from consular.db import unit_of_work
+from consular.errors import Conflict, InvalidInput
+from consular.registry.models import Deployment, Employer, Person
+from consular.registry.service import import_registry
+from consular.tabular import read_table
+from tests.factories import OPERATOR, REGISTRY_COLUMNS, REGISTRY_ROWS, registry_table
+
+
+def count(db: Session, model: type) -> int:
+    return db.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_a_registry_file_adds_persons_employers_and_deployments(
+    factory: sessionmaker[Session], db: Session
+) -> None:
+    with unit_of_work(factory) as uow:
+        report = import_registry(uow, OPERATOR, registry_table())
+    assert (report.rows_read, report.imported, report.new_persons, report.linked) == (5, 5, 5, 0)
+    lee = db.scalar(select(Person).where(Person.registry_ref == "R1"))
+    assert lee is not None
+    assert (lee.family_name, lee.given_name, lee.family_name_hangul, lee.given_name_hangul) == (
+        "LEE",
+        "SEONGHO",
+        "이",
+        "성호",
+    )
+    assert lee.passport_number == "M12345678" and lee.date_of_birth.isoformat() == "1988-03-14"
+    assert count(db, Employer) == 2 and count(db, Deployment) == 5
+
+
+def test_an_xlsx_registry_imports_like_a_csv(
+    tmp_path: Path, factory: sessionmaker[Session], db: Session
+) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(REGISTRY_COLUMNS.split(","))
+    for row in REGISTRY_ROWS:
+        sheet.append(row.split(","))
+    path = tmp_path / "registry.xlsx"
+    book.save(path)
+    with unit_of_work(factory) as uow:
+        report = import_registry(uow, OPERATOR, read_table(path))
+    assert report.new_persons == 5
+    assert db.scalar(select(Person.hangul_key).where(Person.registry_ref == "R4")) == "박지혜"
+
+
+def test_a_file_with_any_bad_row_is_rejected_whole(
+    factory: sessionmaker[Session], db: Session
+) -> None:
+    rows = [
+        *REGISTRY_ROWS,
+        "R6,HAN,BOKNAM,한,복남,M,1970-02-30,KOR,M66666666,",
+        "R7,YOON,MIRAE,윤,미래,F,1991-04-04,KOREA,M77777777,",
+        "R1,LEE,COPY,이,복사,M,1988-03-14,KOR,M88888888,",
+        "R9,,,,,M,1991-04-04,KOR,,",
+    ]
+    with pytest.raises(InvalidInput) as raised, unit_of_work(factory) as uow:
+        import_registry(uow, OPERATOR, registry_table(rows))
+    errors = raised.value.details["report"]["errors"]
+    assert {(e["row"], e["column"]) for e in errors} == {
+        (7, "date_of_birth"),
+        (8, "nationality"),
+        (9, "id"),
+        (10, "family_name"),
+    }
+    assert "first on row 2" in next(e["message"] for e in errors if e["column"] == "id")
+    assert count(db, Person) == 0 and count(db, Employer) == 0
+
+    with unit_of_work(factory) as uow:
+        report = import_registry(uow, OPERATOR, registry_table(rows), skip_invalid=True)
+    assert report.new_persons == 5 and report.skipped == 4 and len(report.errors) == 4
+
+
+def test_missing_required_columns_are_named(factory: sessionmaker[Session]) -> None:
+    from tests.factories import csv_table
+
+    with pytest.raises(InvalidInput) as raised, unit_of_work(factory) as uow:
+        import_registry(uow, OPERATOR, csv_table("id,family_name\nR1,KIM\n"))
+    columns = {e["column"] for e in raised.value.details["report"]["errors"]}
+    assert {"date_of_birth", "nationality", "family_name, given_name"} <= columns
+
+
+def test_the_same_file_twice_is_refused_and_a_new_version_updates(
+    factory: sessionmaker[Session], db: Session
+) -> None:
+    with unit_of_work(factory) as uow:
+        import_registry(uow, OPERATOR, registry_table())
+    with pytest.raises(Conflict, match="already imported"), unit_of_work(factory) as uow:
+        import_registry(uow, OPERATOR, registry_table(name="copy.csv"))
+    changed = [r.replace("M12345678", "M99999999") for r in REGISTRY_ROWS]
+    with unit_of_work(factory) as uow:
+        report = import_registry(uow, OPERATOR, registry_table(changed))
+    assert report.linked == 5 and report.new_persons == 0
+    assert count(db, Person) == 5 and count(db, Deployment) == 5
+    assert (
+        db.scalar(select(Person.passport_number).where(Person.registry_ref == "R1")) == "M99999999"
+    )
+
+
+def test_a_crash_in_the_middle_of_an_import_leaves_the_database_as_it_was(
+    tmp_path: Path, db_url: str, db: Session
+) -> None:
+    """The process dies after the first rows were written, without any chance to roll back."""
+    lines = [REGISTRY_COLUMNS] + [
+        f"X{i},KIM,MINJUN{i},김,민준,M,1990-01-02,KOR,M{10000000 + i},HL Battery"
+        for i in range(5000)
+    ]
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    script = f"""
+import os
+from consular.auth.service import Actor
+from consular.db import make_engine, make_session_factory, unit_of_work
+from consular.registry.service import import_registry
+from consular.tabular import read_table
+factory = make_session_factory(make_engine({db_url!r}))
+with unit_of_work(factory) as db:
+    import_registry(db, Actor.operator(), read_table({str(path)!r}),
+                    progress=lambda done: os._exit(9))
+"""
+    result = subprocess.run([sys.executable, "-c", script], env=os.environ.copy(), timeout=120)
+    assert result.returncode == 9
+    assert count(db, Person) == 0 and count(db, Employer) == 0
+    if db_url.startswith("sqlite"):
+        assert db.connection().exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
