@@ -10,8 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 
 from consular.auth.service import Actor
 from consular.cli.context import command_unit, fail
+from consular.importing import ImportReport
 from consular.incidents.service import import_list
-from consular.registry.schemas import ImportReport
 from consular.registry.service import import_registry
 from consular.tabular import Table, TableError, read_table
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from consular.cases.schemas import CaseSummary
 from consular.cases.service import list_cases, summarize
 from consular.errors import InvalidInput
+from consular.importing import ImportReport
 from consular.incidents import service
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import (
@@ -21,7 +22,6 @@ from consular.incidents.schemas import (
     ReviewResult,
     SourceListRead,
 )
-from consular.registry.schemas import ImportReport
 from consular.tabular import TableError, read_table_bytes
 from consular.web import DB, CurrentActor
 

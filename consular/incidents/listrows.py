@@ -16,6 +16,7 @@ from consular.fields import (
     parse_passport,
     parse_sex,
 )
+from consular.importing import DuplicateIds
 from consular.incidents.models import SourceList, SourceRecord
 from consular.matching import PersonRecord
 from consular.matching.normalize import hangul_name_key, record_name_keys, split_full_name
@@ -114,7 +115,7 @@ def parse_list(
         ]
     rows: list[ListRow] = []
     errors: list[RowError] = []
-    first_seen: dict[str, int] = {}
+    duplicates = DuplicateIds()
     for row in table.rows:
         values = _canonical(row.values)
         start = len(errors)
@@ -134,17 +135,10 @@ def parse_list(
         def text(column: str, values: dict[str, str] = values) -> str | None:
             return values.get(column, "").strip() or None
 
+        duplicate = duplicates.check(text("id") or "", row.number)
+        if duplicate is not None:
+            errors.append(duplicate)
         ident = text("id") or str(row.number)
-        if text("id"):
-            if ident in first_seen:
-                errors.append(
-                    RowError(
-                        row.number,
-                        "id",
-                        f"duplicate id {ident!r} (first on row {first_seen[ident]})",
-                    )
-                )
-            first_seen.setdefault(ident, row.number)
         hangul_full = text("full_name_hangul")
         record = PersonRecord(
             id=ident,

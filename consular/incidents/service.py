@@ -17,12 +17,14 @@ from consular.config import get_settings
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.fields import FieldError, parse_country
+from consular.importing import ImportReport, refuse_bad_rows, refuse_repeat
 from consular.incidents.listrows import ListRow, parse_list
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import IncidentCreate, ListKind, ReviewAction
 from consular.matching import Decision, Link, PersonRecord, build_matcher
+from consular.matching.romanize import split_hangul_name
 from consular.registry.models import Person
-from consular.registry.schemas import ImportReport, PersonCreate
+from consular.registry.schemas import PersonCreate
 from consular.registry.service import Progress, create_person, readable_persons
 from consular.tabular import Table
 
@@ -118,33 +120,18 @@ def import_list(
         raise InvalidInput(
             f"unknown list kind {kind!r}; choose one of {', '.join(k.value for k in ListKind)}"
         ) from None
-    report = ImportReport(
-        file_name=table.source,
-        file_sha256=table.sha256,
-        status="rejected",
-        rows_read=len(table.rows),
-    )
+    report = ImportReport.start(table)
     previous = db.scalar(
         select(SourceList).where(
             SourceList.incident_id == incident.id, SourceList.file_sha256 == table.sha256
         )
     )
     if previous is not None:
-        raise Conflict(
-            f"{table.source} was already imported into this incident on "
-            f"{previous.imported_at:%Y-%m-%d %H:%M} UTC by {previous.imported_by} "
-            "(same file contents)",
-            report=report.model_dump(),
+        refuse_repeat(
+            report, previous.imported_at, previous.imported_by, where=" into this incident"
         )
     rows, errors = parse_list(table, date_format=date_format, time_zone=incident.post.time_zone)
-    report.errors = [e.as_dict() for e in errors]
-    if errors and (not skip_invalid or not rows):
-        raise InvalidInput(
-            f"{table.source}: {len(errors)} error(s); nothing was imported "
-            "(fix the rows, or use --skip-invalid to import the good rows)",
-            report=report.model_dump(),
-        )
-    report.skipped = len({e.row for e in errors})
+    refuse_bad_rows(report, errors, skip_invalid=skip_invalid, usable_rows=len(rows))
     source = SourceList(
         incident_id=incident.id,
         kind=list_kind.value,
@@ -290,6 +277,8 @@ def _link_record(
     record: SourceRecord,
     person_id: str,
     row: ListRow | None,
+    *,
+    note: str = "",
 ) -> bool:
     db.flush()
     case, created = open_case(
@@ -318,6 +307,7 @@ def _link_record(
             "kind": source.kind,
             "row": record.row_number,
             "score": record.score,
+            "note": note,
         },
     )
     return created
@@ -382,34 +372,29 @@ def decide(
             raise NotFound("person", person_id)
         record.decision = "confirmed"
     else:
-        person = create_person(
-            db,
-            actor,
-            PersonCreate(
-                family_name=record.family_name,
-                given_name=record.given_name,
-                family_name_hangul=record.raw.get("family_name_hangul") or None,
-                given_name_hangul=record.raw.get("given_name_hangul") or None,
-                sex=record.sex,
-                date_of_birth=record.date_of_birth,
-                nationality=record.nationality or get_settings().home_country,
-                passport_number=record.passport_number,
-            ),
-            reason=f"new person from review of list row {record.row_number}",
-        )
-        if record.full_name_hangul and not person.family_name_hangul:
-            person.hangul_key = record.full_name_hangul
+        person = _person_from_record(db, actor, record)
         record.decision = "new_person"
-    record.person_id = person.id
-    _link_record(db, actor, incident, record.source_list, record, person.id, None)
-    if note:
-        audit.record(
-            db,
-            actor=actor.name,
-            tag="incidents:review:note",
-            target_type="source_record",
-            target_id=record.id,
-            case_id=record.case_id,
-            diff={"note": note},
-        )
+    _link_record(db, actor, incident, record.source_list, record, person.id, None, note=note)
     return record
+
+
+def _person_from_record(db: Session, actor: Actor, record: SourceRecord) -> Person:
+    family_hangul = record.raw.get("family_name_hangul") or None
+    given_hangul = record.raw.get("given_name_hangul") or None
+    if not family_hangul and record.full_name_hangul:
+        family_hangul, given_hangul = split_hangul_name(record.full_name_hangul)
+    return create_person(
+        db,
+        actor,
+        PersonCreate(
+            family_name=record.family_name,
+            given_name=record.given_name,
+            family_name_hangul=family_hangul,
+            given_name_hangul=given_hangul,
+            sex=record.sex,
+            date_of_birth=record.date_of_birth,
+            nationality=record.nationality or get_settings().home_country,
+            passport_number=record.passport_number,
+        ),
+        reason=f"new person from review of list row {record.row_number}",
+    )

@@ -45,20 +45,3 @@ class PersonCreate(BaseModel):
     passport_number: str | None = None
     phone: str = ""
     email: str = ""
-
-
-class ImportReport(BaseModel):
-    """What an import did. Errors are listed by row and column."""
-
-    file_name: str
-    file_sha256: str
-    status: str  # imported, rejected, duplicate
-    rows_read: int = 0
-    imported: int = 0
-    linked: int = 0
-    new_persons: int = 0
-    review: int = 0
-    out_of_scope: int = 0
-    cases_created: int = 0
-    skipped: int = 0
-    errors: list[dict[str, object]] = Field(default_factory=list)

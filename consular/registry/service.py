@@ -13,7 +13,7 @@ from consular import audit
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.db import new_id
-from consular.errors import Conflict, InvalidInput, NotFound
+from consular.errors import InvalidInput, NotFound
 from consular.fields import (
     FieldError,
     RowError,
@@ -22,9 +22,10 @@ from consular.fields import (
     parse_passport,
     parse_sex,
 )
+from consular.importing import DuplicateIds, ImportReport, refuse_bad_rows, refuse_repeat
 from consular.matching.normalize import latin_name_key
 from consular.registry.models import Deployment, Employer, Person, RegistryImport
-from consular.registry.schemas import ImportReport, PersonCreate
+from consular.registry.schemas import PersonCreate
 from consular.tabular import Row, Table
 
 Progress = Callable[[int], None]
@@ -223,49 +224,23 @@ def import_registry(
     Rows whose ``id`` is already in the registry update that person; new ids add persons.
     """
     actor.require(Permission.REGISTRY_IMPORT)
-    report = ImportReport(
-        file_name=table.source,
-        file_sha256=table.sha256,
-        status="rejected",
-        rows_read=len(table.rows),
-    )
+    report = ImportReport.start(table)
     previous = db.scalar(select(RegistryImport).where(RegistryImport.file_sha256 == table.sha256))
     if previous is not None:
-        raise Conflict(
-            f"{table.source} was already imported on {previous.imported_at:%Y-%m-%d %H:%M} UTC "
-            f"by {previous.imported_by} (same file contents)",
-            report=report.model_dump(),
-        )
-    header_errors = _missing_columns(table)
-    if header_errors:
-        report.errors = [e.as_dict() for e in header_errors]
-        raise InvalidInput(
-            f"{table.source}: required columns are missing", report=report.model_dump()
-        )
+        refuse_repeat(report, previous.imported_at, previous.imported_by)
+    refuse_bad_rows(report, _missing_columns(table), skip_invalid=False, usable_rows=0)
 
     errors: list[RowError] = []
     parsed: list[dict[str, Any]] = []
-    first_seen: dict[str, int] = {}
+    duplicates = DuplicateIds()
     for row in table.rows:
         person = _parse_registry_row(row, errors)
-        ref = row.values.get("id", "").strip()
-        if ref and ref in first_seen:
-            errors.append(
-                RowError(row.number, "id", f"duplicate id {ref!r} (first on row {first_seen[ref]})")
-            )
-            person = None
-        elif ref:
-            first_seen[ref] = row.number
-        if person is not None:
+        duplicate = duplicates.check(row.values.get("id", "").strip(), row.number)
+        if duplicate is not None:
+            errors.append(duplicate)
+        elif person is not None:
             parsed.append(person)
-    report.errors = [e.as_dict() for e in errors]
-    if errors and not skip_invalid:
-        raise InvalidInput(
-            f"{table.source}: {len(errors)} error(s); nothing was imported "
-            "(fix the rows, or use --skip-invalid to import the good rows)",
-            report=report.model_dump(),
-        )
-    report.skipped = len({e.row for e in errors})
+    refuse_bad_rows(report, errors, skip_invalid=skip_invalid, usable_rows=len(parsed))
     _write_registry_rows(db, parsed, report, progress)
     report.status = "imported"
     db.add(

@@ -185,3 +185,30 @@ def test_other_posts_cannot_see_or_import_into_the_incident(
     assert unknown.json() == app_client.get(
         f"/api/v1/incidents/{world.incident_id}", headers=auth(world.houston_token)
     ).json() | {"message": unknown.json()["message"]}
+
+
+def test_a_family_report_in_hangul_becomes_a_new_person_when_an_officer_says_so(
+    app_client: TestClient, world: World
+) -> None:
+    content = rows_csv(
+        ["full_name_hangul", "date_of_birth"], [["한복남", "1970-02-02"], ["이성호", "1988-03-14"]]
+    )
+    report = upload(app_client, world, content, kind="family", name="family.csv").json()
+    assert report["linked"] == 1 and report["review"] == 1  # 이성호 is in the registry
+    queue = app_client.get(
+        f"/api/v1/incidents/{world.incident_id}/review", headers=auth(world.token)
+    ).json()
+    decided = app_client.post(
+        f"/api/v1/incidents/{world.incident_id}/review/{queue[0]['id']}",
+        headers=auth(world.token),
+        json={"action": "new_person", "note": "mother called the post"},
+    )
+    assert decided.status_code == 200, decided.text
+    case = app_client.get(
+        f"/api/v1/cases/{decided.json()['case_id']}", headers=auth(world.token)
+    ).json()
+    assert case["person_name"] == "한복남" and case["date_of_birth"] == "1970-02-02"
+    history = app_client.get(f"/api/v1/cases/{case['id']}/audit", headers=auth(world.token))
+    link = next(e for e in history.json() if e["tag"] == "incidents:record:link")
+    assert link["diff"]["note"] == "mother called the post"
+    assert link["diff"]["decision"] == "new_person"

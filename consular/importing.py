@@ -1,0 +1,81 @@
+"""What every file import shares: its report, and the rules that refuse a file whole."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from consular.errors import Conflict, InvalidInput
+from consular.fields import RowError
+from consular.tabular import Table
+
+
+class ImportReport(BaseModel):
+    """What an import did. Errors are listed by row and column."""
+
+    file_name: str
+    file_sha256: str
+    status: str  # imported, rejected
+    rows_read: int = 0
+    imported: int = 0
+    linked: int = 0
+    new_persons: int = 0
+    review: int = 0
+    out_of_scope: int = 0
+    cases_created: int = 0
+    skipped: int = 0
+    errors: list[dict[str, object]] = Field(default_factory=list)
+
+    @classmethod
+    def start(cls, table: Table) -> ImportReport:
+        return cls(
+            file_name=table.source,
+            file_sha256=table.sha256,
+            status="rejected",
+            rows_read=len(table.rows),
+        )
+
+
+def refuse_repeat(
+    report: ImportReport, imported_at: datetime | None, imported_by: str | None, *, where: str = ""
+) -> None:
+    """The same file contents were imported before: say when and by whom, import nothing."""
+    if imported_at is None:
+        return
+    raise Conflict(
+        f"{report.file_name} was already imported{where} on {imported_at:%Y-%m-%d %H:%M} UTC "
+        f"by {imported_by} (same file contents)",
+        report=report.model_dump(),
+    )
+
+
+def refuse_bad_rows(
+    report: ImportReport, errors: Sequence[RowError], *, skip_invalid: bool, usable_rows: int
+) -> None:
+    """All or nothing: any bad row rejects the file, unless the caller asked to skip them."""
+    report.errors = [e.as_dict() for e in errors]
+    report.skipped = len({e.row for e in errors})
+    if errors and (not skip_invalid or usable_rows == 0):
+        raise InvalidInput(
+            f"{report.file_name}: {len(errors)} error(s); nothing was imported "
+            "(fix the rows, or use --skip-invalid to import the good rows)",
+            report=report.model_dump(),
+        )
+
+
+class DuplicateIds:
+    """Finds an id used twice in one file, naming the row where it was first seen."""
+
+    def __init__(self, column: str = "id") -> None:
+        self.column = column
+        self._first: dict[str, int] = {}
+
+    def check(self, ident: str, row: int) -> RowError | None:
+        if not ident:
+            return None
+        first = self._first.setdefault(ident, row)
+        if first == row:
+            return None
+        return RowError(row, self.column, f"duplicate id {ident!r} (first on row {first})")
