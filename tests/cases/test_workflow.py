@@ -245,3 +245,67 @@ def test_other_posts_get_404_for_a_case_exactly_like_an_unknown_one(
     )
     assert moved.status_code == 404
     assert get(app_client, world, case_id)["state"] == "reported"
+
+
+def test_a_later_list_fills_in_the_facility_and_a_number_but_never_overwrites(
+    app_client: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    case_id = open_one_case(factory, world)
+    assert get(app_client, world, case_id)["facility"] is None
+    later = (
+        "full_name,date_of_birth,nationality,facility,a_number\n"
+        '"LEE, SEONGHO",1988-03-14,KOR,Folkston ICE Processing Center,A201234567\n'
+    )
+    with unit_of_work(factory) as db:
+        import_list(db, OPERATOR, world.incident_id, "host_authority", csv_table(later, "day4.csv"))
+    case = get(app_client, world, case_id)
+    assert case["facility"] == "Folkston ICE Processing Center"
+    assert case["host_identifier_masked"] == "•••••••567"
+    assert [c["facility"] for c in case["custody"]] == ["Folkston ICE Processing Center"]
+    other = later.replace("Folkston ICE Processing Center", "Stewart Detention Center")
+    with unit_of_work(factory) as db:
+        import_list(db, OPERATOR, world.incident_id, "host_authority", csv_table(other, "day5.csv"))
+    assert get(app_client, world, case_id)["facility"] == "Folkston ICE Processing Center"
+
+
+def test_notes_and_transfers_are_kept_in_order(
+    app_client: TestClient, world: World, case_id: str
+) -> None:
+    assert (
+        post(
+            app_client, world, f"{case_id}/notes", {"body": "asked for a Korean interpreter"}
+        ).status_code
+        == 201
+    )
+    assert post(app_client, world, f"{case_id}/notes", {"body": ""}).status_code == 422
+    version = get(app_client, world, case_id)["version"]
+    first = post(
+        app_client,
+        world,
+        f"{case_id}/custody",
+        {"facility": "Folkston ICE Processing Center", "version": version},
+    ).json()
+    moved = post(
+        app_client,
+        world,
+        f"{case_id}/custody",
+        {
+            "facility": "Stewart Detention Center",
+            "kind": "transferred",
+            "note": "bus at 06:00",
+            "version": first["version"],
+        },
+    ).json()
+    assert moved["facility"] == "Stewart Detention Center"
+    assert [(c["kind"], c["facility"]) for c in moved["custody"]] == [
+        ("booked", "Folkston ICE Processing Center"),
+        ("transferred", "Stewart Detention Center"),
+    ]
+    assert [n["body"] for n in moved["notes"]] == ["asked for a Korean interpreter"]
+    bad_kind = post(
+        app_client,
+        world,
+        f"{case_id}/custody",
+        {"facility": "X", "kind": "vanished", "version": moved["version"]},
+    )
+    assert bad_kind.status_code == 422

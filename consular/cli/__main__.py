@@ -1,0 +1,3 @@
+from consular.cli.main import app
+
+app(prog_name="consular")

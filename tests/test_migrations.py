@@ -1,0 +1,29 @@
+"""Every table comes from a migration, and the migrations go down and up again cleanly."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, inspect
+
+from consular.db import Base
+from consular.migrate import alembic_config, upgrade
+from consular.models import load_all
+
+
+def test_the_migrated_schema_matches_the_models(engine: Engine) -> None:
+    load_all()
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert differences == []
+
+
+def test_downgrade_to_nothing_and_back(engine: Engine) -> None:
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    upgrade(engine)
+    assert "case_file" in inspect(engine).get_table_names()
