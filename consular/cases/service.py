@@ -99,16 +99,7 @@ def open_case(
             )
         )
     if facility:
-        db.add(
-            CustodyEvent(
-                case_id=case.id,
-                kind="booked",
-                facility=facility,
-                at=arrested,
-                note=f"from {source}",
-                recorded_by=actor.name,
-            )
-        )
+        _book(db, actor, case, facility, source)
     audit.record(
         db,
         actor=actor.name,
@@ -128,6 +119,20 @@ def open_case(
     return case, True
 
 
+def _book(db: Session, actor: Actor, case: Case, facility: str, source: str) -> None:
+    # A list naming the facility tells us where the person has been held since the arrest.
+    db.add(
+        CustodyEvent(
+            case_id=case.id,
+            kind="booked",
+            facility=facility,
+            at=case.arrested_at,
+            note=f"from {source}",
+            recorded_by=actor.name,
+        )
+    )
+
+
 def _fill_missing(
     db: Session,
     actor: Actor,
@@ -141,16 +146,7 @@ def _fill_missing(
     changes: dict[str, object] = {}
     if facility and not case.facility:
         case.facility = facility
-        db.add(
-            CustodyEvent(
-                case_id=case.id,
-                kind="booked",
-                facility=facility,
-                at=utcnow(),
-                note=f"from {source}",
-                recorded_by=actor.name,
-            )
-        )
+        _book(db, actor, case, facility, source)
         changes["facility"] = facility
     if host_identifier and not case.host_identifier:
         case.host_identifier = host_identifier

@@ -93,14 +93,21 @@ def demo(
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
 ) -> None:
     """Build the model case (Ellabell, Georgia, September 2025) in a fresh database and serve it."""
-    from consular.demo.build import build_demo
+    from consular.demo.build import DemoRefused, build_demo
 
     if db:
         state.use(db)
-    logins = build_demo(state.url, seed=seed, echo=typer.echo)
+    try:
+        logins = build_demo(state.url, seed=seed, echo=typer.echo)
+    except DemoRefused as exc:
+        fail(str(exc))
+    with command_unit() as db:
+        token = create_token(db, Actor.operator(), "officer.kim")
     typer.echo("\nDemo logins (user / role / password):")
     for name, role, password in logins:
         typer.echo(f"  {name:<18} {role:<12} {password}")
+    typer.echo(f"\nAPI token for officer.kim: {token}")
+    typer.echo(f"  curl -H 'Authorization: Bearer {token}' http://{host}:{port}/api/v1/incidents")
     if not no_serve:
         typer.echo(f"\nServing http://{host}:{port}  (API docs: http://{host}:{port}/api/v1/docs)")
         serve(host=host, port=port)

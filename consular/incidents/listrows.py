@@ -87,6 +87,7 @@ class ListRow:
             passport_number=self.record.passport_number,
             facility=self.facility,
             host_identifier=self.host_identifier,
+            arrested_at=self.arrested_at,
             decision="pending",
             candidates=[],
         )

@@ -63,6 +63,7 @@ class SourceRecord(UUIDPrimaryKey, Timestamps, Base):
     passport_number: Mapped[str | None] = mapped_column(String(20))
     facility: Mapped[str | None] = mapped_column(String(200))
     host_identifier: Mapped[str | None] = mapped_column(String(40))
+    arrested_at: Mapped[datetime | None]
     # pending (review queue), auto, confirmed, rejected, new_person, out_of_scope
     decision: Mapped[str] = mapped_column(String(16), index=True)
     person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), index=True)

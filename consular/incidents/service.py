@@ -237,7 +237,7 @@ def _reconcile(
             record.decision = "auto"
             record.score = link.best.probability
             record.candidates = _candidates_json(link, names)
-            if _link_record(db, actor, incident, source, record, link.best.registry_id, row):
+            if _link_record(db, actor, incident, source, record, link.best.registry_id):
                 report.cases_created += 1
             report.linked += 1
         else:
@@ -276,7 +276,6 @@ def _link_record(
     source: SourceList,
     record: SourceRecord,
     person_id: str,
-    row: ListRow | None,
     *,
     note: str = "",
 ) -> bool:
@@ -286,7 +285,7 @@ def _link_record(
         actor,
         incident,
         person_id,
-        arrested_at=row.arrested_at if row else None,
+        arrested_at=record.arrested_at,
         facility=record.facility,
         host_identifier=record.host_identifier,
         source=f"{source.kind} list {source.file_name} row {record.row_number}",
@@ -374,7 +373,7 @@ def decide(
     else:
         person = _person_from_record(db, actor, record)
         record.decision = "new_person"
-    _link_record(db, actor, incident, record.source_list, record, person.id, None, note=note)
+    _link_record(db, actor, incident, record.source_list, record, person.id, note=note)
     return record
 
 

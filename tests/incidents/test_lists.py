@@ -212,3 +212,26 @@ def test_a_family_report_in_hangul_becomes_a_new_person_when_an_officer_says_so(
     link = next(e for e in history.json() if e["tag"] == "incidents:record:link")
     assert link["diff"]["note"] == "mother called the post"
     assert link["diff"]["decision"] == "new_person"
+
+
+def test_deadlines_count_from_the_arrest_time_on_the_list_even_after_review(
+    app_client: TestClient, world: World
+) -> None:
+    content = rows_csv(
+        ["full_name", "date_of_birth", "nationality", "arrested_at"],
+        [["HAN, BOKNAM", "1970-02-02", "KOR", "2025-09-04T11:30"]],
+    )
+    upload(app_client, world, content)
+    queue = app_client.get(
+        f"/api/v1/incidents/{world.incident_id}/review", headers=auth(world.token)
+    ).json()
+    decided = app_client.post(
+        f"/api/v1/incidents/{world.incident_id}/review/{queue[0]['id']}",
+        headers=auth(world.token),
+        json={"action": "new_person"},
+    ).json()
+    case = app_client.get(f"/api/v1/cases/{decided['case_id']}", headers=auth(world.token)).json()
+    # The list's local time is read in the post's zone (Atlanta, EDT = UTC-4).
+    assert case["arrested_at"].startswith("2025-09-04T15:30:00")
+    notified = next(m for m in case["milestones"] if m["kind"] == "consulate_notified")
+    assert notified["due_at"].startswith("2025-09-05T15:30:00")

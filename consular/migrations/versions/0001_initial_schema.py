@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 23:58:42.744290
+Create Date: 2026-11-28 00:26:30.780505
 """
 
 from collections.abc import Sequence
@@ -364,6 +364,7 @@ def upgrade() -> None:
         sa.Column("passport_number", sa.String(length=20), nullable=True),
         sa.Column("facility", sa.String(length=200), nullable=True),
         sa.Column("host_identifier", sa.String(length=40), nullable=True),
+        sa.Column("arrested_at", sa.DateTime(), nullable=True),
         sa.Column("decision", sa.String(length=16), nullable=False),
         sa.Column("person_id", sa.String(length=36), nullable=True),
         sa.Column("case_id", sa.String(length=36), nullable=True),

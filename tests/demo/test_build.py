@@ -1,0 +1,240 @@
+"""The demo build: the model case, built through the services, the same for the same seed."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from consular.audit.service import verify_chain
+from consular.auth.models import User
+from consular.auth.permissions import Role
+from consular.auth.service import Actor, authenticate_password
+from consular.cases.models import Case, CustodyEvent, Milestone
+from consular.db import make_engine, make_session_factory, unit_of_work, utcnow
+from consular.demo.build import (
+    DemoRefused,
+    plan_demo,
+    prepare_database,
+    refuse_foreign_data,
+)
+from consular.demo.build import (
+    build_demo as build_demo_into,
+)
+from consular.demo.lists import STAGE_COUNTS
+from consular.incidents.models import SourceList, SourceRecord
+from consular.incidents.service import review_queue
+from consular.registry.models import EmergencyContact, Person
+from consular.registry.service import import_registry
+from tests.factories import OPERATOR, registry_table
+
+pytestmark = pytest.mark.slow
+
+SEED = 7
+
+
+@dataclass(frozen=True)
+class Built:
+    url: str
+    logins: list[tuple[str, str, str]]
+    lines: list[str]
+    factory: sessionmaker[Session]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    """The demo of seed 7, built once for the whole module: it takes several seconds."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
+    lines: list[str] = []
+    logins = build_demo_into(url, seed=SEED, echo=lines.append)
+    engine = make_engine(url)
+    yield Built(url, logins, lines, make_session_factory(engine))
+    engine.dispose()
+
+
+@pytest.fixture
+def demo(built: Built) -> Iterator[Session]:
+    with unit_of_work(built.factory, write=False) as session:
+        yield session
+
+
+def _cases(db: Session) -> list[Case]:
+    return list(db.scalars(select(Case).order_by(Case.number)))
+
+
+def test_the_host_list_is_imported_whole_and_other_nationals_stay_out_of_scope(
+    demo: Session,
+) -> None:
+    host = demo.scalars(select(SourceList).where(SourceList.kind == "host_authority")).one()
+    assert host.row_count == 475
+    decisions = Counter(
+        demo.scalars(select(SourceRecord.decision).where(SourceRecord.source_list_id == host.id))
+    )
+    assert sum(decisions.values()) == 475
+    assert decisions["out_of_scope"] == 158
+    assert decisions["pending"] == 0  # every host row was reviewed
+
+
+def test_there_is_one_case_per_korean_detainee_ten_of_them_women(demo: Session) -> None:
+    cases = _cases(demo)
+    assert len(cases) == 317
+    assert len({case.person_id for case in cases}) == 317
+    assert Counter(case.person.sex for case in cases) == {"M": 307, "F": 10}
+    assert {case.person.nationality for case in cases} == {"KOR"}
+    women_held = {case.facility for case in cases if case.person.sex == "F"}
+    assert women_held == {"Stewart Detention Center"}
+
+
+def test_the_registry_holds_twenty_thousand_nationals_and_contacts(demo: Session) -> None:
+    registered = demo.scalar(
+        select(func.count()).select_from(Person).where(Person.registry_ref.is_not(None))
+    )
+    assert registered == 20_000
+    with_contact = demo.scalar(
+        select(func.count(func.distinct(EmergencyContact.person_id))).join(
+            Case, Case.person_id == EmergencyContact.person_id
+        )
+    )
+    assert with_contact is not None and with_contact >= 300
+
+
+def test_case_progress_follows_the_plan_of_stages(demo: Session) -> None:
+    cases = _cases(demo)
+    states = Counter(case.state for case in cases)
+    for stage, count in STAGE_COUNTS:
+        assert states[stage] == count
+    assert states["reported"] == 317 - sum(count for _, count in STAGE_COUNTS)
+    leaving = [case for case in cases if case.state == "departure_scheduled"]
+    assert {case.disposition for case in leaving} == {"voluntary_departure"}
+    (released,) = [case for case in cases if case.state == "released"]
+    assert demo.scalar(
+        select(CustodyEvent.kind).where(
+            CustodyEvent.case_id == released.id, CustodyEvent.kind == "released"
+        )
+    )
+
+
+def test_some_milestones_are_done_in_the_past_and_some_overdue(demo: Session) -> None:
+    now = utcnow()
+    milestones = list(demo.scalars(select(Milestone).join(Milestone.case)))
+    done = [m for m in milestones if m.done_at is not None]
+    overdue = [m for m in milestones if m.done_at is None and m.due_at < now]
+    assert len(done) > 500 and len(overdue) > 100
+    assert all(m.done_at is not None and m.case.arrested_at < m.done_at <= now for m in done)
+    kinds_done = Counter(m.kind for m in done)
+    assert kinds_done["rights_advised"] > 0.85 * 317
+    assert 0 < kinds_done["legal_counsel"] < 317
+
+
+def test_the_review_queue_keeps_a_few_rows_on_purpose(demo: Session) -> None:
+    officer = demo.scalars(select(User).where(User.name == "officer.kim")).one()
+    incident_id = demo.scalars(select(Case.incident_id)).first()
+    assert incident_id is not None
+    queue = review_queue(demo, Actor.from_user(officer), incident_id)
+    assert 3 <= len(queue) <= 5
+
+
+def test_each_role_has_a_user_whose_printed_password_works(built: Built, demo: Session) -> None:
+    roles = {user.role for user in demo.scalars(select(User))}
+    assert roles == {role.value for role in Role}
+    assert len(built.logins) == 6
+    for name, role, password in built.logins:
+        assert authenticate_password(demo, name, password).role == role
+
+
+def test_the_audit_chain_verifies_and_names_the_officers(demo: Session) -> None:
+    count, problem = verify_chain(demo)
+    assert problem is None
+    assert count > 1000
+
+
+def test_the_build_reports_its_progress(built: Built) -> None:
+    text = "\n".join(built.lines)
+    assert "registry: 20000 persons" in text
+    assert "host list" in text and "475 rows" in text
+    assert "cases: 317" in text
+    assert "chain intact" in text
+
+
+def test_the_same_seed_plans_the_same_demo_and_the_build_follows_the_plan(
+    demo: Session,
+) -> None:
+    # A second full build would double the module's time; instead check that the seed
+    # fixes the whole plan and that the database is exactly what the plan says.
+    plan = plan_demo(SEED)
+    assert plan == plan_demo(SEED)
+    names = {p.key: f"{p.name.family_latin} {p.name.given_latin}" for p in plan.world.detained}
+    expected = sorted(
+        (names[p.key], plan.cases[p.key].stage) for p in plan.world.detained if p.in_registry
+    )
+    in_database = sorted(
+        (f"{case.person.family_name} {case.person.given_name}", case.state)
+        for case in _cases(demo)
+        if case.person.registry_ref is not None
+    )
+    assert in_database == expected
+    unregistered = Counter(case.state for case in _cases(demo) if case.person.registry_ref is None)
+    assert unregistered == Counter(
+        plan.cases[p.key].stage for p in plan.world.detained if not p.in_registry
+    )
+
+
+def test_another_seed_draws_other_people() -> None:
+    first, other = plan_demo(SEED), plan_demo(SEED + 1)
+    assert first.world.detained[0].name != other.world.detained[0].name
+    assert {p.name for p in first.world.detained} != {p.name for p in other.world.detained}
+    assert first.lists[0].table.sha256 != other.lists[0].table.sha256
+    assert first.passwords != other.passwords
+
+
+def test_a_database_with_persons_is_refused_unless_it_is_a_sqlite_demo(built: Built) -> None:
+    engine = make_engine(built.url)
+    try:
+        # Anything but SQLite is never wiped: persons there, of a demo or not, stop the build.
+        with pytest.raises(DemoRefused, match="already holds 20015 persons"):
+            refuse_foreign_data(engine, allow_demo=False)
+        refuse_foreign_data(engine, allow_demo=True)
+    finally:
+        engine.dispose()
+
+
+def test_a_sqlite_file_with_other_persons_is_left_alone(
+    sqlite_template: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "consular.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    engine: Engine = make_engine(url)
+    with unit_of_work(make_session_factory(engine)) as db:
+        import_registry(db, OPERATOR, registry_table())
+    engine.dispose()
+
+    with pytest.raises(DemoRefused, match="already holds 5 persons"):
+        prepare_database(url)
+    with pytest.raises(DemoRefused):
+        build_demo_into(url, seed=SEED, echo=lambda line: None)
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(Person)) == 5
+    engine.dispose()
+
+
+def test_a_file_that_is_not_a_database_is_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("not a database, but someone's notes\n" * 100)
+    with pytest.raises(DemoRefused, match="cannot be checked"):
+        prepare_database(f"sqlite:///{path}")
+    assert path.read_text().startswith("not a database")
+
+
+def test_an_empty_database_is_accepted(sqlite_template: Path, tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    shutil.copy(sqlite_template, path)
+    prepare_database(f"sqlite:///{path}")
+    assert not path.exists()  # replaced by the build that follows
