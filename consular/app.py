@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -25,7 +26,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="Registry, incidents, source lists and consular cases.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        # The interactive docs page loads its scripts from a CDN; the post's network may
+        # have no internet, so only the OpenAPI document is served.
+        docs_url=None,
         redoc_url=None,
     )
     app.state.settings = settings
@@ -47,6 +50,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
         return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
+        ]
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return JSONResponse(
+            {"error": "invalid_input", "message": f"invalid request: {summary}", "fields": errors},
+            status_code=422,
+        )
 
     @app.exception_handler(StaleDataError)
     def _stale(request: Request, exc: StaleDataError) -> JSONResponse:

@@ -29,7 +29,7 @@ class NotFound(DomainError):
     code = "not_found"
 
     def __init__(self, what: str, ident: object) -> None:
-        super().__init__(f"{what} {ident} not found")
+        super().__init__(f"{what} {ident} not found" if ident else f"{what} not found")
 
 
 class Conflict(DomainError):

@@ -43,6 +43,16 @@ def parse_country(value: str) -> str | None:
     return code
 
 
+_SHOWN = {"%Y": "YYYY", "%y": "YY", "%m": "MM", "%d": "DD", "%b": "Mon", "%B": "Month"}
+
+
+def shown_format(fmt: str) -> str:
+    """A date format as a person reads it: ``%m/%d/%Y`` → ``MM/DD/YYYY``."""
+    for directive, shown in _SHOWN.items():
+        fmt = fmt.replace(directive, shown)
+    return fmt
+
+
 def parse_date(value: str, fmt: str = "%Y-%m-%d") -> date | None:
     text = value.strip()
     if not text:
@@ -52,8 +62,20 @@ def parse_date(value: str, fmt: str = "%Y-%m-%d") -> date | None:
     try:
         return datetime.strptime(text, fmt).date()
     except ValueError:
-        shown = fmt.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD")
-        raise FieldError(f"{value!r} is not a date in the form {shown}") from None
+        raise FieldError(f"{value!r} is not a date in the form {shown_format(fmt)}") from None
+
+
+def parse_birth_date(value: str, fmt: str = "%Y-%m-%d") -> date | None:
+    """A date of birth: never in the future; a two-digit year is the most recent past one."""
+    born = parse_date(value, fmt)
+    if born is None:
+        return None
+    today = datetime.now(UTC).date()
+    if born > today and "%y" in fmt:
+        born = born.replace(year=born.year - 100)
+    if born > today:
+        raise FieldError(f"date of birth {value!r} is in the future")
+    return born
 
 
 def parse_datetime(value: str, default_zone: str = "UTC") -> datetime | None:

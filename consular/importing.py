@@ -21,6 +21,7 @@ class ImportReport(BaseModel):
     rows_read: int = 0
     imported: int = 0
     linked: int = 0
+    updated: int = 0
     new_persons: int = 0
     review: int = 0
     out_of_scope: int = 0
@@ -57,12 +58,16 @@ def refuse_bad_rows(
     """All or nothing: any bad row rejects the file, unless the caller asked to skip them."""
     report.errors = [e.as_dict() for e in errors]
     report.skipped = len({e.row for e in errors})
-    if errors and (not skip_invalid or usable_rows == 0):
-        raise InvalidInput(
-            f"{report.file_name}: {len(errors)} error(s); nothing was imported "
-            "(fix the rows, or use --skip-invalid to import the good rows)",
-            report=report.model_dump(),
-        )
+    if not errors or (skip_invalid and usable_rows > 0):
+        return
+    if all(e.row == 1 for e in errors):
+        advice = "the header (row 1) must name the columns this import needs"
+    else:
+        advice = "fix the rows and import again, or skip the invalid rows (--skip-invalid)"
+    raise InvalidInput(
+        f"{report.file_name}: {len(errors)} error(s); nothing was imported: {advice}",
+        report=report.model_dump(),
+    )
 
 
 class DuplicateIds:

@@ -106,7 +106,11 @@ def _iter_events(db: Session, batch: int = 5000) -> Iterator[AuditEvent]:
 
 
 def verify_chain(db: Session) -> tuple[int, ChainProblem | None]:
-    """Walk the chain. Returns the number of events checked and the first problem, if any."""
+    """Walk the chain. Returns the number of events checked and the first problem, if any.
+
+    Anyone able to rewrite the whole table could recompute every hash; keeping the head hash
+    that ``consular audit verify`` prints somewhere else (a logbook, a cable) detects that too.
+    """
     expected_prev = GENESIS
     expected_seq = 1
     count = 0

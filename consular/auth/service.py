@@ -6,6 +6,7 @@ import getpass
 import hashlib
 import secrets
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,6 +18,7 @@ from consular.auth.models import ApiToken, Post, User
 from consular.auth.permissions import Permission, Role, has_permission
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from consular.fields import FieldError, parse_country
 from consular.registry.models import Employer
 
 _hasher = PasswordHasher()
@@ -36,10 +38,11 @@ class Actor:
     def can(self, permission: Permission) -> bool:
         return has_permission(self.role, permission)
 
-    def require(self, permission: Permission) -> None:
+    def require(self, permission: Permission, what: str, ident: object) -> None:
+        """Refuse with exactly the answer an unknown ``what`` ``ident`` would get."""
         # Not allowed looks like not there: the caller learns nothing about what exists.
         if not self.can(permission):
-            raise NotFound("resource", "requested")
+            raise NotFound(what, ident)
 
     @classmethod
     def from_user(cls, user: User) -> Actor:
@@ -78,12 +81,36 @@ def get_or_create_post(
     city: str = "",
     time_zone: str = "UTC",
     phone: str = "",
+    actor: Actor | None = None,
 ) -> Post:
+    """The post of this name, added (and audited) if it is new."""
     post = db.scalar(select(Post).where(Post.name == name))
-    if post is None:
-        post = Post(name=name, country=country, city=city, time_zone=time_zone, phone=phone)
-        db.add(post)
-        db.flush()
+    if post is not None:
+        return post
+    actor = actor or Actor.operator()
+    actor.require(Permission.USER_ADMIN, "post", name)
+    try:
+        code = parse_country(country)
+        ZoneInfo(time_zone)
+    except FieldError as exc:
+        raise InvalidInput(f"country: {exc}") from None
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            f"unknown time zone {time_zone!r} (use an IANA name like America/New_York)"
+        ) from None
+    if not name.strip() or code is None:
+        raise InvalidInput("a post needs a name and a country")
+    post = Post(name=name.strip(), country=code, city=city, time_zone=time_zone, phone=phone)
+    db.add(post)
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="auth:post:create",
+        target_type="post",
+        target_id=post.id,
+        diff={"name": post.name, "country": code, "city": city, "time_zone": time_zone},
+    )
     return post
 
 
@@ -97,7 +124,7 @@ def create_user(
     post: str | None = None,
     employer: str | None = None,
 ) -> User:
-    actor.require(Permission.USER_ADMIN)
+    actor.require(Permission.USER_ADMIN, "user", name)
     try:
         role_enum = Role(role)
     except ValueError:

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
+from fastapi import APIRouter, Body
+
+from consular import audit
 from consular.audit.service import case_history
 from consular.auth.permissions import Permission
 from consular.cases import service
@@ -74,7 +77,11 @@ def note(case_id: str, body: NoteRequest, db: DB, actor: CurrentActor) -> NoteRe
     summary="Record a rights-checklist item as done",
 )
 def complete(
-    case_id: str, kind: MilestoneKind, body: MilestoneComplete | None, db: DB, actor: CurrentActor
+    case_id: str,
+    kind: MilestoneKind,
+    db: DB,
+    actor: CurrentActor,
+    body: Annotated[MilestoneComplete | None, Body()] = None,
 ) -> CaseRead:
     body = body or MilestoneComplete()
     service.complete_milestone(
@@ -89,6 +96,22 @@ def complete(
     summary="The case's full history from the audit log",
 )
 def history(case_id: str, db: DB, actor: CurrentActor) -> list[AuditEventRead]:
-    actor.require(Permission.AUDIT_READ)
+    actor.require(Permission.AUDIT_READ, "case", case_id)
     case = service.get_case(db, actor, case_id)
     return [AuditEventRead.model_validate(e) for e in case_history(db, case.id)]
+
+
+@router.post("/{case_id}/identifiers", summary="Reveal the host-authority identifier (audited)")
+def reveal(case_id: str, db: DB, actor: CurrentActor) -> dict[str, str | None]:
+    actor.require(Permission.IDENTIFIER_REVEAL, "case", case_id)
+    case = service.get_case(db, actor, case_id)
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="cases:identifier:reveal",
+        target_type="case",
+        target_id=case.id,
+        case_id=case.id,
+        diff={"fields": ["host_identifier"]},
+    )
+    return {"host_identifier": case.host_identifier}

@@ -31,8 +31,8 @@ class MilestonePolicy:
 
 
 POLICY: tuple[MilestonePolicy, ...] = (
-    # VCCR 36(1)(b): rights "without delay"; State's CNA guidance: 24-72 h.
-    MilestonePolicy(MilestoneKind.RIGHTS_ADVISED, 24, 72, ("CON-01", "CON-04"), "[S]"),
+    # VCCR 36(1)(b) says "without delay" and sets no hours: post policy borrows CON-04's window.
+    MilestonePolicy(MilestoneKind.RIGHTS_ADVISED, 24, 72, ("CON-01",), "[I]"),
     MilestonePolicy(
         MilestoneKind.CONSULATE_NOTIFIED, 24, 72, ("CON-01", "CON-03", "CON-04"), "[S]"
     ),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from consular.cases.states import CaseState, Disposition
 
@@ -18,6 +18,7 @@ class MilestoneRead(BaseModel):
     evidence: str
     overdue: bool = False
     breached: bool = False
+    late: bool = False
     rule_ids: list[str] = Field(default_factory=list)
 
 
@@ -71,8 +72,9 @@ class TransitionRequest(BaseModel):
 
 class CustodyRequest(BaseModel):
     facility: str = Field(min_length=1, max_length=200)
-    kind: str = Field(default="booked", pattern="^(booked|transferred|released)$")
-    at: datetime | None = None
+    # Release is a change of state (transition to released), not a custody record.
+    kind: str = Field(default="booked", pattern="^(booked|transferred)$")
+    at: AwareDatetime | None = None
     note: str = ""
     version: int
 
@@ -88,7 +90,7 @@ class NoteRequest(BaseModel):
 
 
 class MilestoneComplete(BaseModel):
-    done_at: datetime | None = None
+    done_at: AwareDatetime | None = None
     evidence: str = ""
 
 

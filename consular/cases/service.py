@@ -20,10 +20,11 @@ from consular.cases.schemas import (
     MilestoneRead,
     NoteRead,
 )
-from consular.cases.states import CaseState, allowed_next, blocking_reason
+from consular.cases.states import IN_CUSTODY, CaseState, allowed_now, blocking_reason
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.incidents.models import Incident
+from consular.incidents.scope import incident_scope, readable_incidents
 from consular.registry.service import mask_identifier
 
 _RULES = {p.kind.value: list(p.rule_ids) for p in POLICY}
@@ -31,11 +32,7 @@ _RULES = {p.kind.value: list(p.rule_ids) for p in POLICY}
 
 def readable_cases(actor: Actor) -> Select[Case]:
     """Cases the actor may see: their post's incidents (all posts for headquarters roles)."""
-    actor.require(Permission.CASE_READ)
-    query = select(Case).join(Case.incident)
-    if actor.post_id is not None:
-        query = query.where(Incident.post_id == actor.post_id)
-    return query
+    return select(Case).join(Case.incident).where(incident_scope(actor, Permission.CASE_READ))
 
 
 def get_case(db: Session, actor: Actor, case_id: str, *, for_update: bool = False) -> Case:
@@ -69,7 +66,13 @@ def open_case(
     )
     if case is not None:
         _fill_missing(
-            db, actor, case, facility=facility, host_identifier=host_identifier, source=source
+            db,
+            actor,
+            case,
+            arrested_at=arrested_at,
+            facility=facility,
+            host_identifier=host_identifier,
+            source=source,
         )
         return case, False
     number = (
@@ -133,17 +136,29 @@ def _book(db: Session, actor: Actor, case: Case, facility: str, source: str) -> 
     )
 
 
+def _recount_deadlines(case: Case, arrested_at: datetime) -> None:
+    case.arrested_at = arrested_at
+    by_kind = {p.kind.value: p for p in POLICY}
+    for milestone in case.milestones:
+        milestone.due_at, milestone.breach_at = deadlines(by_kind[milestone.kind], arrested_at)
+
+
 def _fill_missing(
     db: Session,
     actor: Actor,
     case: Case,
     *,
+    arrested_at: datetime | None,
     facility: str | None,
     host_identifier: str | None,
     source: str,
 ) -> None:
     # A later list may tell us what an earlier one did not; it never overwrites.
     changes: dict[str, object] = {}
+    if arrested_at and case.arrested_at == case.incident.started_at != arrested_at:
+        # The deadlines were counted from the start of the incident for want of better.
+        _recount_deadlines(case, arrested_at)
+        changes["arrested_at"] = arrested_at
     if facility and not case.facility:
         case.facility = facility
         _book(db, actor, case, facility, source)
@@ -164,6 +179,10 @@ def _fill_missing(
         )
 
 
+def _allowed(case: Case) -> list[str]:
+    return allowed_now(case.state, disposition=case.disposition, facility=case.facility)
+
+
 def _check_version(case: Case, version: int) -> None:
     if case.version != version:
         raise Conflict(
@@ -176,22 +195,22 @@ def _check_version(case: Case, version: int) -> None:
 def transition(
     db: Session, actor: Actor, case_id: str, to: str, *, version: int, note: str = ""
 ) -> Case:
-    actor.require(Permission.CASE_TRANSITION)
+    actor.require(Permission.CASE_TRANSITION, "case", case_id)
     case = get_case(db, actor, case_id)
     _check_version(case, version)
     try:
         target = CaseState(to)
     except ValueError:
-        raise InvalidInput(f"unknown state {to!r}", allowed=allowed_next(case.state)) from None
+        raise InvalidInput(f"unknown state {to!r}", allowed=_allowed(case)) from None
     reason = blocking_reason(
         case.state, target, disposition=case.disposition, facility=case.facility
     )
     if reason is not None:
-        raise Conflict(reason, allowed=allowed_next(case.state), state=case.state)
+        raise Conflict(reason, allowed=_allowed(case), state=case.state)
     before = case.state
     case.state = target.value
     if note:
-        db.add(CaseNote(case_id=case.id, body=note, author=actor.name))
+        case.notes.append(CaseNote(body=note, author=actor.name))
     db.flush()
     audit.record(
         db,
@@ -216,19 +235,14 @@ def record_custody(
     at: datetime | None = None,
     note: str = "",
 ) -> Case:
-    actor.require(Permission.CASE_WRITE)
+    actor.require(Permission.CASE_WRITE, "case", case_id)
     case = get_case(db, actor, case_id)
     _check_version(case, version)
     before = case.facility
     case.facility = facility.strip()
-    db.add(
+    case.custody.append(
         CustodyEvent(
-            case_id=case.id,
-            kind=kind,
-            facility=case.facility,
-            at=at or utcnow(),
-            note=note,
-            recorded_by=actor.name,
+            kind=kind, facility=case.facility, at=at or utcnow(), note=note, recorded_by=actor.name
         )
     )
     db.flush()
@@ -247,13 +261,13 @@ def record_custody(
 def record_disposition(
     db: Session, actor: Actor, case_id: str, *, disposition: str, version: int, note: str = ""
 ) -> Case:
-    actor.require(Permission.CASE_WRITE)
+    actor.require(Permission.CASE_WRITE, "case", case_id)
     case = get_case(db, actor, case_id)
     _check_version(case, version)
     before = case.disposition
     case.disposition = disposition
     if note:
-        db.add(CaseNote(case_id=case.id, body=note, author=actor.name))
+        case.notes.append(CaseNote(body=note, author=actor.name))
     db.flush()
     audit.record(
         db,
@@ -268,7 +282,7 @@ def record_disposition(
 
 
 def add_note(db: Session, actor: Actor, case_id: str, body: str) -> CaseNote:
-    actor.require(Permission.CASE_WRITE)
+    actor.require(Permission.CASE_WRITE, "case", case_id)
     case = get_case(db, actor, case_id)
     note = CaseNote(case_id=case.id, body=body.strip(), author=actor.name)
     db.add(note)
@@ -294,7 +308,7 @@ def complete_milestone(
     done_at: datetime | None = None,
     evidence: str = "",
 ) -> Milestone:
-    actor.require(Permission.MILESTONE_COMPLETE)
+    actor.require(Permission.MILESTONE_COMPLETE, "case", case_id)
     case = get_case(db, actor, case_id)
     try:
         kind = MilestoneKind(kind).value
@@ -329,7 +343,14 @@ def complete_milestone(
     return milestone
 
 
+def _running(case: Case) -> bool:
+    # Deadlines only run while the person is held; a released or departed case owes none.
+    return case.state in IN_CUSTODY
+
+
 def overdue_kinds(case: Case, now: datetime) -> list[str]:
+    if not _running(case):
+        return []
     return [m.kind for m in case.milestones if m.done_at is None and m.due_at < now]
 
 
@@ -344,6 +365,9 @@ def list_cases(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[int, Sequence[Case]]:
+    visible = readable_incidents(actor).where(Incident.id == incident_id)
+    if not actor.can(Permission.CASE_READ) or db.scalar(visible) is None:
+        raise NotFound("incident", incident_id)
     query = readable_cases(actor).where(Case.incident_id == incident_id)
     if state:
         try:
@@ -356,11 +380,12 @@ def list_cases(
         query = query.where(Case.facility == facility)
     if overdue:
         query = query.where(
+            Case.state.in_([s.value for s in IN_CUSTODY]),
             exists().where(
                 Milestone.case_id == Case.id,
                 Milestone.done_at.is_(None),
                 Milestone.due_at < utcnow(),
-            )
+            ),
         )
     total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = db.scalars(
@@ -392,11 +417,13 @@ def summarize(case: Case, now: datetime | None = None) -> CaseSummary:
 
 def describe(case: Case, now: datetime | None = None) -> CaseRead:
     now = now or utcnow()
+    running = _running(case)
     milestones = [
         MilestoneRead.model_validate(m).model_copy(
             update={
-                "overdue": m.done_at is None and m.due_at < now,
-                "breached": m.done_at is None and m.breach_at < now,
+                "overdue": running and m.done_at is None and m.due_at < now,
+                "breached": running and m.done_at is None and m.breach_at < now,
+                "late": m.done_at is not None and m.done_at > m.due_at,
                 "rule_ids": _RULES.get(m.kind, []),
             }
         )
@@ -406,7 +433,7 @@ def describe(case: Case, now: datetime | None = None) -> CaseRead:
         **summarize(case, now).model_dump(),
         arrested_at=case.arrested_at,
         host_identifier_masked=mask_identifier(case.host_identifier),
-        allowed_transitions=allowed_next(case.state),
+        allowed_transitions=_allowed(case),
         milestones=milestones,
         custody=[CustodyRead.model_validate(c) for c in case.custody],
         notes=[NoteRead.model_validate(n) for n in case.notes],

@@ -40,9 +40,17 @@ TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     S.CLOSED: frozenset(),
 }
 
-# States in which the person is (believed to be) held by the host authority.
+# States in which the person is (believed to be) held by the host authority; the rights
+# checklist runs, and can fall overdue, only while the person is held.
 IN_CUSTODY = frozenset(
-    {S.REPORTED, S.LOCATED, S.CONSULAR_ACCESS, S.DISPOSITION_PENDING, S.DEPARTURE_SCHEDULED}
+    {
+        S.REPORTED,
+        S.LOCATED,
+        S.CONSULAR_ACCESS,
+        S.DISPOSITION_PENDING,
+        S.DEPARTURE_SCHEDULED,
+        S.TRANSFERRED,
+    }
 )
 
 # Departure can only be scheduled once the person is leaving under one of these.
@@ -51,6 +59,17 @@ DEPARTING_DISPOSITIONS = frozenset({Disposition.VOLUNTARY_DEPARTURE, Disposition
 
 def allowed_next(state: CaseState | str) -> list[str]:
     return sorted(TRANSITIONS[CaseState(state)])
+
+
+def allowed_now(
+    state: CaseState | str, *, disposition: str | None, facility: str | None
+) -> list[str]:
+    """The moves the state machine allows from here whose conditions are met now."""
+    return [
+        to
+        for to in allowed_next(state)
+        if blocking_reason(state, to, disposition=disposition, facility=facility) is None
+    ]
 
 
 def blocking_reason(

@@ -48,21 +48,22 @@ def index(
             db, Actor.operator(), incident, state=status, overdue=overdue, limit=1_000_000
         )
         rows = [service.summarize(c).model_dump(mode="json") for c in cases]
-    for row in rows:
-        row["overdue"] = ",".join(row["overdue"])
     if format is Format.JSON:
         typer.echo(
             json.dumps([{k: r[k] for k in COLUMNS} for r in rows], ensure_ascii=False, indent=1)
         )
-    elif format is Format.CSV:
+        return
+    for row in rows:
+        row["overdue"] = ",".join(row["overdue"])
+    if format is Format.CSV:
         writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, extrasaction="ignore")
         writer.writeheader()
         writer.writerows(rows)
     else:
         for r in rows:
             typer.echo(
-                f"{r['number']:>4}  {r['state']:<20} {(r['facility'] or '-')[:28]:<28} "
-                f"{r['person_name'][:34]:<34} {r['overdue'] or ''}"
+                f"{r['number']:>4}  {r['id']}  {r['state']:<20} "
+                f"{(r['facility'] or '-')[:28]:<28} {r['person_name'][:34]:<34} {r['overdue']}"
             )
         typer.echo(f"{len(rows)} case(s)")
 

@@ -6,16 +6,20 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.config import get_settings
 from consular.db import make_engine, make_session_factory, unit_of_work
 from consular.errors import DomainError, InvalidInput
 from consular.tabular import TableError
+
+__all__ = ["CliState", "command_unit", "fail", "state"]
 
 
 @dataclass
@@ -77,6 +81,23 @@ def command_unit(*, write: bool = True) -> Iterator[Session]:
         report_domain_error(exc)
     except TableError as exc:
         fail(str(exc), 2)
+    except ValidationError as exc:
+        fail("; ".join(_field_message(e) for e in exc.errors()), 2)
+    except (OperationalError, ProgrammingError) as exc:
+        fail(database_problem(exc))
+
+
+def _field_message(error: Any) -> str:
+    field = ".".join(str(p) for p in error["loc"])
+    return f"{field}: {error['msg']}" if field else str(error["msg"])
+
+
+def database_problem(exc: DBAPIError) -> str:
+    where = state.engine.url.render_as_string(hide_password=True)
+    detail = str(exc.orig).strip().splitlines()[0] if exc.orig else exc.__class__.__name__
+    if "no such table" in detail or "does not exist" in detail:
+        return f"the database at {where} has no consular tables yet: run `consular db upgrade`"
+    return f"cannot use the database at {where}: {detail}"
 
 
 def is_interactive() -> bool:

@@ -53,6 +53,7 @@ def print_report(report: ImportReport) -> None:
         ("rows read", report.rows_read),
         ("imported", report.imported),
         ("linked", report.linked),
+        ("updated", report.updated),
         ("new persons", report.new_persons),
         ("review", report.review),
         ("out of scope", report.out_of_scope),

@@ -62,7 +62,10 @@ def index() -> None:
 def review(incident: Annotated[str, typer.Option(help="Incident id")]) -> None:
     """Show the rows waiting for an officer's decision, with their candidates (JSON lines)."""
     with command_unit(write=False) as db:
-        for record in service.review_queue(db, Actor.operator(), incident):
+        queue = service.review_queue(db, Actor.operator(), incident)
+        if not queue:
+            typer.echo("no rows are waiting for review", err=True)
+        for record in queue:
             typer.echo(
                 json.dumps(
                     {

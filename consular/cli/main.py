@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
+from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 
+from consular.audit.models import AuditHead
 from consular.audit.service import verify_chain
 from consular.auth.service import (
     Actor,
@@ -15,12 +17,13 @@ from consular.auth.service import (
     create_user,
     generate_password,
     get_or_create_post,
+    revoke_token,
 )
 from consular.cli import cases as cases_cli
 from consular.cli import imports as imports_cli
 from consular.cli import incidents as incidents_cli
-from consular.cli.context import command_unit, fail, state
-from consular.db import unit_of_work
+from consular.cli.context import command_unit, database_problem, fail, state
+from consular.config import get_settings
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -48,6 +51,14 @@ DbOption = Annotated[
 
 @app.callback()
 def main(db: DbOption = None) -> None:
+    try:
+        get_settings()
+    except ValidationError as exc:
+        fail(
+            f"invalid setting: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']} "
+            "(check the CONSULAR_ environment variables and .env)",
+            2,
+        )
     state.use(db)
 
 
@@ -56,7 +67,10 @@ def db_upgrade() -> None:
     """Apply every migration up to the newest schema."""
     from consular.migrate import upgrade
 
-    upgrade(state.engine)
+    try:
+        upgrade(state.engine)
+    except OperationalError as exc:
+        fail(database_problem(exc))
     typer.echo(f"database at head: {state.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -69,7 +83,6 @@ def serve(
     import uvicorn
 
     from consular.app import create_app
-    from consular.config import get_settings
 
     settings = get_settings().model_copy(update={"database_url": state.url})
     uvicorn.run(
@@ -101,8 +114,8 @@ def demo(
         logins = build_demo(state.url, seed=seed, echo=typer.echo)
     except DemoRefused as exc:
         fail(str(exc))
-    with command_unit() as db:
-        token = create_token(db, Actor.operator(), "officer.kim")
+    with command_unit() as session:
+        token = create_token(session, Actor.operator(), "officer.kim")
     typer.echo("\nDemo logins (user / role / password):")
     for name, role, password in logins:
         typer.echo(f"  {name:<18} {role:<12} {password}")
@@ -122,10 +135,6 @@ def post_create(
     phone: Annotated[str, typer.Option(help="Public phone number, given to families")] = "",
 ) -> None:
     """Add a post (or show the existing one of that name)."""
-    try:
-        ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        fail(f"unknown time zone {time_zone!r} (use an IANA name like America/New_York)", 2)
     with command_unit() as db:
         post = get_or_create_post(
             db, name, country=country, city=city, time_zone=time_zone, phone=phone
@@ -168,14 +177,27 @@ def token_create(name: str) -> None:
     typer.echo(token)
 
 
+@token_app.command("revoke")
+def token_revoke(
+    prefix: Annotated[str, typer.Argument(help="The token's first 10 characters")],
+) -> None:
+    """Revoke an API token (for example one that was lost)."""
+    with command_unit() as db:
+        revoke_token(db, Actor.operator(), prefix)
+    typer.echo(f"revoked {prefix}")
+
+
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the hash chain of the audit log; exit 1 naming the first bad row."""
-    with unit_of_work(state.factory, write=False) as db:
+    with command_unit(write=False) as db:
         count, problem = verify_chain(db)
+        head = db.get(AuditHead, 1)
     if problem is not None:
         fail(
             f"audit log broken at row {problem.seq}: {problem.reason} "
             f"({count} rows before it are intact)"
         )
     typer.echo(f"audit log intact: {count} rows")
+    if head is not None:
+        typer.echo(f"head: row {head.last_seq}, hash {head.last_hash}")

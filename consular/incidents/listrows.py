@@ -10,8 +10,8 @@ from typing import Any
 from consular.fields import (
     FieldError,
     RowError,
+    parse_birth_date,
     parse_country,
-    parse_date,
     parse_datetime,
     parse_passport,
     parse_sex,
@@ -20,7 +20,7 @@ from consular.importing import DuplicateIds
 from consular.incidents.models import SourceList, SourceRecord
 from consular.matching import PersonRecord
 from consular.matching.normalize import hangul_name_key, record_name_keys, split_full_name
-from consular.tabular import Table
+from consular.tabular import Row, Table
 
 NAME_COLUMNS = (
     "family_name",
@@ -93,81 +93,89 @@ class ListRow:
         )
 
 
-def _canonical(values: dict[str, str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for column, value in values.items():
-        out.setdefault(ALIASES.get(column, column), value)
-    return out
+def _header(table: Table) -> tuple[dict[str, str], list[RowError]]:
+    """Each standard column with the file's own name for it, and the header's problems."""
+    header: dict[str, str] = {}
+    errors: list[RowError] = []
+    for column in table.columns:
+        standard = ALIASES.get(column, column)
+        if standard in header:
+            errors.append(
+                RowError(1, column, f"says the same as column {header[standard]}; keep one")
+            )
+        else:
+            header[standard] = column
+    if not header.keys() & set(NAME_COLUMNS):
+        errors.append(
+            RowError(
+                1,
+                "full_name",
+                "no name column: give full_name, family_name and given_name, "
+                "or the Hangul name columns",
+            )
+        )
+    return header, errors
 
 
 def parse_list(
     table: Table, *, date_format: str = "%Y-%m-%d", time_zone: str = "UTC"
 ) -> tuple[list[ListRow], list[RowError]]:
-    """Every row as a record, and every error by row and column."""
-    columns = {ALIASES.get(c, c) for c in table.columns}
-    if not columns & set(NAME_COLUMNS):
-        return [], [
-            RowError(
-                1,
-                "full_name",
-                "no name column: give full_name, family_name and "
-                "given_name, or the Hangul name columns",
-            )
-        ]
-    rows: list[ListRow] = []
-    errors: list[RowError] = []
-    duplicates = DuplicateIds()
+    """Every row as a record, and every error by row and the file's own column name."""
+    header, errors = _header(table)
+    if errors:
+        return [], errors
+    duplicates = DuplicateIds(header.get("id", "id"))
+    rows = []
     for row in table.rows:
-        values = _canonical(row.values)
         start = len(errors)
-
-        def field(
-            column: str,
-            parse: Callable[[str], Any],
-            values: dict[str, str] = values,
-            number: int = row.number,
-        ) -> Any:
-            try:
-                return parse(values.get(column, ""))
-            except FieldError as exc:
-                errors.append(RowError(number, column, str(exc)))
-                return None
-
-        def text(column: str, values: dict[str, str] = values) -> str | None:
-            return values.get(column, "").strip() or None
-
-        duplicate = duplicates.check(text("id") or "", row.number)
+        duplicate = duplicates.check(row.values.get(header.get("id", ""), "").strip(), row.number)
         if duplicate is not None:
             errors.append(duplicate)
-        ident = text("id") or str(row.number)
-        hangul_full = text("full_name_hangul")
-        record = PersonRecord(
-            id=ident,
-            family_name=text("family_name"),
-            given_name=text("given_name"),
-            family_name_hangul=text("family_name_hangul"),
-            given_name_hangul=text("given_name_hangul"),
-            full_name=text("full_name"),
-            full_name_hangul=hangul_full,
-            date_of_birth=field("date_of_birth", lambda v: parse_date(v, date_format)),
-            sex=field("sex", parse_sex),
-            passport_number=field("passport_number", parse_passport),
-            nationality=field("nationality", parse_country),
-            country_of_birth=field("country_of_birth", parse_country),
-        )
-        if not any(text(c) for c in NAME_COLUMNS):
-            errors.append(RowError(row.number, "full_name", "no name on this row"))
-        arrested = field("arrested_at", lambda v: parse_datetime(v, time_zone))
-        if len(errors) > start:
-            continue
-        rows.append(
-            ListRow(
-                row_number=row.number,
-                raw=dict(row.values),
-                record=record,
-                facility=text("facility"),
-                host_identifier=text("host_identifier"),
-                arrested_at=arrested,
-            )
-        )
+        parsed = _parse_row(row, header, errors, date_format=date_format, time_zone=time_zone)
+        if parsed is not None and len(errors) == start:
+            rows.append(parsed)
     return rows, errors
+
+
+def _parse_row(
+    row: Row, header: dict[str, str], errors: list[RowError], *, date_format: str, time_zone: str
+) -> ListRow | None:
+    start = len(errors)
+
+    def text(column: str) -> str | None:
+        return row.values.get(header.get(column, ""), "").strip() or None
+
+    def field(column: str, parse: Callable[[str], Any]) -> Any:
+        try:
+            return parse(text(column) or "")
+        except FieldError as exc:
+            errors.append(RowError(row.number, header.get(column, column), str(exc)))
+            return None
+
+    record = PersonRecord(
+        id=text("id") or str(row.number),
+        family_name=text("family_name"),
+        given_name=text("given_name"),
+        family_name_hangul=text("family_name_hangul"),
+        given_name_hangul=text("given_name_hangul"),
+        full_name=text("full_name"),
+        full_name_hangul=text("full_name_hangul"),
+        date_of_birth=field("date_of_birth", lambda v: parse_birth_date(v, date_format)),
+        sex=field("sex", parse_sex),
+        passport_number=field("passport_number", parse_passport),
+        nationality=field("nationality", parse_country),
+        country_of_birth=field("country_of_birth", parse_country),
+    )
+    if not any(text(c) for c in NAME_COLUMNS):
+        errors.append(RowError(row.number, header.get("full_name", "full_name"), "no name"))
+    arrested = field("arrested_at", lambda v: parse_datetime(v, time_zone))
+    if len(errors) > start:
+        return None
+    return ListRow(
+        row_number=row.number,
+        raw=dict(row.values),
+        record=record,
+        facility=text("facility"),
+        host_identifier=text("host_identifier"),
+        arrested_at=arrested,
+    )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class ListKind(StrEnum):
@@ -24,7 +24,7 @@ class IncidentCreate(BaseModel):
     host_country: str = Field(min_length=3, max_length=3)
     place: str = Field(min_length=1, max_length=200)
     agency: str = ""
-    started_at: datetime
+    started_at: AwareDatetime
     post: str | None = Field(default=None, description="Post name; defaults to the caller's post")
 
 
@@ -58,6 +58,8 @@ class ReviewCandidate(BaseModel):
     person_id: str
     name: str
     date_of_birth: str | None
+    passport: str | None = None
+    employers: list[str] = Field(default_factory=list)
     probability: float
     explanation: str
 

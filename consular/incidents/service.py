@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
 from consular import audit
 from consular.auth.models import Post
@@ -21,20 +22,18 @@ from consular.importing import ImportReport, refuse_bad_rows, refuse_repeat
 from consular.incidents.listrows import ListRow, parse_list
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import IncidentCreate, ListKind, ReviewAction
+from consular.incidents.scope import readable_incidents
 from consular.matching import Decision, Link, PersonRecord, build_matcher
 from consular.matching.romanize import split_hangul_name
 from consular.registry.models import Person
 from consular.registry.schemas import PersonCreate
-from consular.registry.service import Progress, create_person, readable_persons
+from consular.registry.service import (
+    Progress,
+    create_person,
+    mask_identifier,
+    readable_persons,
+)
 from consular.tabular import Table
-
-
-def readable_incidents(actor: Actor) -> Select[Incident]:
-    actor.require(Permission.INCIDENT_READ)
-    query = select(Incident)
-    if actor.post_id is not None:
-        query = query.where(Incident.post_id == actor.post_id)
-    return query
 
 
 def get_incident(db: Session, actor: Actor, incident_id: str) -> Incident:
@@ -56,7 +55,7 @@ def case_counts(db: Session, incident_id: str) -> dict[str, int]:
 
 
 def create_incident(db: Session, actor: Actor, data: IncidentCreate) -> Incident:
-    actor.require(Permission.INCIDENT_WRITE)
+    actor.require(Permission.INCIDENT_WRITE, "post", data.post or "")
     try:
         country = parse_country(data.host_country)
     except FieldError as exc:
@@ -70,14 +69,12 @@ def create_incident(db: Session, actor: Actor, data: IncidentCreate) -> Incident
         post_id = actor.post_id
     else:
         raise InvalidInput("say which post is in charge (post)")
-    if data.started_at.tzinfo is None:
-        raise InvalidInput("started_at needs a time zone offset, e.g. 2025-09-04T10:00:00-04:00")
     incident = Incident(
         title=data.title,
         host_country=country or data.host_country,
         place=data.place,
         agency=data.agency,
-        started_at=data.started_at,
+        started_at=data.started_at.astimezone(UTC),
         post_id=post_id,
     )
     db.add(incident)
@@ -112,7 +109,7 @@ def import_list(
     Rows linked with confidence join (or open) the person's case; doubtful rows wait in the
     review queue; rows about other nationalities are kept but open no case.
     """
-    actor.require(Permission.LIST_IMPORT)
+    actor.require(Permission.LIST_IMPORT, "incident", incident_id)
     incident = get_incident(db, actor, incident_id)
     try:
         list_kind = ListKind(kind)
@@ -212,20 +209,7 @@ def _reconcile(
         r.row_number: link
         for r, link in zip(in_scope, matcher.link_many(r.record for r in in_scope), strict=True)
     }
-    names = (
-        {
-            p.id: p
-            for p in db.scalars(
-                select(Person).where(
-                    Person.id.in_(
-                        {c.registry_id for link in links.values() for c in link.candidates}
-                    )
-                )
-            )
-        }
-        if links
-        else {}
-    )
+    names = _persons_by_id(db, {c.registry_id for link in links.values() for c in link.candidates})
     for done, row in enumerate(rows, start=1):
         link = links.get(row.row_number)
         record = row.to_source_record(source)
@@ -251,6 +235,19 @@ def _reconcile(
     db.flush()
 
 
+def _persons_by_id(db: Session, ids: set[str]) -> dict[str, Person]:
+    found: dict[str, Person] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 900):
+        query = (
+            select(Person)
+            .where(Person.id.in_(ordered[start : start + 900]))
+            .options(selectinload(Person.deployments))
+        )
+        found.update((p.id, p) for p in db.scalars(query))
+    return found
+
+
 def _candidates_json(link: Link, names: dict[str, Person]) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for candidate in link.candidates:
@@ -262,6 +259,11 @@ def _candidates_json(link: Link, names: dict[str, Person]) -> list[dict[str, obj
                 "date_of_birth": person.date_of_birth.isoformat()
                 if person and person.date_of_birth
                 else None,
+                # What tells two namesakes apart at a glance, without revealing identifiers.
+                "passport": mask_identifier(person.passport_number) if person else None,
+                "employers": sorted({d.employer.name for d in person.deployments})
+                if person
+                else [],
                 "probability": round(candidate.probability, 4),
                 "explanation": candidate.explanation(),
             }
@@ -316,7 +318,7 @@ def _link_record(
 
 
 def review_queue(db: Session, actor: Actor, incident_id: str) -> Sequence[SourceRecord]:
-    actor.require(Permission.REVIEW_DECIDE)
+    actor.require(Permission.REVIEW_DECIDE, "incident", incident_id)
     incident = get_incident(db, actor, incident_id)
     return db.scalars(
         select(SourceRecord)
@@ -336,7 +338,7 @@ def decide(
     note: str = "",
 ) -> SourceRecord:
     """An officer's decision on a doubtful row: accept a person, reject, or a new person."""
-    actor.require(Permission.REVIEW_DECIDE)
+    actor.require(Permission.REVIEW_DECIDE, "review item", record_id)
     incident = get_incident(db, actor, incident_id)
     record = db.get(SourceRecord, record_id)
     if record is None or record.incident_id != incident.id:

@@ -59,7 +59,7 @@ def read(person_id: str, db: DB, actor: CurrentActor) -> PersonRead:
 
 @router.post("/{person_id}/identifiers", summary="Reveal sensitive identifiers (audited)")
 def reveal(person_id: str, db: DB, actor: CurrentActor) -> dict[str, str | None]:
-    actor.require(Permission.IDENTIFIER_REVEAL)
+    actor.require(Permission.IDENTIFIER_REVEAL, "person", person_id)
     person = get_person(db, actor, person_id)
     audit.record(
         db,

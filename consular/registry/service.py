@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, insert, or_, select, update
+from sqlalchemy import Select, exists, false, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from consular import audit
@@ -17,6 +17,7 @@ from consular.errors import InvalidInput, NotFound
 from consular.fields import (
     FieldError,
     RowError,
+    parse_birth_date,
     parse_country,
     parse_date,
     parse_passport,
@@ -49,8 +50,9 @@ def hangul_key(family: str | None, given: str | None) -> str:
 
 def readable_persons(actor: Actor) -> Select[Person]:
     """Persons the actor may see: the whole registry for consular staff, own workers for HR."""
-    actor.require(Permission.PERSON_READ)
     query = select(Person)
+    if not actor.can(Permission.PERSON_READ):
+        return query.where(false())
     if actor.employer_id is not None:
         query = query.where(
             exists().where(
@@ -105,7 +107,7 @@ def search_persons(
 
 
 def create_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str) -> Person:
-    actor.require(Permission.PERSON_WRITE)
+    actor.require(Permission.PERSON_WRITE, "person", "")
     if not ((data.family_name and data.given_name) or data.family_name_hangul):
         raise InvalidInput("a person needs a Latin family and given name, or a Hangul name")
     person = Person(
@@ -164,7 +166,7 @@ def _parse_registry_row(row: Row, errors: list[RowError]) -> dict[str, Any] | No
         "given_name": values.get("given_name", "").strip().upper() or None,
         "family_name_hangul": values.get("family_name_hangul", "").strip() or None,
         "given_name_hangul": values.get("given_name_hangul", "").strip() or None,
-        "date_of_birth": field("date_of_birth", parse_date),
+        "date_of_birth": field("date_of_birth", parse_birth_date),
         "nationality": field("nationality", parse_country),
         "sex": field("sex", parse_sex),
         "passport_number": field("passport_number", parse_passport),
@@ -181,7 +183,8 @@ def _parse_registry_row(row: Row, errors: list[RowError]) -> dict[str, Any] | No
         errors.append(RowError(row.number, "nationality", "is empty"))
     if not ((person["family_name"] and person["given_name"]) or person["family_name_hangul"]):
         errors.append(RowError(row.number, "family_name", "no name: give the Latin or Hangul name"))
-    status = values.get("entry_status", "").strip().lower()
+    # "B-1/B-2", "b1 b2" and "B1B2" are one status.
+    status = "".join(ch for ch in values.get("entry_status", "").lower() if ch.isalnum())
     if status and status not in ENTRY_STATUSES:
         errors.append(
             RowError(
@@ -223,7 +226,7 @@ def import_registry(
 
     Rows whose ``id`` is already in the registry update that person; new ids add persons.
     """
-    actor.require(Permission.REGISTRY_IMPORT)
+    actor.require(Permission.REGISTRY_IMPORT, "registry", "")
     report = ImportReport.start(table)
     previous = db.scalar(select(RegistryImport).where(RegistryImport.file_sha256 == table.sha256))
     if previous is not None:
@@ -274,51 +277,62 @@ def _write_registry_rows(
             ).all()
         )
     employers = _employer_ids(db, {p["deployment"]["employer"] for p in parsed} - {""})
-    deployed: set[tuple[str, str]] = set()
+    deployed: dict[tuple[str, str], str] = {}
     for chunk in _chunks(list(existing.values()), 900):
-        deployed.update(
-            db.execute(
-                select(Deployment.person_id, Deployment.employer_id).where(
-                    Deployment.person_id.in_(chunk)
-                )
-            ).all()
-        )
+        found = db.execute(
+            select(Deployment.person_id, Deployment.employer_id, Deployment.id).where(
+                Deployment.person_id.in_(chunk)
+            )
+        ).all()
+        deployed.update({(person, employer): ident for person, employer, ident in found})
 
     done = 0
     for chunk in _chunks(parsed, 2000):
-        inserts, updates, deployments = [], [], []
+        inserts, updates, new_deployments, deployment_updates = [], [], [], []
         for person in chunk:
             deployment = person.pop("deployment")
+            employer_id = employers.get(deployment.pop("employer"))
             person_id = existing.get(person["registry_ref"])
             if person_id is None:
                 person_id = new_id()
                 inserts.append({**person, "id": person_id, "other_spellings": []})
             else:
-                updates.append({**person, "id": person_id})
-            employer_id = employers.get(deployment["employer"])
-            if employer_id and (person_id, employer_id) not in deployed:
-                deployed.add((person_id, employer_id))
-                deployments.append(
+                updates.append({**_given(person), "id": person_id})
+            if employer_id is None:
+                continue
+            known = deployed.get((person_id, employer_id))
+            if known is None:
+                deployed[(person_id, employer_id)] = ident = new_id()
+                new_deployments.append(
                     {
-                        **{k: v for k, v in deployment.items() if k != "employer"},
-                        "id": new_id(),
+                        **deployment,
+                        "id": ident,
                         "person_id": person_id,
-                        "planned_activities": [],
                         "employer_id": employer_id,
+                        "planned_activities": [],
                     }
                 )
-        if inserts:
-            db.execute(insert(Person), inserts)
-        if updates:
-            db.execute(update(Person), updates)
-        if deployments:
-            db.execute(insert(Deployment), deployments)
+            elif _given(deployment):
+                deployment_updates.append({**_given(deployment), "id": known})
+        for statement, rows in (
+            (insert(Person), inserts),
+            (update(Person), updates),
+            (insert(Deployment), new_deployments),
+            (update(Deployment), deployment_updates),
+        ):
+            if rows:
+                db.execute(statement, rows)
         report.new_persons += len(inserts)
-        report.linked += len(updates)
+        report.updated += len(updates)
         done += len(chunk)
         if progress is not None:
             progress(done)
-    report.imported = report.new_persons + report.linked
+    report.imported = report.new_persons + report.updated
+
+
+def _given(values: dict[str, Any]) -> dict[str, Any]:
+    # An update only brings what the file says: a blank cell never erases what is known.
+    return {key: value for key, value in values.items() if value not in (None, "")}
 
 
 def _employer_ids(db: Session, names: set[str]) -> dict[str, str]:

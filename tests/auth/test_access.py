@@ -95,12 +95,15 @@ def test_employer_hr_sees_only_its_own_workers(
     assert [p["registry_ref"] for p in found.json()] == ["R3"]
     for path in (
         f"/api/v1/incidents/{world.incident_id}",
-        "/api/v1/incidents",
         f"/api/v1/incidents/{world.incident_id}/cases",
+        f"/api/v1/incidents/{world.incident_id}/review",
     ):
         assert app_client.get(path, headers=auth(hr_token)).status_code == 404, path
+    assert app_client.get("/api/v1/incidents", headers=auth(hr_token)).json() == []
     reveal = app_client.post(f"/api/v1/persons/{own}/identifiers", headers=auth(hr_token))
-    assert reveal.status_code == 404
+    unknown = app_client.post("/api/v1/persons/no-such-person/identifiers", headers=auth(hr_token))
+    assert reveal.status_code == unknown.status_code == 404
+    assert reveal.json()["message"] == unknown.json()["message"].replace("no-such-person", own)
 
 
 def test_a_viewer_can_read_but_not_change(

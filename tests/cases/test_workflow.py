@@ -47,7 +47,8 @@ def test_a_case_moves_through_its_states_and_each_step_is_in_its_history(
 ) -> None:
     case = get(app_client, world, case_id)
     assert case["state"] == "reported"
-    assert case["allowed_transitions"] == ["closed", "located", "released", "transferred"]
+    # Located needs a facility first, so it is not offered yet.
+    assert case["allowed_transitions"] == ["closed", "released", "transferred"]
 
     custody = post(
         app_client,
@@ -56,6 +57,7 @@ def test_a_case_moves_through_its_states_and_each_step_is_in_its_history(
         {"facility": "Folkston ICE Processing Center", "version": case["version"]},
     )
     assert custody.status_code == 200, custody.text
+    assert "located" in custody.json()["allowed_transitions"]
     version = custody.json()["version"]
     for to in ("located", "consular_access", "disposition_pending"):
         moved = post(
@@ -121,7 +123,7 @@ def test_an_illegal_transition_answers_409_with_the_allowed_states(
         app_client, world, f"{case_id}/transitions", {"to": "departed", "version": case["version"]}
     )
     assert response.status_code == 409
-    assert response.json()["allowed"] == ["closed", "located", "released", "transferred"]
+    assert response.json()["allowed"] == ["closed", "released", "transferred"]
     assert get(app_client, world, case_id)["state"] == "reported"
 
 
@@ -309,3 +311,75 @@ def test_notes_and_transfers_are_kept_in_order(
         {"facility": "X", "kind": "vanished", "version": moved["version"]},
     )
     assert bad_kind.status_code == 422
+
+
+def test_times_without_a_zone_and_malformed_requests_get_a_clear_422(
+    app_client: TestClient, world: World, case_id: str
+) -> None:
+    naive = post(
+        app_client,
+        world,
+        f"{case_id}/milestones/consular_visit/complete",
+        {"done_at": "2025-09-05T10:00:00"},
+    )
+    assert naive.status_code == 422
+    body = naive.json()
+    assert body["error"] == "invalid_input" and "done_at" in body["message"]
+    missing = post(app_client, world, f"{case_id}/transitions", {"to": "released"})
+    assert missing.status_code == 422 and "version" in missing.json()["message"]
+
+
+def test_a_milestone_can_be_completed_without_a_body_and_the_note_of_a_move_shows_at_once(
+    app_client: TestClient, world: World, case_id: str
+) -> None:
+    response = app_client.post(
+        f"/api/v1/cases/{case_id}/milestones/interpreter/complete", headers=auth(world.token)
+    )
+    assert response.status_code == 200, response.text
+    version = response.json()["version"]
+    moved = post(
+        app_client,
+        world,
+        f"{case_id}/transitions",
+        {"to": "released", "note": "released on bond", "version": version},
+    ).json()
+    assert [n["body"] for n in moved["notes"]] == ["released on bond"]
+
+
+def test_deadlines_stop_when_the_person_is_no_longer_held_and_late_work_is_marked(
+    app_client: TestClient, world: World, case_id: str
+) -> None:
+    late = (RAID_START + timedelta(hours=80)).isoformat()
+    done = post(
+        app_client, world, f"{case_id}/milestones/consulate_notified/complete", {"done_at": late}
+    ).json()
+    notified = next(m for m in done["milestones"] if m["kind"] == "consulate_notified")
+    assert notified["late"] and not notified["overdue"]
+    assert "rights_advised" in done["overdue"]
+    released = post(
+        app_client, world, f"{case_id}/transitions", {"to": "released", "version": done["version"]}
+    ).json()
+    assert released["overdue"] == []
+    assert not any(m["overdue"] or m["breached"] for m in released["milestones"])
+    listed = app_client.get(
+        f"/api/v1/incidents/{world.incident_id}/cases?overdue=true", headers=auth(world.token)
+    ).json()
+    assert listed["total"] == 0
+
+
+def test_revealing_the_host_identifier_is_audited(
+    app_client: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    rows = (
+        'full_name,date_of_birth,nationality,a_number\n"LEE, SEONGHO",1988-03-14,KOR,A201234567\n'
+    )
+    with unit_of_work(factory) as db:
+        import_list(db, OPERATOR, world.incident_id, "host_authority", csv_table(rows))
+    case_id = app_client.get(
+        f"/api/v1/incidents/{world.incident_id}/cases", headers=auth(world.token)
+    ).json()["items"][0]["id"]
+    shown = post(app_client, world, f"{case_id}/identifiers")
+    assert shown.json() == {"host_identifier": "A201234567"}
+    history = app_client.get(f"/api/v1/cases/{case_id}/audit", headers=auth(world.token)).json()
+    assert history[-1]["tag"] == "cases:identifier:reveal"
+    assert history[-1]["actor"] == "officer.kim"

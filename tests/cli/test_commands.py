@@ -199,3 +199,52 @@ def test_cases_list_in_three_formats(db_url: str, incident: str, tmp_path: Path)
     assert [r["id"] for r in rows] == [first] and rows[0]["overdue"] == ""
     code, out, _ = run(db_url, "cases", "list", "--incident", incident, "--overdue")
     assert "PARK JIHYE" in out and "LEE SEONGHO" not in out and "1 case(s)" in out
+
+
+def test_database_and_input_problems_are_one_line_not_a_traceback(
+    tmp_path: Path, db_url: str, incident: str
+) -> None:
+    never_migrated = f"sqlite:///{tmp_path / 'empty.db'}"
+    code, _, err = run(never_migrated, "cases", "list", "--incident", "x")
+    assert code == 1 and "run `consular db upgrade`" in err and "Traceback" not in err
+    code, _, err = run(db_url, "cases", "list", "--incident", "no-such-incident")
+    assert code == 1 and "incident no-such-incident not found" in err
+    code, _, err = run(
+        db_url,
+        "incident",
+        "create",
+        "--title",
+        "x",
+        "--place",
+        "y",
+        "--started-at",
+        "2025-09-04T10:00",
+        "--post",
+        ATLANTA,
+    )
+    assert code == 2 and "started_at" in err and "Traceback" not in err
+    code, _, err = run(db_url, "post", "create", "Consulate in Nowhere", "--country", "ZZZ")
+    assert code == 2 and "unknown country code 'ZZZ'" in err
+
+
+def test_audit_verify_prints_the_head_to_keep_elsewhere(db_url: str, incident: str) -> None:
+    code, out, _ = run(db_url, "audit", "verify")
+    assert code == 0
+    head = out.splitlines()[-1]
+    assert head.startswith("head: row ") and len(head.split("hash ")[1]) == 64
+
+
+def test_a_revoked_token_no_longer_opens_the_api(db_url: str, incident: str) -> None:
+    from fastapi.testclient import TestClient
+
+    from consular.app import create_app
+    from consular.config import Settings
+
+    run(db_url, "user", "create", "officer.kim", "--role", "officer", "--post", ATLANTA)
+    token = run(db_url, "token", "create", "officer.kim")[1].strip()
+    assert run(db_url, "token", "revoke", token[:10])[0] == 0
+    app_ = create_app(Settings(database_url=db_url))
+    with TestClient(app_) as client:
+        response = client.get("/api/v1/incidents", headers=auth(token))
+    app_.state.engine.dispose()
+    assert response.status_code == 401

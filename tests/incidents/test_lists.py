@@ -58,6 +58,9 @@ def test_host_list_links_confident_rows_and_queues_doubtful_ones(
     assert sorted(item["raw"]["id"] for item in queue) == ["H2", "H5"]
     kim = next(item for item in queue if item["raw"]["id"] == "H2")
     assert len(kim["candidates"]) == 2
+    # The namesakes are told apart by employer and the end of the passport number.
+    assert sorted(c["employers"][0] for c in kim["candidates"]) == ["Daewon Install", "HL Battery"]
+    assert sorted(c["passport"][-3:] for c in kim["candidates"]) == ["222", "333"]
     assert all("date of birth exact" in c["explanation"] for c in kim["candidates"])
     assert db.scalar(select(func.count()).select_from(Case)) == 2
 
@@ -235,3 +238,34 @@ def test_deadlines_count_from_the_arrest_time_on_the_list_even_after_review(
     assert case["arrested_at"].startswith("2025-09-04T15:30:00")
     notified = next(m for m in case["milestones"] if m["kind"] == "consulate_notified")
     assert notified["due_at"].startswith("2025-09-05T15:30:00")
+
+
+def test_a_later_host_list_brings_the_real_arrest_time_and_the_deadlines_follow(
+    app_client: TestClient, world: World
+) -> None:
+    employer = rows_csv(
+        ["family_name", "given_name", "date_of_birth"], [["Lee", "Seong-ho", "1988-03-14"]]
+    )
+    upload(app_client, world, employer, kind="employer", name="employer.csv")
+    host = rows_csv(
+        ["full_name", "date_of_birth", "nationality", "arrested_at"],
+        [["LEE, SEONGHO", "1988-03-14", "KOR", "2025-09-04T16:45-04:00"]],
+    )
+    upload(app_client, world, host)
+    case = app_client.get(
+        f"/api/v1/incidents/{world.incident_id}/cases", headers=auth(world.token)
+    ).json()["items"][0]
+    full = app_client.get(f"/api/v1/cases/{case['id']}", headers=auth(world.token)).json()
+    assert full["arrested_at"].startswith("2025-09-04T20:45:00")
+    notified = next(m for m in full["milestones"] if m["kind"] == "consulate_notified")
+    assert notified["due_at"].startswith("2025-09-05T20:45:00")
+
+
+def test_errors_name_the_files_own_columns(app_client: TestClient, world: World) -> None:
+    content = rows_csv(["Name", "DOB", "Citizenship"], [["LEE, SEONGHO", "14/03/1988", "KOR"]])
+    errors = upload(app_client, world, content).json()["report"]["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(2, "dob")]
+    both = rows_csv(["full_name", "dob", "date_of_birth"], [["LEE, SEONGHO", "", "1988-03-14"]])
+    response = upload(app_client, world, both, name="both.csv").json()
+    assert response["report"]["errors"][0]["column"] == "date_of_birth"
+    assert "row 1" in response["message"]

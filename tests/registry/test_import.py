@@ -29,7 +29,7 @@ def test_a_registry_file_adds_persons_employers_and_deployments(
 ) -> None:
     with unit_of_work(factory) as uow:
         report = import_registry(uow, OPERATOR, registry_table())
-    assert (report.rows_read, report.imported, report.new_persons, report.linked) == (5, 5, 5, 0)
+    assert (report.rows_read, report.imported, report.new_persons, report.updated) == (5, 5, 5, 0)
     lee = db.scalar(select(Person).where(Person.registry_ref == "R1"))
     assert lee is not None
     assert (lee.family_name, lee.given_name, lee.family_name_hangul, lee.given_name_hangul) == (
@@ -105,7 +105,7 @@ def test_the_same_file_twice_is_refused_and_a_new_version_updates(
     changed = [r.replace("M12345678", "M99999999") for r in REGISTRY_ROWS]
     with unit_of_work(factory) as uow:
         report = import_registry(uow, OPERATOR, registry_table(changed))
-    assert report.linked == 5 and report.new_persons == 0
+    assert report.updated == 5 and report.new_persons == 0
     assert count(db, Person) == 5 and count(db, Deployment) == 5
     assert (
         db.scalar(select(Person.passport_number).where(Person.registry_ref == "R1")) == "M99999999"
@@ -138,3 +138,29 @@ with unit_of_work(factory) as db:
     assert count(db, Person) == 0 and count(db, Employer) == 0
     if db_url.startswith("sqlite"):
         assert db.connection().exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+
+
+def test_an_update_never_erases_what_the_file_leaves_blank(
+    factory: sessionmaker[Session], db: Session
+) -> None:
+    from tests.factories import csv_table
+
+    with unit_of_work(factory) as uow:
+        import_registry(uow, OPERATOR, registry_table())
+    partial = csv_table(
+        "id,family_name,given_name,date_of_birth,nationality,passport_number,employer,"
+        "entry_status,entry_date\n"
+        "R1,LEE,SEONGHO,1988-03-14,KOR,,HL Battery,B-1/B-2,2025-08-20\n",
+        "update.csv",
+    )
+    with unit_of_work(factory) as uow:
+        report = import_registry(uow, OPERATOR, partial)
+    assert report.updated == 1
+    lee = db.scalar(select(Person).where(Person.registry_ref == "R1"))
+    assert lee is not None
+    assert lee.passport_number == "M12345678" and lee.hangul_key == "이성호"
+    assert lee.sex == "M"
+    deployments = db.scalars(select(Deployment).where(Deployment.person_id == lee.id)).all()
+    assert len(deployments) == 1
+    assert deployments[0].entry_status == "b1b2"
+    assert deployments[0].entry_date is not None
