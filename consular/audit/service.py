@@ -10,12 +10,15 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.event import listens_for
+from sqlalchemy.orm import Session, SessionTransaction
 
 from consular.audit.models import AuditEvent, AuditHead
 from consular.db import utcnow
 
 GENESIS = "0" * 64
+# Session.info key of the chain head this session's transaction has locked.
+_HEAD = "consular.audit.head"
 
 
 def _json_default(value: object) -> str:
@@ -61,12 +64,7 @@ def record(
     case_id: str | None = None,
 ) -> AuditEvent:
     """Append one event; ``tag`` reads ``domain:subject:action``, e.g. ``cases:case:create``."""
-    head = db.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS)
-        db.add(head)
+    head = _locked_head(db)
     event = AuditEvent(
         seq=head.last_seq + 1,
         at=utcnow(),
@@ -81,9 +79,33 @@ def record(
     event.hash = event_hash(event)
     head.last_seq = event.seq
     head.last_hash = event.hash
+    # No flush per event: the next query or the commit writes them (an import adds thousands).
     db.add(event)
-    db.flush()
     return event
+
+
+def _locked_head(db: Session) -> AuditHead:
+    """The chain head, locked for the rest of the transaction, read once per transaction."""
+    head: AuditHead | None = db.info.get(_HEAD)
+    # A head expunged from the session would no longer be written back.
+    if head is not None and head in db:
+        return head
+    head = db.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS)
+        db.add(head)
+    db.info[_HEAD] = head
+    return head
+
+
+@listens_for(Session, "after_transaction_end")
+def _forget_head(session: Session, transaction: SessionTransaction) -> None:
+    # The lock ends with the transaction (a savepoint rolled back releases it too); the
+    # flushes' own inner transactions end without touching it.
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_HEAD, None)
 
 
 @dataclass(frozen=True)

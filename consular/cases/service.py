@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, exists, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.event import listens_for
+from sqlalchemy.orm import Session, SessionTransaction, joinedload, lazyload, selectinload
 
 from consular import audit
 from consular.auth.permissions import Permission
@@ -21,13 +22,17 @@ from consular.cases.schemas import (
     NoteRead,
 )
 from consular.cases.states import IN_CUSTODY, CaseState, allowed_now, blocking_reason
-from consular.db import utcnow
+from consular.db import new_id, utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.incidents.models import Incident
 from consular.incidents.scope import incident_scope, readable_incidents
 from consular.registry.service import mask_identifier
 
 _RULES = {p.kind.value: list(p.rule_ids) for p in POLICY}
+# Session.info keys: what this transaction learnt about cases, so that a list of thousands of
+# rows opens its cases without a query and a flush for each.
+_KNOWN_CASES = "consular.cases.known"
+_LAST_NUMBERS = "consular.cases.last_numbers"
 
 
 def readable_cases(actor: Actor) -> Select[Case]:
@@ -49,6 +54,17 @@ def get_case(db: Session, actor: Actor, case_id: str, *, for_update: bool = Fals
     return case
 
 
+def preload_cases(db: Session, incident: Incident, person_ids: Iterable[str]) -> None:
+    """Look up at once the cases of these persons, so that ``open_case`` needs no query each."""
+    known = _known_cases(db)
+    wanted = sorted({p for p in person_ids if (incident.id, p) not in known})
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        query = select(Case).where(Case.incident_id == incident.id, Case.person_id.in_(chunk))
+        found = {case.person_id: case for case in db.scalars(query)}
+        known.update(((incident.id, person_id), found.get(person_id)) for person_id in chunk)
+
+
 def open_case(
     db: Session,
     actor: Actor,
@@ -61,9 +77,14 @@ def open_case(
     source: str,
 ) -> tuple[Case, bool]:
     """The case of this person in this incident, created (with its checklist) if new."""
-    case = db.scalar(
-        select(Case).where(Case.incident_id == incident.id, Case.person_id == person_id)
-    )
+    known = _known_cases(db)
+    key = (incident.id, person_id)
+    case = known.get(key)
+    # A case expunged from the session since then would no longer be written back.
+    if key not in known or (case is not None and case not in db):
+        case = known[key] = db.scalar(
+            select(Case).where(Case.incident_id == incident.id, Case.person_id == person_id)
+        )
     if case is not None:
         _fill_missing(
             db,
@@ -75,32 +96,29 @@ def open_case(
             source=source,
         )
         return case, False
-    number = (
-        db.scalar(select(func.max(Case.number)).where(Case.incident_id == incident.id)) or 0
-    ) + 1
+    number = _next_number(db, incident.id)
     arrested = arrested_at or incident.started_at
+    milestones = []
+    for position, policy in enumerate(POLICY):
+        due, breach = deadlines(policy, arrested)
+        milestones.append(
+            Milestone(kind=policy.kind.value, position=position, due_at=due, breach_at=breach)
+        )
     case = Case(
+        # Set here rather than at the flush, so that nothing has to be flushed to name the case.
+        id=new_id(),
         incident_id=incident.id,
+        incident=incident,
         person_id=person_id,
         number=number,
         state=CaseState.REPORTED.value,
         arrested_at=arrested,
         facility=facility,
         host_identifier=host_identifier,
+        milestones=milestones,
     )
     db.add(case)
-    db.flush()
-    for position, policy in enumerate(POLICY):
-        due, breach = deadlines(policy, arrested)
-        db.add(
-            Milestone(
-                case_id=case.id,
-                kind=policy.kind.value,
-                position=position,
-                due_at=due,
-                breach_at=breach,
-            )
-        )
+    known[key] = case
     if facility:
         _book(db, actor, case, facility, source)
     audit.record(
@@ -120,6 +138,31 @@ def open_case(
         },
     )
     return case, True
+
+
+def _known_cases(db: Session) -> dict[tuple[str, str], Case | None]:
+    """This transaction's answers to "the case of person P in incident I" (None: no case)."""
+    known: dict[tuple[str, str], Case | None] = db.info.setdefault(_KNOWN_CASES, {})
+    return known
+
+
+def _next_number(db: Session, incident_id: str) -> int:
+    # The highest number is read once per transaction; cases are only opened here.
+    last: dict[str, int] = db.info.setdefault(_LAST_NUMBERS, {})
+    if incident_id not in last:
+        query = select(func.max(Case.number)).where(Case.incident_id == incident_id)
+        last[incident_id] = db.scalar(query) or 0
+    last[incident_id] += 1
+    return last[incident_id]
+
+
+@listens_for(Session, "after_transaction_end")
+def _forget_cases(session: Session, transaction: SessionTransaction) -> None:
+    # What a transaction or savepoint learnt may no longer hold after it (flushes run in
+    # inner transactions of their own, which change nothing here).
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_KNOWN_CASES, None)
+        session.info.pop(_LAST_NUMBERS, None)
 
 
 def _book(db: Session, actor: Actor, case: Case, facility: str, source: str) -> None:
@@ -366,7 +409,10 @@ def list_cases(
     offset: int = 0,
 ) -> tuple[int, Sequence[Case]]:
     visible = readable_incidents(actor).where(Incident.id == incident_id)
-    if not actor.can(Permission.CASE_READ) or db.scalar(visible) is None:
+    if (
+        not actor.can(Permission.CASE_READ)
+        or db.scalar(visible.with_only_columns(Incident.id)) is None
+    ):
         raise NotFound("incident", incident_id)
     query = readable_cases(actor).where(Case.incident_id == incident_id)
     if state:
@@ -387,12 +433,18 @@ def list_cases(
                 Milestone.due_at < utcnow(),
             ),
         )
-    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    total = db.scalar(query.with_only_columns(func.count())) or 0
+    # The page's ids first, from the index on (incident, number), and only then their cases
+    # and persons: joining every skipped case to its person made deep pages slow.
+    ids = (
+        query.with_only_columns(Case.id).order_by(Case.number).limit(limit).offset(offset)
+    ).subquery()
     page = db.scalars(
-        query.options(selectinload(Case.milestones))
+        select(Case)
+        .join(ids, Case.id == ids.c.id)
         .order_by(Case.number)
-        .limit(limit)
-        .offset(offset)
+        # The incident is the one asked about: no join for it (nor its post) on every row.
+        .options(lazyload(Case.incident), joinedload(Case.person), selectinload(Case.milestones))
     ).all()
     return total, page
 
