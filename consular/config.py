@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,7 +15,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     # Nationals of this country are the post's to protect; other rows of a list are out of scope.
-    home_country: str = "KOR"
+    home_country: str = Field(default="KOR", pattern="^[A-Z]{3}$", description="ISO alpha-3")
 
 
 @lru_cache(maxsize=1)

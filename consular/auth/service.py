@@ -23,6 +23,8 @@ from consular.registry.models import Employer
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "csl_"
+# The start of a token that names it in the audit log and for revocation; not a secret.
+PREFIX_LENGTH = 10
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,7 @@ def create_token(db: Session, actor: Actor, user_name: str) -> str:
     if user is None or (user.id != actor.user_id and not actor.can(Permission.USER_ADMIN)):
         raise NotFound("user", user_name)
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_hash=_token_hash(token), prefix=token[:10])
+    row = ApiToken(user_id=user.id, token_hash=_token_hash(token), prefix=token[:PREFIX_LENGTH])
     db.add(row)
     db.flush()
     audit.record(
@@ -216,9 +218,12 @@ def authenticate_password(db: Session, name: str, password: str) -> Actor:
 
 
 def revoke_token(db: Session, actor: Actor, prefix: str) -> None:
+    prefix = prefix[:PREFIX_LENGTH]  # the whole token works as well as its start
     row = db.scalar(select(ApiToken).where(ApiToken.prefix == prefix))
     if row is None or (row.user_id != actor.user_id and not actor.can(Permission.USER_ADMIN)):
         raise NotFound("token", prefix)
+    if row.revoked_at is not None:
+        raise Conflict(f"token {prefix} was already revoked on {row.revoked_at:%Y-%m-%d %H:%M} UTC")
     row.revoked_at = utcnow()
     audit.record(
         db,

@@ -86,7 +86,7 @@ class DispositionRequest(BaseModel):
 
 
 class NoteRequest(BaseModel):
-    body: str = Field(min_length=1, max_length=10000)
+    body: str = Field(min_length=1, max_length=10000, pattern=r"\S")
 
 
 class MilestoneComplete(BaseModel):

@@ -95,7 +95,7 @@ def _field_message(error: Any) -> str:
 def database_problem(exc: DBAPIError) -> str:
     where = state.engine.url.render_as_string(hide_password=True)
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig else exc.__class__.__name__
-    if "no such table" in detail or "does not exist" in detail:
+    if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
         return f"the database at {where} has no consular tables yet: run `consular db upgrade`"
     return f"cannot use the database at {where}: {detail}"
 

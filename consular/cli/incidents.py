@@ -30,6 +30,8 @@ def create(
         started = datetime.fromisoformat(started_at)
     except ValueError:
         fail(f"--started-at {started_at!r} is not an ISO date-time", 2)
+    if started.tzinfo is None:
+        fail(f"--started-at {started_at!r} needs a UTC offset, e.g. 2025-09-04T10:00-04:00", 2)
     with command_unit() as db:
         incident = service.create_incident(
             db,

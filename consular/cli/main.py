@@ -22,6 +22,7 @@ from consular.auth.service import (
 from consular.cli import cases as cases_cli
 from consular.cli import imports as imports_cli
 from consular.cli import incidents as incidents_cli
+from consular.cli import match as match_cli
 from consular.cli.context import command_unit, database_problem, fail, state
 from consular.config import get_settings
 
@@ -43,6 +44,7 @@ app.add_typer(post_app, name="post")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
+app.command("match")(match_cli.match)
 
 DbOption = Annotated[
     str | None, typer.Option("--db", help="Database URL (else CONSULAR_DATABASE_URL)")
@@ -122,7 +124,9 @@ def demo(
     typer.echo(f"\nAPI token for officer.kim: {token}")
     typer.echo(f"  curl -H 'Authorization: Bearer {token}' http://{host}:{port}/api/v1/incidents")
     if not no_serve:
-        typer.echo(f"\nServing http://{host}:{port}  (API docs: http://{host}:{port}/api/v1/docs)")
+        typer.echo(
+            f"\nServing http://{host}:{port}  (OpenAPI: http://{host}:{port}/api/v1/openapi.json)"
+        )
         serve(host=host, port=port)
 
 

@@ -34,6 +34,7 @@ from consular.cases.service import (
     record_disposition,
     transition,
 )
+from consular.cases.states import IN_CUSTODY
 from consular.db import make_engine, make_session_factory, unit_of_work, utcnow
 from consular.demo.lists import (
     BATTERY_MAKER,
@@ -591,10 +592,16 @@ def _report(
         done = db.scalar(
             select(func.count()).select_from(Milestone).where(Milestone.done_at.is_not(None))
         )
+        # Deadlines run only while the person is held, as on the case page.
         overdue = db.scalar(
             select(func.count())
             .select_from(Milestone)
-            .where(Milestone.done_at.is_(None), Milestone.due_at < now)
+            .join(Case, Case.id == Milestone.case_id)
+            .where(
+                Milestone.done_at.is_(None),
+                Milestone.due_at < now,
+                Case.state.in_([s.value for s in IN_CUSTODY]),
+            )
         )
         events, problem = verify_chain(db)
     states = ", ".join(f"{state} {counts.get(state, 0)}" for state in DEPTH)

@@ -13,9 +13,9 @@ from consular.auth.models import Post
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
-from consular.cases.service import open_case
+from consular.cases.service import open_case, preload_cases
 from consular.config import get_settings
-from consular.db import utcnow
+from consular.db import new_id, utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.fields import FieldError, parse_country
 from consular.importing import ImportReport, refuse_bad_rows, refuse_repeat
@@ -204,16 +204,33 @@ def _reconcile(
 ) -> None:
     home = get_settings().home_country
     in_scope = [r for r in rows if _in_scope(r, home)]
-    matcher = build_matcher(_candidate_pool(db, in_scope))
+    # The pool holds only the likely candidates; how telling a name or a birth date is
+    # depends on the whole registry.
+    population = db.scalar(select(func.count()).select_from(Person)) or 0
+    matcher = build_matcher(_candidate_pool(db, in_scope), population=population)
     links = {
         r.row_number: link
         for r, link in zip(in_scope, matcher.link_many(r.record for r in in_scope), strict=True)
     }
     names = _persons_by_id(db, {c.registry_id for link in links.values() for c in link.candidates})
+    preload_cases(
+        db,
+        incident,
+        (
+            link.best.registry_id
+            for link in links.values()
+            if link.decision is Decision.MATCH and link.best is not None
+        ),
+    )
+    # Rows linked between two flushes: one flush per row was most of the import's time.
+    flush_every = 500
+    records: list[SourceRecord] = []
     for done, row in enumerate(rows, start=1):
         link = links.get(row.row_number)
         record = row.to_source_record(source)
-        db.add(record)
+        # Known now, so that the link's audit event can name the record before it is written.
+        record.id = new_id()
+        records.append(record)
         if link is None:
             record.decision = "out_of_scope"
             report.out_of_scope += 1
@@ -230,6 +247,12 @@ def _reconcile(
             record.candidates = _candidates_json(link, names)
             report.review += 1
         report.imported += 1
+        if done % flush_every == 0 or done == len(rows):
+            # The batch's cases are written before the records that point at them (no
+            # relationship tells the flush that order).
+            db.flush()
+            db.add_all(records)
+            records = []
         if progress is not None and done % 200 == 0:
             progress(done)
     db.flush()
@@ -281,7 +304,6 @@ def _link_record(
     *,
     note: str = "",
 ) -> bool:
-    db.flush()
     case, created = open_case(
         db,
         actor,
@@ -292,6 +314,9 @@ def _link_record(
         host_identifier=record.host_identifier,
         source=f"{source.kind} list {source.file_name} row {record.row_number}",
     )
+    if created and record in db:
+        # A record already in the session could be written before its new case otherwise.
+        db.flush()
     record.person_id = person_id
     record.case_id = case.id
     audit.record(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from consular.matching.exact import ExactMatcher
+from consular.matching.engine import Engine, cluster
 from consular.matching.records import Candidate, Decision, FieldEvidence, Link, PersonRecord
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Matcher",
     "PersonRecord",
     "build_matcher",
+    "cluster",
 ]
 
 
@@ -39,10 +40,14 @@ class Matcher(Protocol):
         ...
 
 
-def build_matcher(registry: Iterable[PersonRecord]) -> Matcher:
-    """Build the current default matcher over a registry.
+def build_matcher(registry: Iterable[PersonRecord], *, population: int | None = None) -> Matcher:
+    """Index a registry once and return the matcher that links list records to it.
+
+    ``population`` is the size of the whole registry when ``registry`` holds only the
+    candidates a caller selected for these lists (how common a name or a birth date is
+    depends on it); by default it is the number of records given.
 
     Callers should depend on this function and the :class:`Matcher` protocol rather
     than on a concrete class, so the engine behind it can be replaced.
     """
-    return ExactMatcher(registry)
+    return Engine(registry, population=population)

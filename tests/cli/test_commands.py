@@ -222,7 +222,7 @@ def test_database_and_input_problems_are_one_line_not_a_traceback(
         "--post",
         ATLANTA,
     )
-    assert code == 2 and "started_at" in err and "Traceback" not in err
+    assert code == 2 and "needs a UTC offset" in err and "Traceback" not in err
     code, _, err = run(db_url, "post", "create", "Consulate in Nowhere", "--country", "ZZZ")
     assert code == 2 and "unknown country code 'ZZZ'" in err
 

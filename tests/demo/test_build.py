@@ -137,7 +137,7 @@ def test_the_review_queue_keeps_a_few_rows_on_purpose(demo: Session) -> None:
     incident_id = demo.scalars(select(Case.incident_id)).first()
     assert incident_id is not None
     queue = review_queue(demo, Actor.from_user(officer), incident_id)
-    assert 3 <= len(queue) <= 5
+    assert 1 <= len(queue) <= 5
 
 
 def test_each_role_has_a_user_whose_printed_password_works(built: Built, demo: Session) -> None:

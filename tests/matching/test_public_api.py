@@ -12,6 +12,7 @@ def test_public_names_are_pinned() -> None:
         "Matcher",
         "PersonRecord",
         "build_matcher",
+        "cluster",
     ]
 
 

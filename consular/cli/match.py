@@ -1,0 +1,102 @@
+"""`consular match`: two spreadsheets in, one decision per list row out; no database needed."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+from consular.cli.context import fail
+from consular.fields import RowError
+from consular.incidents.listrows import ListRow, parse_list
+from consular.matching import Decision, Link, build_matcher
+from consular.tabular import Table, TableError, read_table
+
+PROGRESS_THRESHOLD = 2000
+COLUMNS = ("list_id", "registry_id", "decision", "probability", "explanation")
+
+
+def _rows(path: Path, what: str, date_format: str) -> list[ListRow]:
+    try:
+        table: Table = read_table(path)
+    except TableError as exc:
+        fail(str(exc), 2)
+    rows, errors = parse_list(table, date_format=date_format)
+    header = [e for e in errors if e.row == 1]
+    if header:
+        fail(f"{what} {table.source}: {header[0].message}", 2)
+    if errors:
+        _report(what, table.source, errors)
+    return rows
+
+
+def _report(what: str, source: str, errors: list[RowError]) -> None:
+    shown = "; ".join(str(e) for e in errors[:5])
+    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
+    fail(f"{what} {source}: {len(errors)} bad row(s): {shown}{more}", 2)
+
+
+def match(
+    registry: Annotated[Path, typer.Argument(help="Registry file (CSV or XLSX)")],
+    list_file: Annotated[Path, typer.Argument(metavar="LIST", help="List file (CSV or XLSX)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the CSV")],
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Fill the explanation column, field by field")
+    ] = False,
+    dob_format: Annotated[
+        str, typer.Option("--dob-format", help="Date format of both files, e.g. %m/%d/%Y")
+    ] = "%Y-%m-%d",
+) -> None:
+    """Link each row of LIST to a person of REGISTRY: match, review or none, with a probability."""
+    people = _rows(registry, "registry", dob_format)
+    listed = _rows(list_file, "list", dob_format)
+    ids = [row.record.id for row in people]
+    if len(set(ids)) != len(ids):
+        fail(f"registry {registry.name}: ids must be unique (give an id column)", 2)
+    matcher = build_matcher(row.record for row in people)
+    links: list[Link] = []
+    if len(listed) > PROGRESS_THRESHOLD:
+        with Progress(
+            "{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        ) as bar:
+            task = bar.add_task("matching", total=len(listed))
+            for row in listed:
+                links.append(matcher.link(row.record))
+                bar.advance(task)
+    else:
+        links = matcher.link_many(row.record for row in listed)
+    try:
+        with output.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(COLUMNS)
+            for link in links:
+                best = link.best if link.decision is not Decision.NONE else None
+                writer.writerow(
+                    [
+                        link.record_id,
+                        best.registry_id if best else "",
+                        link.decision.value,
+                        f"{link.best.probability:.4f}" if link.best else "0",
+                        _explain(link) if explain else "",
+                    ]
+                )
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror}", 2)
+    counts = {d: sum(1 for link in links if link.decision is d) for d in Decision}
+    typer.echo(
+        f"{len(links)} rows: {counts[Decision.MATCH]} match, {counts[Decision.REVIEW]} review, "
+        f"{counts[Decision.NONE]} none → {output}"
+    )
+
+
+def _explain(link: Link) -> str:
+    return " | ".join(
+        f"{c.registry_id} ({c.probability:.3f}): {c.explanation()}" for c in link.candidates
+    )

@@ -1,0 +1,373 @@
+"""The reconciliation engine: blocked candidates, Fellegi–Sunter weights, explained decisions.
+
+Each compared field falls into one agreement level; each level carries the log2 ratio of how
+often true matches show it (m) to how often two unrelated people do (u). Name agreement is
+weighed by how common the name is in the registry (term frequency): two Kim Min-jun rows
+sharing a birth date are weaker evidence than two rare names. The weights of a candidate add
+up to its match odds against everyone else in the registry; the candidates of one list row
+share the probability, so two equally good namesakes each get about half and go to review.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.fuzz import ratio
+
+from consular.matching.profile import Profile, Reading, profile, spells_hangul
+from consular.matching.records import Candidate, Decision, FieldEvidence, Link, PersonRecord
+
+MAX_CANDIDATES = 5
+# Beyond this many people sharing one name and no birth date to narrow them, stop listing.
+NAME_BLOCK_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Model:
+    """Agreement levels as (m, u) pairs, and the decision thresholds.
+
+    m: share of true matches showing the level; u: share of unrelated pairs showing it.
+    The thresholds are set so that automatic matches are almost never wrong (measured in
+    benchmarks/matching); the doubtful go to review.
+    """
+
+    name: tuple[tuple[str, float, float], ...] = (
+        # level, m, u (u of "exact" and "variant" is the name's frequency in the registry);
+        # "exact" is the same letters (or Hangul), "variant" another known spelling of them
+        ("exact", 0.60, 0.0),
+        ("variant", 0.25, 0.0),
+        ("similar", 0.08, 0.002),
+        ("given_only", 0.02, 0.0005),
+        ("surname_only", 0.03, 0.12),
+        ("different", 0.02, 0.88),
+    )
+    birth: tuple[tuple[str, float, float], ...] = (
+        ("exact", 0.92, 1 / 16_000),
+        ("swapped_day_month", 0.02, 1 / 16_000),
+        ("one_digit", 0.03, 1 / 500),
+        ("different", 0.03, 1.0),
+    )
+    passport: tuple[tuple[str, float, float], ...] = (
+        ("exact", 0.95, 1e-8),
+        ("one_character", 0.03, 1e-7),
+        # Passports are renewed under new numbers: a different one is weak evidence.
+        ("different", 0.02, 1.0),
+    )
+    sex: tuple[tuple[str, float, float], ...] = (("exact", 0.97, 0.5), ("different", 0.03, 0.5))
+    origin: tuple[tuple[str, float, float], ...] = (
+        ("exact", 0.95, 0.7),
+        ("different", 0.0005, 0.3),
+    )
+    # Share of list rows whose person is in the registry at all.
+    registered_share: float = 0.9
+    match_threshold: float = 0.98
+    review_threshold: float = 0.02
+    similar_given: float = 85.0
+
+    def weight(self, field: str, level: str, u_override: float | None = None) -> float:
+        for name, m, u in getattr(self, field):
+            if name == level:
+                return math.log2(m / (u_override if u_override is not None else u))
+        raise KeyError(f"{field}:{level}")
+
+
+DEFAULT_MODEL = Model()
+
+
+@lru_cache(maxsize=100_000)
+def _digits(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def _birth_level(left: date, right: date) -> str:
+    if left == right:
+        return "exact"
+    if left.year == right.year and left.month == right.day and left.day == right.month:
+        return "swapped_day_month"
+    if Levenshtein.distance(_digits(left), _digits(right)) == 1:
+        return "one_digit"
+    return "different"
+
+
+_ORDER = {"exact": 0, "variant": 1, "similar": 2, "given_only": 3, "surname_only": 4}
+_WITH_SURNAME = {"exact": "exact", "variant": "variant", "similar": "similar"}
+
+
+def _given_level(mine: Reading, theirs: Reading, similar: float) -> str:
+    if mine.script == "hangul" and theirs.script == "hangul":
+        # Both in Hangul: the script itself says whether it is the same name (수 is not 서).
+        if mine.hangul_given == theirs.hangul_given:
+            return "exact"
+        close = Levenshtein.distance(mine.hangul_given or "", theirs.hangul_given or "") == 1
+        return "similar" if close and len(mine.hangul_given or "") > 1 else "different"
+    if mine.letters and mine.letters == theirs.letters:
+        return "exact"
+    if (mine.hangul_given and mine.hangul_given == theirs.hangul_given) or (
+        mine.given
+        and (
+            mine.given == theirs.given
+            or (
+                theirs.hangul_given is not None and spells_hangul(mine.letters, theirs.hangul_given)
+            )
+            or (mine.hangul_given is not None and spells_hangul(theirs.letters, mine.hangul_given))
+        )
+    ):
+        return "variant"
+    if mine.given and theirs.given and ratio(mine.given, theirs.given) >= similar:
+        return "similar"
+    return "different"
+
+
+def _name_level(
+    probe: Profile, entry: Profile, similar: float
+) -> tuple[str, Reading, Reading] | None:
+    pairs = [
+        (mine, theirs)
+        for mine in probe.readings
+        for theirs in entry.readings
+        if not theirs.swapped and theirs.script != "keyboard"
+    ]
+    in_hangul = [(m, t) for m, t in pairs if m.script == t.script == "hangul"]
+    best: tuple[int, str, Reading, Reading] | None = None
+    for mine, theirs in in_hangul or pairs:
+        given = _given_level(mine, theirs, similar)
+        if mine.surnames & theirs.surnames:
+            level = _WITH_SURNAME.get(given, "surname_only")
+        else:
+            level = "given_only" if given in ("exact", "variant") else "different"
+        rank = _ORDER.get(level, 5) * 2 + int(mine.swapped)
+        if best is None or rank < best[0]:
+            best = (rank, level, mine, theirs)
+    return None if best is None else (best[1], best[2], best[3])
+
+
+class Engine:
+    """Indexes a registry once; then links list records to it, with explanations."""
+
+    def __init__(
+        self,
+        registry: Iterable[PersonRecord],
+        *,
+        population: int | None = None,
+        model: Model = DEFAULT_MODEL,
+    ) -> None:
+        self.model = model
+        self._profiles: dict[str, Profile] = {}
+        self._by_passport: dict[str, list[str]] = defaultdict(list)
+        self._by_birth: dict[date, list[str]] = defaultdict(list)
+        self._by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self._name_counts: Counter[tuple[str, str]] = Counter()
+        for record in registry:
+            self._index(profile(record))
+        self.population = max(population or len(self._profiles), 1)
+
+    def _index(self, entry: Profile) -> None:
+        if entry.id in self._profiles:
+            raise ValueError(f"registry id {entry.id!r} appears twice")
+        self._profiles[entry.id] = entry
+        if entry.passport:
+            self._by_passport[entry.passport].append(entry.id)
+        if entry.date_of_birth:
+            self._by_birth[entry.date_of_birth].append(entry.id)
+        keys = {
+            (surname, reading.given)
+            for reading in entry.readings
+            if not reading.swapped and reading.script != "keyboard" and reading.given
+            for surname in reading.surnames
+        }
+        for key in keys:
+            self._by_name[key].append(entry.id)
+            self._name_counts[key] += 1
+
+    # --- candidates -------------------------------------------------------------------
+
+    def _candidate_ids(self, probe: Profile) -> Iterator[str]:
+        if probe.passport:
+            yield from self._by_passport.get(probe.passport, ())
+        born = probe.date_of_birth
+        if born is not None:
+            yield from self._dob_block(probe, born)
+            if born.day <= 12 and born.day != born.month:
+                yield from self._dob_block(probe, born.replace(month=born.day, day=born.month))
+        for reading in probe.readings:
+            for surname in reading.surnames:
+                ids = self._by_name.get((surname, reading.given), ())
+                if born is None:
+                    yield from ids[:NAME_BLOCK_LIMIT]
+                    continue
+                for ident in ids:
+                    other = self._profiles[ident].date_of_birth
+                    if other is None or _birth_level(born, other) != "different":
+                        yield ident
+
+    def _dob_block(self, probe: Profile, born: date) -> Iterator[str]:
+        for ident in self._by_birth.get(born, ()):
+            if self._names_compatible(probe, self._profiles[ident]):
+                yield ident
+
+    def _names_compatible(self, probe: Profile, entry: Profile) -> bool:
+        # A cheap filter before full scoring: share a surname or a close given name.
+        for mine in probe.readings:
+            for theirs in entry.readings:
+                if mine.surnames & theirs.surnames:
+                    return True
+                if mine.given and theirs.given and ratio(mine.given, theirs.given) >= 70:
+                    return True
+        return not probe.readings or not entry.readings
+
+    # --- scoring ----------------------------------------------------------------------
+
+    def _evidence(self, probe: Profile, entry: Profile) -> tuple[FieldEvidence, ...]:
+        model = self.model
+        out: list[FieldEvidence] = []
+        if probe.passport and entry.passport:
+            if probe.passport == entry.passport:
+                level = "exact"
+            elif Levenshtein.distance(probe.passport, entry.passport) == 1:
+                level = "one_character"
+            else:
+                level = "different"
+            out.append(
+                FieldEvidence(
+                    "passport_number",
+                    level,
+                    model.weight("passport", level, 1 / (self.population * 10))
+                    if level == "exact"
+                    else model.weight("passport", level),
+                    f"{probe.passport_raw} / {entry.passport_raw}",
+                )
+            )
+        named = _name_level(probe, entry, model.similar_given)
+        if named is not None:
+            level, mine, theirs = named
+            frequency = None
+            if level in ("exact", "variant"):
+                count = max(
+                    (self._name_counts.get((s, theirs.given), 0) for s in theirs.surnames),
+                    default=0,
+                )
+                frequency = max(count, 1) / self.population
+            how = []
+            if mine.swapped:
+                how.append("family and given names swapped")
+            if mine.script != theirs.script:
+                how.append(f"{mine.script} vs {theirs.script}")
+            if frequency is not None:
+                how.append(f"{max(round(frequency * self.population), 1)} in the registry")
+            detail = f"{probe.latin or probe.hangul} / {entry.hangul or ''} {entry.latin}".strip()
+            if how:
+                detail += f" ({', '.join(how)})"
+            out.append(FieldEvidence("name", level, model.weight("name", level, frequency), detail))
+        if probe.date_of_birth and entry.date_of_birth:
+            level = _birth_level(probe.date_of_birth, entry.date_of_birth)
+            detail = f"{probe.date_of_birth.isoformat()} / {entry.date_of_birth.isoformat()}"
+            out.append(FieldEvidence("date_of_birth", level, model.weight("birth", level), detail))
+        if probe.sex and entry.sex and "X" not in (probe.sex, entry.sex):
+            level = "exact" if probe.sex == entry.sex else "different"
+            out.append(
+                FieldEvidence(
+                    "sex", level, model.weight("sex", level), f"{probe.sex} / {entry.sex}"
+                )
+            )
+        if probe.origin and entry.origin:
+            level = "exact" if probe.origin == entry.origin else "different"
+            out.append(
+                FieldEvidence(
+                    "nationality",
+                    level,
+                    model.weight("origin", level),
+                    f"{probe.origin} / {entry.origin}",
+                )
+            )
+        return tuple(out)
+
+    def _prior_bits(self) -> float:
+        share = self.model.registered_share
+        return math.log2(share / (1 - share)) - math.log2(self.population)
+
+    def link(self, record: PersonRecord, *, exclude: str | None = None) -> Link:
+        """Score the record against its blocked candidates and decide.
+
+        ``exclude`` leaves one indexed record out (the record itself, when a list is
+        compared with itself to find its duplicates).
+        """
+        probe = profile(record)
+        scored: list[tuple[float, str, tuple[FieldEvidence, ...]]] = []
+        prior = self._prior_bits()
+        for ident in dict.fromkeys(self._candidate_ids(probe)):
+            if ident == exclude:
+                continue
+            evidence = self._evidence(probe, self._profiles[ident])
+            bits = prior + sum(e.weight for e in evidence)
+            scored.append((bits, ident, evidence))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        # The candidates share the probability; the rest goes to "someone not listed".
+        odds = [2.0 ** min(bits, 60.0) for bits, _, _ in scored]
+        total = 1.0 + sum(odds)
+        candidates = tuple(
+            Candidate(ident, round(min(odd / total, 1.0), 6), evidence)
+            for odd, (_, ident, evidence) in zip(odds, scored, strict=True)
+        )
+        kept = tuple(c for c in candidates if c.probability >= 0.001)[:MAX_CANDIDATES]
+        return Link(record.id, self._decide(kept), kept)
+
+    def _decide(self, candidates: tuple[Candidate, ...]) -> Decision:
+        if not candidates:
+            return Decision.NONE
+        best = candidates[0]
+        outcomes = {e.field: e.outcome for e in best.evidence}
+        # Another nationality or the other sex is never linked without the passport.
+        conflict = "different" in (outcomes.get("nationality"), outcomes.get("sex"))
+        if (
+            best.probability >= self.model.match_threshold
+            and (not conflict or outcomes.get("passport_number") == "exact")
+            and outcomes.get("name") not in (None, "different")
+        ):
+            return Decision.MATCH
+        if best.probability >= self.model.review_threshold:
+            return Decision.REVIEW
+        return Decision.NONE
+
+    def same_person(self, candidate: Candidate) -> bool:
+        """Whether the evidence of this pair alone, without rivals, makes a match."""
+        bits = self._prior_bits() + sum(e.weight for e in candidate.evidence)
+        alone = Candidate(
+            candidate.registry_id, 1 / (1 + 2.0 ** -min(bits, 60.0)), candidate.evidence
+        )
+        return self._decide((alone,)) is Decision.MATCH
+
+    def link_many(self, records: Iterable[PersonRecord]) -> list[Link]:
+        return [self.link(record) for record in records]
+
+
+def cluster(records: Iterable[PersonRecord], *, population: int | None = None) -> list[list[str]]:
+    """Group the records that are the same person (the same detainee on several lists).
+
+    Two records join when the evidence between them alone would be an automatic match
+    (several reports of one person share no probability: each pair stands on its own).
+    Returns every record id once, in clusters of one or more, each in input order.
+    """
+    items = list(records)
+    engine = Engine(items, population=population)
+    parent = {r.id: r.id for r in items}
+
+    def root(ident: str) -> str:
+        while parent[ident] != ident:
+            parent[ident] = parent[parent[ident]]
+            ident = parent[ident]
+        return ident
+
+    for record in items:
+        for candidate in engine.link(record, exclude=record.id).candidates:
+            if engine.same_person(candidate):
+                parent[root(candidate.registry_id)] = root(record.id)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for record in items:
+        groups[root(record.id)].append(record.id)
+    return list(groups.values())

@@ -1,0 +1,196 @@
+"""What the engine knows of one record: its name readings and its normalized identifiers.
+
+A *reading* is one way to understand a name: a set of possible Hangul surnames and a
+spelling-insensitive key of the given name. ``YI, SUNG HO``, ``Lee Seong-ho`` and 이성호 all
+read as ({이}, ``SUNGHO``). A Latin name also gets its swapped reading (lists swap family and
+given names), and Latin letters typed on a Korean keyboard layout get their Hangul reading.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from consular.matching.normalize import split_full_name
+from consular.matching.records import PersonRecord
+from consular.matching.romanize import (
+    hangul_from_qwerty,
+    romanize_syllable,
+    spelling_key,
+    split_hangul_name,
+    surname_keys,
+    syllable_spellings,
+)
+
+_HANGUL = re.compile(r"^[\uac00-\ud7a3]+$")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+# Characters that passport numbers lose to reading or typing: O/0 and I/1 (and L/1).
+_PASSPORT_FOLD = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    surnames: frozenset[str]  # Hangul surnames, or "~KEY" for a surname that is not Korean
+    given: str  # spelling key of the given name ("" when unknown)
+    swapped: bool = False
+    script: str = "latin"  # latin, hangul, keyboard
+    hangul_given: str | None = None  # the given name in Hangul, when the reading has it
+    letters: str = ""  # the Latin given name's letters, upper case, when the reading has them
+
+    @property
+    def key(self) -> tuple[frozenset[str], str]:
+        return self.surnames, self.given
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    id: str
+    readings: tuple[Reading, ...]
+    hangul: str | None  # full Hangul name, family first, no spaces
+    latin: str  # the Latin name as given, for explanations
+    date_of_birth: date | None
+    sex: str | None
+    passport: str | None  # folded
+    passport_raw: str | None
+    origin: str | None  # nationality, else country of birth
+
+    @property
+    def primary(self) -> Reading | None:
+        return self.readings[0] if self.readings else None
+
+
+@lru_cache(maxsize=200_000)
+def given_key_from_hangul(given: str) -> str:
+    return spelling_key("".join(romanize_syllable(s) for s in given))
+
+
+@lru_cache(maxsize=200_000)
+def given_key_from_latin(given: str) -> str:
+    return spelling_key(given)
+
+
+@lru_cache(maxsize=5_000)
+def _syllable_keys(syllable: str) -> tuple[str, ...]:
+    keys = {spelling_key(spelling) for spelling, _ in syllable_spellings(syllable)}
+    keys.add(spelling_key(romanize_syllable(syllable)))
+    return tuple(sorted(k for k in keys if k))
+
+
+@lru_cache(maxsize=200_000)
+def spells_hangul(letters: str, hangul_given: str) -> bool:
+    """Whether Latin letters spell the Hangul given name in some known way.
+
+    Passports romanize syllable by syllable, each syllable in one of its spellings (성 may be
+    SEONG, SUNG or SONG), so the letters are read off one syllable at a time, each piece
+    compared in the spelling-insensitive key space.
+    """
+    if not hangul_given:
+        return not letters
+    keys = _syllable_keys(hangul_given[0])
+    for end in range(1, min(len(letters), 7) + 1):
+        if spelling_key(letters[:end]) in keys and spells_hangul(letters[end:], hangul_given[1:]):
+            return True
+    return False
+
+
+def _letters(text: str) -> str:
+    return "".join(_LATIN_WORD.findall(text)).upper()
+
+
+@lru_cache(maxsize=50_000)
+def surnames_of(latin_family: str) -> frozenset[str]:
+    found = surname_keys(latin_family)
+    if found:
+        return frozenset(found)
+    key = spelling_key(latin_family)
+    return frozenset({f"~{key}"}) if key else frozenset()
+
+
+def fold_passport(number: str | None) -> str | None:
+    if not number:
+        return None
+    cleaned = "".join(ch for ch in number.upper() if ch.isalnum())
+    return cleaned.translate(_PASSPORT_FOLD) or None
+
+
+def _hangul_name(record: PersonRecord) -> tuple[str, str] | None:
+    if record.family_name_hangul:
+        return record.family_name_hangul.strip(), (record.given_name_hangul or "").strip()
+    full = (record.full_name_hangul or "").replace(" ", "")
+    if full and _HANGUL.match(full) and len(full) >= 2:
+        return split_hangul_name(full)
+    return None
+
+
+def _latin_parts(record: PersonRecord) -> tuple[str, str] | None:
+    if record.family_name or record.given_name:
+        return record.family_name or "", record.given_name or ""
+    if record.full_name:
+        return split_full_name(record.full_name)
+    return None
+
+
+def _keyboard_reading(text: str) -> Reading | None:
+    """Hangul typed with the keyboard in Latin layout: 'rlaalswns' is 김민준."""
+    letters = "".join(_LATIN_WORD.findall(text))
+    if not letters or letters.upper() == letters or len(letters) < 3:
+        return None
+    hangul = hangul_from_qwerty(letters)
+    if hangul is None or not 2 <= len(hangul) <= 5 or not _HANGUL.match(hangul):
+        return None
+    family, given = split_hangul_name(hangul)
+    return Reading(
+        frozenset({family}),
+        given_key_from_hangul(given),
+        script="keyboard",
+        hangul_given=given or None,
+    )
+
+
+def profile(record: PersonRecord) -> Profile:
+    """Every reading of the record's name, and its identifiers normalized for comparison."""
+    readings: list[Reading] = []
+    hangul = _hangul_name(record)
+    if hangul is not None and hangul[0]:
+        readings.append(
+            Reading(
+                frozenset({hangul[0]}),
+                given_key_from_hangul(hangul[1]),
+                script="hangul",
+                hangul_given=hangul[1] or None,
+            )
+        )
+    typed = record.full_name_hangul or ""
+    if hangul is None and typed and not _HANGUL.match(typed.replace(" ", "")):
+        # A Hangul column holding Latin letters: the name was typed in the wrong layout.
+        keyboard = _keyboard_reading(typed)
+        if keyboard is not None:
+            readings.append(keyboard)
+    latin = _latin_parts(record)
+    if latin is not None:
+        family, given = latin
+        forward = Reading(surnames_of(family), given_key_from_latin(given), letters=_letters(given))
+        if forward.surnames or forward.given:
+            readings.append(forward)
+        if family and given:
+            swapped = Reading(
+                surnames_of(given), given_key_from_latin(family), True, letters=_letters(family)
+            )
+            readings.append(swapped)
+        keyboard = _keyboard_reading(f"{family}{given}")
+        if keyboard is not None:
+            readings.append(keyboard)
+    latin_text = " ".join(p for p in (latin or ()) if p)
+    return Profile(
+        id=record.id,
+        readings=tuple(dict.fromkeys(readings)),
+        hangul="".join(hangul) if hangul else None,
+        latin=latin_text,
+        date_of_birth=record.date_of_birth,
+        sex=(record.sex or "").strip().upper()[:1] or None,
+        passport=fold_passport(record.passport_number),
+        passport_raw=record.passport_number,
+        origin=(record.nationality or record.country_of_birth or "").strip().upper() or None,
+    )

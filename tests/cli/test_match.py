@@ -1,0 +1,96 @@
+"""`consular match`: two spreadsheets and no database."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from consular.cli.main import app
+
+runner = CliRunner()
+REGISTRY = (
+    "id,family_name,given_name,family_name_hangul,given_name_hangul,date_of_birth,sex\n"
+    "R1,LEE,SEONGHO,이,성호,1988-03-14,M\n"
+    "R2,KIM,MINJUN,김,민준,1990-01-02,M\n"
+    "R3,KIM,MINJUN,김,민준,1990-01-02,M\n"
+)
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Path:
+    path = tmp_path / "registry.csv"
+    path.write_text(REGISTRY, encoding="utf-8")
+    return path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, ["match", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_each_list_row_gets_a_decision_and_an_explanation(registry: Path, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["id", "full_name", "full_name_hangul", "date_of_birth"])
+    sheet.append(["L1", "YI, SUNG HO", "", "03/14/1988"])
+    sheet.append(["L2", "KIM, MIN JUN", "", "01/02/1990"])
+    sheet.append(["L3", "SATO, HIROSHI", "", "07/07/1977"])
+    sheet.append(["L4", "", "이성호", "1988-03-14"])
+    listing = tmp_path / "host.xlsx"
+    book.save(listing)
+    out = tmp_path / "out.csv"
+    code, stdout, stderr = run(
+        str(registry), str(listing), "-o", str(out), "--explain", "--dob-format", "%m/%d/%Y"
+    )
+    assert code == 0, stderr
+    assert "4 rows: 2 match, 1 review, 1 none" in stdout
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert list(rows[0]) == ["list_id", "registry_id", "decision", "probability", "explanation"]
+    by_id = {r["list_id"]: r for r in rows}
+    assert (by_id["L1"]["registry_id"], by_id["L1"]["decision"]) == ("R1", "match")
+    assert "name variant" in by_id["L1"]["explanation"]
+    assert by_id["L2"]["decision"] == "review" and by_id["L2"]["registry_id"] in ("R2", "R3")
+    assert "R2" in by_id["L2"]["explanation"] and "R3" in by_id["L2"]["explanation"]
+    assert (by_id["L3"]["registry_id"], by_id["L3"]["decision"]) == ("", "none")
+    assert by_id["L4"]["registry_id"] == "R1"
+
+
+def test_without_explain_the_explanation_column_stays_empty(registry: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "list.csv"
+    listing.write_text(
+        'id,full_name,date_of_birth\nL1,"LEE, SEONGHO",1988-03-14\n', encoding="utf-8"
+    )
+    out = tmp_path / "out.csv"
+    assert run(str(registry), str(listing), "-o", str(out))[0] == 0
+    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    assert row["decision"] == "match" and row["explanation"] == ""
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "expected"),
+    [
+        (None, "missing.csv", "file not found"),
+        (b"\x00\x01 not a workbook", "broken.xlsx", "broken.xlsx"),
+        (b"id,date_of_birth\n1,1990-01-01\n", "nameless.csv", "no name column"),
+        (
+            b'full_name,date_of_birth\n"KIM, A",1990-31-31\n',
+            "bad.csv",
+            "row 2, column date_of_birth",
+        ),
+    ],
+)
+def test_bad_inputs_give_one_line_and_exit_status_2(
+    registry: Path, tmp_path: Path, content: bytes | None, name: str, expected: str
+) -> None:
+    listing = tmp_path / name
+    if content is not None:
+        listing.write_bytes(content)
+    code, _, stderr = run(str(registry), str(listing), "-o", str(tmp_path / "out.csv"))
+    assert code == 2
+    assert expected in stderr and "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1

@@ -1,0 +1,339 @@
+"""The reconciliation engine: each way a Korean name is really written, and what must stay out.
+
+Every test fails if the handling it names is removed from the engine.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from consular.matching import Decision, PersonRecord, build_matcher, cluster
+from consular.matching.romanize import syllable_spellings
+
+BORN = date(1988, 3, 14)
+POPULATION = 1_000_000
+
+
+def lee(**overrides: object) -> PersonRecord:
+    fields: dict[str, object] = {
+        "id": "R-LEE",
+        "family_name": "LEE",
+        "given_name": "SEONGHO",
+        "family_name_hangul": "이",
+        "given_name_hangul": "성호",
+        "date_of_birth": BORN,
+        "sex": "M",
+        "passport_number": "M12345678",
+        "nationality": "KOR",
+    }
+    fields.update(overrides)
+    return PersonRecord(**fields)  # type: ignore[arg-type]
+
+
+REGISTRY = [
+    lee(),
+    # The same name born in another year: a different person.
+    lee(id="R-LEE-OLD", date_of_birth=date(1961, 7, 2), passport_number="M99999999"),
+    PersonRecord(
+        id="R-KIM-1",
+        family_name="KIM",
+        given_name="MINJUN",
+        family_name_hangul="김",
+        given_name_hangul="민준",
+        date_of_birth=date(1990, 1, 2),
+        sex="M",
+        passport_number="M22222222",
+        nationality="KOR",
+    ),
+    PersonRecord(
+        id="R-KIM-2",
+        family_name="KIM",
+        given_name="MINJUN",
+        family_name_hangul="김",
+        given_name_hangul="민준",
+        date_of_birth=date(1990, 1, 2),
+        sex="M",
+        passport_number="M33333333",
+        nationality="KOR",
+    ),
+    PersonRecord(
+        id="R-YI-WI",
+        family_name_hangul="이",
+        given_name_hangul="위",
+        date_of_birth=date(1985, 5, 5),
+        sex="M",
+        nationality="KOR",
+    ),
+    PersonRecord(
+        id="R-CHOI",
+        family_name="CHOE",
+        given_name="YEONGCHEOL",
+        date_of_birth=date(1979, 11, 11),
+        sex="M",
+        nationality="KOR",
+    ),
+    PersonRecord(
+        id="R-PARK",
+        family_name_hangul="박",
+        given_name_hangul="지혜",
+        date_of_birth=date(1995, 7, 30),
+        sex="F",
+        nationality="KOR",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def matcher():  # type: ignore[no-untyped-def]
+    return build_matcher(REGISTRY, population=POPULATION)
+
+
+def link(matcher, **fields: object):  # type: ignore[no-untyped-def]
+    return matcher.link(PersonRecord(id="L", **fields))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"full_name": "YI, SUNG HO"},  # surname variant, vowel folding, given split in two
+        {"family_name": "Lee", "given_name": "Seong-ho"},  # hyphenated
+        {"family_name": "RHEE", "given_name": "SUNGHO"},  # rarer surname spelling, joined
+        {"full_name": "Sung Ho Yi"},  # GIVEN FAMILY order
+        {"full_name": "SEONGHO, LEE"},  # family and given swapped by mistake
+        {"full_name_hangul": "이성호"},  # Hangul list row, Latin-and-Hangul registry
+        {"full_name": "dltjdgh"},  # 이성호 typed with the keyboard in Latin layout
+    ],
+)
+def test_the_ways_one_name_is_written_all_reach_the_same_person(matcher, fields) -> None:  # type: ignore[no-untyped-def]
+    result = link(matcher, date_of_birth=BORN, **fields)
+    assert result.decision is Decision.MATCH, result
+    assert result.best.registry_id == "R-LEE"
+
+
+def test_a_typing_error_in_the_name_still_finds_the_person(matcher) -> None:  # type: ignore[no-untyped-def]
+    result = link(matcher, full_name="LEE, SEONGOH", date_of_birth=BORN)
+    assert result.decision is not Decision.NONE
+    assert result.best.registry_id == "R-LEE"
+    assert {e.field: e.outcome for e in result.best.evidence}["name"] == "similar"
+
+
+def test_hangul_only_registry_rows_are_found_from_latin_lists(matcher) -> None:  # type: ignore[no-untyped-def]
+    result = link(matcher, full_name="PARK, JI HYE", date_of_birth=date(1995, 7, 30), sex="F")
+    assert result.decision is Decision.MATCH and result.best.registry_id == "R-PARK"
+    bak = link(matcher, full_name="BAK JIHYE", date_of_birth=date(1995, 7, 30))
+    assert bak.best is not None and bak.best.registry_id == "R-PARK"
+
+
+def test_latin_only_registry_rows_are_found_from_hangul_reports(matcher) -> None:  # type: ignore[no-untyped-def]
+    result = link(matcher, full_name_hangul="최영철", date_of_birth=date(1979, 11, 11))
+    assert result.decision is Decision.MATCH and result.best.registry_id == "R-CHOI"
+
+
+@pytest.mark.parametrize(
+    ("born", "outcome"),
+    [
+        (date(1988, 3, 14), "exact"),
+        (date(1988, 14 - 11, 14), "exact"),
+        (date(1989, 3, 14), "one_digit"),
+        (date(1988, 3, 15), "one_digit"),
+    ],
+)
+def test_birth_date_errors_are_recognised(matcher, born: date, outcome: str) -> None:  # type: ignore[no-untyped-def]
+    result = link(matcher, full_name="LEE, SEONGHO", date_of_birth=born)
+    evidence = {e.field: e.outcome for e in result.best.evidence}
+    assert result.best.registry_id == "R-LEE" and evidence["date_of_birth"] == outcome
+
+
+def test_day_and_month_swapped_is_found_and_reviewed_not_lost(matcher) -> None:  # type: ignore[no-untyped-def]
+    result = link(
+        matcher, full_name="PARK, JIHYE", date_of_birth=date(1995, 7, 30).replace(day=7, month=7)
+    )
+    swapped = link(matcher, full_name="KIM, MINJUN", date_of_birth=date(1990, 2, 1))
+    assert {c.registry_id for c in swapped.candidates} == {"R-KIM-1", "R-KIM-2"}
+    assert all(
+        {e.field: e.outcome for e in c.evidence}["date_of_birth"] == "swapped_day_month"
+        for c in swapped.candidates
+    )
+    assert result.decision is not Decision.MATCH or result.best.registry_id == "R-PARK"
+
+
+def test_a_missing_birth_date_leaves_a_common_name_to_an_officer(matcher) -> None:  # type: ignore[no-untyped-def]
+    result = link(matcher, full_name="LEE, SEONGHO")
+    assert result.decision is Decision.REVIEW
+    assert {c.registry_id for c in result.candidates} == {"R-LEE", "R-LEE-OLD"}
+
+
+@pytest.mark.parametrize(
+    "number", ["M12345678", "m1234 5678", "M1234S678", "MI2345678", "M12345670"]
+)
+def test_passport_numbers_with_reading_errors_still_count(matcher, number: str) -> None:  # type: ignore[no-untyped-def]
+    # No birth date at all: the passport carries the identity.
+    result = link(matcher, full_name="LEE, SEONGHO", passport_number=number)
+    assert result.decision is Decision.MATCH and result.best.registry_id == "R-LEE"
+
+
+def test_two_namesakes_sharing_a_birth_date_go_to_review(matcher) -> None:  # type: ignore[no-untyped-def]
+    result = link(matcher, full_name="KIM, MIN JUN", date_of_birth=date(1990, 1, 2))
+    assert result.decision is Decision.REVIEW
+    assert sorted(c.registry_id for c in result.candidates) == ["R-KIM-1", "R-KIM-2"]
+    assert all(0.4 < c.probability < 0.6 for c in result.candidates)
+    with_passport = link(
+        matcher,
+        full_name="KIM, MIN JUN",
+        date_of_birth=date(1990, 1, 2),
+        passport_number="M33333333",
+    )
+    assert with_passport.decision is Decision.MATCH and with_passport.best.registry_id == "R-KIM-2"
+
+
+def test_a_common_name_is_weaker_evidence_than_a_rare_one() -> None:
+    kims = [
+        PersonRecord(
+            id=f"K{i}",
+            family_name="KIM",
+            given_name="MINJUN",
+            date_of_birth=date(1950 + i % 50, 1 + i % 12, 1 + i % 28),
+        )
+        for i in range(400)
+    ]
+    rare = PersonRecord(
+        id="RARE", family_name="SEOMUN", given_name="GYEOUL", date_of_birth=date(1970, 6, 6)
+    )
+    target = PersonRecord(
+        id="TARGET", family_name="KIM", given_name="MINJUN", date_of_birth=date(1970, 6, 6)
+    )
+    engine = build_matcher([*kims, rare, target], population=POPULATION)
+    common = engine.link(
+        PersonRecord(id="a", full_name="KIM, MINJUN", date_of_birth=date(1970, 6, 7))
+    )
+    unusual = engine.link(
+        PersonRecord(id="b", full_name="SEOMUN, GYEOUL", date_of_birth=date(1970, 6, 7))
+    )
+    assert common.best is not None and unusual.best is not None
+    assert unusual.best.probability > common.best.probability
+
+
+def test_the_same_name_born_in_another_year_is_not_linked(matcher) -> None:  # type: ignore[no-untyped-def]
+    result = link(matcher, full_name="LEE, SEONGHO", date_of_birth=date(1972, 9, 30))
+    assert result.decision is not Decision.MATCH
+    assert all(c.probability < 0.5 for c in result.candidates)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"full_name": "LI, WEI", "nationality": "CHN"},  # Chinese namesake of 이위
+        {"full_name": "LI WEI", "country_of_birth": "CHN"},
+    ],
+)
+def test_other_nationalities_are_not_linked_on_a_name(matcher, fields) -> None:  # type: ignore[no-untyped-def]
+    result = link(matcher, date_of_birth=date(1985, 5, 5), **fields)
+    assert result.decision is not Decision.MATCH
+
+
+def test_japanese_and_unrelated_names_find_nobody(matcher) -> None:  # type: ignore[no-untyped-def]
+    for name in ("SATO, HIROSHI", "GARCIA, JOSE", "NGUYEN, VAN AN"):
+        result = link(matcher, full_name=name, date_of_birth=BORN)
+        assert result.decision is Decision.NONE, name
+
+
+def test_every_candidate_is_explained_field_by_field(matcher) -> None:  # type: ignore[no-untyped-def]
+    result = link(matcher, full_name="YI, SUNG HO", date_of_birth=BORN, sex="M")
+    text = result.best.explanation()
+    assert "name variant" in text and "date of birth exact" in text and "sex exact" in text
+    assert "YI SUNG HO" in text and "이성호" in text
+    assert sum(e.weight for e in result.best.evidence) > 20
+
+
+def test_two_hangul_names_that_romanize_alike_are_still_different_names() -> None:
+    registered = PersonRecord(
+        id="R",
+        family_name="OH",
+        given_name="SUHMIN",
+        family_name_hangul="오",
+        given_name_hangul="서민",
+        date_of_birth=date(2004, 3, 30),
+    )
+    engine = build_matcher([registered], population=POPULATION)
+    report = engine.link(
+        PersonRecord(id="F", full_name_hangul="오수민", date_of_birth=date(2004, 3, 30))
+    )
+    assert report.decision is not Decision.MATCH
+    latin = engine.link(
+        PersonRecord(id="H", full_name="OH, SU MIN", date_of_birth=date(2004, 3, 30))
+    )
+    assert latin.decision is Decision.MATCH  # in Latin letters the two cannot be told apart
+
+
+def test_the_other_sex_is_not_linked_without_a_passport(matcher) -> None:  # type: ignore[no-untyped-def]
+    result = link(matcher, full_name="LEE, SEONGHO", date_of_birth=BORN, sex="F")
+    assert result.decision is Decision.REVIEW and result.best.registry_id == "R-LEE"
+
+
+def test_the_exact_spelling_ranks_first_among_namesakes() -> None:
+    people = [
+        PersonRecord(
+            id="SEONG",
+            family_name="LEE",
+            given_name="MINSEONG",
+            family_name_hangul="이",
+            given_name_hangul="민성",
+            date_of_birth=date(1990, 1, 1),
+        ),
+        PersonRecord(
+            id="SEUNG",
+            family_name="LEE",
+            given_name="MINSEUNG",
+            family_name_hangul="이",
+            given_name_hangul="민승",
+            date_of_birth=date(1991, 2, 2),
+        ),
+    ]
+    engine = build_matcher(people, population=POPULATION)
+    result = engine.link(PersonRecord(id="L", full_name="LEE, MIN SEUNG"))
+    assert result.candidates[0].registry_id == "SEUNG"
+
+
+def test_hangul_typed_in_the_latin_layout_into_the_hangul_column_is_read(matcher) -> None:  # type: ignore[no-untyped-def]
+    result = link(matcher, full_name_hangul="dltjdgh", date_of_birth=BORN)
+    assert result.decision is Decision.MATCH and result.best.registry_id == "R-LEE"
+
+
+def test_duplicates_across_lists_cluster_into_one_person() -> None:
+    rows = [
+        PersonRecord(id="host-1", full_name="YI, SUNG HO", date_of_birth=BORN, nationality="KOR"),
+        PersonRecord(id="employer-7", family_name="Lee", given_name="Seong-ho", date_of_birth=BORN),
+        PersonRecord(id="family-2", full_name_hangul="이성호", date_of_birth=BORN),
+        PersonRecord(id="host-2", full_name="KIM, MINJUN", date_of_birth=date(1990, 1, 2)),
+        PersonRecord(id="host-3", full_name="LEE, SEONGHO", date_of_birth=date(1961, 7, 2)),
+    ]
+    groups = sorted(sorted(g) for g in cluster(rows, population=POPULATION))
+    assert groups == [["employer-7", "family-2", "host-1"], ["host-2"], ["host-3"]]
+
+
+_SYLLABLES = st.sampled_from(list("민준성호영수지현우진혜경철석"))
+_SURNAMES = st.sampled_from(list("김이박최정강조윤장임한오서신권황안송"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(family=_SURNAMES, first=_SYLLABLES, second=_SYLLABLES, data=st.data())
+def test_any_table_spelling_of_a_hangul_name_still_matches_it(
+    family: str, first: str, second: str, data: st.DataObject
+) -> None:
+    person = PersonRecord(
+        id="P", family_name_hangul=family, given_name_hangul=first + second, date_of_birth=BORN
+    )
+    engine = build_matcher([person], population=POPULATION)
+    spell = [
+        data.draw(st.sampled_from([s for s, _ in syllable_spellings(c, surname=(i == 0))]))
+        for i, c in enumerate((family, first, second))
+    ]
+    written = PersonRecord(
+        id="L", full_name=f"{spell[0]}, {spell[1]} {spell[2]}", date_of_birth=BORN
+    )
+    result = engine.link(written)
+    assert result.decision is Decision.MATCH, (spell, result)
