@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from consular.auth.service import Actor, authenticate_token
-from consular.db import open_session
+from consular.db import unit_of_work
 from consular.errors import Unauthenticated
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -21,15 +21,8 @@ def _unit_of_work(request: Request) -> Iterator[Session]:
     # One transaction per request, committed after the route returns and before the
     # response is sent, so a client never sees success for a change that was not saved.
     factory = request.app.state.session_factory
-    session = open_session(factory, write=request.method not in _SAFE_METHODS)
-    try:
+    with unit_of_work(factory, write=request.method not in _SAFE_METHODS) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 DB = Annotated[Session, Depends(_unit_of_work, scope="function")]
