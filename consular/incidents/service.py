@@ -401,7 +401,52 @@ def decide(
         person = _person_from_record(db, actor, record)
         record.decision = "new_person"
     _link_record(db, actor, incident, record.source_list, record, person.id, note=note)
+    if record.decision == "new_person":
+        _link_other_reports(db, actor, incident, person, record)
     return record
+
+
+def _link_other_reports(
+    db: Session, actor: Actor, incident: Incident, person: Person, decided: SourceRecord
+) -> None:
+    """Rows still waiting that the engine says are this new person join the same case.
+
+    The same unregistered detainee is often reported by the host authority, the employer
+    and the family; one decision should not leave the other reports waiting.
+    """
+    waiting = db.scalars(
+        select(SourceRecord).where(
+            SourceRecord.incident_id == incident.id,
+            SourceRecord.decision == "pending",
+            SourceRecord.id != decided.id,
+        )
+    ).all()
+    if not waiting:
+        return
+    population = db.scalar(select(func.count()).select_from(Person)) or 0
+    matcher = build_matcher([person_record(person)], population=population)
+    for other in waiting:
+        link = matcher.link(_as_record(other))
+        if link.decision is not Decision.MATCH or link.best is None:
+            continue
+        other.decision = "auto"
+        other.score = link.best.probability
+        other.decided_by, other.decided_at = actor.name, utcnow()
+        note = f"same person as row {decided.row_number} of {decided.source_list.file_name}"
+        _link_record(db, actor, incident, other.source_list, other, person.id, note=note)
+
+
+def _as_record(row: SourceRecord) -> PersonRecord:
+    return PersonRecord(
+        id=row.id,
+        family_name=row.family_name,
+        given_name=row.given_name,
+        full_name_hangul=row.full_name_hangul,
+        date_of_birth=row.date_of_birth,
+        sex=row.sex,
+        passport_number=row.passport_number,
+        nationality=row.nationality,
+    )
 
 
 def _person_from_record(db: Session, actor: Actor, record: SourceRecord) -> Person:

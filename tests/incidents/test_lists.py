@@ -269,3 +269,30 @@ def test_errors_name_the_files_own_columns(app_client: TestClient, world: World)
     response = upload(app_client, world, both, name="both.csv").json()
     assert response["report"]["errors"][0]["column"] == "date_of_birth"
     assert "row 1" in response["message"]
+
+
+def test_one_new_person_decision_settles_the_other_reports_of_that_person(
+    app_client: TestClient, world: World
+) -> None:
+    host = rows_csv(
+        ["full_name", "date_of_birth", "nationality"],
+        [["HAN, BOKNAM", "1970-02-02", "KOR"], ["SONG, GIHO", "1982-05-05", "KOR"]],
+    )
+    family = rows_csv(["full_name_hangul", "date_of_birth"], [["한복남", "1970-02-02"]])
+    upload(app_client, world, host)
+    upload(app_client, world, family, kind="family", name="family.csv")
+    base = f"/api/v1/incidents/{world.incident_id}/review"
+    queue = app_client.get(base, headers=auth(world.token)).json()
+    assert len(queue) == 3
+    han = next(item for item in queue if item["raw"].get("full_name") == "HAN, BOKNAM")
+    decided = app_client.post(
+        f"{base}/{han['id']}", headers=auth(world.token), json={"action": "new_person"}
+    ).json()
+    left = app_client.get(base, headers=auth(world.token)).json()
+    assert [item["raw"].get("full_name") for item in left] == ["SONG, GIHO"]
+    history = app_client.get(
+        f"/api/v1/cases/{decided['case_id']}/audit", headers=auth(world.token)
+    ).json()
+    links = [e for e in history if e["tag"] == "incidents:record:link"]
+    assert [e["diff"]["kind"] for e in links] == ["host_authority", "family"]
+    assert "same person as row 2" in links[1]["diff"]["note"]
