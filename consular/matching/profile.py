@@ -187,7 +187,7 @@ def profile(record: PersonRecord) -> Profile:
         id=record.id,
         readings=tuple(dict.fromkeys(readings)),
         hangul="".join(hangul) if hangul else None,
-        latin=latin_text,
+        latin=latin_text or (typed.strip() if hangul is None else ""),
         date_of_birth=record.date_of_birth,
         sex=(record.sex or "").strip().upper()[:1] or None,
         passport=fold_passport(record.passport_number),

@@ -301,6 +301,7 @@ def test_the_exact_spelling_ranks_first_among_namesakes() -> None:
 def test_hangul_typed_in_the_latin_layout_into_the_hangul_column_is_read(matcher) -> None:  # type: ignore[no-untyped-def]
     result = link(matcher, full_name_hangul="dltjdgh", date_of_birth=BORN)
     assert result.decision is Decision.MATCH and result.best.registry_id == "R-LEE"
+    assert "dltjdgh" in result.best.explanation()
 
 
 def test_duplicates_across_lists_cluster_into_one_person() -> None:
