@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import typer
 from pydantic import ValidationError
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,7 +20,7 @@ from consular.db import make_engine, make_session_factory, unit_of_work
 from consular.errors import DomainError, InvalidInput
 from consular.tabular import TableError
 
-__all__ = ["CliState", "command_unit", "fail", "state"]
+__all__ = ["CliState", "command_unit", "fail", "progress_bar", "state"]
 
 
 @dataclass
@@ -102,3 +103,17 @@ def database_problem(exc: DBAPIError) -> str:
 
 def is_interactive() -> bool:
     return sys.stderr.isatty()
+
+
+@contextmanager
+def progress_bar(
+    total: int, label: str, *, threshold: int = 5000
+) -> Iterator[Callable[[int], None] | None]:
+    """A bar on standard error for more than ``threshold`` items; call it with the count done."""
+    if total <= threshold:
+        yield None
+        return
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done: bar.update(task, completed=done)

@@ -1,22 +1,18 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from consular.auth.service import Actor
-from consular.cli.context import command_unit, fail
+from consular.cli.context import command_unit, fail, progress_bar
 from consular.importing import ImportReport
 from consular.incidents.service import import_list
 from consular.registry.service import import_registry
 from consular.tabular import Table, TableError, read_table
 
 app = typer.Typer(no_args_is_help=True, help="Import registry files and source lists (CSV, XLSX).")
-PROGRESS_THRESHOLD = 5000
 
 FileArg = Annotated[Path, typer.Argument(help="CSV or XLSX file")]
 SkipOption = Annotated[
@@ -29,22 +25,6 @@ def _read(path: Path) -> Table:
         return read_table(path)
     except TableError as exc:
         fail(str(exc), 2)
-
-
-@contextmanager
-def _progress(total: int) -> Iterator[Callable[[int], None] | None]:
-    if total <= PROGRESS_THRESHOLD:
-        yield None
-        return
-    with Progress(
-        "{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task("importing", total=total)
-        yield lambda done: bar.update(task, completed=done)
 
 
 def print_report(report: ImportReport) -> None:
@@ -71,7 +51,7 @@ def print_report(report: ImportReport) -> None:
 def registry(file: FileArg, skip_invalid: SkipOption = False) -> None:
     """Import persons (with employers and deployments) into the registry."""
     table = _read(file)
-    with _progress(len(table.rows)) as progress, command_unit() as db:
+    with progress_bar(len(table.rows), "importing") as progress, command_unit() as db:
         report = import_registry(
             db, Actor.operator(), table, skip_invalid=skip_invalid, progress=progress
         )
@@ -92,7 +72,7 @@ def source_list(
 ) -> None:
     """Import a source list into an incident and reconcile it against the registry."""
     table = _read(file)
-    with _progress(len(table.rows)) as progress, command_unit() as db:
+    with progress_bar(len(table.rows), "importing") as progress, command_unit() as db:
         report = import_list(
             db,
             Actor.operator(),

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from consular.cli.context import fail
+from consular.cli.context import fail, progress_bar
 from consular.fields import RowError
 from consular.incidents.listrows import ListRow, parse_list
 from consular.matching import Decision, Link, build_matcher
@@ -58,20 +57,11 @@ def match(
         fail(f"registry {registry.name}: ids must be unique (give an id column)", 2)
     matcher = build_matcher(row.record for row in people)
     links: list[Link] = []
-    if len(listed) > PROGRESS_THRESHOLD:
-        with Progress(
-            "{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            transient=True,
-        ) as bar:
-            task = bar.add_task("matching", total=len(listed))
-            for row in listed:
-                links.append(matcher.link(row.record))
-                bar.advance(task)
-    else:
-        links = matcher.link_many(row.record for row in listed)
+    with progress_bar(len(listed), "matching", threshold=PROGRESS_THRESHOLD) as progress:
+        for done, row in enumerate(listed, start=1):
+            links.append(matcher.link(row.record))
+            if progress is not None and done % 100 == 0:
+                progress(done)
     try:
         with output.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
