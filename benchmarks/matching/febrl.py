@@ -6,8 +6,9 @@ true links are ``rec-N-org`` ↔ ``rec-N-dup-0``. Three column sets:
 - ``names_dob``: given name, surname, date of birth, for the engine and Splink alike;
 - ``names_dob_ssid``: the same plus ``soc_sec_id``, which the engine receives as
   ``passport_number`` (it is not a passport; it is the only identifier in Febrl);
-- ``all_columns``: Splink only, adding street number, address, suburb, postcode and state,
-  which the engine has no fields for; the reference point for Splink's published score.
+- ``all_columns``: adding street number, address, suburb, postcode and state; the engine
+  receives street number, address and suburb as its ``address`` and the postcode as its
+  ``postcode`` (it has no field for the state).
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ NAMES_DOB = "names_dob"
 NAMES_DOB_SSID = "names_dob_ssid"
 ALL_COLUMNS = "all_columns"
 VARIANTS = (NAMES_DOB, NAMES_DOB_SSID, ALL_COLUMNS)
-ENGINE_VARIANTS = (NAMES_DOB, NAMES_DOB_SSID)
+ENGINE_VARIANTS = VARIANTS
 DESCRIPTIONS = {
     NAMES_DOB: "given name, surname, date of birth",
     NAMES_DOB_SSID: "the same + soc_sec_id (given to the engine as passport_number)",
-    ALL_COLUMNS: "the same + street number, address_1, suburb, postcode, state (Splink only)",
+    ALL_COLUMNS: "the same + street number, address_1, suburb, postcode (+ state for Splink)",
 }
 _TEXT_COLUMNS = (
     "given_name", "surname", "street_number", "address_1", "suburb", "postcode", "state",
@@ -58,7 +59,7 @@ def truth(list_ids: list[str]) -> dict[str, str | None]:
 
 
 def person_records(frame: pd.DataFrame, variant: str) -> list[PersonRecord]:
-    """Febrl rows as :class:`PersonRecord`; ``soc_sec_id`` as passport in ``names_dob_ssid``."""
+    """Febrl rows as :class:`PersonRecord`; ``soc_sec_id`` as passport beyond ``names_dob``."""
     records = []
     for row in frame.itertuples(index=False):
         records.append(
@@ -67,10 +68,17 @@ def person_records(frame: pd.DataFrame, variant: str) -> list[PersonRecord]:
                 family_name=_text(row.surname),
                 given_name=_text(row.given_name),
                 date_of_birth=_birth(_text(row.date_of_birth)),
-                passport_number=_text(row.soc_sec_id) if variant == NAMES_DOB_SSID else None,
+                passport_number=_text(row.soc_sec_id) if variant != NAMES_DOB else None,
+                address=_address(row) if variant == ALL_COLUMNS else None,
+                postcode=_text(row.postcode) if variant == ALL_COLUMNS else None,
             )
         )
     return records
+
+
+def _address(row: object) -> str | None:
+    parts = (_text(getattr(row, column)) for column in ("street_number", "address_1", "suburb"))
+    return " ".join(part for part in parts if part) or None
 
 
 def splink_frame(frame: pd.DataFrame, variant: str) -> pd.DataFrame:

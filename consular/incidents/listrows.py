@@ -48,6 +48,11 @@ ALIASES = {
     "detention_facility": "facility",
     "arrest_time": "arrested_at",
     "list_id": "id",
+    "home_address": "address",
+    "postal_code": "postcode",
+    "post_code": "postcode",
+    "zip": "postcode",
+    "zip_code": "postcode",
     "row_id": "id",
 }
 
@@ -165,6 +170,8 @@ def _parse_row(
         passport_number=field("passport_number", parse_passport),
         nationality=field("nationality", parse_country),
         country_of_birth=field("country_of_birth", parse_country),
+        address=text("address"),
+        postcode=text("postcode"),
     )
     if not any(text(c) for c in NAME_COLUMNS):
         errors.append(RowError(row.number, header.get("full_name", "full_name"), "no name"))

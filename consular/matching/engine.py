@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from rapidfuzz.distance import Levenshtein
-from rapidfuzz.fuzz import ratio
+from rapidfuzz.distance import OSA, Levenshtein
+from rapidfuzz.fuzz import ratio, token_set_ratio
 
 from consular.matching.profile import Profile, Reading, profile, spells_hangul
 from consular.matching.records import Candidate, Decision, FieldEvidence, Link, PersonRecord
@@ -39,19 +39,27 @@ class Model:
 
     name: tuple[tuple[str, float, float], ...] = (
         # level, m, u (u of "exact" and "variant" is the name's frequency in the registry);
-        # "exact" is the same letters (or Hangul), "variant" another known spelling of them
+        # "exact" is the same letters (or Hangul), "variant" another known spelling of them.
+        # The u of "typo" and "similar" are rounded up from their share of 300,000 random
+        # pairs of a registry drawn with census name frequencies (benchmarks/matching).
         ("exact", 0.60, 0.0),
         ("variant", 0.25, 0.0),
-        ("similar", 0.08, 0.002),
+        # one letter typed wrong, left out, doubled or two letters swapped (JYUN / JUYUN)
+        ("typo", 0.05, 0.0001),
+        ("similar", 0.04, 0.003),
+        # u of "given_only" and "surname_only" is at least the given name's or the
+        # surname's share of the registry
         ("given_only", 0.02, 0.0005),
-        ("surname_only", 0.03, 0.12),
-        ("different", 0.02, 0.88),
+        ("surname_only", 0.01, 0.12),
+        ("different", 0.01, 0.88),
     )
     birth: tuple[tuple[str, float, float], ...] = (
         ("exact", 0.92, 1 / 16_000),
-        ("swapped_day_month", 0.02, 1 / 16_000),
-        ("one_digit", 0.03, 1 / 500),
-        ("different", 0.03, 1.0),
+        # Host lists mix up US and other date orders: 05/04 read as 4 May or 5 April.
+        ("swapped_day_month", 0.03, 1 / 16_000),
+        # about 20 valid dates of the registry's 50 years lie one digit away from a date
+        ("one_digit", 0.03, 1 / 800),
+        ("different", 0.01, 1.0),
     )
     passport: tuple[tuple[str, float, float], ...] = (
         ("exact", 0.95, 1e-8),
@@ -64,11 +72,30 @@ class Model:
         ("exact", 0.95, 0.7),
         ("different", 0.0005, 0.3),
     )
+    # Home addresses: members of one household share theirs, so "exact" is not rare.
+    address: tuple[tuple[str, float, float], ...] = (
+        ("exact", 0.50, 1e-4),  # the same words, in any order
+        ("similar", 0.30, 0.002),
+        ("different", 0.20, 1.0),
+    )
+    # u of an exact postcode is that postcode's share of the registry.
+    postcode: tuple[tuple[str, float, float], ...] = (
+        ("exact", 0.85, 0.0),
+        ("one_character", 0.05, 0.01),
+        ("different", 0.10, 1.0),
+    )
+    similar_address: float = 85.0
     # Share of list rows whose person is in the registry at all.
     registered_share: float = 0.9
     match_threshold: float = 0.98
-    review_threshold: float = 0.02
+    review_threshold: float = 0.05
     similar_given: float = 85.0
+
+    def u(self, field: str, level: str) -> float:
+        for name, _, u in getattr(self, field):
+            if name == level:
+                return float(u)
+        raise KeyError(f"{field}:{level}")
 
     def weight(self, field: str, level: str, u_override: float | None = None) -> float:
         for name, m, u in getattr(self, field):
@@ -95,8 +122,20 @@ def _birth_level(left: date, right: date) -> str:
     return "different"
 
 
-_ORDER = {"exact": 0, "variant": 1, "similar": 2, "given_only": 3, "surname_only": 4}
-_WITH_SURNAME = {"exact": "exact", "variant": "variant", "similar": "similar"}
+_ORDER = {"exact": 0, "variant": 1, "typo": 2, "similar": 3, "given_only": 4, "surname_only": 5}
+_WITH_SURNAME = {"exact": "exact", "variant": "variant", "typo": "typo", "similar": "similar"}
+# Typing errors are told apart from other near spellings only in names this long.
+_TYPO_MIN_LENGTH = 4
+
+
+def _address_similarity(left: str, right: str) -> float:
+    """Words in any order (FLAT 2 10 KING ST / 10 KING ST FLAT 2), or a space lost."""
+    joined = ratio(left.replace(" ", ""), right.replace(" ", ""))
+    return max(token_set_ratio(left, right), joined)
+
+
+def _one_typo(left: str, right: str) -> bool:
+    return min(len(left), len(right)) >= _TYPO_MIN_LENGTH and OSA.distance(left, right) == 1
 
 
 def _given_level(mine: Reading, theirs: Reading, similar: float) -> str:
@@ -119,6 +158,8 @@ def _given_level(mine: Reading, theirs: Reading, similar: float) -> str:
         )
     ):
         return "variant"
+    if _one_typo(mine.letters, theirs.letters) or _one_typo(mine.given, theirs.given):
+        return "typo"
     if mine.given and theirs.given and ratio(mine.given, theirs.given) >= similar:
         return "similar"
     return "different"
@@ -140,8 +181,10 @@ def _name_level(
         if mine.surnames & theirs.surnames:
             level = _WITH_SURNAME.get(given, "surname_only")
         else:
-            level = "given_only" if given in ("exact", "variant") else "different"
-        rank = _ORDER.get(level, 5) * 2 + int(mine.swapped)
+            # Read swapped, a shared given name alone is one syllable in common, no more.
+            shared = given in ("exact", "variant") and not mine.swapped
+            level = "given_only" if shared else "different"
+        rank = _ORDER.get(level, 6) * 2 + int(mine.swapped)
         if best is None or rank < best[0]:
             best = (rank, level, mine, theirs)
     return None if best is None else (best[1], best[2], best[3])
@@ -163,6 +206,9 @@ class Engine:
         self._by_birth: dict[date, list[str]] = defaultdict(list)
         self._by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
         self._name_counts: Counter[tuple[str, str]] = Counter()
+        self._given_counts: Counter[str] = Counter()
+        self._surname_counts: Counter[str] = Counter()
+        self._by_postcode: dict[str, list[str]] = defaultdict(list)
         for record in registry:
             self._index(profile(record))
         self.population = max(population or len(self._profiles), 1)
@@ -175,6 +221,8 @@ class Engine:
             self._by_passport[entry.passport].append(entry.id)
         if entry.date_of_birth:
             self._by_birth[entry.date_of_birth].append(entry.id)
+        if entry.postcode:
+            self._by_postcode[entry.postcode].append(entry.id)
         keys = {
             (surname, reading.given)
             for reading in entry.readings
@@ -184,6 +232,10 @@ class Engine:
         for key in keys:
             self._by_name[key].append(entry.id)
             self._name_counts[key] += 1
+        for given in {given for _, given in keys}:
+            self._given_counts[given] += 1
+        for surname in {surname for surname, _ in keys}:
+            self._surname_counts[surname] += 1
 
     # --- candidates -------------------------------------------------------------------
 
@@ -195,6 +247,7 @@ class Engine:
             yield from self._dob_block(probe, born)
             if born.day <= 12 and born.day != born.month:
                 yield from self._dob_block(probe, born.replace(month=born.day, day=born.month))
+        yield from self._postcode_block(probe)
         for reading in probe.readings:
             for surname in reading.surnames:
                 ids = self._by_name.get((surname, reading.given), ())
@@ -205,6 +258,14 @@ class Engine:
                     other = self._profiles[ident].date_of_birth
                     if other is None or _birth_level(born, other) != "different":
                         yield ident
+
+    def _postcode_block(self, probe: Profile) -> Iterator[str]:
+        if not probe.postcode:
+            return
+        ids = self._by_postcode.get(probe.postcode, ())
+        for ident in ids[:NAME_BLOCK_LIMIT] if len(ids) > NAME_BLOCK_LIMIT else ids:
+            if self._names_compatible(probe, self._profiles[ident]):
+                yield ident
 
     def _dob_block(self, probe: Profile, born: date) -> Iterator[str]:
         for ident in self._by_birth.get(born, ()):
@@ -246,19 +307,17 @@ class Engine:
         named = _name_level(probe, entry, model.similar_given)
         if named is not None:
             level, mine, theirs = named
-            frequency = None
-            if level in ("exact", "variant"):
-                count = max(
-                    (self._name_counts.get((s, theirs.given), 0) for s in theirs.surnames),
-                    default=0,
-                )
-                frequency = max(count, 1) / self.population
+            if level == "typo" and self._known_name(mine):
+                # The list's spelling is a name people in the registry carry: a near
+                # spelling of it is no more a typing error than any other similar name.
+                level = "similar"
+            frequency = self._name_frequency(level, theirs)
             how = []
             if mine.swapped:
                 how.append("family and given names swapped")
             if mine.script != theirs.script:
                 how.append(f"{mine.script} vs {theirs.script}")
-            if frequency is not None:
+            if level in ("exact", "variant") and frequency is not None:
                 how.append(f"{max(round(frequency * self.population), 1)} in the registry")
             detail = f"{probe.latin or probe.hangul} / {entry.hangul or ''} {entry.latin}".strip()
             if how:
@@ -285,7 +344,56 @@ class Engine:
                     f"{probe.origin} / {entry.origin}",
                 )
             )
+        out.extend(self._address_evidence(probe, entry))
         return tuple(out)
+
+    def _address_evidence(self, probe: Profile, entry: Profile) -> Iterator[FieldEvidence]:
+        model = self.model
+        if probe.address and entry.address:
+            if sorted(probe.address.split()) == sorted(entry.address.split()):
+                level = "exact"
+            elif _address_similarity(probe.address, entry.address) >= model.similar_address:
+                level = "similar"
+            else:
+                level = "different"
+            detail = f"{probe.address} / {entry.address}"
+            yield FieldEvidence("address", level, model.weight("address", level), detail)
+        if probe.postcode and entry.postcode:
+            if probe.postcode == entry.postcode:
+                level = "exact"
+                share = max(len(self._by_postcode.get(entry.postcode, ())), 1) / self.population
+            else:
+                close = len(probe.postcode) == len(entry.postcode) and (
+                    Levenshtein.distance(probe.postcode, entry.postcode) == 1
+                )
+                level = "one_character" if close else "different"
+                share = None
+            detail = f"{probe.postcode} / {entry.postcode}"
+            yield FieldEvidence("postcode", level, model.weight("postcode", level, share), detail)
+
+    def _known_name(self, reading: Reading) -> bool:
+        return any((s, reading.given) in self._name_counts for s in reading.surnames)
+
+    def _name_frequency(self, level: str, theirs: Reading) -> float | None:
+        """The u of a name level for this registry name, where it depends on the name.
+
+        Term frequencies: an exact or variant name is as strong as the name is rare; a
+        shared surname or a shared given name alone is no stronger than the model's
+        flat u, and weaker when that surname or given name is common.
+        """
+        if level in ("exact", "variant"):
+            count = max(
+                (self._name_counts.get((s, theirs.given), 0) for s in theirs.surnames),
+                default=0,
+            )
+            return max(count, 1) / self.population
+        if level == "given_only":
+            shared = self._given_counts.get(theirs.given, 0) / self.population
+            return max(shared, self.model.u("name", level))
+        if level == "surname_only":
+            shared = max((self._surname_counts.get(s, 0) for s in theirs.surnames), default=0)
+            return max(shared / self.population, self.model.u("name", level))
+        return None
 
     def _prior_bits(self) -> float:
         share = self.model.registered_share
@@ -322,13 +430,14 @@ class Engine:
             return Decision.NONE
         best = candidates[0]
         outcomes = {e.field: e.outcome for e in best.evidence}
-        # Another nationality or the other sex is never linked without the passport.
+        passport = outcomes.get("passport_number") == "exact"
+        # Another nationality or the other sex is never linked without the passport, and
+        # a name that differs only with the passport and the birth date or address the same.
         conflict = "different" in (outcomes.get("nationality"), outcomes.get("sex"))
-        if (
-            best.probability >= self.model.match_threshold
-            and (not conflict or outcomes.get("passport_number") == "exact")
-            and outcomes.get("name") not in (None, "different")
-        ):
+        named = outcomes.get("name") not in (None, "different") or (
+            passport and "exact" in (outcomes.get("date_of_birth"), outcomes.get("address"))
+        )
+        if best.probability >= self.model.match_threshold and (not conflict or passport) and named:
             return Decision.MATCH
         if best.probability >= self.model.review_threshold:
             return Decision.REVIEW

@@ -26,6 +26,7 @@ from consular.matching.romanize import (
 
 _HANGUL = re.compile(r"^[\uac00-\ud7a3]+$")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
+_ADDRESS_WORD = re.compile(r"\w+")
 # Characters that passport numbers lose to reading or typing: O/0 and I/1 (and L/1).
 _PASSPORT_FOLD = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
@@ -55,6 +56,8 @@ class Profile:
     passport: str | None  # folded
     passport_raw: str | None
     origin: str | None  # nationality, else country of birth
+    address: str | None = None  # upper-case words of letters and digits, in order
+    postcode: str | None = None  # letters and digits only, upper case
 
     @property
     def primary(self) -> Reading | None:
@@ -111,8 +114,23 @@ def surnames_of(latin_family: str) -> frozenset[str]:
 def fold_passport(number: str | None) -> str | None:
     if not number:
         return None
-    cleaned = "".join(ch for ch in number.upper() if ch.isalnum())
+    upper = number.upper()
+    cleaned = upper if upper.isalnum() else "".join(ch for ch in upper if ch.isalnum())
     return cleaned.translate(_PASSPORT_FOLD) or None
+
+
+def _address_words(address: str | None) -> str | None:
+    if not address:
+        return None
+    # Hyphenated names are one word (Sejong-daero is SEJONGDAERO, as often written).
+    joined = address.upper().replace("-", "").replace("'", "")
+    return " ".join(_ADDRESS_WORD.findall(joined)) or None
+
+
+def fold_postcode(postcode: str | None) -> str | None:
+    if not postcode:
+        return None
+    return "".join(ch for ch in postcode.upper() if ch.isalnum()) or None
 
 
 def _hangul_name(record: PersonRecord) -> tuple[str, str] | None:
@@ -149,19 +167,41 @@ def _keyboard_reading(text: str) -> Reading | None:
     )
 
 
+@lru_cache(maxsize=1 << 18)
+def _hangul_reading(family: str, given: str) -> Reading:
+    return Reading(
+        frozenset({family}),
+        given_key_from_hangul(given),
+        script="hangul",
+        hangul_given=given or None,
+    )
+
+
+@lru_cache(maxsize=1 << 18)
+def _latin_readings(family: str, given: str) -> tuple[Reading, ...]:
+    """The forward, swapped and keyboard readings of a Latin name (cached: names repeat)."""
+    readings: list[Reading] = []
+    forward = Reading(surnames_of(family), given_key_from_latin(given), letters=_letters(given))
+    if forward.surnames or forward.given:
+        readings.append(forward)
+    if family and given:
+        readings.append(
+            Reading(
+                surnames_of(given), given_key_from_latin(family), True, letters=_letters(family)
+            )
+        )
+    keyboard = _keyboard_reading(f"{family}{given}")
+    if keyboard is not None:
+        readings.append(keyboard)
+    return tuple(readings)
+
+
 def profile(record: PersonRecord) -> Profile:
     """Every reading of the record's name, and its identifiers normalized for comparison."""
     readings: list[Reading] = []
     hangul = _hangul_name(record)
     if hangul is not None and hangul[0]:
-        readings.append(
-            Reading(
-                frozenset({hangul[0]}),
-                given_key_from_hangul(hangul[1]),
-                script="hangul",
-                hangul_given=hangul[1] or None,
-            )
-        )
+        readings.append(_hangul_reading(*hangul))
     typed = record.full_name_hangul or ""
     if hangul is None and typed and not _HANGUL.match(typed.replace(" ", "")):
         # A Hangul column holding Latin letters: the name was typed in the wrong layout.
@@ -170,22 +210,11 @@ def profile(record: PersonRecord) -> Profile:
             readings.append(keyboard)
     latin = _latin_parts(record)
     if latin is not None:
-        family, given = latin
-        forward = Reading(surnames_of(family), given_key_from_latin(given), letters=_letters(given))
-        if forward.surnames or forward.given:
-            readings.append(forward)
-        if family and given:
-            swapped = Reading(
-                surnames_of(given), given_key_from_latin(family), True, letters=_letters(family)
-            )
-            readings.append(swapped)
-        keyboard = _keyboard_reading(f"{family}{given}")
-        if keyboard is not None:
-            readings.append(keyboard)
+        readings.extend(_latin_readings(*latin))
     latin_text = " ".join(p for p in (latin or ()) if p)
     return Profile(
         id=record.id,
-        readings=tuple(dict.fromkeys(readings)),
+        readings=tuple(dict.fromkeys(readings)) if len(readings) > 1 else tuple(readings),
         hangul="".join(hangul) if hangul else None,
         latin=latin_text or (typed.strip() if hangul is None else ""),
         date_of_birth=record.date_of_birth,
@@ -193,4 +222,6 @@ def profile(record: PersonRecord) -> Profile:
         passport=fold_passport(record.passport_number),
         passport_raw=record.passport_number,
         origin=(record.nationality or record.country_of_birth or "").strip().upper() or None,
+        address=_address_words(record.address),
+        postcode=fold_postcode(record.postcode),
     )

@@ -41,6 +41,9 @@ class PersonRecord:
     """ISO 3166 alpha-3 code."""
     country_of_birth: str | None = None
     """ISO 3166 alpha-3 code."""
+    address: str | None = None
+    """Home address on one line (house number, street, town), as a list writes it."""
+    postcode: str | None = None
 
 
 # Readable labels and outcome phrases used by Candidate.explanation().
@@ -51,8 +54,10 @@ _FIELD_LABELS = {
     "date_of_birth": "date of birth",
     "sex": "sex",
     "nationality": "nationality",
+    "address": "address",
+    "postcode": "postcode",
 }
-_OUTCOME_PHRASES = {"swapped_day_month": "day and month swapped"}
+_OUTCOME_PHRASES = {"swapped_day_month": "day and month swapped", "typo": "one typing error"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -94,3 +94,26 @@ def test_bad_inputs_give_one_line_and_exit_status_2(
     assert code == 2
     assert expected in stderr and "Traceback" not in stderr
     assert len(stderr.strip().splitlines()) == 1
+
+
+def test_addresses_and_postcodes_are_read_and_weighed(tmp_path: Path) -> None:
+    # Two namesakes born the same day: only the home address tells them apart.
+    registry = tmp_path / "registry.csv"
+    registry.write_text(
+        "id,family_name,given_name,date_of_birth,home_address,zip\n"
+        "R1,KIM,MINJUN,1990-01-02,12 Sejong-daero Jongno-gu Seoul,03172\n"
+        "R2,KIM,MINJUN,1990-01-02,7 Haeundae-ro Busan,48094\n",
+        encoding="utf-8",
+    )
+    listing = tmp_path / "employer.csv"
+    listing.write_text(
+        "id,full_name,date_of_birth,address,postcode\n"
+        'E1,"KIM, MIN JUN",1990-01-02,"Seoul, Jongno-gu, Sejong-daero 12",03172\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.csv"
+    code, _, stderr = run(str(registry), str(listing), "-o", str(out), "--explain")
+    assert code == 0, stderr
+    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    assert (row["registry_id"], row["decision"]) == ("R1", "match"), row
+    assert "address exact" in row["explanation"] and "postcode exact" in row["explanation"]

@@ -118,7 +118,74 @@ def test_a_typing_error_in_the_name_still_finds_the_person(matcher) -> None:  # 
     result = link(matcher, full_name="LEE, SEONGOH", date_of_birth=BORN)
     assert result.decision is not Decision.NONE
     assert result.best.registry_id == "R-LEE"
+    assert {e.field: e.outcome for e in result.best.evidence}["name"] == "typo"
+
+
+@pytest.mark.parametrize("typed", ["LEE, SEONGOH", "LEE, SEOGNHO", "LEE, SEONGJO", "LEE, SEOGHO"])
+def test_one_typing_error_with_the_birth_date_is_linked(matcher, typed: str) -> None:  # type: ignore[no-untyped-def]
+    # Two letters swapped, a neighbouring key, one left out: one typing error.
+    result = link(matcher, full_name=typed, date_of_birth=BORN, sex="M")
+    assert result.decision is Decision.MATCH, result
+    assert result.best.registry_id == "R-LEE"
+    assert "one typing error" in result.best.explanation()
+
+
+def test_a_spelling_that_is_someone_elses_name_is_not_a_typing_error() -> None:
+    # 김정민 and 김준민 are both common names: KIM JUNG MIN on a list is not a mistyped
+    # KIM JUNMIN, so the one born that day must not be linked on the near spelling.
+    born = date(1980, 12, 18)
+    registry = [
+        PersonRecord(id="JUNMIN", family_name="KIM", given_name="JUNMIN", date_of_birth=born),
+        *(
+            PersonRecord(
+                id=f"JUNGMIN{i}",
+                family_name="KIM",
+                given_name="JUNGMIN",
+                date_of_birth=date(1960 + i, 3, 3),
+            )
+            for i in range(30)
+        ),
+    ]
+    engine = build_matcher(registry, population=POPULATION)
+    result = engine.link(PersonRecord(id="L", full_name="KIM, JUNG MIN", date_of_birth=born))
+    assert result.best is not None and result.best.registry_id == "JUNMIN"
     assert {e.field: e.outcome for e in result.best.evidence}["name"] == "similar"
+    assert result.decision is not Decision.MATCH
+
+
+def test_a_common_given_name_under_another_surname_is_weak_evidence() -> None:
+    # SEO MINCHEOL on the list shares a birth date with a registered KIM MINCHEOL: with
+    # thousands of MINCHEOLs in the registry that is a smaller hint than with a handful.
+    born = date(1991, 7, 4)
+    kim = PersonRecord(id="KIM", family_name="KIM", given_name="MINCHEOL", date_of_birth=born)
+    others = [
+        PersonRecord(
+            id=f"M{i}",
+            family_name=("CHOI", "PARK", "JUNG", "KANG")[i % 4],
+            given_name="MINCHEOL",
+            date_of_birth=date(1950 + i % 50, 1 + i % 12, 1 + i % 28),
+        )
+        for i in range(3000)
+    ]
+    probe = PersonRecord(id="L", full_name="SEO, MINCHEOL", date_of_birth=born)
+    found = {}
+    for label, registry in (("few", [kim, *others[:3]]), ("many", [kim, *others])):
+        result = build_matcher(registry, population=POPULATION).link(probe)
+        assert result.best is not None and result.best.registry_id == "KIM"
+        assert {e.field: e.outcome for e in result.best.evidence}["name"] == "given_only"
+        found[label] = result.best.probability
+    assert found["many"] < found["few"] * 0.8
+
+
+def test_a_swapped_reading_sharing_one_syllable_is_no_evidence() -> None:
+    # YOUN YUJOO read backwards is a 주/추 called YOUN; 최연 shares only that syllable.
+    born = date(1963, 12, 9)
+    registry = [
+        PersonRecord(id="CHOI", family_name_hangul="최", given_name_hangul="연", date_of_birth=born)
+    ]
+    engine = build_matcher(registry, population=POPULATION)
+    result = engine.link(PersonRecord(id="L", full_name="YOUN, YUJOO", date_of_birth=born))
+    assert result.decision is Decision.NONE, result
 
 
 def test_hangul_only_registry_rows_are_found_from_latin_lists(matcher) -> None:  # type: ignore[no-untyped-def]
@@ -338,3 +405,52 @@ def test_any_table_spelling_of_a_hangul_name_still_matches_it(
     )
     result = engine.link(written)
     assert result.decision is Decision.MATCH, (spell, result)
+
+
+def test_address_and_postcode_tell_namesakes_apart() -> None:
+    born = date(1990, 1, 2)
+    registry = [
+        PersonRecord(
+            id="SEOUL",
+            full_name="KIM, MINJUN",
+            date_of_birth=born,
+            address="12 Sejong-daero Jongno-gu Seoul",
+            postcode="03172",
+        ),
+        PersonRecord(
+            id="BUSAN",
+            full_name="KIM, MINJUN",
+            date_of_birth=born,
+            address="7 Haeundae-ro Busan",
+            postcode="48094",
+        ),
+    ]
+    engine = build_matcher(registry, population=POPULATION)
+    probe = {"full_name": "KIM, MIN JUN", "date_of_birth": born}
+    without = engine.link(PersonRecord(id="L", **probe))  # type: ignore[arg-type]
+    assert without.decision is Decision.REVIEW
+    moved = engine.link(
+        PersonRecord(id="L", address="Jongno-gu Sejongdaero 12 SEOUL KOREA", **probe)  # type: ignore[arg-type]
+    )
+    assert moved.decision is Decision.MATCH and moved.best.registry_id == "SEOUL", moved
+    assert {e.field: e.outcome for e in moved.best.evidence}["address"] == "similar"
+    coded = engine.link(PersonRecord(id="L", postcode="48-094", **probe))  # type: ignore[arg-type]
+    assert coded.best is not None and coded.best.registry_id == "BUSAN"
+    assert {e.field: e.outcome for e in coded.best.evidence}["postcode"] == "exact"
+    # The postcode alone is not enough to link one of two namesakes born the same day.
+    assert coded.best.probability > without.best.probability
+
+
+def test_a_garbled_name_is_linked_only_on_the_passport_with_the_birth_date() -> None:
+    registry = [lee()]
+    engine = build_matcher(registry, population=POPULATION)
+    both = engine.link(
+        PersonRecord(
+            id="L", full_name="QWERTY, ASDF", date_of_birth=BORN, passport_number="M12345678"
+        )
+    )
+    assert both.decision is Decision.MATCH and both.best.registry_id == "R-LEE"
+    passport_only = engine.link(
+        PersonRecord(id="L", full_name="QWERTY, ASDF", passport_number="M12345678")
+    )
+    assert passport_only.decision is Decision.REVIEW
