@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from consular.db import Base
 from consular.migrate import alembic_config, upgrade
@@ -27,3 +27,23 @@ def test_downgrade_to_nothing_and_back(engine: Engine) -> None:
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     upgrade(engine)
     assert "case_file" in inspect(engine).get_table_names()
+
+
+def test_persons_stored_before_the_name_keys_get_them(engine: Engine) -> None:
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO person (id, registry_ref, family_name, given_name, nationality,"
+                " other_spellings, phone, email, name_key, hangul_key, created_at, updated_at)"
+                " VALUES ('p1', 'R1', 'RHEE', 'SUNG HO', 'KOR', '[]', '', '', 'RHEESUNGHO', '',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        keys = conn.execute(text("SELECT key, person_id FROM person_name_key")).all()
+    assert [tuple(row) for row in keys] == [("이:SUNGHO", "p1")]

@@ -18,7 +18,7 @@ from consular.fields import (
 )
 from consular.importing import DuplicateIds
 from consular.incidents.models import SourceList, SourceRecord
-from consular.matching import PersonRecord
+from consular.matching import PersonRecord, name_keys
 from consular.matching.normalize import hangul_name_key, record_name_keys, split_full_name
 from consular.tabular import Row, Table
 
@@ -69,6 +69,11 @@ class ListRow:
     @property
     def name_keys(self) -> set[str]:
         return record_name_keys(self.record)
+
+    @property
+    def match_keys(self) -> set[str]:
+        """Spelling-insensitive name keys, as stored with registry persons."""
+        return name_keys(self.record, as_list_row=True)
 
     @property
     def hangul_key(self) -> str | None:

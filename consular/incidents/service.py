@@ -24,8 +24,9 @@ from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import IncidentCreate, ListKind, ReviewAction
 from consular.incidents.scope import readable_incidents
 from consular.matching import Decision, Link, PersonRecord, build_matcher
+from consular.matching.engine import NAME_BLOCK_LIMIT
 from consular.matching.romanize import split_hangul_name
-from consular.registry.models import Person
+from consular.registry.models import Person, PersonNameKey
 from consular.registry.schemas import PersonCreate
 from consular.registry.service import (
     Progress,
@@ -162,19 +163,37 @@ def _in_scope(row: ListRow, home: str) -> bool:
 def _candidate_pool(db: Session, rows: Sequence[ListRow]) -> list[PersonRecord]:
     """Registry persons that could be any of the rows (blocking on passport, birth date, name)."""
     passports = {r.record.passport_number for r in rows} - {None}
-    births = {r.record.date_of_birth for r in rows} - {None}
+    births = {r.record.date_of_birth for r in rows if r.record.date_of_birth is not None}
+    # Day and month swapped (a US list's 05/04 for 4 May), where the day can be a month.
+    births |= {b.replace(month=b.day, day=b.month) for b in births if b.day <= 12}
     names = set().union(*(r.name_keys for r in rows))
     hanguls = {r.hangul_key for r in rows} - {None}
+    keys = set().union(*(r.match_keys for r in rows))
+    by_key = select(PersonNameKey.person_id)
     found: dict[str, Person] = {}
     for column, values in (
         (Person.passport_number, passports),
         (Person.date_of_birth, births),
         (Person.name_key, names),
         (Person.hangul_key, hanguls),
+        (Person.id, keys),
     ):
         items = sorted(values)  # type: ignore[type-var]
         for start in range(0, len(items), 900):
-            for person in db.scalars(select(Person).where(column.in_(items[start : start + 900]))):
+            chunk = items[start : start + 900]
+            if column is Person.id:
+                # Any spelling of the name: YI, SUNG HO finds LEE SEONGHO and 이성호. A name
+                # carried by very many people is left to the birth date and the passport.
+                usable = (
+                    select(PersonNameKey.key)
+                    .where(PersonNameKey.key.in_(chunk))
+                    .group_by(PersonNameKey.key)
+                    .having(func.count() <= NAME_BLOCK_LIMIT)
+                )
+                where = column.in_(by_key.where(PersonNameKey.key.in_(usable)))
+            else:
+                where = column.in_(chunk)
+            for person in db.scalars(select(Person).where(where)):
                 found[person.id] = person
     return [person_record(p) for p in found.values()]
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from consular.matching.engine import Engine, cluster
+from consular.matching.engine import Engine, cluster, name_keys
 from consular.matching.records import Candidate, Decision, FieldEvidence, Link, PersonRecord
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "PersonRecord",
     "build_matcher",
     "cluster",
+    "name_keys",
 ]
 
 

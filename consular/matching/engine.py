@@ -190,6 +190,36 @@ def _name_level(
     return None if best is None else (best[1], best[2], best[3])
 
 
+def _index_keys(entry: Profile) -> set[tuple[str, str]]:
+    """(surname, given-name key) of each way the registry itself writes the name."""
+    return {
+        (surname, reading.given)
+        for reading in entry.readings
+        if not reading.swapped and reading.script != "keyboard" and reading.given
+        for surname in reading.surnames
+    }
+
+
+def name_keys(record: PersonRecord, *, as_list_row: bool = False) -> set[str]:
+    """Spelling-insensitive name keys for finding candidates in a database.
+
+    A registry person's keys (``이:SUNGHO`` for 이성호, LEE SEONGHO and YI SUNG HO alike)
+    are stored with the person; a list row's keys (``as_list_row``: also read with family
+    and given name swapped, or as Hangul typed in the Latin layout) are looked up among
+    them. They are the engine's own name blocks, so a database query finds the same people
+    the engine would.
+    """
+    probe = profile(record)
+    if not as_list_row:
+        return {f"{s}:{g}" for s, g in _index_keys(probe)}
+    return {
+        f"{surname}:{reading.given}"
+        for reading in probe.readings
+        if reading.given
+        for surname in reading.surnames
+    }
+
+
 class Engine:
     """Indexes a registry once; then links list records to it, with explanations."""
 
@@ -223,12 +253,7 @@ class Engine:
             self._by_birth[entry.date_of_birth].append(entry.id)
         if entry.postcode:
             self._by_postcode[entry.postcode].append(entry.id)
-        keys = {
-            (surname, reading.given)
-            for reading in entry.readings
-            if not reading.swapped and reading.script != "keyboard" and reading.given
-            for surname in reading.surnames
-        }
+        keys = _index_keys(entry)
         for key in keys:
             self._by_name[key].append(entry.id)
             self._name_counts[key] += 1

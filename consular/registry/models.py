@@ -17,6 +17,21 @@ class Employer(UUIDPrimaryKey, Timestamps, Base):
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("employer.id"))
 
 
+class PersonNameKey(Base):
+    """A spelling-insensitive name key of a person (``consular.matching.name_keys``).
+
+    Lists find their candidates through these: ``YI, SUNG HO`` on a host list and a person
+    registered as 이성호 or LEE SEONGHO share the key ``이:SUNGHO``.
+    """
+
+    __tablename__ = "person_name_key"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    person_id: Mapped[str] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
 class Person(UUIDPrimaryKey, Timestamps, Base):
     """A national in the registry (or a person first met on a source list)."""
 
@@ -38,6 +53,9 @@ class Person(UUIDPrimaryKey, Timestamps, Base):
     name_key: Mapped[str] = mapped_column(String(200), index=True, default="")
     hangul_key: Mapped[str] = mapped_column(String(80), index=True, default="")
 
+    name_keys: Mapped[list[PersonNameKey]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
     contacts: Mapped[list[EmergencyContact]] = relationship(
         back_populates="person", order_by="EmergencyContact.created_at"
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import date
 from typing import Any, cast
@@ -13,6 +13,7 @@ from sqlalchemy import (
     Column,
     Dialect,
     Select,
+    delete,
     exists,
     false,
     func,
@@ -41,8 +42,15 @@ from consular.fields import (
     parse_sex,
 )
 from consular.importing import DuplicateIds, ImportReport, refuse_bad_rows, refuse_repeat
+from consular.matching import PersonRecord, name_keys
 from consular.matching.normalize import latin_name_key
-from consular.registry.models import Deployment, Employer, Person, RegistryImport
+from consular.registry.models import (
+    Deployment,
+    Employer,
+    Person,
+    PersonNameKey,
+    RegistryImport,
+)
 from consular.registry.schemas import PersonCreate
 from consular.tabular import Row, Table
 
@@ -61,6 +69,15 @@ def mask_identifier(value: str | None) -> str | None:
     if not value:
         return None
     return "•" * max(len(value) - 3, 3) + value[-3:]
+
+
+_NAME_FIELDS = ("family_name", "given_name", "family_name_hangul", "given_name_hangul")
+
+
+def stored_name_keys(values: Mapping[Any, Any]) -> set[str]:
+    """The spelling-insensitive keys stored for a person with these name fields."""
+    names = {field: values.get(field) for field in _NAME_FIELDS}
+    return name_keys(PersonRecord(id="", **names))
 
 
 def hangul_key(family: str | None, given: str | None) -> str:
@@ -134,6 +151,7 @@ def create_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str)
         name_key=latin_name_key(data.family_name or "", data.given_name or ""),
         hangul_key=hangul_key(data.family_name_hangul, data.given_name_hangul),
     )
+    person.name_keys = [PersonNameKey(key=key) for key in stored_name_keys(data.model_dump())]
     db.add(person)
     db.flush()
     audit.record(
@@ -296,17 +314,26 @@ def _write_registry_rows(
     )
     plan = _RegistryWrites(existing, employers, {(p, e): ident for p, e, ident in found})
     done = 0
+    new_keys: list[dict[str, Any]] = []
     with _bulk_insert(db, Person) as insert_persons:
         for chunk in _chunks(parsed, 2000):
             inserts = plan.new_persons(chunk)
             insert_persons(inserts)
+            new_keys += (
+                {"key": key, "person_id": p["id"]} for p in inserts for key in stored_name_keys(p)
+            )
             report.new_persons += len(inserts)
             done += len(chunk)
             if progress is not None:
                 progress(done)
-    # After the new persons: their deployments point at them (and a COPY holds the connection).
+    # After the new persons: their deployments and keys point at them (and a COPY holds the
+    # connection).
     for rows in _chunks(plan.person_updates, 2000):
         db.execute(update(Person), rows)
+    renamed = [row["id"] for row in plan.person_updates if row.keys() & set(_NAME_FIELDS)]
+    new_keys += _renew_name_keys(db, renamed)
+    with _bulk_insert(db, PersonNameKey) as insert_keys:
+        insert_keys(new_keys)
     with _bulk_insert(db, Deployment) as insert_deployments:
         insert_deployments(plan.new_deployments)
     if plan.deployment_updates:
@@ -316,8 +343,21 @@ def _write_registry_rows(
     if db.get_bind().dialect.name == "postgresql" and report.imported > ANALYZE_AFTER_ROWS:
         # Without statistics for the rows just loaded the planner can pick plans that take
         # minutes; autovacuum may be off or not yet have come round.
-        for model in (Person, Deployment):
+        for model in (Person, PersonNameKey, Deployment):
             db.execute(text(f"ANALYZE {_quoted(db, _table(model))}"))
+
+
+def _renew_name_keys(db: Session, person_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Drop the name keys of persons whose names changed; return their new keys."""
+    rows: list[dict[str, Any]] = []
+    columns = [getattr(Person, field) for field in _NAME_FIELDS]
+    for chunk in _chunks(person_ids, 900):
+        db.execute(delete(PersonNameKey).where(PersonNameKey.person_id.in_(chunk)))
+        for person in db.execute(select(Person.id, *columns).where(Person.id.in_(chunk))):
+            rows += (
+                {"key": key, "person_id": person.id} for key in stored_name_keys(person._mapping)
+            )
+    return rows
 
 
 class _RegistryWrites:
@@ -390,7 +430,7 @@ def _rows_in(
 
 @contextmanager
 def _bulk_insert(
-    db: Session, model: type[Person | Deployment]
+    db: Session, model: type[Person | PersonNameKey | Deployment]
 ) -> Iterator[Callable[[list[dict[str, Any]]], None]]:
     """A function that inserts rows of ``model``; on PostgreSQL they all go into one COPY."""
     with ExitStack() as stack:
@@ -413,7 +453,7 @@ def _bulk_insert(
 
 @contextmanager
 def _copy_writer(
-    db: Session, model: type[Person | Deployment], keys: Iterable[str]
+    db: Session, model: type[Person | PersonNameKey | Deployment], keys: Iterable[str]
 ) -> Iterator[Callable[[dict[str, Any]], None]]:
     """Write rows with PostgreSQL's COPY, with the values an ORM insert would give them.
 
@@ -459,7 +499,7 @@ def _copy_value(column: Column[Any], dialect: Dialect, value: Any) -> Any:
     return value if process is None else process(value)
 
 
-def _table(model: type[Person | Deployment]) -> SchemaTable:
+def _table(model: type[Person | PersonNameKey | Deployment]) -> SchemaTable:
     table = model.__table__
     assert isinstance(table, SchemaTable)
     return table

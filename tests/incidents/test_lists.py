@@ -296,3 +296,36 @@ def test_one_new_person_decision_settles_the_other_reports_of_that_person(
     links = [e for e in history if e["tag"] == "incidents:record:link"]
     assert [e["diff"]["kind"] for e in links] == ["host_authority", "family"]
     assert "same person as row 2" in links[1]["diff"]["note"]
+
+
+def test_another_spelling_without_a_birth_date_still_finds_its_candidates(
+    app_client: TestClient, world: World
+) -> None:
+    # No birth date and no passport: only the name can find LEE SEONGHO (이성호), and the
+    # host list spells it YI, SUNG HO. The stored name keys find him across spellings.
+    header = ["id", "full_name", "nationality"]
+    response = upload(app_client, world, rows_csv(header, [["H1", "YI, SUNG HO", "KOR"]]))
+    assert response.status_code == 201, response.text
+    queue = app_client.get(
+        f"/api/v1/incidents/{world.incident_id}/review", headers=auth(world.token)
+    ).json()
+    (item,) = queue
+    assert [c["date_of_birth"] for c in item["candidates"]] == ["1988-03-14"], item
+    assert "name variant" in item["candidates"][0]["explanation"]
+
+
+def test_a_birth_date_with_day_and_month_swapped_still_finds_its_candidates(
+    app_client: TestClient, world: World
+) -> None:
+    # The two KIM MINJUNs were born 1990-01-02; the list reads the date the other way round
+    # and mistypes the name, so only the swapped birth date can find them.
+    header = ["id", "full_name", "date_of_birth", "nationality"]
+    rows = [["H1", "KIM, MIN JUM", "1990-02-01", "KOR"]]
+    response = upload(app_client, world, rows_csv(header, rows))
+    assert response.status_code == 201, response.text
+    queue = app_client.get(
+        f"/api/v1/incidents/{world.incident_id}/review", headers=auth(world.token)
+    ).json()
+    (item,) = queue
+    assert len(item["candidates"]) == 2, item
+    assert all("day and month swapped" in c["explanation"] for c in item["candidates"])

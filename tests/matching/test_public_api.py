@@ -13,6 +13,7 @@ def test_public_names_are_pinned() -> None:
         "PersonRecord",
         "build_matcher",
         "cluster",
+        "name_keys",
     ]
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from consular.db import unit_of_work
 from consular.errors import Conflict, InvalidInput
-from consular.registry.models import Deployment, Employer, Person
+from consular.registry.models import Deployment, Employer, Person, PersonNameKey
 from consular.registry.service import import_registry
 from consular.tabular import read_table
 from tests.factories import OPERATOR, REGISTRY_COLUMNS, REGISTRY_ROWS, registry_table
@@ -164,3 +164,35 @@ def test_an_update_never_erases_what_the_file_leaves_blank(
     assert len(deployments) == 1
     assert deployments[0].entry_status == "b1b2"
     assert deployments[0].entry_date is not None
+
+
+def _keys(db: Session, ref: str) -> set[str]:
+    query = (
+        select(PersonNameKey.key)
+        .join(Person, Person.id == PersonNameKey.person_id)
+        .where(Person.registry_ref == ref)
+    )
+    return set(db.scalars(query))
+
+
+def test_name_keys_are_stored_and_follow_a_new_name(
+    factory: sessionmaker[Session], db: Session
+) -> None:
+    from tests.factories import csv_table
+
+    with unit_of_work(factory) as uow:
+        import_registry(uow, OPERATOR, registry_table())
+    # LEE SEONGHO and 이성호 read alike; CHOI and 최 too.
+    assert _keys(db, "R1") == {"이:SUNGHO"}
+    assert _keys(db, "R5") == {"최:DONGHYUN"}
+    renamed = csv_table(
+        "id,family_name,given_name,family_name_hangul,given_name_hangul,date_of_birth,"
+        "nationality\nR1,YOO,SEONGHO,류,성호,1988-03-14,KOR\n",
+        "renamed.csv",
+    )
+    with unit_of_work(factory) as uow:
+        import_registry(uow, OPERATOR, renamed)
+    db.rollback()  # end the read transaction, to see the new import
+    # YOO is 유 or 류; the Hangul says 류: the keys of both readings are kept.
+    assert _keys(db, "R1") == {"류:SUNGHO", "유:SUNGHO"}
+    assert _keys(db, "R5") == {"최:DONGHYUN"}
