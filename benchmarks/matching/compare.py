@@ -29,6 +29,7 @@ import platform
 import random
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from benchmarks.matching import synth
@@ -60,9 +61,11 @@ from benchmarks.matching.runner import (
     run_in_child,
 )
 from consular.matching import PersonRecord
+from consular.matching.engine import MAX_CANDIDATES
 
 DEFAULT_SEED = 20250904
 SLICE_ROWS = 500
+CROWDED = f"list: no DOB nor passport, name+sex of > {MAX_CANDIDATES}"
 SCRIPT_GROUPS = {
     "registry row: both scripts": (True, True),
     "registry row: Hangul only": (False, True),
@@ -218,6 +221,7 @@ def condition_groups(
 ) -> dict[str, list[str]]:
     """Registered list rows grouped by the registry row's scripts and the list's damage."""
     groups: dict[str, list[str]] = {}
+    crowded = _crowded_names(registry, drawn)
     for record in drawn.records:
         true_id = drawn.truth[record.id]
         if true_id is None:
@@ -228,11 +232,37 @@ def condition_groups(
             if scripts == wanted:
                 groups.setdefault(label, []).append(record.id)
         groups.setdefault(_birth_condition(record, person), []).append(record.id)
+        if record.id in crowded:
+            groups.setdefault(CROWDED, []).append(record.id)
         if record.passport_number:
             same = record.passport_number == person.passport_number
             label = "list passport: exact" if same else "list passport: one character off"
             groups.setdefault(label, []).append(record.id)
     return dict(sorted(groups.items()))
+
+
+def _crowded_names(registry: Sequence[PersonRecord], drawn: synth.SyntheticList) -> set[str]:
+    """List rows with no birth date nor passport whose name and sex more than
+    ``MAX_CANDIDATES`` registry persons share: nothing on the row tells them apart."""
+    wanted = {
+        record.id: registry_record(registry, true_id)
+        for record in drawn.records
+        if (true_id := drawn.truth[record.id]) is not None
+        and record.date_of_birth is None
+        and not record.passport_number
+    }
+    if not wanted:
+        return set()
+
+    def name(person: PersonRecord) -> tuple[str, str, str | None]:
+        if person.family_name_hangul:
+            return person.family_name_hangul, person.given_name_hangul or "", person.sex
+        true = synth.true_name(person.passport_number or "", person.sex or "M")
+        return true.family_hangul, true.given_hangul, person.sex
+
+    names = {name(person) for person in wanted.values()}
+    shared = Counter(key for person in registry if (key := name(person)) in names)
+    return {ident for ident, person in wanted.items() if shared[name(person)] > MAX_CANDIDATES}
 
 
 def _birth_condition(record: PersonRecord, person: PersonRecord) -> str:

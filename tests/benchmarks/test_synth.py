@@ -187,3 +187,29 @@ def test_write_csv_has_the_columns_consular_match_reads(
 def _family(person: PersonRecord) -> str:
     assert person.passport_number and person.sex
     return true_name(person.passport_number, person.sex).family_hangul
+
+
+def test_rows_nothing_can_tell_apart_are_counted_apart() -> None:
+    from benchmarks.matching.compare import CROWDED, condition_groups
+
+    def kim(index: int, sex: str = "M") -> PersonRecord:
+        return PersonRecord(
+            id=f"R{index:07d}",
+            family_name_hangul="김",
+            given_name_hangul="민준",
+            sex=sex,
+            passport_number=f"M{index:08d}",
+        )
+
+    registry = [kim(i) for i in range(1, 7)] + [kim(7, "F")]
+    rows = [
+        PersonRecord(id="L1", full_name="KIM, MINJUN", sex="M"),  # six men share the name
+        PersonRecord(id="L2", full_name="KIM, MINJUN", sex="F"),  # one woman: she can be found
+        PersonRecord(id="L3", full_name="KIM, MINJUN", passport_number="M00000003"),
+    ]
+    drawn = SyntheticList(
+        records=rows,
+        truth={"L1": "R0000001", "L2": "R0000007", "L3": "R0000003"},
+        kinds={"L1": HOST, "L2": HOST, "L3": HOST},
+    )
+    assert condition_groups(registry, drawn)[CROWDED] == ["L1"]
