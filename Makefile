@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= sqlite:///demo.db
 
-.PHONY: run test lint typecheck unit install dev clean
+.PHONY: run test lint typecheck unit install dev clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,3 +38,8 @@ test: lint typecheck unit
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm
+
+# After changing a page's text: extract the strings, then translate the new ones in the .po files.
+messages: dev
+	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header -o consular/workspace/translations/messages.pot .
+	$(BIN)/pybabel update -i consular/workspace/translations/messages.pot -d consular/workspace/translations

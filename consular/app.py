@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from consular import __version__
 from consular.cases.api import router as cases_router
@@ -14,6 +19,8 @@ from consular.db import make_engine, make_session_factory
 from consular.errors import DomainError
 from consular.incidents.api import router as incidents_router
 from consular.registry.api import router as persons_router
+from consular.workspace.pages import Page, request_language
+from consular.workspace.routes import router as workspace_router
 
 API_PREFIX = "/api/v1"
 
@@ -45,6 +52,34 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__}
 
     app.include_router(api)
+    app.include_router(workspace_router)
+    # The workspace's own stylesheet; nothing is loaded from elsewhere.
+    app.mount(
+        "/static",
+        StaticFiles(directory=Path(__file__).parent / "workspace" / "static"),
+        name="static",
+    )
+
+    def _is_page(request: Request) -> bool:
+        return not request.url.path.startswith(API_PREFIX)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_page(request) and exc.status_code == 404:
+            page = Page(request_language(request))
+            return page.render(request, "error.html", status_code=404, kind="not_found")
+        return await http_exception_handler(request, exc)
+
+    @app.exception_handler(Exception)
+    def _unexpected(request: Request, exc: Exception) -> Response:
+        # The traceback goes to the server's log (uvicorn logs it); the person gets a page.
+        if _is_page(request):
+            page = Page(request_language(request))
+            return page.render(request, "error.html", status_code=500, kind="error")
+        return JSONResponse(
+            {"error": "internal", "message": "unexpected error; nothing was saved"},
+            status_code=500,
+        )
 
     @app.exception_handler(DomainError)
     def _domain_error(request: Request, exc: DomainError) -> JSONResponse:

@@ -16,6 +16,13 @@ class Settings(BaseSettings):
     port: int = 8000
     # Nationals of this country are the post's to protect; other rows of a list are out of scope.
     home_country: str = Field(default="KOR", pattern="^[A-Z]{3}$", description="ISO alpha-3")
+    # The web workspace: a session ends after this many minutes without a request, and a
+    # user name (or client address) is held back after this many failed sign-ins in a window.
+    session_idle_minutes: int = Field(default=30, ge=1)
+    sign_in_attempts: int = Field(default=5, ge=1)
+    sign_in_window_minutes: int = Field(default=15, ge=1)
+    # Send the session cookie over HTTPS only (set to false only for plain-HTTP loopback use).
+    secure_cookies: bool = True
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,1 @@
+"""The officers' web workspace: server-rendered pages in Korean and English."""

@@ -1,0 +1,75 @@
+"""Rendering pages: one Jinja2 environment per language, with the user's time zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from consular.workspace.i18n import (
+    LANGUAGE_COOKIE,
+    LANGUAGES,
+    choose_language,
+    language_name,
+    translations,
+)
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
+    return env
+
+
+@dataclass
+class Page:
+    """What every page needs: the language, the signed-in user (if any), the form token."""
+
+    language: str
+    user: Any = None
+    csrf_token: str = ""
+    time_zone: str = "UTC"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def when(self, moment: datetime | None) -> str:
+        """A moment in the post's time zone, with the zone shown: 2025-09-04 14:00 EDT."""
+        if moment is None:
+            return ""
+        local = moment.astimezone(ZoneInfo(self.time_zone))
+        return format_datetime(local, "yyyy-MM-dd HH:mm zzz", locale=self.language)
+
+    def render(
+        self, request: Request, template: str, status_code: int = 200, **values: Any
+    ) -> HTMLResponse:
+        env = environment(self.language)
+        body = env.get_template(template).render(
+            page=self, request=request, path=request.url.path, **values
+        )
+        response = HTMLResponse(body, status_code=status_code)
+        response.headers["Content-Language"] = self.language
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def request_language(request: Request) -> str:
+    return choose_language(
+        request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")
+    )

@@ -1,0 +1,222 @@
+"""The workspace's pages: sign in and out, the language, the dashboard."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import distinct, func, select
+
+from consular.cases.models import Case, Milestone
+from consular.cases.states import IN_CUSTODY, CaseState
+from consular.config import Settings
+from consular.db import utcnow
+from consular.errors import Unauthenticated
+from consular.incidents.models import Incident
+from consular.incidents.scope import readable_incidents
+from consular.web import DB
+from consular.workspace.i18n import LANGUAGE_COOKIE, LANGUAGES
+from consular.workspace.models import WebSession
+from consular.workspace.pages import Page, request_language
+from consular.workspace.sessions import (
+    Throttled,
+    actor_of,
+    current_session,
+    new_token,
+    sign_in,
+    sign_out,
+)
+
+SESSION_COOKIE = "consular_session"
+# Before sign-in there is no session to hold the form token: it lives in its own cookie
+# and must come back in the form (double submit).
+FORM_COOKIE = "consular_form"
+ONE_YEAR_S = 365 * 24 * 3600
+
+router = APIRouter(include_in_schema=False)
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _session(request: Request, db: DB) -> WebSession | None:
+    return current_session(db, _settings(request), request.cookies.get(SESSION_COOKIE))
+
+
+def _page(request: Request, session: WebSession | None) -> tuple[Page, str | None]:
+    """The page context, and a new form cookie to set when the browser has none yet."""
+    language = request_language(request)
+    if session is not None:
+        post = session.user.post
+        zone = post.time_zone if post is not None else "UTC"
+        return Page(language, session.user, session.csrf_token, zone), None
+    token = request.cookies.get(FORM_COOKIE)
+    fresh = None if token else new_token()
+    return Page(language, None, token or fresh or ""), fresh
+
+
+def _with_form_cookie(request: Request, response: Response, fresh: str | None) -> Response:
+    if fresh is not None:
+        response.set_cookie(
+            FORM_COOKIE,
+            fresh,
+            httponly=True,
+            samesite="lax",
+            secure=_settings(request).secure_cookies,
+        )
+    return response
+
+
+def _form_ok(request: Request, session: WebSession | None, submitted: str) -> bool:
+    expected = session.csrf_token if session is not None else request.cookies.get(FORM_COOKIE)
+    return bool(expected) and secrets.compare_digest(expected or "", submitted)
+
+
+def _expired(request: Request, page: Page) -> HTMLResponse:
+    return page.render(request, "error.html", status_code=400, kind="form_expired")
+
+
+def _safe_next(target: str) -> str:
+    # Only a path on this site: never an address elsewhere (open redirect).
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/sign-in", response_class=HTMLResponse)
+def sign_in_form(request: Request, db: DB, next: str = "/") -> Response:
+    session = _session(request, db)
+    if session is not None:
+        return RedirectResponse(_safe_next(next), status_code=303)
+    page, fresh = _page(request, None)
+    response = page.render(request, "sign_in.html", name="", next=_safe_next(next))
+    return _with_form_cookie(request, response, fresh)
+
+
+@router.post("/sign-in", response_class=HTMLResponse)
+def sign_in_submit(
+    request: Request,
+    db: DB,
+    name: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    page, fresh = _page(request, None)
+    if not _form_ok(request, None, csrf_token):
+        return _with_form_cookie(request, _expired(request, page), fresh)
+    client = request.client.host if request.client else "-"
+    try:
+        signed = sign_in(db, _settings(request), name, password, client)
+    except Throttled as exc:
+        response = page.render(
+            request,
+            "sign_in.html",
+            status_code=429,
+            name=name,
+            next=_safe_next(next),
+            error="throttled",
+            minutes=max(1, (exc.retry_after_s + 59) // 60),
+        )
+        response.headers["Retry-After"] = str(exc.retry_after_s)
+        return response
+    except Unauthenticated:
+        return page.render(
+            request,
+            "sign_in.html",
+            status_code=401,
+            name=name,
+            next=_safe_next(next),
+            error="wrong",
+        )
+    redirect = RedirectResponse(_safe_next(next), status_code=303)
+    redirect.set_cookie(
+        SESSION_COOKIE,
+        signed.token,
+        httponly=True,
+        samesite="lax",
+        secure=_settings(request).secure_cookies,
+    )
+    return redirect
+
+
+@router.post("/sign-out")
+def sign_out_submit(request: Request, db: DB, csrf_token: Annotated[str, Form()] = "") -> Response:
+    session = _session(request, db)
+    if session is None:
+        return RedirectResponse("/sign-in", status_code=303)
+    if not _form_ok(request, session, csrf_token):
+        page, _ = _page(request, session)
+        return _expired(request, page)
+    sign_out(db, session)
+    response = RedirectResponse("/sign-in", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.post("/language")
+def choose_language_submit(
+    request: Request,
+    db: DB,
+    language: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    session = _session(request, db)
+    page, fresh = _page(request, session)
+    if not _form_ok(request, session, csrf_token) or language not in LANGUAGES:
+        return _with_form_cookie(request, _expired(request, page), fresh)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(LANGUAGE_COOKIE, language, max_age=ONE_YEAR_S, samesite="lax")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, db: DB) -> Response:
+    session = _session(request, db)
+    if session is None:
+        return RedirectResponse("/sign-in", status_code=303)
+    page, _ = _page(request, session)
+    actor = actor_of(session)
+    incidents = db.scalars(
+        readable_incidents(actor)
+        .where(Incident.status == "open")
+        .order_by(Incident.started_at.desc())
+    ).all()
+    ids = [incident.id for incident in incidents]
+    counts: dict[str, dict[str, int]] = {ident: {} for ident in ids}
+    for incident_id, state, count in db.execute(
+        select(Case.incident_id, Case.state, func.count())
+        .where(Case.incident_id.in_(ids))
+        .group_by(Case.incident_id, Case.state)
+    ):
+        counts[incident_id][state] = count
+    overdue = dict(
+        db.execute(
+            select(Case.incident_id, func.count(distinct(Case.id)))
+            .join(Milestone, Milestone.case_id == Case.id)
+            .where(
+                Case.incident_id.in_(ids),
+                Case.state.in_([str(state) for state in IN_CUSTODY]),
+                Milestone.done_at.is_(None),
+                Milestone.due_at < utcnow(),
+            )
+            .group_by(Case.incident_id)
+        ).all()
+    )
+    rows = [
+        {
+            "incident": incident,
+            "total": sum(counts[incident.id].values()),
+            "states": [(str(state), counts[incident.id].get(str(state), 0)) for state in CaseState],
+            "overdue": overdue.get(incident.id, 0),
+        }
+        for incident in incidents
+    ]
+    # Incidents with overdue rights deadlines first.
+    rows.sort(key=lambda row: -int(row["overdue"] > 0))  # type: ignore[operator]
+    return page.render(request, "dashboard.html", rows=rows)

@@ -1,0 +1,209 @@
+"""The web workspace: signing in and out, forms protected, Korean and English, error pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from consular.audit.models import AuditEvent
+from consular.config import Settings
+from consular.db import utcnow
+from consular.workspace.i18n import catalog_path
+from consular.workspace.models import WebSession
+from tests.conftest import World
+from tests.factories import rows_csv, user_with_token
+
+PASSWORD = "correct horse 1"  # tests.factories gives every user this password
+TEMPLATES = Path(__file__).parents[2] / "consular" / "workspace" / "templates"
+
+
+@pytest.fixture
+def browser(db_url: str, world: World) -> Iterator[TestClient]:
+    """A client that keeps cookies, over HTTPS as in production (cookies are Secure)."""
+    from consular.app import create_app
+
+    app = create_app(Settings(database_url=db_url, sign_in_attempts=3))
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+        yield client
+    app.state.engine.dispose()
+
+
+def form_token(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, html
+    return found.group(1)
+
+
+def sign_in(client: TestClient, name: str = "officer.kim", password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    token = form_token(client.get("/sign-in").text)
+    return client.post("/sign-in", data={"name": name, "password": password, "csrf_token": token})
+
+
+def test_an_officer_signs_in_and_sees_the_posts_open_incidents_in_korean(
+    browser: TestClient,
+) -> None:
+    assert browser.get("/").headers["location"] == "/sign-in"
+    response = sign_in(browser)
+    assert response.status_code == 303 and response.headers["location"] == "/"
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" in cookie
+    page = browser.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-language"] == "ko"
+    assert "진행 중인 사건" in page.text and "Ellabell" in page.text
+    assert "officer.kim" in page.text
+
+
+def test_the_language_follows_the_browser_and_then_the_users_choice(
+    browser: TestClient,
+) -> None:
+    english = browser.get("/sign-in", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert english.headers["content-language"] == "en" and "User name" in english.text
+    korean = browser.get("/sign-in", headers={"Accept-Language": "ko-KR,ko;q=0.9"})
+    assert "사용자 이름" in korean.text
+    sign_in(browser)
+    token = form_token(browser.get("/").text)
+    switched = browser.post("/language", data={"language": "en", "csrf_token": token, "next": "/"})
+    assert switched.status_code == 303
+    # The choice sticks, whatever the browser says.
+    page = browser.get("/", headers={"Accept-Language": "ko-KR"})
+    assert "Open incidents" in page.text and "진행 중인 사건" not in page.text
+
+
+def test_a_form_without_its_token_is_refused_and_changes_nothing(
+    browser: TestClient, factory: sessionmaker[Session]
+) -> None:
+    browser.get("/sign-in")
+    forged = browser.post(
+        "/sign-in", data={"name": "officer.kim", "password": PASSWORD, "csrf_token": "x"}
+    )
+    assert forged.status_code == 400 and "입력 양식이 만료되었습니다" in forged.text
+    with factory() as db:
+        assert db.scalar(select(func.count()).select_from(WebSession)) == 0
+    sign_in(browser)
+    out = browser.post("/sign-out", data={"csrf_token": "forged"})
+    assert out.status_code == 400
+    assert browser.get("/").status_code == 200  # still signed in
+
+
+def test_failed_sign_ins_are_answered_plainly_then_throttled(
+    browser: TestClient, factory: sessionmaker[Session]
+) -> None:
+    for _ in range(3):
+        wrong = sign_in(browser, password="wrong")
+        assert wrong.status_code == 401
+        assert "사용자 이름 또는 비밀번호가 틀렸습니다" in wrong.text
+    held = sign_in(browser)  # even the right password waits now
+    assert held.status_code == 429
+    assert 0 < int(held.headers["retry-after"]) <= 15 * 60
+    assert "로그인 실패가 너무 많습니다" in held.text
+    with factory() as db:
+        failed = db.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.tag == "auth:sign_in:failed")
+        )
+    assert failed == 3
+    # An unknown user name answers exactly like a wrong password.
+    other = TestClient(browser.app, base_url="https://testserver", follow_redirects=False)
+    unknown = sign_in(other, name="nobody.here", password="wrong")
+    assert unknown.status_code in (401, 429)
+
+
+def test_signing_out_and_idling_end_the_session(
+    browser: TestClient, factory: sessionmaker[Session]
+) -> None:
+    sign_in(browser)
+    cookie = browser.cookies.get("consular_session")
+    token = form_token(browser.get("/").text)
+    assert browser.post("/sign-out", data={"csrf_token": token}).status_code == 303
+    assert browser.get("/").headers["location"] == "/sign-in"
+    # The old cookie is worth nothing after sign-out.
+    browser.cookies.set("consular_session", cookie or "", domain="testserver")
+    assert browser.get("/").headers["location"] == "/sign-in"
+
+    sign_in(browser)
+    assert browser.get("/").status_code == 200
+    with factory() as db, db.begin():
+        db.execute(update(WebSession).values(last_seen_at=utcnow() - timedelta(minutes=31)))
+    assert browser.get("/").headers["location"] == "/sign-in"
+
+
+def test_sign_in_returns_only_to_pages_of_this_site(browser: TestClient) -> None:
+    token = form_token(browser.get("/sign-in").text)
+    response = browser.post(
+        "/sign-in",
+        data={
+            "name": "officer.kim",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/phish",
+        },
+    )
+    assert response.headers["location"] == "/"
+
+
+def test_unknown_pages_answer_a_page_in_the_users_language(browser: TestClient) -> None:
+    korean = browser.get("/no-such-page")
+    assert korean.status_code == 404 and "페이지를 찾을 수 없습니다" in korean.text
+    english = browser.get("/no-such-page", headers={"Accept-Language": "en"})
+    assert english.status_code == 404 and "Page not found" in english.text
+    api = browser.get("/api/v1/no-such-thing")
+    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+
+
+def test_overdue_rights_deadlines_are_counted_on_the_dashboard(
+    browser: TestClient, world: World
+) -> None:
+    header = ["id", "full_name", "date_of_birth", "nationality", "facility"]
+    rows = [["H1", "LEE, SEONGHO", "1988-03-14", "KOR", "Folkston ICE Processing Center"]]
+    uploaded = browser.post(
+        f"/api/v1/incidents/{world.incident_id}/lists",
+        headers={"Authorization": f"Bearer {world.token}"},
+        data={"kind": "host_authority"},
+        files={"file": ("host.csv", rows_csv(header, rows), "text/csv")},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    sign_in(browser)
+    page = browser.get("/", headers={"Accept-Language": "en"}).text
+    assert "1 case has a rights deadline past due" in page
+    assert re.search(r"<td>Reported</td><td class=\"number\">1</td>", page), page
+
+
+def test_employer_hr_sees_no_incident_of_the_post(
+    browser: TestClient, factory: sessionmaker[Session]
+) -> None:
+    user_with_token(factory, "hr.daewon", "employer_hr", employer="Daewon Install")
+    sign_in(browser, name="hr.daewon")
+    page = browser.get("/").text
+    assert "Ellabell" not in page and "소속 공관에 진행 중인 사건이 없습니다" in page
+
+
+def test_every_string_of_the_pages_is_translated_into_korean() -> None:
+    with catalog_path("ko").open("rb") as handle:
+        catalog = read_po(handle)
+    used = {
+        message[2] if isinstance(message[2], str) else message[2][0]
+        for message in extract_from_dir(
+            str(TEMPLATES),
+            method_map=[("**.html", "jinja2")],
+            options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+        )
+    }
+    assert used, "no strings found in the templates"
+    untranslated = sorted(
+        text
+        for text in used
+        if (entry := catalog.get(text)) is None
+        or not (entry.string if isinstance(entry.string, str) else all(entry.string))
+    )
+    assert untranslated == []
