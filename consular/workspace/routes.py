@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import distinct, func, select
 
+from consular import audit
 from consular.cases.models import Case, Milestone
+from consular.cases.service import list_cases, summarize
 from consular.cases.states import IN_CUSTODY, CaseState
 from consular.config import Settings
 from consular.db import utcnow
-from consular.errors import Unauthenticated
-from consular.incidents.models import Incident
+from consular.errors import NotFound, Unauthenticated
+from consular.incidents.models import Incident, SourceList
 from consular.incidents.scope import readable_incidents
 from consular.web import DB
 from consular.workspace.i18n import LANGUAGE_COOKIE, LANGUAGES
@@ -220,3 +225,132 @@ def dashboard(request: Request, db: DB) -> Response:
     # Incidents with overdue rights deadlines first.
     rows.sort(key=lambda row: -int(row["overdue"] > 0))  # type: ignore[operator]
     return page.render(request, "dashboard.html", rows=rows)
+
+
+PAGE_SIZE = 50
+_STATES = {str(state) for state in CaseState}
+
+
+def _case_filters(state: str | None, facility: str | None, overdue: str | None) -> dict[str, Any]:
+    return {
+        "state": state if state in _STATES else None,
+        "facility": (facility or "").strip() or None,
+        "overdue": overdue == "1",
+    }
+
+
+def _not_found(request: Request, page: Page) -> HTMLResponse:
+    return page.render(request, "error.html", status_code=404, kind="not_found")
+
+
+@router.get("/incidents/{incident_id}", response_class=HTMLResponse)
+def incident_page(
+    request: Request,
+    db: DB,
+    incident_id: str,
+    state: str | None = None,
+    facility: str | None = None,
+    overdue: str | None = None,
+    page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> Response:
+    session = _session(request, db)
+    if session is None:
+        return RedirectResponse(f"/sign-in?next=/incidents/{incident_id}", status_code=303)
+    page, _ = _page(request, session)
+    actor = actor_of(session)
+    filters = _case_filters(state, facility, overdue)
+    try:
+        total, cases = list_cases(
+            db,
+            actor,
+            incident_id,
+            **filters,
+            limit=PAGE_SIZE,
+            offset=(page_number - 1) * PAGE_SIZE,
+        )
+    except NotFound:
+        return _not_found(request, page)
+    incident = db.get(Incident, incident_id)
+    lists = db.scalars(
+        select(SourceList)
+        .where(SourceList.incident_id == incident_id)
+        .order_by(SourceList.imported_at)
+    ).all()
+    facilities = db.scalars(
+        select(Case.facility)
+        .where(Case.incident_id == incident_id, Case.facility.is_not(None))
+        .distinct()
+        .order_by(Case.facility)
+    ).all()
+    now = utcnow()
+    query = urlencode({k: ("1" if v is True else v) for k, v in filters.items() if v})
+    return page.render(
+        request,
+        "incident.html",
+        incident=incident,
+        lists=lists,
+        cases=[summarize(case, now) for case in cases],
+        total=total,
+        filters=filters,
+        facilities=facilities,
+        states=[str(state) for state in CaseState],
+        page_number=page_number,
+        last_page=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+        query=query,
+    )
+
+
+CSV_COLUMNS = ("number", "name", "date_of_birth", "state", "facility", "disposition", "overdue")
+
+
+@router.get("/incidents/{incident_id}/cases.csv")
+def incident_cases_csv(
+    request: Request,
+    db: DB,
+    incident_id: str,
+    state: str | None = None,
+    facility: str | None = None,
+    overdue: str | None = None,
+) -> Response:
+    """The filtered cases table as CSV (all pages); the export is audited."""
+    session = _session(request, db)
+    if session is None:
+        return RedirectResponse("/sign-in", status_code=303)
+    page, _ = _page(request, session)
+    actor = actor_of(session)
+    filters = _case_filters(state, facility, overdue)
+    try:
+        total, cases = list_cases(db, actor, incident_id, **filters, limit=100_000)
+    except NotFound:
+        return _not_found(request, page)
+    now = utcnow()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for case in cases:
+        summary = summarize(case, now)
+        writer.writerow(
+            [
+                summary.number,
+                summary.person_name,
+                summary.date_of_birth or "",
+                summary.state,
+                summary.facility or "",
+                summary.disposition or "",
+                " ".join(summary.overdue),
+            ]
+        )
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="incidents:cases:export",
+        target_type="incident",
+        target_id=incident_id,
+        diff={"rows": total, **{k: v for k, v in filters.items() if v}},
+    )
+    name = f"cases-{incident_id[:8]}-{now:%Y%m%d-%H%M}.csv"
+    return Response(
+        "\ufeff" + out.getvalue(),  # a byte order mark, so spreadsheet programs read UTF-8
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

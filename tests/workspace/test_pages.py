@@ -207,3 +207,56 @@ def test_every_string_of_the_pages_is_translated_into_korean() -> None:
         or not (entry.string if isinstance(entry.string, str) else all(entry.string))
     )
     assert untranslated == []
+
+
+def _import_host_list(client: TestClient, world: World) -> None:
+    header = ["id", "full_name", "date_of_birth", "nationality", "facility"]
+    rows = [
+        ["H1", "LEE, SEONGHO", "1988-03-14", "KOR", "Folkston ICE Processing Center"],
+        ["H2", "PARK, JI HYE", "1995-07-30", "KOR", "Stewart Detention Center"],
+        ["H3", "CHOI, DONG HYUN", "1979-11-11", "KOR", "Folkston ICE Processing Center"],
+    ]
+    uploaded = client.post(
+        f"/api/v1/incidents/{world.incident_id}/lists",
+        headers={"Authorization": f"Bearer {world.token}"},
+        data={"kind": "host_authority"},
+        files={"file": ("host.csv", rows_csv(header, rows), "text/csv")},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+
+
+def test_the_incident_page_lists_filters_and_exports_its_cases(
+    browser: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    _import_host_list(browser, world)
+    sign_in(browser)
+    url = f"/incidents/{world.incident_id}"
+    page = browser.get(url, headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert "host.csv" in page.text and "Host authority" in page.text
+    assert "3 cases" in page.text and "LEE SEONGHO (이성호)" in page.text
+    stewart = browser.get(url, params={"facility": "Stewart Detention Center"})
+    assert "사건 1건" in stewart.text and "PARK JIHYE" in stewart.text
+    assert "LEE SEONGHO" not in stewart.text
+    export = browser.get(f"{url}/cases.csv", params={"facility": "Folkston ICE Processing Center"})
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    lines = export.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "number,name,date_of_birth,state,facility,disposition,overdue"
+    assert len(lines) == 3 and all("Folkston" in line for line in lines[1:])
+    with factory() as db:
+        exported = db.scalar(select(AuditEvent).where(AuditEvent.tag == "incidents:cases:export"))
+    assert exported is not None and exported.actor == "officer.kim"
+    assert exported.diff["rows"] == 2
+
+
+def test_another_posts_incident_is_not_found_for_an_officer(
+    browser: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    from tests.factories import HOUSTON
+
+    user_with_token(factory, "officer.houston2", "officer", post=HOUSTON)
+    sign_in(browser, name="officer.houston2")
+    for path in (f"/incidents/{world.incident_id}", f"/incidents/{world.incident_id}/cases.csv"):
+        response = browser.get(path)
+        assert response.status_code == 404 and "페이지를 찾을 수 없습니다" in response.text
+    assert browser.get("/incidents/no-such-incident").status_code == 404
