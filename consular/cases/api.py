@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body
 
-from consular import audit
 from consular.audit.service import case_history
 from consular.auth.permissions import Permission
 from consular.cases import service
@@ -103,15 +102,4 @@ def history(case_id: str, db: DB, actor: CurrentActor) -> list[AuditEventRead]:
 
 @router.post("/{case_id}/identifiers", summary="Reveal the host-authority identifier (audited)")
 def reveal(case_id: str, db: DB, actor: CurrentActor) -> dict[str, str | None]:
-    actor.require(Permission.IDENTIFIER_REVEAL, "case", case_id)
-    case = service.get_case(db, actor, case_id)
-    audit.record(
-        db,
-        actor=actor.name,
-        tag="cases:identifier:reveal",
-        target_type="case",
-        target_id=case.id,
-        case_id=case.id,
-        diff={"fields": ["host_identifier"]},
-    )
-    return {"host_identifier": case.host_identifier}
+    return {"host_identifier": service.reveal_host_identifier(db, actor, case_id)}

@@ -386,6 +386,22 @@ def complete_milestone(
     return milestone
 
 
+def reveal_host_identifier(db: Session, actor: Actor, case_id: str) -> str | None:
+    """The host authority's number for the person, unmasked; every reveal is audited."""
+    actor.require(Permission.IDENTIFIER_REVEAL, "case", case_id)
+    case = get_case(db, actor, case_id)
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="cases:identifier:reveal",
+        target_type="case",
+        target_id=case.id,
+        case_id=case.id,
+        diff={"fields": ["host_identifier"]},
+    )
+    return case.host_identifier
+
+
 def _running(case: Case) -> bool:
     # Deadlines only run while the person is held; a released or departed case owes none.
     return case.state in IN_CUSTODY

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -13,12 +14,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import distinct, func, select
 
 from consular import audit
+from consular.audit.service import case_history
+from consular.auth.permissions import Permission
+from consular.auth.service import Actor
 from consular.cases.models import Case, Milestone
-from consular.cases.service import list_cases, summarize
+from consular.cases.service import (
+    add_note,
+    complete_milestone,
+    describe,
+    get_case,
+    list_cases,
+    reveal_host_identifier,
+    summarize,
+    transition,
+)
 from consular.cases.states import IN_CUSTODY, CaseState
 from consular.config import Settings
 from consular.db import utcnow
-from consular.errors import NotFound, Unauthenticated
+from consular.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from consular.incidents.models import Incident, SourceList
 from consular.incidents.scope import readable_incidents
 from consular.web import DB
@@ -354,3 +367,161 @@ def incident_cases_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _case_page(
+    request: Request,
+    db: DB,
+    session: WebSession,
+    case_id: str,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    revealed: str | None = None,
+) -> Response:
+    page, _ = _page(request, session)
+    actor = actor_of(session)
+    try:
+        case = get_case(db, actor, case_id)
+    except NotFound:
+        return _not_found(request, page)
+    history = case_history(db, case.id) if actor.can(Permission.AUDIT_READ) else []
+    return page.render(
+        request,
+        "case.html",
+        status_code=status_code,
+        case=case,
+        view=describe(case),
+        history=history,
+        error=error,
+        revealed=revealed,
+        can_reveal=actor.can(Permission.IDENTIFIER_REVEAL),
+        can_move=actor.can(Permission.CASE_TRANSITION),
+        can_complete=actor.can(Permission.MILESTONE_COMPLETE),
+    )
+
+
+def _signed_in_form(
+    request: Request, db: DB, csrf_token: str
+) -> tuple[WebSession | None, Response | None]:
+    """The session of a form post, or the answer to give instead (sign-in, expired form)."""
+    session = _session(request, db)
+    if session is None:
+        return None, RedirectResponse("/sign-in", status_code=303)
+    if not _form_ok(request, session, csrf_token):
+        page, _ = _page(request, session)
+        return None, _expired(request, page)
+    return session, None
+
+
+def _change_case(
+    request: Request,
+    db: DB,
+    case_id: str,
+    csrf_token: str,
+    change: Callable[[Actor], object],
+    *,
+    refused_before: str | None = None,
+) -> Response:
+    """Make a change to a case, then show the case again (Post/Redirect/Get).
+
+    A refused change (the case moved on, or someone else changed it first) changes nothing
+    and shows the case with the reason; ``refused_before`` refuses without trying.
+    """
+    session, answer = _signed_in_form(request, db, csrf_token)
+    if session is None:
+        assert answer is not None
+        return answer
+    if refused_before is not None:
+        return _case_page(request, db, session, case_id, status_code=400, error=refused_before)
+    try:
+        change(actor_of(session))
+    except NotFound:
+        db.rollback()
+        page, _ = _page(request, session)
+        return _not_found(request, page)
+    except (Conflict, InvalidInput) as exc:
+        db.rollback()
+        return _case_page(request, db, session, case_id, status_code=409, error=str(exc))
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+def case_page(request: Request, db: DB, case_id: str) -> Response:
+    session = _session(request, db)
+    if session is None:
+        return RedirectResponse(f"/sign-in?next=/cases/{case_id}", status_code=303)
+    return _case_page(request, db, session, case_id)
+
+
+@router.post("/cases/{case_id}/transition")
+def case_transition(
+    request: Request,
+    db: DB,
+    case_id: str,
+    to: Annotated[str, Form()] = "",
+    version: Annotated[int, Form()] = 0,
+    note: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    return _change_case(
+        request,
+        db,
+        case_id,
+        csrf_token,
+        lambda actor: transition(db, actor, case_id, to, version=version, note=note.strip()),
+    )
+
+
+@router.post("/cases/{case_id}/milestones/{kind}")
+def case_milestone_done(
+    request: Request,
+    db: DB,
+    case_id: str,
+    kind: str,
+    evidence: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    return _change_case(
+        request,
+        db,
+        case_id,
+        csrf_token,
+        lambda actor: complete_milestone(db, actor, case_id, kind, evidence=evidence.strip()),
+    )
+
+
+@router.post("/cases/{case_id}/notes")
+def case_note(
+    request: Request,
+    db: DB,
+    case_id: str,
+    body: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    return _change_case(
+        request,
+        db,
+        case_id,
+        csrf_token,
+        lambda actor: add_note(db, actor, case_id, body.strip()),
+        refused_before=None if body.strip() else "empty_note",
+    )
+
+
+@router.post("/cases/{case_id}/reveal", response_class=HTMLResponse)
+def case_reveal(
+    request: Request, db: DB, case_id: str, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    """Show the host authority's number once, on this answer only; the reveal is audited."""
+    session, refused = _signed_in_form(request, db, csrf_token)
+    if session is None:
+        assert refused is not None
+        return refused
+    actor = actor_of(session)
+    try:
+        revealed = reveal_host_identifier(db, actor, case_id)
+    except NotFound:
+        page, _ = _page(request, session)
+        return _not_found(request, page)
+    return _case_page(request, db, session, case_id, revealed=revealed or "")
