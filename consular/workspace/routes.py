@@ -32,8 +32,10 @@ from consular.cases.states import IN_CUSTODY, CaseState
 from consular.config import Settings
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from consular.incidents.api import review_item
 from consular.incidents.models import Incident, SourceList
 from consular.incidents.scope import readable_incidents
+from consular.incidents.service import decide, review_queue
 from consular.web import DB
 from consular.workspace.i18n import LANGUAGE_COOKIE, LANGUAGES
 from consular.workspace.models import WebSession
@@ -414,6 +416,35 @@ def _signed_in_form(
     return session, None
 
 
+def _submit(
+    request: Request,
+    db: DB,
+    csrf_token: str,
+    change: Callable[[Actor], object],
+    done: str,
+    refused: Callable[[WebSession, str], Response],
+) -> Response:
+    """Make a change, then go to ``done`` (Post/Redirect/Get).
+
+    A change the domain refuses (the case moved on, someone else decided first) saves
+    nothing and answers ``refused(session, reason)``; unknown or not allowed is a 404 page.
+    """
+    session, answer = _signed_in_form(request, db, csrf_token)
+    if session is None:
+        assert answer is not None
+        return answer
+    try:
+        change(actor_of(session))
+    except NotFound:
+        db.rollback()
+        page, _ = _page(request, session)
+        return _not_found(request, page)
+    except (Conflict, InvalidInput) as exc:
+        db.rollback()
+        return refused(session, str(exc))
+    return RedirectResponse(done, status_code=303)
+
+
 def _change_case(
     request: Request,
     db: DB,
@@ -423,27 +454,19 @@ def _change_case(
     *,
     refused_before: str | None = None,
 ) -> Response:
-    """Make a change to a case, then show the case again (Post/Redirect/Get).
+    """Change a case and show it again; a refusal shows the case with the reason."""
 
-    A refused change (the case moved on, or someone else changed it first) changes nothing
-    and shows the case with the reason; ``refused_before`` refuses without trying.
-    """
-    session, answer = _signed_in_form(request, db, csrf_token)
-    if session is None:
-        assert answer is not None
-        return answer
+    def refused(session: WebSession, reason: str) -> Response:
+        status = 400 if refused_before else 409
+        return _case_page(request, db, session, case_id, status_code=status, error=reason)
+
     if refused_before is not None:
-        return _case_page(request, db, session, case_id, status_code=400, error=refused_before)
-    try:
-        change(actor_of(session))
-    except NotFound:
-        db.rollback()
-        page, _ = _page(request, session)
-        return _not_found(request, page)
-    except (Conflict, InvalidInput) as exc:
-        db.rollback()
-        return _case_page(request, db, session, case_id, status_code=409, error=str(exc))
-    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+        session, answer = _signed_in_form(request, db, csrf_token)
+        if session is None:
+            assert answer is not None
+            return answer
+        return refused(session, refused_before)
+    return _submit(request, db, csrf_token, change, f"/cases/{case_id}", refused)
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -525,3 +548,66 @@ def case_reveal(
         page, _ = _page(request, session)
         return _not_found(request, page)
     return _case_page(request, db, session, case_id, revealed=revealed or "")
+
+
+def _review_page(
+    request: Request,
+    db: DB,
+    session: WebSession,
+    incident_id: str,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+) -> Response:
+    page, _ = _page(request, session)
+    try:
+        items = [review_item(r) for r in review_queue(db, actor_of(session), incident_id)]
+    except NotFound:
+        return _not_found(request, page)
+    return page.render(
+        request,
+        "review.html",
+        status_code=status_code,
+        incident=db.get(Incident, incident_id),
+        items=items,
+        error=error,
+    )
+
+
+@router.get("/incidents/{incident_id}/review", response_class=HTMLResponse)
+def review_page(request: Request, db: DB, incident_id: str) -> Response:
+    session = _session(request, db)
+    if session is None:
+        return RedirectResponse(f"/sign-in?next=/incidents/{incident_id}/review", status_code=303)
+    return _review_page(request, db, session, incident_id)
+
+
+@router.post("/incidents/{incident_id}/review/{record_id}")
+def review_decide(
+    request: Request,
+    db: DB,
+    incident_id: str,
+    record_id: str,
+    action: Annotated[str, Form()] = "",
+    person_id: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    return _submit(
+        request,
+        db,
+        csrf_token,
+        lambda actor: decide(
+            db,
+            actor,
+            incident_id,
+            record_id,
+            action,
+            person_id=person_id or None,
+            note=note.strip(),
+        ),
+        f"/incidents/{incident_id}/review",
+        lambda session, reason: _review_page(
+            request, db, session, incident_id, status_code=409, error=reason
+        ),
+    )

@@ -164,15 +164,7 @@ def test_unknown_pages_answer_a_page_in_the_users_language(browser: TestClient) 
 def test_overdue_rights_deadlines_are_counted_on_the_dashboard(
     browser: TestClient, world: World
 ) -> None:
-    header = ["id", "full_name", "date_of_birth", "nationality", "facility"]
-    rows = [["H1", "LEE, SEONGHO", "1988-03-14", "KOR", "Folkston ICE Processing Center"]]
-    uploaded = browser.post(
-        f"/api/v1/incidents/{world.incident_id}/lists",
-        headers={"Authorization": f"Bearer {world.token}"},
-        data={"kind": "host_authority"},
-        files={"file": ("host.csv", rows_csv(header, rows), "text/csv")},
-    )
-    assert uploaded.status_code == 201, uploaded.text
+    _import_host_list(browser, world, HOST_ROWS[:1])
     sign_in(browser)
     page = browser.get("/", headers={"Accept-Language": "en"}).text
     assert "1 case has a rights deadline past due" in page
@@ -209,18 +201,24 @@ def test_every_string_of_the_pages_is_translated_into_korean() -> None:
     assert untranslated == []
 
 
-def _import_host_list(client: TestClient, world: World) -> None:
-    header = ["id", "full_name", "date_of_birth", "nationality", "facility"]
-    rows = [
-        ["H1", "LEE, SEONGHO", "1988-03-14", "KOR", "Folkston ICE Processing Center"],
-        ["H2", "PARK, JI HYE", "1995-07-30", "KOR", "Stewart Detention Center"],
-        ["H3", "CHOI, DONG HYUN", "1979-11-11", "KOR", "Folkston ICE Processing Center"],
-    ]
+HOST_ROWS = [
+    ["H1", "LEE, SEONGHO", "1988-03-14", "KOR", "Folkston ICE Processing Center"],
+    ["H2", "PARK, JI HYE", "1995-07-30", "KOR", "Stewart Detention Center"],
+    ["H3", "CHOI, DONG HYUN", "1979-11-11", "KOR", "Folkston ICE Processing Center"],
+]
+
+
+def _import_host_list(
+    client: TestClient,
+    world: World,
+    rows: list[list[str]] = HOST_ROWS,
+    header: tuple[str, ...] = ("id", "full_name", "date_of_birth", "nationality", "facility"),
+) -> None:
     uploaded = client.post(
         f"/api/v1/incidents/{world.incident_id}/lists",
         headers={"Authorization": f"Bearer {world.token}"},
         data={"kind": "host_authority"},
-        files={"file": ("host.csv", rows_csv(header, rows), "text/csv")},
+        files={"file": ("host.csv", rows_csv(list(header), rows), "text/csv")},
     )
     assert uploaded.status_code == 201, uploaded.text
 
@@ -308,14 +306,9 @@ def test_an_officer_moves_a_case_and_completes_a_checklist_item_on_its_page(
 def test_the_host_number_is_masked_until_shown_and_the_reveal_is_audited(
     browser: TestClient, world: World, factory: sessionmaker[Session]
 ) -> None:
-    header = ["id", "full_name", "date_of_birth", "nationality", "facility", "a_number"]
+    header = ("id", "full_name", "date_of_birth", "nationality", "facility", "a_number")
     rows = [["H1", "LEE, SEONGHO", "1988-03-14", "KOR", "Folkston", "A123456789"]]
-    browser.post(
-        f"/api/v1/incidents/{world.incident_id}/lists",
-        headers={"Authorization": f"Bearer {world.token}"},
-        data={"kind": "host_authority"},
-        files={"file": ("host.csv", rows_csv(header, rows), "text/csv")},
-    )
+    _import_host_list(browser, world, rows, header)
     sign_in(browser)
     case_id = _first_case(browser, world)
     page = browser.get(f"/cases/{case_id}").text
@@ -365,3 +358,45 @@ def test_notes_are_saved_and_an_empty_one_is_refused(browser: TestClient, world:
     assert saved.status_code == 303
     page = browser.get(f"/cases/{case_id}").text
     assert "Wife called; &lt;b&gt;asks&lt;/b&gt; about medication" in page  # escaped, not HTML
+
+
+def test_an_officer_settles_the_review_queue_on_its_page(
+    browser: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    from consular.cases.models import Case
+
+    rows = [
+        ["H1", "KIM, MIN JUN", "1990-01-02", "KOR"],  # two namesakes born that day
+        ["H2", "HAN, BOKNAM", "1970-02-02", "KOR"],  # nobody in the registry
+    ]
+    _import_host_list(browser, world, rows, ("id", "full_name", "date_of_birth", "nationality"))
+    sign_in(browser)
+    url = f"/incidents/{world.incident_id}/review"
+    page = browser.get(url, headers={"Accept-Language": "en"}).text
+    assert "2 rows wait for a decision." in page
+    assert page.count("This is the person") == 2  # the two KIM MINJUNs side by side
+    assert "Daewon Install" in page and "HL Battery" in page
+    token = form_token(page)
+    forms = re.findall(
+        r'action="(/incidents/[^"]+/review/[^"]+)">\s*<input type="hidden" name="csrf_token"'
+        r'[^>]*>\s*<input type="hidden" name="action" value="accept">\s*'
+        r'<input type="hidden" name="person_id" value="([^"]+)">',
+        page,
+    )
+    assert len(forms) == 2
+    action, person_id = forms[0]
+    accepted = browser.post(
+        action, data={"action": "accept", "person_id": person_id, "csrf_token": token}
+    )
+    assert accepted.status_code == 303
+    again = browser.post(
+        action, data={"action": "accept", "person_id": person_id, "csrf_token": token}
+    )
+    assert again.status_code == 409 and "결정을 저장하지 않았습니다" in again.text
+    han = re.search(r'action="(/incidents/[^"]+/review/[^"]+)"', browser.get(url).text)
+    assert han
+    created = browser.post(han.group(1), data={"action": "new_person", "csrf_token": token})
+    assert created.status_code == 303
+    assert "결정을 기다리는 행 0개" in browser.get(url).text
+    with factory() as db:
+        assert db.scalar(select(func.count()).select_from(Case)) == 2
