@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -24,6 +24,7 @@ from consular.cases.service import (
     describe,
     get_case,
     list_cases,
+    readable_cases,
     reveal_host_identifier,
     summarize,
     transition,
@@ -32,10 +33,13 @@ from consular.cases.states import IN_CUSTODY, CaseState
 from consular.config import Settings
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from consular.fields import FieldError, parse_date
 from consular.incidents.api import review_item
 from consular.incidents.models import Incident, SourceList
 from consular.incidents.scope import readable_incidents
 from consular.incidents.service import decide, review_queue
+from consular.registry.models import Person
+from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.web import DB
 from consular.workspace.i18n import LANGUAGE_COOKIE, LANGUAGES
 from consular.workspace.models import WebSession
@@ -610,4 +614,75 @@ def review_decide(
         lambda session, reason: _review_page(
             request, db, session, incident_id, status_code=409, error=reason
         ),
+    )
+
+
+@router.get("/persons", response_class=HTMLResponse)
+def persons_page(
+    request: Request,
+    db: DB,
+    name: str = "",
+    date_of_birth: str = "",
+    passport_number: str = "",
+) -> Response:
+    """Search the registry by name (Hangul or Latin), date of birth or passport number."""
+    session = _session(request, db)
+    if session is None:
+        return RedirectResponse("/sign-in?next=/persons", status_code=303)
+    page, _ = _page(request, session)
+    found: Sequence[Person] | None = None
+    error = None
+    if name.strip() or date_of_birth.strip() or passport_number.strip():
+        try:
+            born = parse_date(date_of_birth)
+            found = search_persons(
+                db,
+                actor_of(session),
+                name=name.strip() or None,
+                date_of_birth=born,
+                passport_number=passport_number.strip() or None,
+            )
+        except FieldError:
+            error = "bad_date"
+        except InvalidInput:
+            error = "bad_passport"
+    return page.render(
+        request,
+        "persons.html",
+        status_code=400 if error else 200,
+        found=found,
+        error=error,
+        name=name,
+        date_of_birth=date_of_birth,
+        passport_number=passport_number,
+        mask=mask_identifier,
+    )
+
+
+@router.get("/persons/{person_id}", response_class=HTMLResponse)
+def person_page(request: Request, db: DB, person_id: str) -> Response:
+    session = _session(request, db)
+    if session is None:
+        return RedirectResponse(f"/sign-in?next=/persons/{person_id}", status_code=303)
+    page, _ = _page(request, session)
+    actor = actor_of(session)
+    try:
+        person = get_person(db, actor, person_id)
+    except NotFound:
+        return _not_found(request, page)
+    cases = (
+        db.scalars(
+            readable_cases(actor).where(Case.person_id == person.id).order_by(Case.created_at)
+        )
+        .unique()
+        .all()
+        if actor.can(Permission.CASE_READ)
+        else []
+    )
+    return page.render(
+        request,
+        "person.html",
+        person=person,
+        passport=mask_identifier(person.passport_number),
+        cases=cases,
     )
