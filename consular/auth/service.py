@@ -174,6 +174,28 @@ def create_user(
     return user
 
 
+def deactivate_user(db: Session, actor: Actor, user_id: str) -> User:
+    """Stop a user from signing in or using tokens; the account and its history stay."""
+    actor.require(Permission.USER_ADMIN, "user", user_id)
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound("user", user_id)
+    if user.id == actor.user_id:
+        raise Conflict("you cannot deactivate your own account")
+    if not user.active:
+        raise Conflict(f"{user.name} is already deactivated")
+    user.active = False
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="auth:user:deactivate",
+        target_type="user",
+        target_id=user.id,
+        diff={"name": user.name},
+    )
+    return user
+
+
 def create_token(db: Session, actor: Actor, user_name: str) -> str:
     """Create an API token for a user; returns the token, which is shown once and stored hashed."""
     user = db.scalar(select(User).where(User.name == user_name))

@@ -15,8 +15,9 @@ from sqlalchemy import distinct, func, select
 
 from consular import audit
 from consular.audit.service import case_history
-from consular.auth.permissions import Permission
-from consular.auth.service import Actor
+from consular.auth.models import Post, User
+from consular.auth.permissions import Permission, Role
+from consular.auth.service import Actor, create_user, deactivate_user, generate_password
 from consular.cases.models import Case, Milestone
 from consular.cases.service import (
     add_note,
@@ -38,7 +39,7 @@ from consular.incidents.api import review_item
 from consular.incidents.models import Incident, SourceList
 from consular.incidents.scope import readable_incidents
 from consular.incidents.service import decide, review_queue
-from consular.registry.models import Person
+from consular.registry.models import Employer, Person
 from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.web import DB
 from consular.workspace.i18n import LANGUAGE_COOKIE, LANGUAGES
@@ -685,4 +686,90 @@ def person_page(request: Request, db: DB, person_id: str) -> Response:
         person=person,
         passport=mask_identifier(person.passport_number),
         cases=cases,
+    )
+
+
+def _admin_page(
+    request: Request,
+    db: DB,
+    session: WebSession,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+    created: tuple[str, str] | None = None,
+) -> Response:
+    page, _ = _page(request, session)
+    if not actor_of(session).can(Permission.USER_ADMIN):
+        return _not_found(request, page)
+    return page.render(
+        request,
+        "admin_users.html",
+        status_code=status_code,
+        users=db.scalars(select(User).order_by(User.name)).all(),
+        posts=db.scalars(select(Post.name).order_by(Post.name)).all(),
+        employers=db.scalars(select(Employer.name).order_by(Employer.name)).all(),
+        employer_names={
+            ident: name for ident, name in db.execute(select(Employer.id, Employer.name))
+        },
+        roles=[str(role) for role in Role],
+        error=error,
+        created=created,
+    )
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def admin_users(request: Request, db: DB) -> Response:
+    session = _session(request, db)
+    if session is None:
+        return RedirectResponse("/sign-in?next=/admin/users", status_code=303)
+    return _admin_page(request, db, session)
+
+
+@router.post("/admin/users", response_class=HTMLResponse)
+def admin_create_user(
+    request: Request,
+    db: DB,
+    name: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
+    post: Annotated[str, Form()] = "",
+    employer: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Create a user; the new password is shown on this answer only."""
+    session, answer = _signed_in_form(request, db, csrf_token)
+    if session is None:
+        assert answer is not None
+        return answer
+    password = generate_password()
+    try:
+        create_user(
+            db,
+            actor_of(session),
+            name=name.strip(),
+            role=role,
+            password=password,
+            post=post or None,
+            employer=employer or None,
+        )
+    except NotFound:
+        db.rollback()
+        page, _ = _page(request, session)
+        return _not_found(request, page)
+    except (Conflict, InvalidInput) as exc:
+        db.rollback()
+        return _admin_page(request, db, session, status_code=409, error=str(exc))
+    return _admin_page(request, db, session, status_code=201, created=(name.strip(), password))
+
+
+@router.post("/admin/users/{user_id}/deactivate")
+def admin_deactivate_user(
+    request: Request, db: DB, user_id: str, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    return _submit(
+        request,
+        db,
+        csrf_token,
+        lambda actor: deactivate_user(db, actor, user_id),
+        "/admin/users",
+        lambda session, reason: _admin_page(request, db, session, status_code=409, error=reason),
     )

@@ -434,3 +434,56 @@ def test_employer_hr_sees_only_its_own_workers(
     assert other.status_code == 404 and "페이지를 찾을 수 없습니다" in other.text
     search = browser.get("/persons?name=LEE SEONGHO").text
     assert not re.search(r'href="/persons/[^"]', search) and "찾은 사람이 없습니다" in search
+
+
+def test_an_administrator_creates_and_deactivates_users(
+    browser: TestClient, factory: sessionmaker[Session], db_url: str
+) -> None:
+    from consular.app import create_app
+
+    user_with_token(factory, "admin.one", "admin", post=None)
+    sign_in(browser, name="admin.one")
+    page = browser.get("/admin/users", headers={"Accept-Language": "en"})
+    assert page.status_code == 200 and "officer.kim" in page.text
+    token = form_token(page.text)
+    created = browser.post(
+        "/admin/users",
+        data={
+            "name": "officer.new",
+            "role": "officer",
+            "post": "Consulate General in Atlanta",
+            "csrf_token": token,
+        },
+        headers={"Accept-Language": "en"},
+    )
+    assert created.status_code == 201, created.text
+    password = re.search(r"Password: (\S+)\. It is shown only now", created.text)
+    assert password
+    again = browser.post(
+        "/admin/users",
+        data={"name": "officer.new", "role": "officer", "csrf_token": token},
+    )
+    assert again.status_code == 409 and "already exists" in again.text
+
+    app = create_app(Settings(database_url=db_url))
+    newcomer = TestClient(app, base_url="https://testserver", follow_redirects=False)
+    assert sign_in(newcomer, name="officer.new", password=password.group(1)).status_code == 303
+    assert newcomer.get("/").status_code == 200
+    listing = browser.get("/admin/users", headers={"Accept-Language": "en"}).text
+    new_id = re.findall(r"<td>officer\.new</td>.*?/admin/users/([^/]+)/deactivate", listing, re.S)
+    assert new_id
+    gone = browser.post(f"/admin/users/{new_id[0]}/deactivate", data={"csrf_token": token})
+    assert gone.status_code == 303
+    assert newcomer.get("/").headers["location"] == "/sign-in"  # the open session ended
+    assert sign_in(newcomer, name="officer.new", password=password.group(1)).status_code == 401
+    app.state.engine.dispose()
+
+
+def test_only_administrators_see_the_users_page(browser: TestClient) -> None:
+    sign_in(browser)
+    assert browser.get("/admin/users").status_code == 404
+    token = form_token(browser.get("/").text)
+    refused = browser.post(
+        "/admin/users", data={"name": "x.y", "role": "admin", "csrf_token": token}
+    )
+    assert refused.status_code == 404
