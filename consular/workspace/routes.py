@@ -42,6 +42,7 @@ from consular.incidents.service import decide, review_queue
 from consular.registry.models import Employer, Person
 from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.web import DB
+from consular.workspace.chart import COLOURS, states_by_day
 from consular.workspace.i18n import LANGUAGE_COOKIE, LANGUAGES
 from consular.workspace.models import WebSession
 from consular.workspace.pages import Page, request_language
@@ -233,18 +234,20 @@ def dashboard(request: Request, db: DB) -> Response:
             .group_by(Case.incident_id)
         ).all()
     )
+    charts = states_by_day(db, ids, page.time_zone, utcnow())
     rows = [
         {
             "incident": incident,
             "total": sum(counts[incident.id].values()),
             "states": [(str(state), counts[incident.id].get(str(state), 0)) for state in CaseState],
             "overdue": overdue.get(incident.id, 0),
+            "chart": charts[incident.id],
         }
         for incident in incidents
     ]
-    # Incidents with overdue rights deadlines first.
-    rows.sort(key=lambda row: -int(row["overdue"] > 0))  # type: ignore[operator]
-    return page.render(request, "dashboard.html", rows=rows)
+    # Incidents with overdue rights deadlines first (the sort keeps the newest first otherwise).
+    rows.sort(key=lambda row: 0 if row["overdue"] else 1)
+    return page.render(request, "dashboard.html", rows=rows, colours=COLOURS)
 
 
 PAGE_SIZE = 50

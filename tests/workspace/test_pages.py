@@ -487,3 +487,14 @@ def test_only_administrators_see_the_users_page(browser: TestClient) -> None:
         "/admin/users", data={"name": "x.y", "role": "admin", "csrf_token": token}
     )
     assert refused.status_code == 404
+
+
+def test_the_dashboard_draws_cases_by_state_over_the_last_days(
+    browser: TestClient, world: World
+) -> None:
+    _import_host_list(browser, world)
+    sign_in(browser)
+    page = browser.get("/", headers={"Accept-Language": "en"}).text
+    assert "<svg" in page and "over the last 14 days" in page
+    today = re.findall(r"<title>(\d{4}-\d\d-\d\d) · Reported: (\d+)</title>", page)
+    assert today and today[-1][1] == "3"
