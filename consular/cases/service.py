@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.event import listens_for
-from sqlalchemy.orm import Session, SessionTransaction, joinedload, lazyload, selectinload
+from sqlalchemy.orm import (
+    Session,
+    SessionTransaction,
+    contains_eager,
+    lazyload,
+    selectinload,
+)
 
 from consular import audit
 from consular.auth.permissions import Permission
@@ -26,6 +33,7 @@ from consular.db import new_id, utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.incidents.models import Incident
 from consular.incidents.scope import incident_scope, readable_incidents
+from consular.registry.models import Deployment, Person
 from consular.registry.service import mask_identifier
 
 _RULES = {p.kind.value: list(p.rule_ids) for p in POLICY}
@@ -413,6 +421,15 @@ def overdue_kinds(case: Case, now: datetime) -> list[str]:
     return [m.kind for m in case.milestones if m.done_at is None and m.due_at < now]
 
 
+# Orders of the case list; the case number settles ties, so pages never overlap.
+CASE_SORTS: dict[str, tuple[Any, ...]] = {
+    "number": (Case.number,),
+    "name": (Person.family_name, Person.given_name, Person.family_name_hangul, Case.number),
+    "state": (Case.state, Case.number),
+    "facility": (Case.facility, Case.number),
+}
+
+
 def list_cases(
     db: Session,
     actor: Actor,
@@ -421,9 +438,15 @@ def list_cases(
     state: str | None = None,
     overdue: bool = False,
     facility: str | None = None,
+    employer_id: str | None = None,
+    sort: str = "number",
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[int, Sequence[Case]]:
+    """A page of an incident's cases, filtered, in case-number order or by ``sort``
+    (``number``, ``name``, ``state``, ``facility``); unknown or not allowed is NotFound."""
+    if sort not in CASE_SORTS:
+        raise InvalidInput(f"unknown sort {sort!r}", allowed=list(CASE_SORTS))
     visible = readable_incidents(actor).where(Incident.id == incident_id)
     if (
         not actor.can(Permission.CASE_READ)
@@ -440,6 +463,12 @@ def list_cases(
             ) from None
     if facility:
         query = query.where(Case.facility == facility)
+    if employer_id:
+        query = query.where(
+            exists().where(
+                Deployment.person_id == Case.person_id, Deployment.employer_id == employer_id
+            )
+        )
     if overdue:
         query = query.where(
             Case.state.in_([s.value for s in IN_CUSTODY]),
@@ -452,15 +481,20 @@ def list_cases(
     total = db.scalar(query.with_only_columns(func.count())) or 0
     # The page's ids first, from the index on (incident, number), and only then their cases
     # and persons: joining every skipped case to its person made deep pages slow.
-    ids = (
-        query.with_only_columns(Case.id).order_by(Case.number).limit(limit).offset(offset)
-    ).subquery()
+    order = CASE_SORTS[sort]
+    chosen = query.with_only_columns(Case.id)
+    if sort == "name":
+        chosen = chosen.join(Person, Person.id == Case.person_id)
+    ids = chosen.order_by(*order).limit(limit).offset(offset).subquery()
     page = db.scalars(
         select(Case)
         .join(ids, Case.id == ids.c.id)
-        .order_by(Case.number)
+        .join(Case.person)
+        .order_by(*order)
         # The incident is the one asked about: no join for it (nor its post) on every row.
-        .options(lazyload(Case.incident), joinedload(Case.person), selectinload(Case.milestones))
+        .options(
+            lazyload(Case.incident), contains_eager(Case.person), selectinload(Case.milestones)
+        )
     ).all()
     return total, page
 

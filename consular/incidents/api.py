@@ -110,6 +110,8 @@ def cases(
     state: str | None = None,
     overdue: bool = False,
     facility: str | None = None,
+    employer_id: str | None = None,
+    sort: str = Query("number", description="number, name, state or facility"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
 ) -> CasePage:
@@ -121,6 +123,8 @@ def cases(
         state=state,
         overdue=overdue,
         facility=facility,
+        employer_id=employer_id,
+        sort=sort,
         limit=limit,
         offset=offset,
     )

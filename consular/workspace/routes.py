@@ -20,6 +20,7 @@ from consular.auth.permissions import Permission, Role
 from consular.auth.service import Actor, create_user, deactivate_user, generate_password
 from consular.cases.models import Case, Milestone
 from consular.cases.service import (
+    CASE_SORTS,
     add_note,
     complete_milestone,
     describe,
@@ -39,7 +40,7 @@ from consular.incidents.api import review_item
 from consular.incidents.models import Incident, SourceList
 from consular.incidents.scope import readable_incidents
 from consular.incidents.service import decide, review_queue
-from consular.registry.models import Employer, Person
+from consular.registry.models import Deployment, Employer, Person
 from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.web import DB
 from consular.workspace.chart import COLOURS, states_by_day
@@ -254,12 +255,29 @@ PAGE_SIZE = 50
 _STATES = {str(state) for state in CaseState}
 
 
-def _case_filters(state: str | None, facility: str | None, overdue: str | None) -> dict[str, Any]:
+def _case_filters(
+    state: str | None,
+    facility: str | None,
+    overdue: str | None,
+    employer: str | None = None,
+    sort: str | None = None,
+) -> dict[str, Any]:
     return {
         "state": state if state in _STATES else None,
         "facility": (facility or "").strip() or None,
         "overdue": overdue == "1",
+        "employer_id": (employer or "").strip() or None,
+        "sort": sort if sort in CASE_SORTS else "number",
     }
+
+
+def _query_string(filters: dict[str, Any]) -> str:
+    """The filters as the page's own query string (the default order left out)."""
+    named = {"employer": filters["employer_id"], **filters}
+    del named["employer_id"]
+    if named["sort"] == "number":
+        del named["sort"]
+    return urlencode({k: ("1" if v is True else v) for k, v in named.items() if v})
 
 
 def _not_found(request: Request, page: Page) -> HTMLResponse:
@@ -274,6 +292,8 @@ def incident_page(
     state: str | None = None,
     facility: str | None = None,
     overdue: str | None = None,
+    employer: str | None = None,
+    sort: str | None = None,
     page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
 ) -> Response:
     session = _session(request, db)
@@ -281,7 +301,7 @@ def incident_page(
         return RedirectResponse(f"/sign-in?next=/incidents/{incident_id}", status_code=303)
     page, _ = _page(request, session)
     actor = actor_of(session)
-    filters = _case_filters(state, facility, overdue)
+    filters = _case_filters(state, facility, overdue, employer, sort)
     try:
         total, cases = list_cases(
             db,
@@ -305,8 +325,16 @@ def incident_page(
         .distinct()
         .order_by(Case.facility)
     ).all()
+    employers = db.execute(
+        select(Employer.id, Employer.name)
+        .join(Deployment, Deployment.employer_id == Employer.id)
+        .join(Case, Case.person_id == Deployment.person_id)
+        .where(Case.incident_id == incident_id)
+        .distinct()
+        .order_by(Employer.name)
+    ).all()
     now = utcnow()
-    query = urlencode({k: ("1" if v is True else v) for k, v in filters.items() if v})
+    query = _query_string(filters)
     return page.render(
         request,
         "incident.html",
@@ -316,6 +344,8 @@ def incident_page(
         total=total,
         filters=filters,
         facilities=facilities,
+        employers=employers,
+        sorts=list(CASE_SORTS),
         states=[str(state) for state in CaseState],
         page_number=page_number,
         last_page=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
@@ -334,6 +364,8 @@ def incident_cases_csv(
     state: str | None = None,
     facility: str | None = None,
     overdue: str | None = None,
+    employer: str | None = None,
+    sort: str | None = None,
 ) -> Response:
     """The filtered cases table as CSV (all pages); the export is audited."""
     session = _session(request, db)
@@ -341,7 +373,7 @@ def incident_cases_csv(
         return RedirectResponse("/sign-in", status_code=303)
     page, _ = _page(request, session)
     actor = actor_of(session)
-    filters = _case_filters(state, facility, overdue)
+    filters = _case_filters(state, facility, overdue, employer, sort)
     try:
         total, cases = list_cases(db, actor, incident_id, **filters, limit=100_000)
     except NotFound:
@@ -369,7 +401,7 @@ def incident_cases_csv(
         tag="incidents:cases:export",
         target_type="incident",
         target_id=incident_id,
-        diff={"rows": total, **{k: v for k, v in filters.items() if v}},
+        diff={"rows": total, **{k: v for k, v in filters.items() if v and k != "sort"}},
     )
     name = f"cases-{incident_id[:8]}-{now:%Y%m%d-%H%M}.csv"
     return Response(

@@ -329,3 +329,16 @@ def test_a_birth_date_with_day_and_month_swapped_still_finds_its_candidates(
     (item,) = queue
     assert len(item["candidates"]) == 2, item
     assert all("day and month swapped" in c["explanation"] for c in item["candidates"])
+
+
+def test_the_case_list_is_sorted_and_filtered_by_employer_through_the_api(
+    app_client: TestClient, world: World
+) -> None:
+    upload(app_client, world, rows_csv(HOST_HEADER, HOST_ROWS))
+    base = f"/api/v1/incidents/{world.incident_id}/cases"
+    by_name = app_client.get(base, params={"sort": "name"}, headers=auth(world.token)).json()
+    assert [item["person_name"][:4] for item in by_name["items"]] == ["LEE ", "PARK"]
+    bad = app_client.get(base, params={"sort": "age"}, headers=auth(world.token))
+    assert bad.status_code == 422 and "unknown sort" in bad.json()["message"]
+    nobody = app_client.get(base, params={"employer_id": "x"}, headers=auth(world.token)).json()
+    assert nobody["total"] == 0

@@ -498,3 +498,27 @@ def test_the_dashboard_draws_cases_by_state_over_the_last_days(
     assert "<svg" in page and "over the last 14 days" in page
     today = re.findall(r"<title>(\d{4}-\d\d-\d\d) · Reported: (\d+)</title>", page)
     assert today and today[-1][1] == "3"
+
+
+def test_cases_are_filtered_by_employer_and_sorted_on_the_incident_page(
+    browser: TestClient, world: World
+) -> None:
+    _import_host_list(browser, world)
+    sign_in(browser)
+    url = f"/incidents/{world.incident_id}"
+    page = browser.get(url).text
+    daewon = re.search(r'<option value="([^"]+)">Daewon Install</option>', page)
+    assert daewon
+    only = browser.get(url, params={"employer": daewon.group(1)}).text
+    assert "PARK JIHYE" in only and "LEE SEONGHO" not in only and "CHOI DONGHYUN" not in only
+    by_name = browser.get(url, params={"sort": "name"}).text
+    names = re.findall(r'href="/cases/[^"]+">([A-Z]+) ', by_name)
+    assert names == ["CHOI", "LEE", "PARK"]
+    by_number = re.findall(r'href="/cases/[^"]+">([A-Z]+) ', browser.get(url).text)
+    assert by_number == ["LEE", "PARK", "CHOI"]  # the list's order: case numbers
+    csv_text = browser.get(f"{url}/cases.csv", params={"sort": "name"}).content.decode("utf-8-sig")
+    assert [line.split(",")[1].split(" ")[0] for line in csv_text.splitlines()[1:]] == [
+        "CHOI",
+        "LEE",
+        "PARK",
+    ]
