@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= sqlite:///demo.db
 
-.PHONY: run test lint typecheck unit install dev clean messages
+.PHONY: run test lint typecheck unit install dev clean messages screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,8 @@ run: install
 	$(BIN)/consular demo --db $(DEMO_DB)
 
 lint: dev
-	$(BIN)/ruff check consular tests benchmarks
-	$(BIN)/ruff format --check consular tests benchmarks
+	$(BIN)/ruff check consular tests benchmarks tools
+	$(BIN)/ruff format --check consular tests benchmarks tools
 
 typecheck: dev
 	$(BIN)/mypy
@@ -43,3 +43,7 @@ clean:
 messages: dev
 	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header -o consular/workspace/translations/messages.pot .
 	$(BIN)/pybabel update -i consular/workspace/translations/messages.pot -d consular/workspace/translations
+
+# The README's screenshots (needs Debian's chromium: apt-get install chromium fonts-nanum).
+screenshots: dev
+	$(BIN)/python tools/screenshots.py

@@ -1,0 +1,120 @@
+"""The workspace in a real browser: Debian's Chromium driven by Playwright, never a download."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+
+from consular.config import Settings
+from tests.conftest import World
+from tests.factories import rows_csv, user_with_token
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PASSWORD = "correct horse 1"
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+
+
+@pytest.fixture
+def server(db_url: str, world: World) -> Iterator[str]:
+    """The real application under uvicorn on a loopback port, in a thread of this process."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("the browser tests run once, on SQLite")
+    from consular.app import create_app
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = create_app(Settings(database_url=db_url, secure_cookies=False))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    app.state.engine.dispose()
+
+
+@pytest.fixture
+def browser_page(server: str):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        context = browser.new_context(locale="ko-KR", base_url=server)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def _sign_in(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/sign-in")
+    page.get_by_label("사용자 이름").fill(name)
+    page.get_by_label("비밀번호").fill(PASSWORD)
+    page.get_by_role("button", name="로그인").click()
+
+
+def test_an_officer_works_a_case_in_the_browser(browser_page, server: str, world: World) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    header = ["id", "full_name", "date_of_birth", "nationality", "facility"]
+    rows = [["H1", "LEE, SEONGHO", "1988-03-14", "KOR", "Folkston ICE Processing Center"]]
+    uploaded = httpx.post(
+        f"{server}/api/v1/incidents/{world.incident_id}/lists",
+        headers={"Authorization": f"Bearer {world.token}"},
+        data={"kind": "host_authority"},
+        files={"file": ("host.csv", rows_csv(header, rows), "text/csv")},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    page = browser_page
+    _sign_in(page, "officer.kim")
+    page.get_by_role("heading", name="진행 중인 사건").wait_for()
+    page.get_by_role("link", name="Worksite raid").click()
+    page.get_by_role("link", name=re.compile("LEE SEONGHO")).click()
+    page.get_by_role("button", name="다음 상태로: 소재 확인").click()
+    page.get_by_text("소재 확인", exact=True).first.wait_for()
+    assert page.locator("dd strong").inner_text() == "소재 확인"
+    row = page.locator("tr", has_text="영사 면회")
+    row.get_by_label("조치 내용").fill("Folkston 면회")
+    row.get_by_role("button", name="완료로 기록").click()
+    assert "officer.kim" in page.locator("tr", has_text="영사 면회").inner_text()
+    assert page.get_by_text("cases:milestone:complete").count() == 1
+    # Switch to English: the choice sticks on the next pages.
+    page.get_by_label("언어").select_option("en")
+    page.get_by_role("button", name="바꾸기").click()
+    page.get_by_role("heading", name="Rights checklist").wait_for()
+    page.goto("/")
+    page.get_by_role("heading", name="Open incidents").wait_for()
+
+
+def test_employer_hr_meets_not_found_for_another_companys_worker(  # type: ignore[no-untyped-def]
+    browser_page, server: str, world: World, factory
+) -> None:
+    import httpx
+
+    user_with_token(factory, "hr.daewon", "employer_hr", employer="Daewon Install")
+    found = httpx.get(
+        f"{server}/api/v1/persons",
+        params={"name": "LEE SEONGHO"},
+        headers={"Authorization": f"Bearer {world.token}"},
+    ).json()
+    lee = found[0]["id"]
+    page = browser_page
+    _sign_in(page, "hr.daewon")
+    response = page.goto(f"/persons/{lee}")
+    assert response is not None and response.status == 404
+    page.get_by_role("heading", name="페이지를 찾을 수 없습니다").wait_for()
