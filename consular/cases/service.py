@@ -28,7 +28,13 @@ from consular.cases.schemas import (
     MilestoneRead,
     NoteRead,
 )
-from consular.cases.states import IN_CUSTODY, CaseState, allowed_now, blocking_reason
+from consular.cases.states import (
+    IN_CUSTODY,
+    CaseState,
+    Disposition,
+    allowed_now,
+    blocking_reason,
+)
 from consular.db import new_id, utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.incidents.models import Incident
@@ -275,6 +281,10 @@ def transition(
     return case
 
 
+# Release is a change of state (to released), not a custody record.
+CUSTODY_KINDS = ("booked", "transferred")
+
+
 def record_custody(
     db: Session,
     actor: Actor,
@@ -289,6 +299,10 @@ def record_custody(
     actor.require(Permission.CASE_WRITE, "case", case_id)
     case = get_case(db, actor, case_id)
     _check_version(case, version)
+    if not facility.strip():
+        raise InvalidInput("the facility is empty: give the facility's name")
+    if kind not in CUSTODY_KINDS:
+        raise InvalidInput(f"unknown custody record {kind!r}", allowed=list(CUSTODY_KINDS))
     before = case.facility
     case.facility = facility.strip()
     case.custody.append(
@@ -315,6 +329,12 @@ def record_disposition(
     actor.require(Permission.CASE_WRITE, "case", case_id)
     case = get_case(db, actor, case_id)
     _check_version(case, version)
+    try:
+        disposition = Disposition(disposition).value
+    except ValueError:
+        raise InvalidInput(
+            f"unknown disposition {disposition!r}", allowed=[d.value for d in Disposition]
+        ) from None
     before = case.disposition
     case.disposition = disposition
     if note:

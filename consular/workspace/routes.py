@@ -21,17 +21,20 @@ from consular.auth.service import Actor, create_user, deactivate_user, generate_
 from consular.cases.models import Case, Milestone
 from consular.cases.service import (
     CASE_SORTS,
+    CUSTODY_KINDS,
     add_note,
     complete_milestone,
     describe,
     get_case,
     list_cases,
     readable_cases,
+    record_custody,
+    record_disposition,
     reveal_host_identifier,
     summarize,
     transition,
 )
-from consular.cases.states import IN_CUSTODY, CaseState
+from consular.cases.states import IN_CUSTODY, CaseState, Disposition
 from consular.config import Settings
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Unauthenticated
@@ -440,6 +443,9 @@ def _case_page(
         can_reveal=actor.can(Permission.IDENTIFIER_REVEAL),
         can_move=actor.can(Permission.CASE_TRANSITION),
         can_complete=actor.can(Permission.MILESTONE_COMPLETE),
+        can_write=actor.can(Permission.CASE_WRITE),
+        dispositions=[str(d) for d in Disposition],
+        custody_kinds=CUSTODY_KINDS,
     )
 
 
@@ -569,6 +575,49 @@ def case_note(
         csrf_token,
         lambda actor: add_note(db, actor, case_id, body.strip()),
         refused_before=None if body.strip() else "empty_note",
+    )
+
+
+@router.post("/cases/{case_id}/disposition")
+def case_disposition(
+    request: Request,
+    db: DB,
+    case_id: str,
+    disposition: Annotated[str, Form()] = "",
+    version: Annotated[int, Form()] = 0,
+    note: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    return _change_case(
+        request,
+        db,
+        case_id,
+        csrf_token,
+        lambda actor: record_disposition(
+            db, actor, case_id, disposition=disposition, version=version, note=note.strip()
+        ),
+    )
+
+
+@router.post("/cases/{case_id}/custody")
+def case_custody(
+    request: Request,
+    db: DB,
+    case_id: str,
+    facility: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = "booked",
+    version: Annotated[int, Form()] = 0,
+    note: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    return _change_case(
+        request,
+        db,
+        case_id,
+        csrf_token,
+        lambda actor: record_custody(
+            db, actor, case_id, facility=facility, kind=kind, version=version, note=note.strip()
+        ),
     )
 
 

@@ -522,3 +522,49 @@ def test_cases_are_filtered_by_employer_and_sorted_on_the_incident_page(
         "LEE",
         "PARK",
     ]
+
+
+def test_custody_and_disposition_are_recorded_from_the_case_page(
+    browser: TestClient, world: World
+) -> None:
+    _import_host_list(browser, world)
+    sign_in(browser)
+    case_id = _first_case(browser, world)
+    page = browser.get(f"/cases/{case_id}").text
+    token = form_token(page)
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version
+    moved = browser.post(
+        f"/cases/{case_id}/custody",
+        data={
+            "facility": "Stewart Detention Center",
+            "kind": "transferred",
+            "version": version.group(1),
+            "csrf_token": token,
+        },
+    )
+    assert moved.status_code == 303
+    page = browser.get(f"/cases/{case_id}", headers={"Accept-Language": "en"}).text
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version and "Stewart Detention Center" in page
+    empty = browser.post(
+        f"/cases/{case_id}/custody",
+        data={"facility": " ", "kind": "booked", "version": version.group(1), "csrf_token": token},
+    )
+    assert empty.status_code == 409 and "facility is empty" in empty.text
+    decided = browser.post(
+        f"/cases/{case_id}/disposition",
+        data={
+            "disposition": "voluntary_departure",
+            "version": version.group(1),
+            "csrf_token": token,
+        },
+    )
+    assert decided.status_code == 303
+    page = browser.get(f"/cases/{case_id}", headers={"Accept-Language": "en"}).text
+    assert "<dd>Voluntary departure</dd>" in page
+    wrong = browser.post(
+        f"/cases/{case_id}/disposition",
+        data={"disposition": "deported", "version": "99", "csrf_token": token},
+    )
+    assert wrong.status_code == 409
