@@ -2,9 +2,10 @@
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/workspace_pages.py [--requests 100]
+    .venv/bin/python benchmarks/workspace_pages.py [--requests 100] [--backend postgresql]
 
-It builds the demo in a temporary SQLite file (`consular demo --no-serve`), serves the real
+It builds the demo in a temporary SQLite file, or in a scratch PostgreSQL database dropped
+at the end (`consular demo --no-serve`), serves the real
 application under uvicorn in a child process on a loopback port, signs in as the demo
 officer through the sign-in form, and times each page one request after another, as the
 browser would see it (request sent to last byte). It prints figures; it is not a test.
@@ -13,6 +14,7 @@ browser would see it (request sent to last byte). It prints figures; it is not a
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import subprocess
@@ -25,7 +27,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.import_registry import Latency, serve
+from benchmarks.import_registry import Latency, scratch_postgres, serve
 
 WARM_UP = 5
 AIM_MS = 300.0
@@ -71,11 +73,20 @@ def time_page(client: httpx.Client, label: str, path: str, count: int) -> Latenc
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100, help="timed requests per page")
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    )
     args = parser.parse_args(argv)
     # The benchmark talks plain HTTP on loopback: the cookies must not be HTTPS-only.
     os.environ["CONSULAR_SECURE_COOKIES"] = "false"
-    with tempfile.TemporaryDirectory() as folder:
-        database_url = f"sqlite:///{folder}/demo.db"
+    with contextlib.ExitStack() as stack:
+        if args.backend == "postgresql":
+            database_url = stack.enter_context(scratch_postgres(args.postgres_url))
+        else:
+            folder = stack.enter_context(tempfile.TemporaryDirectory())
+            database_url = f"sqlite:///{folder}/demo.db"
+        print(f"backend: {args.backend}")
         passwords = build_demo(database_url)
         with serve(database_url) as base_url, httpx.Client(base_url=base_url) as client:
             sign_in(client, "officer.kim", passwords["officer.kim"])

@@ -281,8 +281,9 @@ def transition(
     return case
 
 
-# Release is a change of state (to released), not a custody record.
-CUSTODY_KINDS = ("booked", "transferred")
+# Custody records: booked into a facility, transferred to another, released from custody
+# (the release itself is a change of state; its record keeps the time and place).
+CUSTODY_KINDS = ("booked", "transferred", "released")
 
 
 def record_custody(

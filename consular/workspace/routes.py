@@ -21,7 +21,6 @@ from consular.auth.service import Actor, create_user, deactivate_user, generate_
 from consular.cases.models import Case, Milestone
 from consular.cases.service import (
     CASE_SORTS,
-    CUSTODY_KINDS,
     add_note,
     complete_milestone,
     describe,
@@ -445,7 +444,8 @@ def _case_page(
         can_complete=actor.can(Permission.MILESTONE_COMPLETE),
         can_write=actor.can(Permission.CASE_WRITE),
         dispositions=[str(d) for d in Disposition],
-        custody_kinds=CUSTODY_KINDS,
+        # Release is recorded by moving the case to released, not here.
+        custody_kinds=("booked", "transferred"),
     )
 
 
