@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import (
     Session,
@@ -442,6 +442,22 @@ def overdue_kinds(case: Case, now: datetime) -> list[str]:
     return [m.kind for m in case.milestones if m.done_at is None and m.due_at < now]
 
 
+def _overdue(now: datetime) -> ColumnElement[bool]:
+    """A case still held with a rights-checklist item past its due time."""
+    return and_(
+        Case.state.in_([s.value for s in IN_CUSTODY]),
+        exists().where(
+            Milestone.case_id == Case.id, Milestone.done_at.is_(None), Milestone.due_at < now
+        ),
+    )
+
+
+def count_overdue(db: Session, incident_id: str) -> int:
+    """How many of the incident's cases have a rights deadline past due."""
+    query = select(func.count()).select_from(Case).where(Case.incident_id == incident_id)
+    return db.scalar(query.where(_overdue(utcnow()))) or 0
+
+
 # Orders of the case list; the case number settles ties, so pages never overlap.
 CASE_SORTS: dict[str, tuple[Any, ...]] = {
     "number": (Case.number,),
@@ -491,14 +507,7 @@ def list_cases(
             )
         )
     if overdue:
-        query = query.where(
-            Case.state.in_([s.value for s in IN_CUSTODY]),
-            exists().where(
-                Milestone.case_id == Case.id,
-                Milestone.done_at.is_(None),
-                Milestone.due_at < utcnow(),
-            ),
-        )
+        query = query.where(_overdue(utcnow()))
     total = db.scalar(query.with_only_columns(func.count())) or 0
     # The page's ids first, from the index on (incident, number), and only then their cases
     # and persons: joining every skipped case to its person made deep pages slow.

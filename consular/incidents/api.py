@@ -11,12 +11,11 @@ from consular.cases.service import list_cases, summarize
 from consular.errors import InvalidInput
 from consular.importing import ImportReport
 from consular.incidents import service
-from consular.incidents.models import Incident, SourceList, SourceRecord
+from consular.incidents.models import Incident, SourceList
 from consular.incidents.schemas import (
     IncidentCreate,
     IncidentRead,
     ListKind,
-    ReviewCandidate,
     ReviewDecision,
     ReviewItem,
     ReviewResult,
@@ -131,24 +130,13 @@ def cases(
     return CasePage(total=total, limit=limit, offset=offset, items=[summarize(c) for c in page])
 
 
-def review_item(record: SourceRecord) -> ReviewItem:
-    return ReviewItem(
-        id=record.id,
-        source_list_id=record.source_list_id,
-        kind=record.source_list.kind,
-        row_number=record.row_number,
-        raw=record.raw,
-        candidates=[ReviewCandidate.model_validate(c) for c in record.candidates],
-    )
-
-
 @router.get(
     "/{incident_id}/review",
     response_model=list[ReviewItem],
     summary="Rows that could not be linked with confidence",
 )
 def review(incident_id: str, db: DB, actor: CurrentActor) -> list[ReviewItem]:
-    return [review_item(r) for r in service.review_queue(db, actor, incident_id)]
+    return [ReviewItem.of(r) for r in service.review_queue(db, actor, incident_id)]
 
 
 @router.post("/{incident_id}/review/{record_id}", response_model=ReviewResult)

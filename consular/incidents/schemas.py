@@ -2,8 +2,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from consular.incidents.models import SourceRecord
 
 
 class ListKind(StrEnum):
@@ -71,6 +75,18 @@ class ReviewItem(BaseModel):
     row_number: int
     raw: dict[str, str]
     candidates: list[ReviewCandidate]
+
+    @classmethod
+    def of(cls, record: SourceRecord) -> ReviewItem:
+        """A waiting list row with its candidates, as the review queue shows it."""
+        return cls(
+            id=record.id,
+            source_list_id=record.source_list_id,
+            kind=record.source_list.kind,
+            row_number=record.row_number,
+            raw=record.raw,
+            candidates=[ReviewCandidate.model_validate(c) for c in record.candidates],
+        )
 
 
 class ReviewDecision(BaseModel):

@@ -92,17 +92,18 @@ class Model:
     review_threshold: float = 0.05
     similar_given: float = 85.0
 
-    def u(self, field: str, level: str) -> float:
-        for name, _, u in getattr(self, field):
-            if name == level:
-                return float(u)
-        raise KeyError(f"{field}:{level}")
-
-    def weight(self, field: str, level: str, u_override: float | None = None) -> float:
+    def _level(self, field: str, level: str) -> tuple[float, float]:
         for name, m, u in getattr(self, field):
             if name == level:
-                return math.log2(m / (u_override if u_override is not None else u))
+                return float(m), float(u)
         raise KeyError(f"{field}:{level}")
+
+    def u(self, field: str, level: str) -> float:
+        return self._level(field, level)[1]
+
+    def weight(self, field: str, level: str, u_override: float | None = None) -> float:
+        m, u = self._level(field, level)
+        return math.log2(m / (u_override if u_override is not None else u))
 
 
 DEFAULT_MODEL = Model()

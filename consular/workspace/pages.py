@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -47,7 +47,6 @@ class Page:
     user: Any = None
     csrf_token: str = ""
     time_zone: str = "UTC"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def when(self, moment: datetime | None) -> str:
         """A moment in the post's time zone, with the zone shown: 2025-09-04 14:00 EDT."""

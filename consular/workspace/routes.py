@@ -7,22 +7,23 @@ import io
 import secrets
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import distinct, func, select
+from sqlalchemy import select
 
 from consular import audit
 from consular.audit.service import case_history
 from consular.auth.models import Post, User
 from consular.auth.permissions import Permission, Role
 from consular.auth.service import Actor, create_user, deactivate_user, generate_password
-from consular.cases.models import Case, Milestone
+from consular.cases.models import Case
 from consular.cases.service import (
     CASE_SORTS,
     add_note,
     complete_milestone,
+    count_overdue,
     describe,
     get_case,
     list_cases,
@@ -33,15 +34,15 @@ from consular.cases.service import (
     summarize,
     transition,
 )
-from consular.cases.states import IN_CUSTODY, CaseState, Disposition
+from consular.cases.states import CaseState, Disposition
 from consular.config import Settings
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from consular.fields import FieldError, parse_date
-from consular.incidents.api import review_item
 from consular.incidents.models import Incident, SourceList
+from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
-from consular.incidents.service import decide, review_queue
+from consular.incidents.service import case_counts, decide, review_queue
 from consular.registry.models import Deployment, Employer, Person
 from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.web import DB
@@ -74,6 +75,16 @@ def _settings(request: Request) -> Settings:
 
 def _session(request: Request, db: DB) -> WebSession | None:
     return current_session(db, _settings(request), request.cookies.get(SESSION_COOKIE))
+
+
+def _signed_in(request: Request, db: DB) -> WebSession | Response:
+    """The signed-in session, or the way to the sign-in page (and back here after it)."""
+    session = _session(request, db)
+    if session is not None:
+        return session
+    path = request.url.path
+    target = "/sign-in" if path == "/" else f"/sign-in?next={quote(path, safe='/')}"
+    return RedirectResponse(target, status_code=303)
 
 
 def _page(request: Request, session: WebSession | None) -> tuple[Page, str | None]:
@@ -175,9 +186,9 @@ def sign_in_submit(
 
 @router.post("/sign-out")
 def sign_out_submit(request: Request, db: DB, csrf_token: Annotated[str, Form()] = "") -> Response:
-    session = _session(request, db)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=303)
+    session = _signed_in(request, db)
+    if isinstance(session, Response):
+        return session
     if not _form_ok(request, session, csrf_token):
         page, _ = _page(request, session)
         return _expired(request, page)
@@ -206,9 +217,9 @@ def choose_language_submit(
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, db: DB) -> Response:
-    session = _session(request, db)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=303)
+    session = _signed_in(request, db)
+    if isinstance(session, Response):
+        return session
     page, _ = _page(request, session)
     actor = actor_of(session)
     incidents = db.scalars(
@@ -217,37 +228,19 @@ def dashboard(request: Request, db: DB) -> Response:
         .order_by(Incident.started_at.desc())
     ).all()
     ids = [incident.id for incident in incidents]
-    counts: dict[str, dict[str, int]] = {ident: {} for ident in ids}
-    for incident_id, state, count in db.execute(
-        select(Case.incident_id, Case.state, func.count())
-        .where(Case.incident_id.in_(ids))
-        .group_by(Case.incident_id, Case.state)
-    ):
-        counts[incident_id][state] = count
-    overdue = dict(
-        db.execute(
-            select(Case.incident_id, func.count(distinct(Case.id)))
-            .join(Milestone, Milestone.case_id == Case.id)
-            .where(
-                Case.incident_id.in_(ids),
-                Case.state.in_([str(state) for state in IN_CUSTODY]),
-                Milestone.done_at.is_(None),
-                Milestone.due_at < utcnow(),
-            )
-            .group_by(Case.incident_id)
-        ).all()
-    )
     charts = states_by_day(db, ids, page.time_zone, utcnow())
-    rows = [
-        {
-            "incident": incident,
-            "total": sum(counts[incident.id].values()),
-            "states": [(str(state), counts[incident.id].get(str(state), 0)) for state in CaseState],
-            "overdue": overdue.get(incident.id, 0),
-            "chart": charts[incident.id],
-        }
-        for incident in incidents
-    ]
+    rows = []
+    for incident in incidents:
+        counts = case_counts(db, incident.id)
+        rows.append(
+            {
+                "incident": incident,
+                "total": sum(counts.values()),
+                "states": [(str(state), counts.get(str(state), 0)) for state in CaseState],
+                "overdue": count_overdue(db, incident.id),
+                "chart": charts[incident.id],
+            }
+        )
     # Incidents with overdue rights deadlines first (the sort keeps the newest first otherwise).
     rows.sort(key=lambda row: 0 if row["overdue"] else 1)
     return page.render(request, "dashboard.html", rows=rows, colours=COLOURS)
@@ -298,9 +291,9 @@ def incident_page(
     sort: str | None = None,
     page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
 ) -> Response:
-    session = _session(request, db)
-    if session is None:
-        return RedirectResponse(f"/sign-in?next=/incidents/{incident_id}", status_code=303)
+    session = _signed_in(request, db)
+    if isinstance(session, Response):
+        return session
     page, _ = _page(request, session)
     actor = actor_of(session)
     filters = _case_filters(state, facility, overdue, employer, sort)
@@ -370,9 +363,9 @@ def incident_cases_csv(
     sort: str | None = None,
 ) -> Response:
     """The filtered cases table as CSV (all pages); the export is audited."""
-    session = _session(request, db)
-    if session is None:
-        return RedirectResponse("/sign-in", status_code=303)
+    session = _signed_in(request, db)
+    if isinstance(session, Response):
+        return session
     page, _ = _page(request, session)
     actor = actor_of(session)
     filters = _case_filters(state, facility, overdue, employer, sort)
@@ -449,17 +442,13 @@ def _case_page(
     )
 
 
-def _signed_in_form(
-    request: Request, db: DB, csrf_token: str
-) -> tuple[WebSession | None, Response | None]:
+def _signed_in_form(request: Request, db: DB, csrf_token: str) -> WebSession | Response:
     """The session of a form post, or the answer to give instead (sign-in, expired form)."""
-    session = _session(request, db)
-    if session is None:
-        return None, RedirectResponse("/sign-in", status_code=303)
-    if not _form_ok(request, session, csrf_token):
-        page, _ = _page(request, session)
-        return None, _expired(request, page)
-    return session, None
+    session = _signed_in(request, db)
+    if isinstance(session, Response) or _form_ok(request, session, csrf_token):
+        return session
+    page, _ = _page(request, session)
+    return _expired(request, page)
 
 
 def _submit(
@@ -475,10 +464,9 @@ def _submit(
     A change the domain refuses (the case moved on, someone else decided first) saves
     nothing and answers ``refused(session, reason)``; unknown or not allowed is a 404 page.
     """
-    session, answer = _signed_in_form(request, db, csrf_token)
-    if session is None:
-        assert answer is not None
-        return answer
+    session = _signed_in_form(request, db, csrf_token)
+    if isinstance(session, Response):
+        return session
     try:
         change(actor_of(session))
     except NotFound:
@@ -507,19 +495,18 @@ def _change_case(
         return _case_page(request, db, session, case_id, status_code=status, error=reason)
 
     if refused_before is not None:
-        session, answer = _signed_in_form(request, db, csrf_token)
-        if session is None:
-            assert answer is not None
-            return answer
+        session = _signed_in_form(request, db, csrf_token)
+        if isinstance(session, Response):
+            return session
         return refused(session, refused_before)
     return _submit(request, db, csrf_token, change, f"/cases/{case_id}", refused)
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(request: Request, db: DB, case_id: str) -> Response:
-    session = _session(request, db)
-    if session is None:
-        return RedirectResponse(f"/sign-in?next=/cases/{case_id}", status_code=303)
+    session = _signed_in(request, db)
+    if isinstance(session, Response):
+        return session
     return _case_page(request, db, session, case_id)
 
 
@@ -626,10 +613,9 @@ def case_reveal(
     request: Request, db: DB, case_id: str, csrf_token: Annotated[str, Form()] = ""
 ) -> Response:
     """Show the host authority's number once, on this answer only; the reveal is audited."""
-    session, refused = _signed_in_form(request, db, csrf_token)
-    if session is None:
-        assert refused is not None
-        return refused
+    session = _signed_in_form(request, db, csrf_token)
+    if isinstance(session, Response):
+        return session
     actor = actor_of(session)
     try:
         revealed = reveal_host_identifier(db, actor, case_id)
@@ -650,7 +636,7 @@ def _review_page(
 ) -> Response:
     page, _ = _page(request, session)
     try:
-        items = [review_item(r) for r in review_queue(db, actor_of(session), incident_id)]
+        items = [ReviewItem.of(r) for r in review_queue(db, actor_of(session), incident_id)]
     except NotFound:
         return _not_found(request, page)
     return page.render(
@@ -665,9 +651,9 @@ def _review_page(
 
 @router.get("/incidents/{incident_id}/review", response_class=HTMLResponse)
 def review_page(request: Request, db: DB, incident_id: str) -> Response:
-    session = _session(request, db)
-    if session is None:
-        return RedirectResponse(f"/sign-in?next=/incidents/{incident_id}/review", status_code=303)
+    session = _signed_in(request, db)
+    if isinstance(session, Response):
+        return session
     return _review_page(request, db, session, incident_id)
 
 
@@ -711,9 +697,9 @@ def persons_page(
     passport_number: str = "",
 ) -> Response:
     """Search the registry by name (Hangul or Latin), date of birth or passport number."""
-    session = _session(request, db)
-    if session is None:
-        return RedirectResponse("/sign-in?next=/persons", status_code=303)
+    session = _signed_in(request, db)
+    if isinstance(session, Response):
+        return session
     page, _ = _page(request, session)
     found: Sequence[Person] | None = None
     error = None
@@ -746,9 +732,9 @@ def persons_page(
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
 def person_page(request: Request, db: DB, person_id: str) -> Response:
-    session = _session(request, db)
-    if session is None:
-        return RedirectResponse(f"/sign-in?next=/persons/{person_id}", status_code=303)
+    session = _signed_in(request, db)
+    if isinstance(session, Response):
+        return session
     page, _ = _page(request, session)
     actor = actor_of(session)
     try:
@@ -803,9 +789,9 @@ def _admin_page(
 
 @router.get("/admin/users", response_class=HTMLResponse)
 def admin_users(request: Request, db: DB) -> Response:
-    session = _session(request, db)
-    if session is None:
-        return RedirectResponse("/sign-in?next=/admin/users", status_code=303)
+    session = _signed_in(request, db)
+    if isinstance(session, Response):
+        return session
     return _admin_page(request, db, session)
 
 
@@ -820,10 +806,9 @@ def admin_create_user(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Create a user; the new password is shown on this answer only."""
-    session, answer = _signed_in_form(request, db, csrf_token)
-    if session is None:
-        assert answer is not None
-        return answer
+    session = _signed_in_form(request, db, csrf_token)
+    if isinstance(session, Response):
+        return session
     password = generate_password()
     try:
         create_user(

@@ -76,9 +76,12 @@ def sign_in(db: Session, settings: Settings, name: str, password: str, client: s
     token = new_token()
     assert actor.user_id is not None
     session = WebSession(
-        token_hash=_hash(token), user_id=actor.user_id, csrf_token=new_token(), created_at=now
+        token_hash=_hash(token),
+        user_id=actor.user_id,
+        csrf_token=new_token(),
+        created_at=now,
+        last_seen_at=now,
     )
-    session.last_seen_at = now
     db.add(session)
     db.flush()
     audit.record(
