@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(default=30, ge=1)
     sign_in_attempts: int = Field(default=5, ge=1)
     sign_in_window_minutes: int = Field(default=15, ge=1)
+    # An unfinished import in the workspace is dropped after this many hours untouched.
+    import_draft_hours: int = Field(default=24, ge=1)
     # Send the session cookie over HTTPS only (set to false only for plain-HTTP loopback use).
     secure_cookies: bool = True
 

@@ -27,6 +27,9 @@ class ImportReport(BaseModel):
     out_of_scope: int = 0
     cases_created: int = 0
     skipped: int = 0
+    corrected: int = 0
+    decided: int = 0
+    source_list_id: str | None = None
     errors: list[dict[str, object]] = Field(default_factory=list)
 
     @classmethod

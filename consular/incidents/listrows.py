@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,18 +104,114 @@ class ListRow:
         )
 
 
-def _header(table: Table) -> tuple[dict[str, str], list[RowError]]:
-    """Each standard column with the file's own name for it, and the header's problems."""
+# Every field a list row can fill, in the order the import wizard offers them.
+FIELDS = (
+    "id",
+    "full_name",
+    "family_name",
+    "given_name",
+    "full_name_hangul",
+    "family_name_hangul",
+    "given_name_hangul",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "country_of_birth",
+    "passport_number",
+    "facility",
+    "host_identifier",
+    "arrested_at",
+    "address",
+    "postcode",
+)
+# Headers as Korean employers and families write them.
+KOREAN_ALIASES = {
+    "번호": "id",
+    "성명": "full_name_hangul",
+    "이름": "full_name_hangul",
+    "한글성명": "full_name_hangul",
+    "성": "family_name_hangul",
+    "영문성명": "full_name",
+    "영문이름": "full_name",
+    "생년월일": "date_of_birth",
+    "성별": "sex",
+    "국적": "nationality",
+    "여권번호": "passport_number",
+    "구금시설": "facility",
+    "시설": "facility",
+    "주소": "address",
+    "우편번호": "postcode",
+}
+_LATIN_TWIN = {
+    "full_name_hangul": "full_name",
+    "family_name_hangul": "family_name",
+    "given_name_hangul": "given_name",
+}
+_HANGUL_TWIN = {latin: hangul for hangul, latin in _LATIN_TWIN.items()}
+_NOT_LETTERS = re.compile(r"[^0-9a-z가-힣]")
+
+
+def _compact(column: str) -> str:
+    return _NOT_LETTERS.sub("", column.lower())
+
+
+_GUESSES = {
+    _compact(name): field
+    for name, field in [
+        *((f, f) for f in FIELDS),
+        *ALIASES.items(),
+        *KOREAN_ALIASES.items(),
+    ]
+}
+
+
+def _mostly_hangul(values: list[str]) -> bool:
+    filled = [v for v in values if v.strip()]
+    hangul = sum(1 for v in filled if any("가" <= ch <= "힣" for ch in v))
+    return bool(filled) and hangul * 2 > len(filled)
+
+
+def guess_columns(table: Table) -> dict[str, str]:
+    """Each of the file's columns with the field it probably holds ("" for none).
+
+    Header names first (English, Korean and common other names, punctuation ignored), then
+    the values: a name column written in Hangul is the Hangul name, and the other way round.
+    The first column to claim a field keeps it.
+    """
+    guessed: dict[str, str] = {}
+    taken: set[str] = set()
+    sample = table.rows[:200]
+    for column in table.columns:
+        field = _GUESSES.get(_compact(column), "")
+        if field in _LATIN_TWIN or field in _HANGUL_TWIN:
+            hangul = _mostly_hangul([row.values.get(column, "") for row in sample])
+            if hangul and field in _HANGUL_TWIN:
+                field = _HANGUL_TWIN[field]
+            elif not hangul and field in _LATIN_TWIN and sample:
+                field = _LATIN_TWIN[field]
+        if field in taken:
+            field = ""
+        taken.add(field)
+        guessed[column] = field
+    return guessed
+
+
+def check_columns(columns: dict[str, str]) -> tuple[dict[str, str], list[RowError]]:
+    """Each field with the file's column that holds it, and what is wrong with the choice.
+
+    ``columns`` gives each of the file's columns the field it holds ("" for none).
+    """
     header: dict[str, str] = {}
     errors: list[RowError] = []
-    for column in table.columns:
-        standard = ALIASES.get(column, column)
-        if standard in header:
-            errors.append(
-                RowError(1, column, f"says the same as column {header[standard]}; keep one")
-            )
+    for column, field in columns.items():
+        if not field:
+            continue
+        if field not in FIELDS:
+            errors.append(RowError(1, column, f"unknown field {field!r}"))
+        elif field in header:
+            errors.append(RowError(1, column, f"says the same as column {header[field]}; keep one"))
         else:
-            header[standard] = column
+            header[field] = column
     if not header.keys() & set(NAME_COLUMNS):
         errors.append(
             RowError(
@@ -127,11 +224,47 @@ def _header(table: Table) -> tuple[dict[str, str], list[RowError]]:
     return header, errors
 
 
+def _header(table: Table) -> tuple[dict[str, str], list[RowError]]:
+    """Each standard column with the file's own name for it, and the header's problems."""
+    return check_columns({column: ALIASES.get(column, column) for column in table.columns})
+
+
+# Date formats the wizard offers, in the order a tie is settled.
+DATE_FORMATS = ("%Y-%m-%d", "%Y.%m.%d", "%m/%d/%Y", "%d/%m/%Y", "%Y%m%d")
+
+
+def guess_date_format(table: Table, column: str | None) -> str:
+    """The offered format that reads the most of the column's dates (ISO on a tie)."""
+    if column is None:
+        return DATE_FORMATS[0]
+    values = [v for row in table.rows[:500] if (v := row.values.get(column, "").strip())]
+
+    def reads(fmt: str) -> int:
+        count = 0
+        for value in values:
+            try:
+                datetime.strptime(value, fmt)
+            except ValueError:
+                continue
+            count += 1
+        return count
+
+    return max(DATE_FORMATS, key=lambda fmt: (reads(fmt), -DATE_FORMATS.index(fmt)))
+
+
 def parse_list(
-    table: Table, *, date_format: str = "%Y-%m-%d", time_zone: str = "UTC"
+    table: Table,
+    *,
+    date_format: str = "%Y-%m-%d",
+    time_zone: str = "UTC",
+    columns: dict[str, str] | None = None,
 ) -> tuple[list[ListRow], list[RowError]]:
-    """Every row as a record, and every error by row and the file's own column name."""
-    header, errors = _header(table)
+    """Every row as a record, and every error by row and the file's own column name.
+
+    ``columns`` says which field each of the file's columns holds (see ``check_columns``);
+    without it the header's names say it.
+    """
+    header, errors = _header(table) if columns is None else check_columns(columns)
     if errors:
         return [], errors
     duplicates = DuplicateIds(header.get("id", "id"))

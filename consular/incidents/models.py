@@ -74,3 +74,37 @@ class SourceRecord(UUIDPrimaryKey, Timestamps, Base):
     decided_at: Mapped[datetime | None]
 
     source_list: Mapped[SourceList] = relationship(lazy="joined")
+
+
+class ImportDraft(UUIDPrimaryKey, Timestamps, Base):
+    """A list on its way into an incident through the import wizard, kept for its owner only.
+
+    Nothing of it belongs to the incident until it is committed: the file's rows, the
+    chosen columns, corrections and review decisions wait here, and the draft is deleted
+    on commit, on cancel, or once it has not been touched for a day.
+    """
+
+    __tablename__ = "import_draft"
+
+    incident_id: Mapped[str] = mapped_column(
+        ForeignKey("incident.id", ondelete="CASCADE"), index=True
+    )
+    owner_id: Mapped[str] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(24))
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    # The file as read: its columns, and each row as [row number, {column: value}].
+    columns: Mapped[list[str]] = mapped_column(JSON)
+    rows: Mapped[list[Any]] = mapped_column(JSON)
+    # Each column of the file with the field it holds ("" for none).
+    mapping: Mapped[dict[str, str]] = mapped_column(JSON)
+    date_format: Mapped[str] = mapped_column(String(20))
+    # Values an officer typed over the file's: {"row number": {column: value}}.
+    corrections: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
+    skip_invalid: Mapped[bool] = mapped_column(default=False)
+    # Set by the reconcile step, cleared by any change before it: {"row number": RowLink}.
+    links: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The officer's decisions on doubtful rows: {"row number": {"action", "person_id"}}.
+    decisions: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC
+from typing import TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -110,15 +111,32 @@ def import_list(
     Rows linked with confidence join (or open) the person's case; doubtful rows wait in the
     review queue; rows about other nationalities are kept but open no case.
     """
+    incident, list_kind = check_import(db, actor, incident_id, kind)
+    report = ImportReport.start(table)
+    refuse_imported(db, incident, table, report)
+    rows, errors = parse_list(table, date_format=date_format, time_zone=incident.post.time_zone)
+    refuse_bad_rows(report, errors, skip_invalid=skip_invalid, usable_rows=len(rows))
+    return store_list(
+        db, actor, incident, list_kind, table, rows, link_rows(db, rows), report, progress
+    )
+
+
+def check_import(
+    db: Session, actor: Actor, incident_id: str, kind: str
+) -> tuple[Incident, ListKind]:
+    """The incident a list may be imported into by this actor, and the list's kind."""
     actor.require(Permission.LIST_IMPORT, "incident", incident_id)
     incident = get_incident(db, actor, incident_id)
     try:
-        list_kind = ListKind(kind)
+        return incident, ListKind(kind)
     except ValueError:
         raise InvalidInput(
             f"unknown list kind {kind!r}; choose one of {', '.join(k.value for k in ListKind)}"
         ) from None
-    report = ImportReport.start(table)
+
+
+def refuse_imported(db: Session, incident: Incident, table: Table, report: ImportReport) -> None:
+    """The same file was imported into this incident before: import nothing."""
     previous = db.scalar(
         select(SourceList).where(
             SourceList.incident_id == incident.id, SourceList.file_sha256 == table.sha256
@@ -128,11 +146,23 @@ def import_list(
         refuse_repeat(
             report, previous.imported_at, previous.imported_by, where=" into this incident"
         )
-    rows, errors = parse_list(table, date_format=date_format, time_zone=incident.post.time_zone)
-    refuse_bad_rows(report, errors, skip_invalid=skip_invalid, usable_rows=len(rows))
+
+
+def store_list(
+    db: Session,
+    actor: Actor,
+    incident: Incident,
+    kind: ListKind,
+    table: Table,
+    rows: Sequence[ListRow],
+    links: dict[int, RowLink],
+    report: ImportReport,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Write a checked list and its rows as ``link_rows`` linked them; audited."""
     source = SourceList(
         incident_id=incident.id,
-        kind=list_kind.value,
+        kind=kind.value,
         file_name=table.source,
         file_sha256=table.sha256,
         imported_by=actor.name,
@@ -141,7 +171,8 @@ def import_list(
     )
     db.add(source)
     db.flush()
-    _reconcile(db, actor, incident, source, rows, report, progress)
+    report.source_list_id = source.id
+    _write_records(db, actor, incident, source, rows, links, report, progress)
     report.status = "imported"
     source.report = report.model_dump(exclude={"errors"})
     audit.record(
@@ -150,7 +181,7 @@ def import_list(
         tag="incidents:list:import",
         target_type="source_list",
         target_id=source.id,
-        diff=source.report | {"kind": list_kind.value},
+        diff=source.report | {"kind": kind.value},
     )
     return report
 
@@ -212,35 +243,51 @@ def person_record(person: Person) -> PersonRecord:
     )
 
 
-def _reconcile(
-    db: Session,
-    actor: Actor,
-    incident: Incident,
-    source: SourceList,
-    rows: Sequence[ListRow],
-    report: ImportReport,
-    progress: Progress | None,
-) -> None:
+class RowLink(TypedDict):
+    """What reconciliation says of one row: a match, or a doubt for an officer."""
+
+    decision: str  # match, review
+    person_id: str | None  # the matched person
+    score: float | None
+    candidates: list[dict[str, object]]
+
+
+def link_rows(db: Session, rows: Sequence[ListRow]) -> dict[int, RowLink]:
+    """Each row of the home country by row number, reconciled with the registry; reads only.
+
+    Rows about other nationals are left out (they open no case).
+    """
     home = get_settings().home_country
     in_scope = [r for r in rows if _in_scope(r, home)]
     # The pool holds only the likely candidates; how telling a name or a birth date is
     # depends on the whole registry.
     population = db.scalar(select(func.count()).select_from(Person)) or 0
     matcher = build_matcher(_candidate_pool(db, in_scope), population=population)
-    links = {
-        r.row_number: link
-        for r, link in zip(in_scope, matcher.link_many(r.record for r in in_scope), strict=True)
-    }
-    names = _persons_by_id(db, {c.registry_id for link in links.values() for c in link.candidates})
-    preload_cases(
-        db,
-        incident,
-        (
-            link.best.registry_id
-            for link in links.values()
-            if link.decision is Decision.MATCH and link.best is not None
-        ),
-    )
+    links = list(matcher.link_many(r.record for r in in_scope))
+    names = _persons_by_id(db, {c.registry_id for link in links for c in link.candidates})
+    out: dict[int, RowLink] = {}
+    for row, link in zip(in_scope, links, strict=True):
+        matched = link.decision is Decision.MATCH and link.best is not None
+        out[row.row_number] = RowLink(
+            decision="match" if matched else "review",
+            person_id=link.best.registry_id if matched and link.best else None,
+            score=link.best.probability if link.best else None,
+            candidates=_candidates_json(link, names),
+        )
+    return out
+
+
+def _write_records(
+    db: Session,
+    actor: Actor,
+    incident: Incident,
+    source: SourceList,
+    rows: Sequence[ListRow],
+    links: dict[int, RowLink],
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    preload_cases(db, incident, (link["person_id"] for link in links.values() if link["person_id"]))
     # Rows linked between two flushes: one flush per row was most of the import's time.
     flush_every = 500
     records: list[SourceRecord] = []
@@ -253,18 +300,17 @@ def _reconcile(
         if link is None:
             record.decision = "out_of_scope"
             report.out_of_scope += 1
-        elif link.decision is Decision.MATCH and link.best is not None:
-            record.decision = "auto"
-            record.score = link.best.probability
-            record.candidates = _candidates_json(link, names)
-            if _link_record(db, actor, incident, source, record, link.best.registry_id):
-                report.cases_created += 1
-            report.linked += 1
         else:
-            record.decision = "pending"
-            record.score = link.best.probability if link.best else None
-            record.candidates = _candidates_json(link, names)
-            report.review += 1
+            record.score = link["score"]
+            record.candidates = link["candidates"]
+            if link["person_id"]:
+                record.decision = "auto"
+                if _link_record(db, actor, incident, source, record, link["person_id"]):
+                    report.cases_created += 1
+                report.linked += 1
+            else:
+                record.decision = "pending"
+                report.review += 1
         report.imported += 1
         if done % flush_every == 0 or done == len(rows):
             # The batch's cases are written before the records that point at them (no

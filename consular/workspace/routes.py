@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -35,7 +34,6 @@ from consular.cases.service import (
     transition,
 )
 from consular.cases.states import CaseState, Disposition
-from consular.config import Settings
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from consular.fields import FieldError, parse_date
@@ -47,77 +45,31 @@ from consular.registry.models import Deployment, Employer, Person
 from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.web import DB
 from consular.workspace.chart import COLOURS, states_by_day
+from consular.workspace.common import (
+    SESSION_COOKIE,
+    expired,
+    form_ok,
+    not_found,
+    page_for,
+    session_of,
+    settings_of,
+    signed_in,
+    signed_in_form,
+    submit,
+    with_form_cookie,
+)
 from consular.workspace.i18n import LANGUAGE_COOKIE, LANGUAGES
 from consular.workspace.models import WebSession
-from consular.workspace.pages import Page, request_language
 from consular.workspace.sessions import (
     Throttled,
     actor_of,
-    current_session,
-    new_token,
     sign_in,
     sign_out,
 )
 
-SESSION_COOKIE = "consular_session"
-# Before sign-in there is no session to hold the form token: it lives in its own cookie
-# and must come back in the form (double submit).
-FORM_COOKIE = "consular_form"
 ONE_YEAR_S = 365 * 24 * 3600
 
 router = APIRouter(include_in_schema=False)
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _session(request: Request, db: DB) -> WebSession | None:
-    return current_session(db, _settings(request), request.cookies.get(SESSION_COOKIE))
-
-
-def _signed_in(request: Request, db: DB) -> WebSession | Response:
-    """The signed-in session, or the way to the sign-in page (and back here after it)."""
-    session = _session(request, db)
-    if session is not None:
-        return session
-    path = request.url.path
-    target = "/sign-in" if path == "/" else f"/sign-in?next={quote(path, safe='/')}"
-    return RedirectResponse(target, status_code=303)
-
-
-def _page(request: Request, session: WebSession | None) -> tuple[Page, str | None]:
-    """The page context, and a new form cookie to set when the browser has none yet."""
-    language = request_language(request)
-    if session is not None:
-        post = session.user.post
-        zone = post.time_zone if post is not None else "UTC"
-        return Page(language, session.user, session.csrf_token, zone), None
-    token = request.cookies.get(FORM_COOKIE)
-    fresh = None if token else new_token()
-    return Page(language, None, token or fresh or ""), fresh
-
-
-def _with_form_cookie(request: Request, response: Response, fresh: str | None) -> Response:
-    if fresh is not None:
-        response.set_cookie(
-            FORM_COOKIE,
-            fresh,
-            httponly=True,
-            samesite="lax",
-            secure=_settings(request).secure_cookies,
-        )
-    return response
-
-
-def _form_ok(request: Request, session: WebSession | None, submitted: str) -> bool:
-    expected = session.csrf_token if session is not None else request.cookies.get(FORM_COOKIE)
-    return bool(expected) and secrets.compare_digest(expected or "", submitted)
-
-
-def _expired(request: Request, page: Page) -> HTMLResponse:
-    return page.render(request, "error.html", status_code=400, kind="form_expired")
 
 
 def _safe_next(target: str) -> str:
@@ -129,12 +81,12 @@ def _safe_next(target: str) -> str:
 
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_form(request: Request, db: DB, next: str = "/") -> Response:
-    session = _session(request, db)
+    session = session_of(request, db)
     if session is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    page, fresh = _page(request, None)
+    page, fresh = page_for(request, None)
     response = page.render(request, "sign_in.html", name="", next=_safe_next(next))
-    return _with_form_cookie(request, response, fresh)
+    return with_form_cookie(request, response, fresh)
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
@@ -146,12 +98,12 @@ def sign_in_submit(
     csrf_token: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    page, fresh = _page(request, None)
-    if not _form_ok(request, None, csrf_token):
-        return _with_form_cookie(request, _expired(request, page), fresh)
+    page, fresh = page_for(request, None)
+    if not form_ok(request, None, csrf_token):
+        return with_form_cookie(request, expired(request, page), fresh)
     client = request.client.host if request.client else "-"
     try:
-        signed = sign_in(db, _settings(request), name, password, client)
+        signed = sign_in(db, settings_of(request), name, password, client)
     except Throttled as exc:
         response = page.render(
             request,
@@ -179,19 +131,19 @@ def sign_in_submit(
         signed.token,
         httponly=True,
         samesite="lax",
-        secure=_settings(request).secure_cookies,
+        secure=settings_of(request).secure_cookies,
     )
     return redirect
 
 
 @router.post("/sign-out")
 def sign_out_submit(request: Request, db: DB, csrf_token: Annotated[str, Form()] = "") -> Response:
-    session = _signed_in(request, db)
+    session = signed_in(request, db)
     if isinstance(session, Response):
         return session
-    if not _form_ok(request, session, csrf_token):
-        page, _ = _page(request, session)
-        return _expired(request, page)
+    if not form_ok(request, session, csrf_token):
+        page, _ = page_for(request, session)
+        return expired(request, page)
     sign_out(db, session)
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
@@ -206,10 +158,10 @@ def choose_language_submit(
     csrf_token: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    session = _session(request, db)
-    page, fresh = _page(request, session)
-    if not _form_ok(request, session, csrf_token) or language not in LANGUAGES:
-        return _with_form_cookie(request, _expired(request, page), fresh)
+    session = session_of(request, db)
+    page, fresh = page_for(request, session)
+    if not form_ok(request, session, csrf_token) or language not in LANGUAGES:
+        return with_form_cookie(request, expired(request, page), fresh)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=ONE_YEAR_S, samesite="lax")
     return response
@@ -217,10 +169,10 @@ def choose_language_submit(
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, db: DB) -> Response:
-    session = _signed_in(request, db)
+    session = signed_in(request, db)
     if isinstance(session, Response):
         return session
-    page, _ = _page(request, session)
+    page, _ = page_for(request, session)
     actor = actor_of(session)
     incidents = db.scalars(
         readable_incidents(actor)
@@ -247,6 +199,8 @@ def dashboard(request: Request, db: DB) -> Response:
 
 
 PAGE_SIZE = 50
+# Rows per page an officer may choose; 500 shows a whole incident of the model case's size.
+PAGE_SIZES = (50, 100, 500)
 _STATES = {str(state) for state in CaseState}
 
 
@@ -275,10 +229,6 @@ def _query_string(filters: dict[str, Any]) -> str:
     return urlencode({k: ("1" if v is True else v) for k, v in named.items() if v})
 
 
-def _not_found(request: Request, page: Page) -> HTMLResponse:
-    return page.render(request, "error.html", status_code=404, kind="not_found")
-
-
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
 def incident_page(
     request: Request,
@@ -290,24 +240,22 @@ def incident_page(
     employer: str | None = None,
     sort: str | None = None,
     page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+    per_page: int = PAGE_SIZE,
+    imported: str | None = None,
 ) -> Response:
-    session = _signed_in(request, db)
+    session = signed_in(request, db)
     if isinstance(session, Response):
         return session
-    page, _ = _page(request, session)
+    page, _ = page_for(request, session)
     actor = actor_of(session)
     filters = _case_filters(state, facility, overdue, employer, sort)
+    size = per_page if per_page in PAGE_SIZES else PAGE_SIZE
     try:
         total, cases = list_cases(
-            db,
-            actor,
-            incident_id,
-            **filters,
-            limit=PAGE_SIZE,
-            offset=(page_number - 1) * PAGE_SIZE,
+            db, actor, incident_id, **filters, limit=size, offset=(page_number - 1) * size
         )
     except NotFound:
-        return _not_found(request, page)
+        return not_found(request, page)
     incident = db.get(Incident, incident_id)
     lists = db.scalars(
         select(SourceList)
@@ -330,6 +278,8 @@ def incident_page(
     ).all()
     now = utcnow()
     query = _query_string(filters)
+    just_imported = next((item for item in lists if item.id == imported), None)
+    paged = "&".join(filter(None, [query, f"per_page={size}" if size != PAGE_SIZE else ""]))
     return page.render(
         request,
         "incident.html",
@@ -343,8 +293,13 @@ def incident_page(
         sorts=list(CASE_SORTS),
         states=[str(state) for state in CaseState],
         page_number=page_number,
-        last_page=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
+        last_page=max(1, (total + size - 1) // size),
+        per_page=size,
+        page_sizes=PAGE_SIZES,
+        just_imported=just_imported,
+        can_import=actor.can(Permission.LIST_IMPORT),
         query=query,
+        paged=paged,
     )
 
 
@@ -363,16 +318,16 @@ def incident_cases_csv(
     sort: str | None = None,
 ) -> Response:
     """The filtered cases table as CSV (all pages); the export is audited."""
-    session = _signed_in(request, db)
+    session = signed_in(request, db)
     if isinstance(session, Response):
         return session
-    page, _ = _page(request, session)
+    page, _ = page_for(request, session)
     actor = actor_of(session)
     filters = _case_filters(state, facility, overdue, employer, sort)
     try:
         total, cases = list_cases(db, actor, incident_id, **filters, limit=100_000)
     except NotFound:
-        return _not_found(request, page)
+        return not_found(request, page)
     now = utcnow()
     out = io.StringIO()
     writer = csv.writer(out)
@@ -416,12 +371,12 @@ def _case_page(
     error: str | None = None,
     revealed: str | None = None,
 ) -> Response:
-    page, _ = _page(request, session)
+    page, _ = page_for(request, session)
     actor = actor_of(session)
     try:
         case = get_case(db, actor, case_id)
     except NotFound:
-        return _not_found(request, page)
+        return not_found(request, page)
     history = case_history(db, case.id) if actor.can(Permission.AUDIT_READ) else []
     return page.render(
         request,
@@ -442,43 +397,6 @@ def _case_page(
     )
 
 
-def _signed_in_form(request: Request, db: DB, csrf_token: str) -> WebSession | Response:
-    """The session of a form post, or the answer to give instead (sign-in, expired form)."""
-    session = _signed_in(request, db)
-    if isinstance(session, Response) or _form_ok(request, session, csrf_token):
-        return session
-    page, _ = _page(request, session)
-    return _expired(request, page)
-
-
-def _submit(
-    request: Request,
-    db: DB,
-    csrf_token: str,
-    change: Callable[[Actor], object],
-    done: str,
-    refused: Callable[[WebSession, str], Response],
-) -> Response:
-    """Make a change, then go to ``done`` (Post/Redirect/Get).
-
-    A change the domain refuses (the case moved on, someone else decided first) saves
-    nothing and answers ``refused(session, reason)``; unknown or not allowed is a 404 page.
-    """
-    session = _signed_in_form(request, db, csrf_token)
-    if isinstance(session, Response):
-        return session
-    try:
-        change(actor_of(session))
-    except NotFound:
-        db.rollback()
-        page, _ = _page(request, session)
-        return _not_found(request, page)
-    except (Conflict, InvalidInput) as exc:
-        db.rollback()
-        return refused(session, str(exc))
-    return RedirectResponse(done, status_code=303)
-
-
 def _change_case(
     request: Request,
     db: DB,
@@ -495,16 +413,16 @@ def _change_case(
         return _case_page(request, db, session, case_id, status_code=status, error=reason)
 
     if refused_before is not None:
-        session = _signed_in_form(request, db, csrf_token)
+        session = signed_in_form(request, db, csrf_token)
         if isinstance(session, Response):
             return session
         return refused(session, refused_before)
-    return _submit(request, db, csrf_token, change, f"/cases/{case_id}", refused)
+    return submit(request, db, csrf_token, change, f"/cases/{case_id}", refused)
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 def case_page(request: Request, db: DB, case_id: str) -> Response:
-    session = _signed_in(request, db)
+    session = signed_in(request, db)
     if isinstance(session, Response):
         return session
     return _case_page(request, db, session, case_id)
@@ -613,15 +531,15 @@ def case_reveal(
     request: Request, db: DB, case_id: str, csrf_token: Annotated[str, Form()] = ""
 ) -> Response:
     """Show the host authority's number once, on this answer only; the reveal is audited."""
-    session = _signed_in_form(request, db, csrf_token)
+    session = signed_in_form(request, db, csrf_token)
     if isinstance(session, Response):
         return session
     actor = actor_of(session)
     try:
         revealed = reveal_host_identifier(db, actor, case_id)
     except NotFound:
-        page, _ = _page(request, session)
-        return _not_found(request, page)
+        page, _ = page_for(request, session)
+        return not_found(request, page)
     return _case_page(request, db, session, case_id, revealed=revealed or "")
 
 
@@ -634,11 +552,11 @@ def _review_page(
     status_code: int = 200,
     error: str | None = None,
 ) -> Response:
-    page, _ = _page(request, session)
+    page, _ = page_for(request, session)
     try:
         items = [ReviewItem.of(r) for r in review_queue(db, actor_of(session), incident_id)]
     except NotFound:
-        return _not_found(request, page)
+        return not_found(request, page)
     return page.render(
         request,
         "review.html",
@@ -651,7 +569,7 @@ def _review_page(
 
 @router.get("/incidents/{incident_id}/review", response_class=HTMLResponse)
 def review_page(request: Request, db: DB, incident_id: str) -> Response:
-    session = _signed_in(request, db)
+    session = signed_in(request, db)
     if isinstance(session, Response):
         return session
     return _review_page(request, db, session, incident_id)
@@ -668,7 +586,7 @@ def review_decide(
     note: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    return _submit(
+    return submit(
         request,
         db,
         csrf_token,
@@ -697,10 +615,10 @@ def persons_page(
     passport_number: str = "",
 ) -> Response:
     """Search the registry by name (Hangul or Latin), date of birth or passport number."""
-    session = _signed_in(request, db)
+    session = signed_in(request, db)
     if isinstance(session, Response):
         return session
-    page, _ = _page(request, session)
+    page, _ = page_for(request, session)
     found: Sequence[Person] | None = None
     error = None
     if name.strip() or date_of_birth.strip() or passport_number.strip():
@@ -732,15 +650,15 @@ def persons_page(
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
 def person_page(request: Request, db: DB, person_id: str) -> Response:
-    session = _signed_in(request, db)
+    session = signed_in(request, db)
     if isinstance(session, Response):
         return session
-    page, _ = _page(request, session)
+    page, _ = page_for(request, session)
     actor = actor_of(session)
     try:
         person = get_person(db, actor, person_id)
     except NotFound:
-        return _not_found(request, page)
+        return not_found(request, page)
     cases = (
         db.scalars(
             readable_cases(actor).where(Case.person_id == person.id).order_by(Case.created_at)
@@ -768,9 +686,9 @@ def _admin_page(
     error: str | None = None,
     created: tuple[str, str] | None = None,
 ) -> Response:
-    page, _ = _page(request, session)
+    page, _ = page_for(request, session)
     if not actor_of(session).can(Permission.USER_ADMIN):
-        return _not_found(request, page)
+        return not_found(request, page)
     return page.render(
         request,
         "admin_users.html",
@@ -789,7 +707,7 @@ def _admin_page(
 
 @router.get("/admin/users", response_class=HTMLResponse)
 def admin_users(request: Request, db: DB) -> Response:
-    session = _signed_in(request, db)
+    session = signed_in(request, db)
     if isinstance(session, Response):
         return session
     return _admin_page(request, db, session)
@@ -806,7 +724,7 @@ def admin_create_user(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Create a user; the new password is shown on this answer only."""
-    session = _signed_in_form(request, db, csrf_token)
+    session = signed_in_form(request, db, csrf_token)
     if isinstance(session, Response):
         return session
     password = generate_password()
@@ -822,8 +740,8 @@ def admin_create_user(
         )
     except NotFound:
         db.rollback()
-        page, _ = _page(request, session)
-        return _not_found(request, page)
+        page, _ = page_for(request, session)
+        return not_found(request, page)
     except (Conflict, InvalidInput) as exc:
         db.rollback()
         return _admin_page(request, db, session, status_code=409, error=str(exc))
@@ -834,7 +752,7 @@ def admin_create_user(
 def admin_deactivate_user(
     request: Request, db: DB, user_id: str, csrf_token: Annotated[str, Form()] = ""
 ) -> Response:
-    return _submit(
+    return submit(
         request,
         db,
         csrf_token,

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
@@ -21,31 +19,9 @@ from consular.workspace.i18n import catalog_path
 from consular.workspace.models import WebSession
 from tests.conftest import World
 from tests.factories import rows_csv, user_with_token
+from tests.workspace.client import PASSWORD, form_token, sign_in
 
-PASSWORD = "correct horse 1"  # tests.factories gives every user this password
 TEMPLATES = Path(__file__).parents[2] / "consular" / "workspace" / "templates"
-
-
-@pytest.fixture
-def browser(db_url: str, world: World) -> Iterator[TestClient]:
-    """A client that keeps cookies, over HTTPS as in production (cookies are Secure)."""
-    from consular.app import create_app
-
-    app = create_app(Settings(database_url=db_url, sign_in_attempts=3))
-    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
-        yield client
-    app.state.engine.dispose()
-
-
-def form_token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, html
-    return found.group(1)
-
-
-def sign_in(client: TestClient, name: str = "officer.kim", password: str = PASSWORD):  # type: ignore[no-untyped-def]
-    token = form_token(client.get("/sign-in").text)
-    return client.post("/sign-in", data={"name": name, "password": password, "csrf_token": token})
 
 
 def test_an_officer_signs_in_and_sees_the_posts_open_incidents_in_korean(
