@@ -21,6 +21,7 @@ from consular.workspace.i18n import (
     language_name,
     translations,
 )
+from consular.workspace.reasons import translate
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -34,7 +35,9 @@ def environment(language: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    catalog = translations(language)
+    env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["reason"] = lambda message: translate(str(message), catalog.gettext)
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
     return env
 

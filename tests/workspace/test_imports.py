@@ -106,11 +106,11 @@ def test_an_officer_imports_a_list_through_the_wizard_and_nothing_is_written_bef
     assert "1 row has errors." in preview.text
     row = re.search(r'<section class="row-errors" id="row-5".*?</section>', preview.text, re.S)
     assert row, preview.text
-    assert "dob: &#39;11/31/1979&#39; is not a date in the form MM/DD/YYYY" in row.group(0)
+    assert "dob: “11/31/1979” is not a date in the form MM/DD/YYYY." in row.group(0)
     assert 'aria-invalid="true"' in row.group(0)
     assert "Reconcile with the registry" not in preview.text
     refused = browser.post(f"{base}/reconcile", data={"csrf_token": form_token(preview.text)})
-    assert refused.status_code == 422 and "1 row(s) have errors" in refused.text
+    assert refused.status_code == 422 and "1개 행에 오류가 있습니다" in refused.text
 
     # Fix the row in place: the corrected value replaces the file's, the error is gone.
     cells = dict(
@@ -279,7 +279,7 @@ def test_a_file_already_imported_or_unreadable_is_refused_on_upload(
     assert browser.post(f"{base}/commit", data={"csrf_token": token}).status_code == 303
     again = _upload(browser, world, rows, header)
     assert again.status_code == 409
-    assert "ice-list.csv was already imported into this incident" in again.text
+    assert "ice-list.csv was already imported into this incident on" in again.text
     legacy = _upload(browser, world, rows, header, name="list.xls")
     assert legacy.status_code == 422 and "save .xls workbooks as .xlsx" in legacy.text
 
@@ -303,5 +303,5 @@ def test_two_columns_for_one_field_are_refused_with_the_choice_kept(
         headers=EN,
     )
     assert refused.status_code == 422
-    assert "name: says the same as column a_number; keep one" in refused.text
+    assert "name: says the same as column a_number; keep one of them." in refused.text
     assert _selected(refused.text, "field-0") == "full_name"

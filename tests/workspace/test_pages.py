@@ -17,6 +17,7 @@ from consular.config import Settings
 from consular.db import utcnow
 from consular.workspace.i18n import catalog_path
 from consular.workspace.models import WebSession
+from consular.workspace.reasons import REASONS, STATES
 from tests.conftest import World
 from tests.factories import rows_csv, user_with_token
 from tests.workspace.client import PASSWORD, form_token, sign_in
@@ -172,6 +173,7 @@ def test_every_string_of_the_pages_is_translated_into_korean() -> None:
         )
     }
     assert used, "no strings found in the templates"
+    used |= {sentence for _, sentence in REASONS} | set(STATES.values())
     untranslated = sorted(
         text
         for text in used
@@ -443,7 +445,7 @@ def test_an_administrator_creates_and_deactivates_users(
         "/admin/users",
         data={"name": "officer.new", "role": "officer", "csrf_token": token},
     )
-    assert again.status_code == 409 and "already exists" in again.text
+    assert again.status_code == 409 and "officer.new(이)라는 사용자가 이미 있습니다" in again.text
 
     app = create_app(Settings(database_url=db_url))
     newcomer = TestClient(app, base_url="https://testserver", follow_redirects=False)
@@ -531,7 +533,7 @@ def test_custody_and_disposition_are_recorded_from_the_case_page(
         f"/cases/{case_id}/custody",
         data={"facility": " ", "kind": "booked", "version": version.group(1), "csrf_token": token},
     )
-    assert empty.status_code == 409 and "facility is empty" in empty.text
+    assert empty.status_code == 409 and "시설이 비어 있습니다" in empty.text
     decided = browser.post(
         f"/cases/{case_id}/disposition",
         data={

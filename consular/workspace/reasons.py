@@ -1,0 +1,172 @@
+"""The domain's refusals in the reader's language.
+
+The services explain a refusal in English, and the API and the command line show it as it
+is. A page shows it in the reader's language: each message a person can meet in the
+workspace has a pattern here and a sentence to translate, with the pattern's parts put
+back in; a case state inside a message is named as the pages name it. A message without
+a pattern (a new one, or one only a forged form can cause) is shown in English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+
+def N_(message: str) -> str:
+    """Mark a sentence for the catalogs; it is translated when shown."""
+    return message
+
+
+# Named as on the pages (the same sentences as templates/states.html).
+STATES = {
+    "reported": N_("Reported"),
+    "located": N_("Located"),
+    "consular_access": N_("Consular access"),
+    "disposition_pending": N_("Disposition pending"),
+    "departure_scheduled": N_("Departure scheduled"),
+    "departed": N_("Departed"),
+    "closed": N_("Closed"),
+    "released": N_("Released"),
+    "transferred": N_("Transferred"),
+}
+
+_Q = r"'(?P<{}>.*)'"  # a value the message quotes with repr()
+
+_REASONS = [
+    # Cases
+    (
+        r"case (?P<number>\S+) was changed by someone else \(your version \d+, current \d+\); "
+        r"reload it and try again",
+        N_("Case %(number)s was changed by someone else meanwhile. Reload it and try again."),
+    ),
+    (
+        r"a case in state (?P<state>\w+) cannot move to (?P<to>\w+)",
+        N_("A case in state “%(state)s” cannot move to “%(to)s”."),
+    ),
+    (
+        r"record the facility where the person is held before marking the case located",
+        N_("Record the facility where the person is held before marking the case located."),
+    ),
+    (
+        r"record a disposition of voluntary_departure or removal_order before scheduling "
+        r"departure",
+        N_(
+            "Record a disposition of voluntary departure or removal order before scheduling "
+            "departure."
+        ),
+    ),
+    (
+        r"the facility is empty: give the facility's name",
+        N_("The facility is empty: give the facility's name."),
+    ),
+    (
+        r"(?P<kind>\w+) was already recorded done at (?P<at>\S+) by (?P<who>.+)",
+        N_("This item was already recorded done by %(who)s."),
+    ),
+    (
+        r"a milestone cannot be done in the future",
+        N_("A checklist item cannot be done in the future."),
+    ),
+    # Review
+    (
+        r"this row was already decided \((?P<decision>\w+) by (?P<who>.+)\)",
+        N_("This row was already decided by %(who)s."),
+    ),
+    (
+        r"accept needs the person_id of the chosen candidate|accept one of the row's candidates",
+        N_("Choose one of the row's candidates."),
+    ),
+    # Users
+    (r"a user name is required", N_("A user name is required.")),
+    (
+        r"a user named " + _Q.format("name") + r" already exists",
+        N_("A user named %(name)s already exists."),
+    ),
+    (r"an employer_hr user needs --employer", N_("An employer HR user needs an employer.")),
+    (r"a (?P<role>\w+) user needs --post", N_("This role needs a post.")),
+    (r"no employer named " + _Q.format("name"), N_("There is no employer named %(name)s.")),
+    (r"no post named " + _Q.format("name"), N_("There is no post named %(name)s.")),
+    (r"you cannot deactivate your own account", N_("You cannot deactivate your own account.")),
+    (r"(?P<name>.+) is already deactivated", N_("%(name)s is already deactivated.")),
+    # The import wizard
+    (
+        r"the list changed since it was reconciled; reconcile it again",
+        N_("The list changed since it was reconciled: reconcile it again."),
+    ),
+    (
+        r"(?P<rows>\d+) row\(s\) have errors: correct them, or choose to leave them out of "
+        r"the import",
+        N_("%(rows)s row(s) have errors: correct them, or choose to leave them out of the import."),
+    ),
+    (r"no row without errors is left to import", N_("No row without errors is left to import.")),
+    (
+        r"the choice of columns has errors; fix them first",
+        N_("The choice of columns has errors: fix them first."),
+    ),
+    (
+        r"(?P<file>.+) was already imported into this incident on (?P<at>.+) UTC by (?P<who>.+) "
+        r"\(same file contents\)",
+        N_("%(file)s was already imported into this incident on %(at)s UTC by %(who)s."),
+    ),
+    (
+        r"(?P<file>.+): no rows under the header; nothing to import",
+        N_("%(file)s has no rows under its header: nothing to import."),
+    ),
+    (r"(?P<file>.+): larger than (?P<mb>\d+) MB", N_("%(file)s is larger than %(mb)s MB.")),
+    (
+        r"says the same as column (?P<column>.+); keep one",
+        N_("says the same as column %(column)s; keep one of them."),
+    ),
+    (
+        r"no name column: give full_name, family_name and given_name, or the Hangul name "
+        r"columns",
+        N_("no name column: choose a column for the full name, or family and given names."),
+    ),
+    # A list's cells
+    (
+        _Q.format("value") + r" is not a date in the form (?P<form>\S+)",
+        N_("“%(value)s” is not a date in the form %(form)s."),
+    ),
+    (
+        r"date of birth " + _Q.format("value") + r" is in the future",
+        N_("The date of birth “%(value)s” is in the future."),
+    ),
+    (
+        r"unknown country code " + _Q.format("value") + r" \(use ISO 3166 alpha-3, e\.g\. KOR, "
+        r"USA\)",
+        N_("“%(value)s” is not a country code (use three letters, such as KOR or USA)."),
+    ),
+    (
+        r"unknown sex " + _Q.format("value") + r" \(use M, F or X\)",
+        N_("“%(value)s” is not a sex (use M, F or X)."),
+    ),
+    (
+        r"passport number " + _Q.format("value") + r" should have 5 to 20 letters and digits",
+        N_("The passport number “%(value)s” should have 5 to 20 letters and digits."),
+    ),
+    (
+        _Q.format("value") + r" is not an ISO date-time like 2025-09-04T10:30",
+        N_("“%(value)s” is not a date and time like 2025-09-04T10:30."),
+    ),
+    (r"no name", N_("no name")),
+    (
+        r"duplicate id " + _Q.format("value") + r" \(first on row (?P<row>\d+)\)",
+        N_("the id “%(value)s” was already used on row %(row)s."),
+    ),
+]
+REASONS = tuple((re.compile(pattern), sentence) for pattern, sentence in _REASONS)
+
+
+def translate(message: str, gettext: Callable[[str], str]) -> str:
+    """The message in the reader's language when it is a known one; else as it is."""
+    for pattern, sentence in REASONS:
+        found = pattern.fullmatch(message)
+        if found is None:
+            continue
+        parts = {
+            name: gettext(STATES[value]) if value in STATES else value
+            for name, value in found.groupdict().items()
+        }
+        return gettext(sentence) % parts
+    return message

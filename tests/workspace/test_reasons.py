@@ -1,0 +1,26 @@
+"""The domain's refusals shown in the reader's language."""
+
+from __future__ import annotations
+
+from consular.workspace.i18n import translations
+from consular.workspace.reasons import translate
+
+
+def test_a_refused_move_names_the_states_as_the_pages_do() -> None:
+    message = "a case in state located cannot move to closed"
+    korean = translate(message, translations("ko").gettext)
+    assert korean == "“소재 확인” 상태의 사건 파일은 “종결”(으)로 옮길 수 없습니다."
+    english = translate(message, translations("en").gettext)
+    assert english == "A case in state “Located” cannot move to “Closed”."
+
+
+def test_the_values_a_message_quotes_are_kept() -> None:
+    message = "passport number 'M12' should have 5 to 20 letters and digits"
+    assert translate(message, translations("ko").gettext) == (
+        "여권번호 “M12”은(는) 문자와 숫자 5~20자여야 합니다."
+    )
+
+
+def test_a_message_without_a_translation_is_shown_as_it_is() -> None:
+    message = "unknown custody record 'escaped'"
+    assert translate(message, translations("ko").gettext) == message
