@@ -67,11 +67,8 @@ def start_draft(
     if not table.rows:
         raise InvalidInput(f"{table.source}: no rows under the header; nothing to import")
     owner = _owner(actor)
-    db.execute(
-        delete(ImportDraft).where(
-            ImportDraft.owner_id == owner, ImportDraft.updated_at < utcnow() - _expiry()
-        )
-    )
+    # Expired drafts hold personal data nobody will use: anyone's upload clears them away.
+    db.execute(delete(ImportDraft).where(ImportDraft.updated_at < utcnow() - _expiry()))
     same = db.scalar(
         select(ImportDraft).where(
             ImportDraft.owner_id == owner,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.audit.models import AuditEvent
+from consular.auth.models import User
 from consular.cases.models import Case
 from consular.db import utcnow
 from consular.incidents.models import ImportDraft, SourceList, SourceRecord
@@ -233,6 +234,14 @@ def test_a_draft_is_its_owners_alone_and_expires(
     with factory() as db, db.begin():
         db.execute(update(ImportDraft).values(updated_at=utcnow() - timedelta(days=2)))
     assert browser.get(columns_url).status_code == 404
+    # The next upload, by anyone, clears the expired draft away.
+    browser.cookies.clear()
+    sign_in(browser, "officer.park")
+    _upload(browser, world)
+    with factory() as db:
+        owners = db.scalars(select(ImportDraft.owner_id)).all()
+        park = db.scalars(select(User.id).where(User.name == "officer.park")).one()
+        assert owners == [park]
 
 
 def test_a_cancelled_import_leaves_nothing_behind(
