@@ -1,4 +1,5 @@
-"""Take the README's screenshots: the demo's dashboard and a case page, in Korean and English.
+"""Take the README's screenshots: the demo's dashboard, a case page and the import wizard's
+check of a list's rows, in Korean and English.
 
 Run from the repository root (needs Debian's chromium and the dev extra)::
 
@@ -23,6 +24,13 @@ from benchmarks.import_registry import serve  # noqa: E402
 from benchmarks.workspace_pages import build_demo  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+# A made-up host authority list with one impossible date, for the import wizard.
+SAMPLE_LIST = (
+    b"A-Number,Name,DOB,Citizenship,Detention Facility\n"
+    b'A200,"HONG, GIL DONG",03/14/1988,KOR,Folkston ICE Processing Center\n'
+    b'A201,"SEO, YUN A",02/30/1991,KOR,Stewart Detention Center\n'
+    b'A202,"NAM, KI TAE",07/01/1983,KOR,Folkston ICE Processing Center\n'
+)
 
 
 def main() -> int:
@@ -55,6 +63,17 @@ def main() -> int:
                 case.click()
                 page.wait_for_selector("dl.facts")
                 page.screenshot(path=OUT / f"case-{language}.png", full_page=True)
+                page.go_back()
+                page.click("p.actions a[href$='/imports/new']")
+                page.set_input_files(
+                    "#file",
+                    {"name": "ice-list.csv", "mimeType": "text/csv", "buffer": SAMPLE_LIST},
+                )
+                page.click("form.stack button[type=submit]")
+                page.click("form[action$='/columns'] > button[type=submit]")
+                page.wait_for_selector("section.row-errors")
+                page.screenshot(path=OUT / f"import-{language}.png", full_page=True)
+                page.click("form[action$='/cancel'] button")
                 context.close()
             browser.close()
     for path in sorted(OUT.glob("*.png")):
