@@ -88,6 +88,9 @@ def test_an_officer_works_a_case_in_the_browser(browser_page, server: str, world
     page.get_by_role("button", name="다음 상태로: 소재 확인").click()
     page.get_by_text("소재 확인", exact=True).first.wait_for()
     assert page.locator("dd strong").inner_text() == "소재 확인"
+    page.get_by_role("button", name="다음 상태로: 영사 접견").click()
+    page.get_by_role("button", name="다음 상태로: 영사 접견").wait_for(state="detached")
+    assert page.locator("dd strong").inner_text() == "영사 접견"
     row = page.locator("tr", has_text="영사 면회")
     row.get_by_label("조치 내용").fill("Folkston 면회")
     row.get_by_role("button", name="완료로 기록").click()
@@ -99,6 +102,11 @@ def test_an_officer_works_a_case_in_the_browser(browser_page, server: str, world
     page.get_by_role("heading", name="Rights checklist").wait_for()
     page.goto("/")
     page.get_by_role("heading", name="Open incidents").wait_for()
+    # And back to Korean: the labels are Korean again.
+    page.get_by_label("Language").select_option("ko")
+    page.get_by_role("button", name="Change").click()
+    page.get_by_role("heading", name="진행 중인 사건").wait_for()
+    assert page.get_by_role("link", name="현황판").count() == 1
 
 
 def test_employer_hr_meets_not_found_for_another_companys_worker(  # type: ignore[no-untyped-def]
