@@ -255,12 +255,18 @@ def _preview_values(db: DB, draft: ImportDraft, error: str | None = None) -> dic
         if str(row.number) in draft.corrections and row.number not in checked.by_row
     ]
     good = [row for row in table.rows if row.number not in checked.by_row][:SAMPLE_ROWS]
+    # A column wrong on most rows is a wrong choice of column or date format, not bad rows.
+    wrong_rows: dict[str, set[int]] = {}
+    for error in checked.errors:
+        wrong_rows.setdefault(error.column, set()).add(error.row)
+    suspect = sorted(c for c, rows in wrong_rows.items() if len(rows) * 2 > len(table.rows))
     return {
         "checked": checked,
         "used": used,
         "bad": bad,
         "corrected": corrected,
         "sample": good,
+        "suspect": suspect,
         "total": len(table.rows),
         "error": error,
         "step": "preview",

@@ -293,6 +293,21 @@ def test_a_file_already_imported_or_unreadable_is_refused_on_upload(
     assert legacy.status_code == 422 and "save .xls workbooks as .xlsx" in legacy.text
 
 
+def test_a_wrong_date_format_is_pointed_out_rather_than_every_row(
+    browser: TestClient, world: World
+) -> None:
+    sign_in(browser)
+    base = _upload(browser, world, HOST_ROWS[:3]).headers["location"].rsplit("/", 1)[0]
+    html = browser.get(f"{base}/columns").text
+    _save_columns(browser, f"{base}/columns", html, "%Y-%m-%d")  # the list's dates are US
+    preview = browser.get(f"{base}/preview", headers=EN).text
+    assert "3 rows have errors." in preview
+    assert "The column dob is wrong on most rows" in preview
+    _save_columns(browser, f"{base}/columns", html, "%m/%d/%Y")
+    preview = browser.get(f"{base}/preview", headers=EN).text
+    assert "No row has errors." in preview and "wrong on most rows" not in preview
+
+
 def test_two_columns_for_one_field_are_refused_with_the_choice_kept(
     browser: TestClient, world: World
 ) -> None:
