@@ -257,8 +257,8 @@ def _preview_values(db: DB, draft: ImportDraft, error: str | None = None) -> dic
     good = [row for row in table.rows if row.number not in checked.by_row][:SAMPLE_ROWS]
     # A column wrong on most rows is a wrong choice of column or date format, not bad rows.
     wrong_rows: dict[str, set[int]] = {}
-    for error in checked.errors:
-        wrong_rows.setdefault(error.column, set()).add(error.row)
+    for problem in checked.errors:
+        wrong_rows.setdefault(problem.column, set()).add(problem.row)
     suspect = sorted(c for c, rows in wrong_rows.items() if len(rows) * 2 > len(table.rows))
     return {
         "checked": checked,
