@@ -50,6 +50,14 @@ from consular.tabular import Row, Table
 UNDECIDED = "undecided"
 
 
+class AlreadyCommitted(Conflict):
+    """The draft was committed (by another press of the button): here is the list it became."""
+
+    def __init__(self, source_list_id: str) -> None:
+        super().__init__("this import was already committed")
+        self.source_list_id = source_list_id
+
+
 def _expiry() -> timedelta:
     return timedelta(hours=get_settings().import_draft_hours)
 
@@ -74,6 +82,7 @@ def start_draft(
             ImportDraft.owner_id == owner,
             ImportDraft.incident_id == incident.id,
             ImportDraft.file_sha256 == table.sha256,
+            ImportDraft.source_list_id.is_(None),
         )
     )
     if same is not None:
@@ -139,6 +148,7 @@ def drafts_of(db: Session, actor: Actor, incident_id: str) -> Sequence[ImportDra
             ImportDraft.owner_id == actor.user_id,
             ImportDraft.incident_id == incident_id,
             ImportDraft.updated_at >= utcnow() - _expiry(),
+            ImportDraft.source_list_id.is_(None),
         )
         .order_by(ImportDraft.updated_at.desc())
     ).all()
@@ -182,6 +192,11 @@ def check_draft(db: Session, draft: ImportDraft) -> DraftCheck:
     return DraftCheck(rows, errors, [], by_row)
 
 
+def _require_open(draft: ImportDraft) -> None:
+    if draft.source_list_id is not None:
+        raise AlreadyCommitted(draft.source_list_id)
+
+
 def _touch(db: Session, draft: ImportDraft, *, keep_links: bool = False) -> None:
     if not keep_links:
         # What was reconciled and reviewed no longer describes the rows.
@@ -195,6 +210,7 @@ def set_columns(
     db: Session, draft: ImportDraft, kind: str, mapping: dict[str, str], date_format: str
 ) -> None:
     """Choose the list's kind, the field each column holds, and how its dates are written."""
+    _require_open(draft)
     try:
         draft.kind = ListKind(kind).value
     except ValueError:
@@ -214,6 +230,7 @@ def set_columns(
 
 def correct_row(db: Session, draft: ImportDraft, row_number: int, values: dict[str, str]) -> None:
     """Type over cells of one row; a value equal to the file's own undoes its correction."""
+    _require_open(draft)
     original = next((dict(v) for n, v in draft.rows if n == row_number), None)
     if original is None:
         raise NotFound("row", row_number)
@@ -238,12 +255,14 @@ def correct_row(db: Session, draft: ImportDraft, row_number: int, values: dict[s
 
 def leave_out_invalid(db: Session, draft: ImportDraft, leave_out: bool) -> None:
     """Import without the rows that still have errors (they stay listed in the report)."""
+    _require_open(draft)
     draft.skip_invalid = leave_out
     _touch(db, draft)
 
 
 def reconcile_draft(db: Session, draft: ImportDraft) -> dict[int, RowLink]:
     """Match the good rows against the registry and keep the result; writes nothing else."""
+    _require_open(draft)
     checked = check_draft(db, draft)
     if checked.header_errors:
         raise InvalidInput("the choice of columns has errors; fix them first")
@@ -270,6 +289,7 @@ def decide_in_draft(
     person_id: str | None = None,
 ) -> None:
     """Note an officer's decision on a doubtful row; it is carried out at the commit."""
+    _require_open(draft)
     actor.require(Permission.REVIEW_DECIDE, "review item", row_number)
     if draft.links is None:
         raise Conflict("the list changed since it was reconciled; reconcile it again")
@@ -300,6 +320,7 @@ def decide_in_draft(
 
 def cancel_draft(db: Session, actor: Actor, draft: ImportDraft) -> None:
     """Throw the draft away: the file, the choices, the corrections and the decisions."""
+    _require_open(draft)
     audit.record(
         db,
         actor=actor.name,
@@ -313,10 +334,13 @@ def cancel_draft(db: Session, actor: Actor, draft: ImportDraft) -> None:
 
 
 def commit_draft(db: Session, actor: Actor, draft: ImportDraft) -> ImportReport:
-    """Import the list as reconciled and reviewed, carry out the decisions, drop the draft.
+    """Import the list as reconciled and reviewed, carry out the decisions, empty the draft.
 
     One transaction: the list, its rows, the cases they open and every decision, or nothing.
     """
+    # Two presses of the button: the second waits here for the first, then finds it done.
+    db.refresh(draft, with_for_update=True)
+    _require_open(draft)
     if draft.links is None:
         raise Conflict("the list changed since it was reconciled; reconcile it again")
     incident, kind = check_import(db, actor, draft.incident_id, draft.kind)
@@ -346,7 +370,10 @@ def commit_draft(db: Session, actor: Actor, draft: ImportDraft) -> ImportReport:
             },
         )
     _carry_out(db, actor, incident, report, draft.decisions)
-    db.delete(draft)
+    # The list holds the rows now; the draft keeps only where they went.
+    draft.source_list_id = report.source_list_id
+    draft.rows, draft.corrections, draft.links, draft.decisions = [], {}, None, {}
+    draft.updated_at = utcnow()
     db.flush()
     return report
 

@@ -81,7 +81,7 @@ class ImportDraft(UUIDPrimaryKey, Timestamps, Base):
 
     Nothing of it belongs to the incident until it is committed: the file's rows, the
     chosen columns, corrections and review decisions wait here, and the draft is deleted
-    on commit, on cancel, or once it has not been touched for a day.
+    on cancel or once it has not been touched for a day; the commit empties it.
     """
 
     __tablename__ = "import_draft"
@@ -108,3 +108,6 @@ class ImportDraft(UUIDPrimaryKey, Timestamps, Base):
     links: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The officer's decisions on doubtful rows: {"row number": {"action", "person_id"}}.
     decisions: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
+    # Set by the commit, which also empties the draft: the list it became. Kept until the
+    # draft expires, so that a second press of "commit" finds the import done.
+    source_list_id: Mapped[str | None] = mapped_column(String(36))

@@ -14,6 +14,7 @@ from consular.auth.service import Actor
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.fields import RowError
 from consular.incidents.drafts import (
+    AlreadyCommitted,
     cancel_draft,
     check_draft,
     commit_draft,
@@ -127,6 +128,11 @@ def upload_submit(
     return RedirectResponse(f"/imports/{draft.id}/columns", status_code=303)
 
 
+def _imported(incident_id: str, source_list_id: str) -> Response:
+    """To the incident's page, which says what the import brought."""
+    return RedirectResponse(f"/incidents/{incident_id}?imported={source_list_id}", 303)
+
+
 def _draft_page(
     request: Request,
     db: DB,
@@ -142,6 +148,8 @@ def _draft_page(
         draft = get_draft(db, actor_of(session), draft_id)
     except NotFound:
         return not_found(request, page)
+    if draft.source_list_id is not None:
+        return _imported(draft.incident_id, draft.source_list_id)
     incident = db.get(Incident, draft.incident_id)
     assert incident is not None
     values = render(draft, incident)
@@ -456,12 +464,18 @@ def _finish(
     if isinstance(session, Response):
         return session
     actor = actor_of(session)
+    incident_id = ""
     try:
-        target = act(actor, get_draft(db, actor, draft_id))
+        draft = get_draft(db, actor, draft_id)
+        incident_id = draft.incident_id
+        target = act(actor, draft)
     except NotFound:
         db.rollback()
         page, _ = page_for(request, session)
         return not_found(request, page)
+    except AlreadyCommitted as exc:
+        db.rollback()
+        return _imported(incident_id, exc.source_list_id)
     except (Conflict, InvalidInput) as exc:
         db.rollback()
         refused = _refused_on(request, db, draft_id, "import_review.html", _review_values)
@@ -476,7 +490,7 @@ def commit_submit(
     def commit(actor: Actor, draft: ImportDraft) -> str:
         incident_id = draft.incident_id
         report = commit_draft(db, actor, draft)
-        return f"/incidents/{incident_id}?imported={report.source_list_id}"
+        return _imported(incident_id, report.source_list_id or "").headers["location"]
 
     return _finish(request, db, draft_id, csrf_token, commit)
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -9,14 +13,16 @@ from consular.auth.models import User
 from consular.auth.service import Actor
 from consular.db import unit_of_work
 from consular.incidents.drafts import (
+    AlreadyCommitted,
     commit_draft,
     decide_in_draft,
+    get_draft,
     reconcile_draft,
     set_columns,
     start_draft,
 )
 from consular.incidents.listrows import guess_columns, guess_date_format
-from consular.incidents.models import SourceRecord
+from consular.incidents.models import SourceList, SourceRecord
 from consular.registry.models import Person
 from tests.conftest import World
 from tests.factories import csv_table
@@ -83,3 +89,40 @@ def test_two_new_person_decisions_on_one_unregistered_person_make_one_person(
         assert [r.decision for r in records] == ["new_person", "auto"]
         assert records[0].person_id == records[1].person_id
         assert db.scalar(select(func.count()).select_from(Person)) == persons + 1
+
+
+def test_two_presses_of_commit_import_the_list_once(
+    factory: sessionmaker[Session], world: World, db_url: str
+) -> None:
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite runs one writer at a time; the row lock is PostgreSQL's")
+    table = csv_table('id,full_name,date_of_birth,nationality\nH1,"LEE, SEONGHO",1988-03-14,KOR\n')
+    with unit_of_work(factory) as db:
+        user = db.scalars(select(User).where(User.name == "officer.kim")).one()
+        actor = Actor.from_user(user)
+        draft = start_draft(db, actor, world.incident_id, "host_authority", table)
+        reconcile_draft(db, draft)
+        draft_id = draft.id
+    first_locked = threading.Event()
+    outcome: dict[str, object] = {}
+
+    def second_press() -> None:
+        first_locked.wait(10)
+        try:
+            with unit_of_work(factory) as db:
+                commit_draft(db, actor, get_draft(db, actor, draft_id))
+        except AlreadyCommitted as exc:
+            outcome["second"] = exc.source_list_id
+
+    other = threading.Thread(target=second_press)
+    other.start()
+    with unit_of_work(factory) as db:
+        draft = get_draft(db, actor, draft_id)
+        report = commit_draft(db, actor, draft)
+        first_locked.set()
+        time.sleep(0.5)  # the second press waits on the draft's row meanwhile
+    other.join(20)
+    assert outcome == {"second": report.source_list_id}
+    with factory() as db:
+        assert db.scalar(select(func.count()).select_from(SourceList)) == 1
+        assert db.scalar(select(func.count()).select_from(SourceRecord)) == 1

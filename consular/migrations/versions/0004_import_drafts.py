@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("skip_invalid", sa.Boolean(), nullable=False),
         sa.Column("links", sa.JSON(), nullable=True),
         sa.Column("decisions", sa.JSON(), nullable=False),
+        sa.Column("source_list_id", sa.String(length=36), nullable=True),
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
