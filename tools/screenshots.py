@@ -44,7 +44,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         database_url = f"sqlite:///{folder}/demo.db"
-        passwords = build_demo(database_url)
+        passwords = build_demo(database_url).passwords
         with serve(database_url) as base_url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
             for language, locale in (("ko", "ko-KR"), ("en", "en-US")):
