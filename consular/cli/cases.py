@@ -47,7 +47,7 @@ def index(
         _total, cases = service.list_cases(
             db, Actor.operator(), incident, state=status, overdue=overdue, limit=1_000_000
         )
-        rows = [service.summarize(c).model_dump(mode="json") for c in cases]
+        rows = [c.model_dump(mode="json") for c in cases]
     if format is Format.JSON:
         typer.echo(
             json.dumps([{k: r[k] for k in COLUMNS} for r in rows], ensure_ascii=False, indent=1)

@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from consular.cases.schemas import CaseSummary
-from consular.cases.service import list_cases, summarize
+from consular.cases.service import list_cases
 from consular.errors import InvalidInput
 from consular.importing import ImportReport
 from consular.incidents import service
@@ -127,7 +127,7 @@ def cases(
         limit=limit,
         offset=offset,
     )
-    return CasePage(total=total, limit=limit, offset=offset, items=[summarize(c) for c in page])
+    return CasePage(total=total, limit=limit, offset=offset, items=page)
 
 
 @router.get(

@@ -30,7 +30,6 @@ from consular.cases.service import (
     record_custody,
     record_disposition,
     reveal_host_identifier,
-    summarize,
     transition,
 )
 from consular.cases.states import CaseState, Disposition
@@ -276,7 +275,6 @@ def incident_page(
         .distinct()
         .order_by(Employer.name)
     ).all()
-    now = utcnow()
     query = _query_string(filters)
     just_imported = next((item for item in lists if item.id == imported), None)
     paged = "&".join(filter(None, [query, f"per_page={size}" if size != PAGE_SIZE else ""]))
@@ -285,7 +283,7 @@ def incident_page(
         "incident.html",
         incident=incident,
         lists=lists,
-        cases=[summarize(case, now) for case in cases],
+        cases=cases,
         total=total,
         filters=filters,
         facilities=facilities,
@@ -332,8 +330,7 @@ def incident_cases_csv(
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    for case in cases:
-        summary = summarize(case, now)
+    for summary in cases:
         writer.writerow(
             [
                 summary.number,
