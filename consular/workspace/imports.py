@@ -49,6 +49,8 @@ router = APIRouter(include_in_schema=False)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # Rows without errors shown on the check page, to see that the columns were read right.
 SAMPLE_ROWS = 10
+# Matched rows listed on the review page (the count says how many there are in all).
+MATCHED_SHOWN = 500
 
 
 def _upload_page(
@@ -408,7 +410,8 @@ def _review_values(db: DB, draft: ImportDraft, error: str | None = None) -> dict
     decided = sum(1 for item in doubtful if item["decision"])
     return {
         "doubtful": doubtful,
-        "matched": matched,
+        "matched": matched[:MATCHED_SHOWN],
+        "matched_total": len(matched),
         "left_out": len(checked.by_row),
         "out_of_scope": len(checked.rows) - len(links),
         "decided": decided,
