@@ -47,7 +47,7 @@ def host_list(database_url: str, rows: int) -> tuple[bytes, list[int]]:
             text(
                 "SELECT family_name, given_name, date_of_birth FROM person "
                 "WHERE family_name IS NOT NULL AND date_of_birth IS NOT NULL "
-                "ORDER BY id LIMIT :rows"
+                "ORDER BY date_of_birth, family_name, given_name LIMIT :rows"
             ),
             {"rows": rows},
         ).all()
