@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from consular import audit
 from consular.audit.service import case_history
@@ -36,10 +36,10 @@ from consular.cases.states import CaseState, Disposition
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Unauthenticated
 from consular.fields import FieldError, parse_date
-from consular.incidents.models import Incident, SourceList
+from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
-from consular.incidents.service import case_counts, decide, review_queue
+from consular.incidents.service import case_counts, decide, get_incident, review_queue
 from consular.registry.models import Deployment, Employer, Person
 from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.web import DB
@@ -298,6 +298,32 @@ def incident_page(
         can_import=actor.can(Permission.LIST_IMPORT),
         query=query,
         paged=paged,
+    )
+
+
+@router.get("/incidents/{incident_id}/lists/{list_id}", response_class=HTMLResponse)
+def source_list_page(request: Request, db: DB, incident_id: str, list_id: str) -> Response:
+    """One imported list: its whole report, and every row left out with its errors."""
+    session = signed_in(request, db)
+    if isinstance(session, Response):
+        return session
+    page, _ = page_for(request, session)
+    try:
+        incident = get_incident(db, actor_of(session), incident_id)
+    except NotFound:
+        return not_found(request, page)
+    source = db.get(SourceList, list_id)
+    if source is None or source.incident_id != incident.id:
+        return not_found(request, page)
+    decisions = dict(
+        db.execute(
+            select(SourceRecord.decision, func.count())
+            .where(SourceRecord.source_list_id == source.id)
+            .group_by(SourceRecord.decision)
+        ).all()
+    )
+    return page.render(
+        request, "source_list.html", incident=incident, source=source, decisions=decisions
     )
 
 

@@ -217,6 +217,16 @@ def test_rows_with_errors_can_be_left_out_and_stay_in_the_report(
         assert db.scalar(select(func.count()).select_from(SourceRecord)) == 4
     queue = browser.get(f"/incidents/{world.incident_id}/review", headers=EN).text
     assert "1 row waits for a decision." in queue
+    # The list's own page: its report, and the row left out with its error in words.
+    incident = browser.get(f"/incidents/{world.incident_id}", headers=EN).text
+    link = re.search(r'<a href="(/incidents/[^"]+/lists/[^"]+)">ice-list.csv</a>', incident)
+    assert link
+    report = browser.get(link.group(1), headers=EN).text
+    assert "Rows left out for errors" in report
+    assert "Waiting in the review queue: 1" in report
+    assert "“11/31/1979” is not a date in the form MM/DD/YYYY." in report
+    other = browser.get(link.group(1).replace(world.incident_id, "0" * 36))
+    assert other.status_code == 404
 
 
 def test_a_draft_is_its_owners_alone_and_expires(
