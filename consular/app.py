@@ -22,6 +22,7 @@ from consular.registry.api import router as persons_router
 from consular.workspace.imports import router as imports_router
 from consular.workspace.pages import Page, request_language
 from consular.workspace.routes import router as workspace_router
+from consular.workspace.status import router as status_router
 
 API_PREFIX = "/api/v1"
 
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api)
     app.include_router(workspace_router)
     app.include_router(imports_router)
+    app.include_router(status_router)
     # The workspace's own stylesheet; nothing is loaded from elsewhere.
     app.mount(
         "/static",

@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     sign_in_window_minutes: int = Field(default=15, ge=1)
     # An unfinished import in the workspace is dropped after this many hours untouched.
     import_draft_hours: int = Field(default=24, ge=1)
+    # Family status codes: valid this many days; a code (or a client address) that fails
+    # this many lookups within the window waits until the oldest failure leaves it.
+    family_code_days: int = Field(default=30, ge=1)
+    status_attempts_per_code: int = Field(default=5, ge=1)
+    status_attempts_per_client: int = Field(default=20, ge=1)
+    status_window_minutes: int = Field(default=15, ge=1)
     # Send the session cookie over HTTPS only (set to false only for plain-HTTP loopback use).
     secure_cookies: bool = True
 

@@ -45,3 +45,11 @@ class InvalidInput(DomainError):
 class Unauthenticated(DomainError):
     status_code = 401
     code = "unauthenticated"
+
+
+class Throttled(Exception):
+    """Too many failed attempts lately (sign-ins, status lookups): wait, then try again."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"too many failed attempts; try again in {retry_after_s} s")
+        self.retry_after_s = retry_after_s

@@ -29,6 +29,7 @@ class Permission(StrEnum):
     IDENTIFIER_REVEAL = "identifier:reveal"
     AUDIT_READ = "audit:read"
     USER_ADMIN = "user:admin"
+    FAMILY_CODE = "family:code"
 
 
 _OFFICER = {
@@ -45,6 +46,7 @@ _OFFICER = {
     Permission.MILESTONE_COMPLETE,
     Permission.IDENTIFIER_REVEAL,
     Permission.AUDIT_READ,
+    Permission.FAMILY_CODE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -34,7 +34,8 @@ from consular.cases.service import (
 )
 from consular.cases.states import CaseState, Disposition
 from consular.db import utcnow
-from consular.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from consular.errors import Conflict, InvalidInput, NotFound, Throttled, Unauthenticated
+from consular.families.service import codes_of_case, issue_code, revoke_code
 from consular.fields import FieldError, parse_date
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import ReviewItem
@@ -60,7 +61,6 @@ from consular.workspace.common import (
 from consular.workspace.i18n import LANGUAGE_COOKIE, LANGUAGES
 from consular.workspace.models import WebSession
 from consular.workspace.sessions import (
-    Throttled,
     actor_of,
     sign_in,
     sign_out,
@@ -393,6 +393,7 @@ def _case_page(
     status_code: int = 200,
     error: str | None = None,
     revealed: str | None = None,
+    issued_code: tuple[str, str] | None = None,
 ) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
@@ -415,6 +416,10 @@ def _case_page(
         can_complete=actor.can(Permission.MILESTONE_COMPLETE),
         can_write=actor.can(Permission.CASE_WRITE),
         dispositions=[str(d) for d in Disposition],
+        can_family=actor.can(Permission.FAMILY_CODE),
+        family_codes=codes_of_case(db, actor, case.id),
+        issued_code=issued_code,
+        now=utcnow(),
         # Release is recorded by moving the case to released, not here.
         custody_kinds=("booked", "transferred"),
     )
@@ -564,6 +569,54 @@ def case_reveal(
         page, _ = page_for(request, session)
         return not_found(request, page)
     return _case_page(request, db, session, case_id, revealed=revealed or "")
+
+
+@router.post("/cases/{case_id}/family-codes", response_class=HTMLResponse)
+def case_family_code(
+    request: Request,
+    db: DB,
+    case_id: str,
+    contact: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Issue a family status code; it is shown on this answer only."""
+    session = signed_in_form(request, db, csrf_token)
+    if isinstance(session, Response):
+        return session
+    try:
+        issued = issue_code(db, actor_of(session), settings_of(request), case_id, contact)
+    except NotFound:
+        db.rollback()
+        page, _ = page_for(request, session)
+        return not_found(request, page)
+    except InvalidInput as exc:
+        db.rollback()
+        return _case_page(request, db, session, case_id, status_code=422, error=str(exc))
+    return _case_page(
+        request,
+        db,
+        session,
+        case_id,
+        status_code=201,
+        issued_code=(issued.code, issued.family_code.contact_name),
+    )
+
+
+@router.post("/cases/{case_id}/family-codes/{code_id}/revoke")
+def case_family_code_revoke(
+    request: Request,
+    db: DB,
+    case_id: str,
+    code_id: str,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    return _change_case(
+        request,
+        db,
+        case_id,
+        csrf_token,
+        lambda actor: revoke_code(db, actor, code_id, case_id),
+    )
 
 
 def _review_page(

@@ -14,19 +14,11 @@ from consular import audit
 from consular.auth.service import Actor, authenticate_password
 from consular.config import Settings
 from consular.db import utcnow
-from consular.errors import Unauthenticated
+from consular.errors import Throttled, Unauthenticated
 from consular.workspace.models import SignInFailure, WebSession
 
 # A session's last_seen_at is written at most this often, not on every page.
 _TOUCH_EVERY = timedelta(seconds=60)
-
-
-class Throttled(Exception):
-    """Too many failed sign-ins for this user name or from this address; wait and retry."""
-
-    def __init__(self, retry_after_s: int) -> None:
-        super().__init__(f"too many failed sign-ins; try again in {retry_after_s} s")
-        self.retry_after_s = retry_after_s
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Families: status lookup codes given to a detained person's emergency contacts."""
