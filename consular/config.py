@@ -29,6 +29,22 @@ class Settings(BaseSettings):
     status_attempts_per_code: int = Field(default=5, ge=1)
     status_attempts_per_client: int = Field(default=20, ge=1)
     status_window_minutes: int = Field(default=15, ge=1)
+    # Messages to families. E-mail over SMTP: tls is "starttls", "ssl" or "none"; no host
+    # means no e-mail is sent (the messages wait). SMS through a provider's webhook: the
+    # body is signed with HMAC-SHA256 of the secret. A failed message is tried again after
+    # notify_backoff_seconds, doubling each time, until notify_max_attempts.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: str = Field(default="starttls", pattern="^(starttls|ssl|none)$")
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = "consulate@localhost"
+    sms_webhook_url: str = ""
+    sms_webhook_secret: str = ""
+    notify_timeout_seconds: float = Field(default=10, gt=0)
+    notify_max_attempts: int = Field(default=6, ge=1)
+    notify_backoff_seconds: int = Field(default=30, ge=1)
+    notify_lease_seconds: int = Field(default=120, ge=5)
     # Send the session cookie over HTTPS only (set to false only for plain-HTTP loopback use).
     secure_cookies: bool = True
 

@@ -39,6 +39,7 @@ from consular.db import new_id, utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.incidents.models import Incident
 from consular.incidents.scope import incident_scope, readable_incidents
+from consular.notifications.outbox import STATE_EVENTS, enqueue
 from consular.registry.models import Deployment, Person
 from consular.registry.service import mask_identifier
 
@@ -278,6 +279,8 @@ def transition(
         case_id=case.id,
         diff={"state": [before, target.value], "note": note},
     )
+    if target.value in STATE_EVENTS:
+        enqueue(db, case, STATE_EVENTS[target.value])
     return case
 
 
@@ -412,6 +415,8 @@ def complete_milestone(
         case_id=case.id,
         diff={"kind": kind, "done_at": when, "evidence": evidence},
     )
+    if kind == MilestoneKind.CONSULAR_VISIT:
+        enqueue(db, case, "consular_visit")
     return milestone
 
 

@@ -79,6 +79,34 @@ def db_upgrade() -> None:
 
 
 @app.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Send what is due, then stop")] = False,
+    batch: Annotated[int, typer.Option(help="Messages taken at a time")] = 50,
+) -> None:
+    """Send the messages to families waiting in the outbox (runs until stopped)."""
+    from consular.notifications.worker import Batch, run_forever, run_once
+
+    settings = get_settings()
+
+    def report(done: Batch) -> None:
+        typer.echo(
+            f"sent {done.sent}, to retry {done.failed}, given up {done.dead}, "
+            f"waiting for a channel {done.waiting}"
+        )
+        for line in done.errors:
+            typer.echo(f"  {line}", err=True)
+
+    if once:
+        report(run_once(state.factory, settings, limit=batch))
+        return
+    typer.echo("sending messages to families; stop with Ctrl-C")
+    try:
+        run_forever(state.factory, settings, limit=batch, report=report)
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,

@@ -79,6 +79,8 @@ class EmergencyContact(UUIDPrimaryKey, Base):
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(200), default="")
     language: Mapped[str] = mapped_column(String(5), default="ko")
+    # The contact asked to receive no messages from the system.
+    opted_out: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="contacts")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from consular.audit.models import AuditEvent
 from consular.config import Settings
 from consular.db import utcnow
+from consular.notifications import messages
 from consular.workspace.i18n import catalog_path
 from consular.workspace.models import WebSession
 from consular.workspace.reasons import REASONS, STATES
@@ -174,6 +175,7 @@ def test_every_string_of_the_pages_is_translated_into_korean() -> None:
     }
     assert used, "no strings found in the templates"
     used |= {sentence for _, sentence in REASONS} | set(STATES.values())
+    used |= {*messages.EVENTS.values(), messages.SUBJECT, messages.FOOTER, messages.UNKNOWN_PLACE}
     untranslated = sorted(
         text
         for text in used

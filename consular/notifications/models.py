@@ -1,0 +1,41 @@
+"""The outbox: one row per message to one contact over one channel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from consular.db import Base, UUIDPrimaryKey, utcnow
+
+
+class Notification(UUIDPrimaryKey, Base):
+    """A message to a contact, written in the same transaction as the change it reports.
+
+    ``pending`` waits for ``next_attempt_at``; a worker that takes it marks it ``sending``
+    until ``lease_until`` (a worker that died leaves it to be taken again after that);
+    then ``sent``, or back to ``pending`` with a later ``next_attempt_at`` after a failure,
+    or ``dead`` when the attempts are used up. Its id goes with the message as the key that
+    lets the receiving side drop a second copy.
+    """
+
+    __tablename__ = "notification"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[str | None] = mapped_column(
+        ForeignKey("emergency_contact.id", ondelete="SET NULL")
+    )
+    event: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(8))  # email, sms
+    recipient: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(8), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)

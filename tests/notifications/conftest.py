@@ -1,0 +1,151 @@
+"""A real SMTP server and a real SMS provider webhook on loopback, and a case with contacts."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from consular.cases.models import Case
+from consular.db import unit_of_work
+from consular.incidents.service import import_list
+from consular.registry.models import EmergencyContact
+from tests.conftest import World
+from tests.factories import csv_table
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Mailbox:
+    """What the SMTP server accepted."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(  # type: ignore[arg-type]
+            message_from_bytes(envelope.content, policy=policy.default)
+        )
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[int, Mailbox]]:
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, mailbox
+    controller.stop()
+
+
+@dataclass
+class Provider:
+    """An SMS provider: refuses the first ``fail_first`` requests, then delivers each
+    Idempotency-Key once (a repeated key is acknowledged, not delivered again)."""
+
+    fail_first: int = 0
+    always_fail: bool = False
+    delay_s: float = 0.0
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    delivered: dict[str, dict[str, Any]] = field(default_factory=dict)
+    arrived: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def answer(self, headers: dict[str, str], body: bytes) -> int:
+        with self.lock:
+            self.requests.append({"headers": headers, "body": body})
+            count = len(self.requests)
+            self.arrived.set()
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        if self.always_fail or count <= self.fail_first:
+            return 503
+        with self.lock:
+            key = headers["idempotency-key"]
+            self.delivered.setdefault(key, json.loads(body))
+        return 200
+
+
+@pytest.fixture
+def provider() -> Iterator[tuple[str, Provider]]:
+    state = Provider()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            status = state.answer({k.lower(): v for k, v in self.headers.items()}, body)
+            self.send_response(status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sms", state
+    server.shutdown()
+    server.server_close()
+
+
+def case_with_contacts(factory: sessionmaker[Session], world: World) -> str:
+    """LEE SEONGHO's case, his wife (Korean, e-mail and phone), his brother (English,
+    e-mail only) and a cousin who asked for no messages."""
+    with unit_of_work(factory) as db:
+        import_list(
+            db,
+            world.officer,
+            world.incident_id,
+            "host_authority",
+            csv_table(
+                "full_name,date_of_birth,nationality,facility\n"
+                '"LEE, SEONGHO",1988-03-14,KOR,Folkston ICE Processing Center\n'
+            ),
+        )
+        case = db.scalars(select(Case)).one()
+        db.add_all(
+            [
+                EmergencyContact(
+                    person_id=case.person_id,
+                    name="김미영",
+                    relationship_to_person="wife",
+                    phone="+82-10-5550-0101",
+                    email="miyoung@example.org",
+                    language="ko",
+                ),
+                EmergencyContact(
+                    person_id=case.person_id,
+                    name="Lee Seongjin",
+                    relationship_to_person="brother",
+                    email="seongjin@example.org",
+                    language="en",
+                ),
+                EmergencyContact(
+                    person_id=case.person_id,
+                    name="Lee Hana",
+                    relationship_to_person="cousin",
+                    phone="+82-10-5550-0303",
+                    email="hana@example.org",
+                    opted_out=True,
+                ),
+            ]
+        )
+        return case.id
