@@ -20,6 +20,7 @@ from sqlalchemy import Engine, create_engine, inspect, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.auth.service import Actor
+from consular.config import Settings
 from consular.db import make_engine, make_session_factory, unit_of_work
 from consular.migrate import upgrade
 from consular.registry.service import import_registry
@@ -166,3 +167,14 @@ def world(factory: sessionmaker[Session]) -> World:
         houston_token=houston_token,
         incident_id=new_incident(factory),
     )
+
+
+@pytest.fixture
+def browser(db_url: str, world: World) -> Iterator[TestClient]:
+    """A client that keeps cookies, over HTTPS as in production (cookies are Secure)."""
+    from consular.app import create_app
+
+    app = create_app(Settings(database_url=db_url, sign_in_attempts=3))
+    with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
+        yield client
+    app.state.engine.dispose()

@@ -30,6 +30,7 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     USER_ADMIN = "user:admin"
     FAMILY_CODE = "family:code"
+    NOTIFICATION_FAILURES = "notification:failures"
 
 
 _OFFICER = {
@@ -51,7 +52,9 @@ _OFFICER = {
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.SUPERVISOR: frozenset(_OFFICER | {Permission.REGISTRY_EXPORT}),
+    Role.SUPERVISOR: frozenset(
+        _OFFICER | {Permission.REGISTRY_EXPORT, Permission.NOTIFICATION_FAILURES}
+    ),
     Role.OFFICER: frozenset(_OFFICER),
     Role.VIEWER: frozenset(
         {Permission.PERSON_READ, Permission.INCIDENT_READ, Permission.CASE_READ}

@@ -89,6 +89,19 @@ _REASONS = [
     (r"no post named " + _Q.format("name"), N_("There is no post named %(name)s.")),
     (r"you cannot deactivate your own account", N_("You cannot deactivate your own account.")),
     (r"(?P<name>.+) is already deactivated", N_("%(name)s is already deactivated.")),
+    # Families
+    (
+        r"say whom the code is given to \(the contact's name\)",
+        N_("Say whom the code is given to (the contact's name)."),
+    ),
+    (
+        r"this code was already revoked by (?P<who>.+)",
+        N_("This code was already revoked by %(who)s."),
+    ),
+    (
+        r"this message is (?P<state>\w+), not given up",
+        N_("This message is not a given-up one: it cannot be sent again now."),
+    ),
     # The import wizard
     (
         r"the list changed since it was reconciled; reconcile it again",

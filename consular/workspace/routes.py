@@ -41,6 +41,8 @@ from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
 from consular.incidents.service import case_counts, decide, get_incident, review_queue
+from consular.notifications.service import failures, send_again
+from consular.notifications.service import of_case as notifications_of_case
 from consular.registry.models import Deployment, Employer, Person
 from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.web import DB
@@ -418,6 +420,7 @@ def _case_page(
         dispositions=[str(d) for d in Disposition],
         can_family=actor.can(Permission.FAMILY_CODE),
         family_codes=codes_of_case(db, actor, case.id),
+        messages=notifications_of_case(db, case.id),
         issued_code=issued_code,
         now=utcnow(),
         # Release is recorded by moving the case to released, not here.
@@ -750,6 +753,45 @@ def person_page(request: Request, db: DB, person_id: str) -> Response:
         person=person,
         passport=mask_identifier(person.passport_number),
         cases=cases,
+    )
+
+
+def _failures_page(
+    request: Request,
+    db: DB,
+    session: WebSession,
+    *,
+    status_code: int = 200,
+    error: str | None = None,
+) -> Response:
+    page, _ = page_for(request, session)
+    try:
+        rows = failures(db, actor_of(session))
+    except NotFound:
+        return not_found(request, page)
+    return page.render(request, "failures.html", status_code=status_code, rows=rows, error=error)
+
+
+@router.get("/messages/failures", response_class=HTMLResponse)
+def failures_page(request: Request, db: DB) -> Response:
+    """Messages to families that failed: given up, or waiting to be tried again."""
+    session = signed_in(request, db)
+    if isinstance(session, Response):
+        return session
+    return _failures_page(request, db, session)
+
+
+@router.post("/messages/{notification_id}/retry")
+def message_retry(
+    request: Request, db: DB, notification_id: str, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    return submit(
+        request,
+        db,
+        csrf_token,
+        lambda actor: send_again(db, actor, notification_id),
+        "/messages/failures",
+        lambda session, reason: _failures_page(request, db, session, status_code=409, error=reason),
     )
 
 
