@@ -27,6 +27,10 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
     host_identifier: Mapped[str | None] = mapped_column(String(40))
     arrested_at: Mapped[datetime]
     disposition: Mapped[str | None] = mapped_column(String(24))
+    # What the person will travel on: "" (none yet), passport_held (by the host authority,
+    # handed over at the airport), own_passport, travel_certificate (issued by the post).
+    travel_document: Mapped[str] = mapped_column(String(24), default="")
+    special_needs: Mapped[str] = mapped_column(Text, default="")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     incident: Mapped[Incident] = relationship(lazy="joined")

@@ -1,0 +1,353 @@
+"""Flights home: create, fill with cases scheduled to depart, check, lock, depart.
+
+Before a flight is locked it is checked: no case on it twice (a case holds one seat in
+all), no more passengers than seats, every passenger with a travel document, every
+passenger's case scheduled to depart. Marking it departed moves all its cases to
+``departed`` in one transaction, with their messages to the families.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from consular import audit
+from consular.auth.permissions import Permission
+from consular.auth.service import Actor
+from consular.cases.models import Case
+from consular.cases.service import get_case, transition
+from consular.cases.states import IN_CUSTODY, CaseState
+from consular.db import utcnow
+from consular.errors import Conflict, InvalidInput, NotFound
+from consular.flights.models import Flight, FlightSeat
+from consular.incidents.service import get_incident
+
+TRAVEL_DOCUMENTS = ("passport_held", "own_passport", "travel_certificate")
+
+
+@dataclass(frozen=True)
+class FlightPlan:
+    carrier: str
+    number: str
+    origin: str
+    destination: str
+    departs_at: datetime
+    seats: int
+
+
+def create_flight(db: Session, actor: Actor, incident_id: str, plan: FlightPlan) -> Flight:
+    actor.require(Permission.CASE_TRANSITION, "incident", incident_id)
+    incident = get_incident(db, actor, incident_id)
+    problems = [
+        f"{name} is empty"
+        for name, value in (
+            ("carrier", plan.carrier),
+            ("number", plan.number),
+            ("origin", plan.origin),
+            ("destination", plan.destination),
+        )
+        if not value.strip()
+    ]
+    if plan.seats < 1:
+        problems.append("seats must be at least 1")
+    if plan.departs_at.tzinfo is None:
+        problems.append("the departure time needs a UTC offset, e.g. 2025-09-11T14:00-04:00")
+    if problems:
+        raise InvalidInput("; ".join(problems))
+    flight = Flight(
+        incident_id=incident.id,
+        carrier=plan.carrier.strip(),
+        number=plan.number.strip().upper(),
+        origin=plan.origin.strip(),
+        destination=plan.destination.strip(),
+        departs_at=plan.departs_at.astimezone(UTC),
+        seats=plan.seats,
+    )
+    db.add(flight)
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="flights:flight:create",
+        target_type="flight",
+        target_id=flight.id,
+        diff={
+            "carrier": flight.carrier,
+            "number": flight.number,
+            "origin": flight.origin,
+            "destination": flight.destination,
+            "departs_at": flight.departs_at.isoformat(),
+            "seats": flight.seats,
+        },
+    )
+    return flight
+
+
+def get_flight(db: Session, actor: Actor, flight_id: str) -> Flight:
+    flight = db.scalar(
+        select(Flight).where(Flight.id == flight_id).options(selectinload(Flight.passengers))
+    )
+    if flight is None or not actor.can(Permission.CASE_READ):
+        raise NotFound("flight", flight_id)
+    get_incident(db, actor, flight.incident_id)  # another post's flight: not found
+    return flight
+
+
+def flights_of(db: Session, actor: Actor, incident_id: str) -> Sequence[Flight]:
+    incident = get_incident(db, actor, incident_id)
+    return db.scalars(
+        select(Flight).where(Flight.incident_id == incident.id).order_by(Flight.departs_at)
+    ).all()
+
+
+def _open(flight: Flight) -> None:
+    if flight.state != "open":
+        raise Conflict(f"flight {flight.number} is {flight.state}: its passengers are fixed")
+
+
+def assign(db: Session, actor: Actor, flight_id: str, case_id: str) -> FlightSeat:
+    """Give a case scheduled to depart a seat on an open flight of its incident."""
+    actor.require(Permission.CASE_TRANSITION, "flight", flight_id)
+    flight = get_flight(db, actor, flight_id)
+    _open(flight)
+    case = get_case(db, actor, case_id)
+    if case.incident_id != flight.incident_id:
+        raise InvalidInput(f"case {case.number} belongs to another incident")
+    if case.state != CaseState.DEPARTURE_SCHEDULED:
+        raise Conflict(
+            f"case {case.number} is in state {case.state}; only a case in "
+            "departure_scheduled takes a seat"
+        )
+    taken = db.scalar(select(FlightSeat).where(FlightSeat.case_id == case.id))
+    if taken is not None:
+        raise Conflict(f"case {case.number} already has a seat on flight {taken.flight.number}")
+    if len(flight.passengers) >= flight.seats:
+        raise Conflict(f"flight {flight.number} is full ({flight.seats} seats)")
+    seat = FlightSeat(flight_id=flight.id, case_id=case.id, assigned_by=actor.name)
+    db.add(seat)
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="flights:seat:assign",
+        target_type="flight",
+        target_id=flight.id,
+        case_id=case.id,
+        diff={"flight": flight.number, "case": case.number},
+    )
+    return seat
+
+
+def unassign(db: Session, actor: Actor, flight_id: str, case_id: str) -> None:
+    actor.require(Permission.CASE_TRANSITION, "flight", flight_id)
+    flight = get_flight(db, actor, flight_id)
+    _open(flight)
+    seat = next((s for s in flight.passengers if s.case_id == case_id), None)
+    if seat is None:
+        raise NotFound("passenger", case_id)
+    db.delete(seat)
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="flights:seat:unassign",
+        target_type="flight",
+        target_id=flight.id,
+        case_id=case_id,
+        diff={"flight": flight.number, "case": seat.case.number},
+    )
+
+
+def set_travel(
+    db: Session,
+    actor: Actor,
+    case_id: str,
+    *,
+    travel_document: str,
+    special_needs: str,
+    version: int,
+) -> Case:
+    """Record what the person travels on, and what they need on the way."""
+    actor.require(Permission.CASE_WRITE, "case", case_id)
+    case = get_case(db, actor, case_id)
+    if travel_document and travel_document not in TRAVEL_DOCUMENTS:
+        raise InvalidInput(
+            f"unknown travel document {travel_document!r}", allowed=list(TRAVEL_DOCUMENTS)
+        )
+    if case.version != version:
+        raise Conflict(
+            f"case {case.number} was changed by someone else (your version {version}, "
+            f"current {case.version}); reload it and try again",
+            current_version=case.version,
+        )
+    before = {"travel_document": case.travel_document, "special_needs": case.special_needs}
+    case.travel_document = travel_document
+    case.special_needs = special_needs.strip()
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="cases:travel:record",
+        target_type="case",
+        target_id=case.id,
+        case_id=case.id,
+        diff={
+            "travel_document": [before["travel_document"], travel_document],
+            "special_needs": [before["special_needs"], case.special_needs],
+        },
+    )
+    return case
+
+
+def problems(flight: Flight) -> list[str]:
+    """What stops this flight being locked (empty when nothing does)."""
+    found = []
+    if len(flight.passengers) > flight.seats:
+        found.append(f"{len(flight.passengers)} passengers for {flight.seats} seats")
+    for seat in flight.passengers:
+        case = seat.case
+        if not case.travel_document:
+            found.append(f"case {case.number}: no travel document recorded")
+        if case.state != CaseState.DEPARTURE_SCHEDULED:
+            found.append(f"case {case.number}: in state {case.state}, not departure_scheduled")
+    if not flight.passengers:
+        found.append("no passenger")
+    return found
+
+
+def lock(db: Session, actor: Actor, flight_id: str) -> Flight:
+    actor.require(Permission.CASE_TRANSITION, "flight", flight_id)
+    flight = get_flight(db, actor, flight_id)
+    _open(flight)
+    found = problems(flight)
+    if found:
+        raise Conflict(f"flight {flight.number} cannot be locked: " + "; ".join(found))
+    flight.state = "locked"
+    flight.locked_by = actor.name
+    flight.locked_at = utcnow()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="flights:flight:lock",
+        target_type="flight",
+        target_id=flight.id,
+        diff={"passengers": len(flight.passengers)},
+    )
+    return flight
+
+
+def depart(db: Session, actor: Actor, flight_id: str) -> Flight:
+    """The flight left: every passenger's case moves to departed, all or none."""
+    actor.require(Permission.CASE_TRANSITION, "flight", flight_id)
+    flight = get_flight(db, actor, flight_id)
+    if flight.state != "locked":
+        raise Conflict(f"flight {flight.number} is {flight.state}; lock it before it departs")
+    for seat in flight.passengers:
+        transition(
+            db,
+            actor,
+            seat.case_id,
+            CaseState.DEPARTED.value,
+            version=seat.case.version,
+            note=f"departed on {flight.carrier} {flight.number}",
+        )
+    flight.state = "departed"
+    flight.departed_at = utcnow()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="flights:flight:depart",
+        target_type="flight",
+        target_id=flight.id,
+        diff={"passengers": len(flight.passengers)},
+    )
+    return flight
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """Every detained person of an incident, in exactly one line."""
+
+    total: int
+    on_a_flight: int
+    departed: int
+    released: int
+    transferred: int
+    held: int  # still in custody and on no flight
+    closed: int
+
+    @property
+    def accounted(self) -> bool:
+        parts = (
+            self.on_a_flight,
+            self.departed,
+            self.released,
+            self.transferred,
+            self.held,
+            self.closed,
+        )
+        return sum(parts) == self.total
+
+
+def accounting(db: Session, actor: Actor, incident_id: str) -> Accounting:
+    incident = get_incident(db, actor, incident_id)
+    seated = select(FlightSeat.case_id).join(Flight).where(Flight.state != "departed")
+    rows = db.execute(
+        select(Case.state, Case.id.in_(seated), func.count())
+        .where(Case.incident_id == incident.id)
+        .group_by(Case.state, Case.id.in_(seated))
+    ).all()
+    counts = {"on": 0, "departed": 0, "released": 0, "transferred": 0, "held": 0, "closed": 0}
+    for state, on_flight, count in rows:
+        if on_flight:
+            counts["on"] += count
+        elif state in ("departed", "released", "transferred", "closed"):
+            counts[state] += count
+        elif CaseState(state) in IN_CUSTODY:
+            counts["held"] += count
+    return Accounting(
+        total=sum(count for _, _, count in rows),
+        on_a_flight=counts["on"],
+        departed=counts["departed"],
+        released=counts["released"],
+        transferred=counts["transferred"],
+        held=counts["held"],
+        closed=counts["closed"],
+    )
+
+
+MANIFEST_COLUMNS = (
+    "seat",
+    "case",
+    "family_name",
+    "given_name",
+    "name_hangul",
+    "date_of_birth",
+    "sex",
+    "travel_document",
+    "special_needs",
+)
+
+
+def manifest(flight: Flight) -> list[dict[str, str]]:
+    """The flight's passengers in the order they were given seats."""
+    rows = []
+    for index, seat in enumerate(flight.passengers, start=1):
+        person = seat.case.person
+        rows.append(
+            {
+                "seat": str(index),
+                "case": str(seat.case.number),
+                "family_name": person.family_name or "",
+                "given_name": person.given_name or "",
+                "name_hangul": (person.family_name_hangul or "") + (person.given_name_hangul or ""),
+                "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
+                "sex": person.sex or "",
+                "travel_document": seat.case.travel_document,
+                "special_needs": seat.case.special_needs,
+            }
+        )
+    return rows
