@@ -19,6 +19,7 @@ from consular.db import make_engine, make_session_factory
 from consular.errors import DomainError
 from consular.incidents.api import router as incidents_router
 from consular.registry.api import router as persons_router
+from consular.workspace.flights import router as flights_router
 from consular.workspace.imports import router as imports_router
 from consular.workspace.pages import Page, request_language
 from consular.workspace.routes import router as workspace_router
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(workspace_router)
     app.include_router(imports_router)
     app.include_router(status_router)
+    app.include_router(flights_router)
     # The workspace's own stylesheet; nothing is loaded from elsewhere.
     app.mount(
         "/static",

@@ -241,7 +241,8 @@ def _allowed(case: Case) -> list[str]:
     return allowed_now(case.state, disposition=case.disposition, facility=case.facility)
 
 
-def _check_version(case: Case, version: int) -> None:
+def check_version(case: Case, version: int) -> None:
+    """Refuse a change made on an older version of the case than the current one."""
     if case.version != version:
         raise Conflict(
             f"case {case.number} was changed by someone else (your version {version}, "
@@ -255,7 +256,7 @@ def transition(
 ) -> Case:
     actor.require(Permission.CASE_TRANSITION, "case", case_id)
     case = get_case(db, actor, case_id)
-    _check_version(case, version)
+    check_version(case, version)
     try:
         target = CaseState(to)
     except ValueError:
@@ -302,7 +303,7 @@ def record_custody(
 ) -> Case:
     actor.require(Permission.CASE_WRITE, "case", case_id)
     case = get_case(db, actor, case_id)
-    _check_version(case, version)
+    check_version(case, version)
     if not facility.strip():
         raise InvalidInput("the facility is empty: give the facility's name")
     if kind not in CUSTODY_KINDS:
@@ -332,7 +333,7 @@ def record_disposition(
 ) -> Case:
     actor.require(Permission.CASE_WRITE, "case", case_id)
     case = get_case(db, actor, case_id)
-    _check_version(case, version)
+    check_version(case, version)
     try:
         disposition = Disposition(disposition).value
     except ValueError:

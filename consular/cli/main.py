@@ -21,6 +21,7 @@ from consular.auth.service import (
 )
 from consular.cli import cases as cases_cli
 from consular.cli import families as families_cli
+from consular.cli import flights as flights_cli
 from consular.cli import imports as imports_cli
 from consular.cli import incidents as incidents_cli
 from consular.cli import match as match_cli
@@ -42,6 +43,7 @@ app.add_typer(imports_cli.app, name="import")
 app.add_typer(incidents_cli.app, name="incident")
 app.add_typer(cases_cli.app, name="cases")
 app.add_typer(families_cli.app, name="family-code")
+app.add_typer(flights_cli.app, name="flight")
 app.add_typer(post_app, name="post")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")

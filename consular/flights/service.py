@@ -19,7 +19,7 @@ from consular import audit
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
-from consular.cases.service import get_case, transition
+from consular.cases.service import check_version, get_case, transition
 from consular.cases.states import IN_CUSTODY, CaseState
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
@@ -177,12 +177,7 @@ def set_travel(
         raise InvalidInput(
             f"unknown travel document {travel_document!r}", allowed=list(TRAVEL_DOCUMENTS)
         )
-    if case.version != version:
-        raise Conflict(
-            f"case {case.number} was changed by someone else (your version {version}, "
-            f"current {case.version}); reload it and try again",
-            current_version=case.version,
-        )
+    check_version(case, version)
     before = {"travel_document": case.travel_document, "special_needs": case.special_needs}
     case.travel_document = travel_document
     case.special_needs = special_needs.strip()

@@ -102,6 +102,47 @@ _REASONS = [
         r"this message is (?P<state>\w+), not given up",
         N_("This message is not a given-up one: it cannot be sent again now."),
     ),
+    # Flights
+    (
+        r"flight (?P<number>.+) is (?P<state>\w+): its passengers are fixed",
+        N_("Flight %(number)s is no longer open: its passengers are fixed."),
+    ),
+    (
+        r"case (?P<number>\d+) already has a seat on flight (?P<flight>.+)",
+        N_("Case %(number)s already has a seat on flight %(flight)s."),
+    ),
+    (
+        r"case (?P<number>\d+) is in state (?P<state>\w+); only a case in departure_scheduled "
+        r"takes a seat",
+        N_(
+            "Case %(number)s is in state “%(state)s”: only a case scheduled to depart takes a seat."
+        ),
+    ),
+    (
+        r"flight (?P<number>.+) is full \((?P<seats>\d+) seats\)",
+        N_("Flight %(number)s is full (%(seats)s seats)."),
+    ),
+    (
+        r"flight (?P<number>.+) cannot be locked: .*",
+        N_("Flight %(number)s cannot be locked yet: see the list of what is missing."),
+    ),
+    (
+        r"case (?P<number>\d+): no travel document recorded",
+        N_("Case %(number)s: no travel document recorded."),
+    ),
+    (
+        r"case (?P<number>\d+): in state (?P<state>\w+), not departure_scheduled",
+        N_("Case %(number)s: in state “%(state)s”, not scheduled to depart."),
+    ),
+    (
+        r"(?P<passengers>\d+) passengers for (?P<seats>\d+) seats",
+        N_("%(passengers)s passengers for %(seats)s seats."),
+    ),
+    (r"no passenger", N_("No passenger yet.")),
+    (
+        r"flight (?P<number>.+) is (?P<state>\w+); lock it before it departs",
+        N_("Flight %(number)s must be locked before it departs."),
+    ),
     # The import wizard
     (
         r"the list changed since it was reconciled; reconcile it again",

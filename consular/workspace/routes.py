@@ -37,6 +37,7 @@ from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Throttled, Unauthenticated
 from consular.families.service import codes_of_case, issue_code, revoke_code
 from consular.fields import FieldError, parse_date
+from consular.flights.service import TRAVEL_DOCUMENTS, accounting, flights_of, set_travel
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
@@ -297,6 +298,9 @@ def incident_page(
         per_page=size,
         page_sizes=PAGE_SIZES,
         just_imported=just_imported,
+        flights=flights_of(db, actor, incident_id),
+        accounted=accounting(db, actor, incident_id),
+        can_move=actor.can(Permission.CASE_TRANSITION),
         can_import=actor.can(Permission.LIST_IMPORT),
         query=query,
         paged=paged,
@@ -425,6 +429,7 @@ def _case_page(
         now=utcnow(),
         # Release is recorded by moving the case to released, not here.
         custody_kinds=("booked", "transferred"),
+        travel_documents=TRAVEL_DOCUMENTS,
     )
 
 
@@ -553,6 +558,32 @@ def case_custody(
         csrf_token,
         lambda actor: record_custody(
             db, actor, case_id, facility=facility, kind=kind, version=version, note=note.strip()
+        ),
+    )
+
+
+@router.post("/cases/{case_id}/travel")
+def case_travel(
+    request: Request,
+    db: DB,
+    case_id: str,
+    travel_document: Annotated[str, Form()] = "",
+    special_needs: Annotated[str, Form()] = "",
+    version: Annotated[int, Form()] = 0,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    return _change_case(
+        request,
+        db,
+        case_id,
+        csrf_token,
+        lambda actor: set_travel(
+            db,
+            actor,
+            case_id,
+            travel_document=travel_document,
+            special_needs=special_needs,
+            version=version,
         ),
     )
 

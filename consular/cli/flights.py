@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from consular.auth.service import Actor
+from consular.cli.context import command_unit, fail
+from consular.flights import service
+from consular.workspace.manifest import render_manifest
+
+app = typer.Typer(no_args_is_help=True, help="Flights home: create, fill, check, depart.")
+
+
+class ManifestFormat(StrEnum):
+    CSV = "csv"
+    HTML = "html"
+
+
+@app.command("create")
+def create(
+    incident: Annotated[str, typer.Option(help="Incident id")],
+    carrier: Annotated[str, typer.Option(help="Airline, e.g. 'Korean Air'")],
+    number: Annotated[str, typer.Option(help="Flight number, e.g. KE036")],
+    origin: Annotated[str, typer.Option("--from", help="Departure airport")],
+    destination: Annotated[str, typer.Option("--to", help="Arrival airport")],
+    departs: Annotated[str, typer.Option(help="ISO time with offset: 2025-09-11T14:00-04:00")],
+    seats: Annotated[int, typer.Option(help="Seats for the incident's people")],
+) -> None:
+    """Create a flight for an incident; prints its id."""
+    try:
+        when = datetime.fromisoformat(departs)
+    except ValueError:
+        fail(f"--departs {departs!r} is not an ISO date-time", 2)
+    plan = service.FlightPlan(carrier, number, origin, destination, when, seats)
+    with command_unit() as db:
+        flight = service.create_flight(db, Actor.operator(), incident, plan)
+    typer.echo(flight.id)
+
+
+@app.command("assign")
+def assign(
+    flight: Annotated[str, typer.Argument(help="Flight id")],
+    cases: Annotated[list[str], typer.Argument(help="Case ids")],
+) -> None:
+    """Give cases scheduled to depart a seat on the flight (all or none)."""
+    with command_unit() as db:
+        for case_id in cases:
+            service.assign(db, Actor.operator(), flight, case_id)
+        seated = service.get_flight(db, Actor.operator(), flight)
+        typer.echo(f"{seated.number}: {len(seated.passengers)} of {seated.seats} seats taken")
+
+
+@app.command("lock")
+def lock(flight: Annotated[str, typer.Argument(help="Flight id")]) -> None:
+    """Check the flight (seats, travel documents, states) and fix its passengers."""
+    with command_unit() as db:
+        locked = service.lock(db, Actor.operator(), flight)
+        typer.echo(f"{locked.number} locked with {len(locked.passengers)} passengers")
+
+
+@app.command("depart")
+def depart(flight: Annotated[str, typer.Argument(help="Flight id")]) -> None:
+    """Mark a locked flight departed: every passenger's case moves to departed."""
+    with command_unit() as db:
+        gone = service.depart(db, Actor.operator(), flight)
+        typer.echo(f"{gone.number} departed; {len(gone.passengers)} cases moved to departed")
+
+
+@app.command("manifest")
+def manifest(
+    flight: Annotated[str, typer.Argument(help="Flight id")],
+    format: Annotated[ManifestFormat, typer.Option("--format", help="csv or html")] = (
+        ManifestFormat.CSV
+    ),
+    language: Annotated[str, typer.Option(help="ko or en (html)")] = "ko",
+    output: Annotated[Path | None, typer.Option("-o", help="File to write (default: stdout)")] = (
+        None
+    ),
+) -> None:
+    """The passenger manifest: CSV, or a page to print (Korean or English)."""
+    with command_unit(write=False) as db:
+        found = service.get_flight(db, Actor.operator(), flight)
+        rows = service.manifest(found)
+        page = render_manifest(db, found, rows, language) if format is ManifestFormat.HTML else ""
+    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        if format is ManifestFormat.HTML:
+            stream.write(page)
+        else:
+            writer = csv.DictWriter(stream, fieldnames=service.MANIFEST_COLUMNS)
+            writer.writeheader()
+            writer.writerows(rows)
+    finally:
+        if output:
+            stream.close()

@@ -1,0 +1,21 @@
+"""The passenger manifest as a page to print, in Korean or English (web and command line)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from consular.flights.models import Flight
+from consular.incidents.models import Incident
+from consular.workspace.i18n import LANGUAGES
+from consular.workspace.pages import Page, environment
+
+
+def render_manifest(db: Session, flight: Flight, rows: list[dict[str, str]], language: str) -> str:
+    incident = db.get(Incident, flight.incident_id)
+    assert incident is not None
+    page = Page(language if language in LANGUAGES else "ko", time_zone=incident.post.time_zone)
+    return (
+        environment(page.language)
+        .get_template("manifest.html")
+        .render(page=page, flight=flight, incident=incident, rows=rows)
+    )

@@ -1,0 +1,162 @@
+"""The flight home in the workspace and on the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from consular.audit.models import AuditEvent
+from consular.cases.models import Case
+from tests.cli.test_commands import run
+from tests.conftest import World
+from tests.factories import HOUSTON, user_with_token
+from tests.flights.test_flights import _three_cases
+from tests.workspace.client import form_token, sign_in
+
+EN = {"Accept-Language": "en"}
+
+
+def test_an_officer_fills_a_flight_locks_it_prints_the_manifest_and_marks_it_departed(
+    browser: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    lee, park, choi = _three_cases(factory, world)
+    sign_in(browser)
+    incident = browser.get(f"/incidents/{world.incident_id}", headers=EN).text
+    assert "3 detained: 0 on a flight, 0 departed, 0 released, 0 transferred, 3 still held" in (
+        incident
+    )
+    created = browser.post(
+        f"/incidents/{world.incident_id}/flights",
+        data={
+            "csrf_token": form_token(incident),
+            "carrier": "Korean Air",
+            "number": "KE036",
+            "origin": "Atlanta (ATL)",
+            "destination": "Seoul Incheon (ICN)",
+            "departs_at": "2025-09-11T14:00",
+            "seats": "330",
+        },
+    )
+    assert created.status_code == 303
+    flight_url = created.headers["location"]
+    page = browser.get(flight_url, headers=EN).text
+    assert "departs 2025-09-11 14:00 EDT" in page  # read in the post's time zone
+    waiting = re.findall(r'name="case_id" value="([^"]+)"', page)
+    assert sorted(waiting) == sorted([lee, park])  # CHOI is not scheduled to depart
+    seated = browser.post(
+        f"{flight_url}/seats",
+        data={"csrf_token": form_token(page), "case_id": [lee, park]},
+    )
+    assert seated.status_code == 303
+    page = browser.get(flight_url, headers=EN).text
+    assert "Case 1: no travel document recorded." in page
+    refused = browser.post(f"{flight_url}/lock", data={"csrf_token": form_token(page)}, headers=EN)
+    assert refused.status_code == 409 and "cannot be locked yet" in refused.text
+    for case_id, document in ((lee, "passport_held"), (park, "travel_certificate")):
+        case_page = browser.get(f"/cases/{case_id}").text
+        version = re.search(
+            r'action="/cases/[^"]+/travel"[^>]*>\s*<input[^>]*>\s*'
+            r'<input type="hidden" name="version" value="(\d+)">',
+            case_page,
+        )
+        assert version
+        saved = browser.post(
+            f"/cases/{case_id}/travel",
+            data={
+                "csrf_token": form_token(case_page),
+                "travel_document": document,
+                "special_needs": "wheelchair" if case_id == park else "",
+                "version": version.group(1),
+            },
+        )
+        assert saved.status_code == 303
+    locked = browser.post(f"{flight_url}/lock", data={"csrf_token": form_token(page)})
+    assert locked.status_code == 303
+    printed = browser.get(f"{flight_url}/manifest", headers={"Accept-Language": "ko"}).text
+    assert "탑승자 명단" in printed and "주재국 당국이 여권 보관" in printed and "이성호" in printed
+    exported = browser.get(f"{flight_url}/manifest.csv")
+    rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff"))))
+    assert [(r["family_name"], r["travel_document"], r["special_needs"]) for r in rows] == [
+        ("LEE", "passport_held", ""),
+        ("PARK", "travel_certificate", "wheelchair"),
+    ]
+    page = browser.get(flight_url, headers=EN).text
+    departed = browser.post(f"{flight_url}/depart", data={"csrf_token": form_token(page)})
+    assert departed.status_code == 303
+    with factory() as db:
+        states = {c.id: c.state for c in db.scalars(select(Case))}
+        assert states == {lee: "departed", park: "departed", choi: "reported"}
+        exports = db.scalars(
+            select(AuditEvent.diff).where(AuditEvent.tag == "flights:manifest:export")
+        ).all()
+        assert [e["format"] for e in exports] == ["html", "csv"]
+    incident = browser.get(f"/incidents/{world.incident_id}", headers=EN).text
+    assert "3 detained: 0 on a flight, 2 departed" in incident
+    # Another post's officer finds no such flight.
+    user_with_token(factory, "officer.h3", "officer", post=HOUSTON)
+    browser.cookies.clear()
+    sign_in(browser, "officer.h3")
+    assert browser.get(flight_url).status_code == 404
+    assert browser.get(f"{flight_url}/manifest.csv").status_code == 404
+
+
+def test_the_command_line_runs_a_flight_from_creation_to_departure(
+    db_url: str, factory: sessionmaker[Session], world: World, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    lee, park, _ = _three_cases(factory, world)
+    code, out, err = run(
+        db_url,
+        "flight",
+        "create",
+        "--incident",
+        world.incident_id,
+        "--carrier",
+        "Korean Air",
+        "--number",
+        "KE036",
+        "--from",
+        "ATL",
+        "--to",
+        "ICN",
+        "--departs",
+        "2025-09-11T14:00-04:00",
+        "--seats",
+        "1",
+    )
+    assert code == 0, err
+    flight = out.strip()
+    code, _, err = run(db_url, "flight", "assign", flight, lee, park)
+    assert code == 1 and "is full (1 seats)" in err  # all or none: nobody got a seat
+    code, out, err = run(db_url, "flight", "assign", flight, lee)
+    assert code == 0 and "1 of 1 seats taken" in out
+    code, _, err = run(db_url, "flight", "lock", flight)
+    assert code == 1 and "no travel document recorded" in err
+    with factory() as db, db.begin():
+        case = db.get(Case, lee)
+        assert case is not None
+        case.travel_document = "own_passport"
+    assert run(db_url, "flight", "lock", flight)[0] == 0
+    code, out, _ = run(db_url, "flight", "manifest", flight)
+    assert [r["family_name"] for r in csv.DictReader(io.StringIO(out))] == ["LEE"]
+    page = tmp_path / "manifest.html"
+    code, _, err = run(
+        db_url,
+        "flight",
+        "manifest",
+        flight,
+        "--format",
+        "html",
+        "--language",
+        "en",
+        "-o",
+        str(page),
+    )
+    assert code == 0, err
+    assert "Passenger manifest" in page.read_text(encoding="utf-8")
+    code, out, _ = run(db_url, "flight", "depart", flight)
+    assert code == 0 and "1 cases moved to departed" in out
