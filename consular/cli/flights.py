@@ -12,6 +12,8 @@ import typer
 from consular.auth.service import Actor
 from consular.cli.context import command_unit, fail
 from consular.flights import service
+from consular.flights.pdf import manifest_pdf
+from consular.incidents.models import Incident
 from consular.workspace.manifest import render_manifest
 
 app = typer.Typer(no_args_is_help=True, help="Flights home: create, fill, check, depart.")
@@ -20,6 +22,7 @@ app = typer.Typer(no_args_is_help=True, help="Flights home: create, fill, check,
 class ManifestFormat(StrEnum):
     CSV = "csv"
     HTML = "html"
+    PDF = "pdf"
 
 
 @app.command("create")
@@ -75,19 +78,29 @@ def depart(flight: Annotated[str, typer.Argument(help="Flight id")]) -> None:
 @app.command("manifest")
 def manifest(
     flight: Annotated[str, typer.Argument(help="Flight id")],
-    format: Annotated[ManifestFormat, typer.Option("--format", help="csv or html")] = (
+    format: Annotated[ManifestFormat, typer.Option("--format", help="csv, html or pdf")] = (
         ManifestFormat.CSV
     ),
-    language: Annotated[str, typer.Option(help="ko or en (html)")] = "ko",
+    language: Annotated[str, typer.Option(help="ko or en (html, pdf)")] = "ko",
     output: Annotated[Path | None, typer.Option("-o", help="File to write (default: stdout)")] = (
         None
     ),
 ) -> None:
-    """The passenger manifest: CSV, or a page to print (Korean or English)."""
+    """The passenger manifest: CSV, a page to print, or a PDF (Korean or English)."""
     with command_unit(write=False) as db:
         found = service.get_flight(db, Actor.operator(), flight)
         rows = service.manifest(found)
         page = render_manifest(db, found, rows, language) if format is ManifestFormat.HTML else ""
+        if format is ManifestFormat.PDF:
+            incident = db.get(Incident, found.incident_id)
+            assert incident is not None
+            document = manifest_pdf(found, incident, rows, language)
+    if format is ManifestFormat.PDF:
+        if output is None:
+            sys.stdout.buffer.write(document)
+        else:
+            output.write_bytes(document)
+        return
     stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         if format is ManifestFormat.HTML:

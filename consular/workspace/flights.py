@@ -20,6 +20,7 @@ from consular.cases.models import Case
 from consular.cases.states import CaseState
 from consular.errors import InvalidInput, NotFound
 from consular.flights.models import FlightSeat
+from consular.flights.pdf import manifest_pdf
 from consular.flights.service import (
     MANIFEST_COLUMNS,
     FlightPlan,
@@ -224,6 +225,15 @@ def _manifest_export(request: Request, db: DB, flight_id: str, kind: str) -> Res
         target_id=flight.id,
         diff={"format": kind, "rows": len(rows)},
     )
+    if kind == "pdf":
+        incident = db.get(Incident, flight.incident_id)
+        assert incident is not None
+        name = f"manifest-{flight.number.replace(' ', '')}-{flight.departs_at:%Y%m%d}.pdf"
+        return Response(
+            manifest_pdf(flight, incident, rows, page.language),
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
     if kind == "html":
         response: Response = HTMLResponse(render_manifest(db, flight, rows, page.language))
         response.headers["Cache-Control"] = "no-store"
@@ -244,6 +254,11 @@ def _manifest_export(request: Request, db: DB, flight_id: str, kind: str) -> Res
 def flight_manifest_page(request: Request, db: DB, flight_id: str) -> Response:
     """The manifest as a page to print, in the reader's language; the export is audited."""
     return _manifest_export(request, db, flight_id, "html")
+
+
+@router.get("/flights/{flight_id}/manifest.pdf")
+def flight_manifest_pdf(request: Request, db: DB, flight_id: str) -> Response:
+    return _manifest_export(request, db, flight_id, "pdf")
 
 
 @router.get("/flights/{flight_id}/manifest.csv")

@@ -160,3 +160,62 @@ def test_the_command_line_runs_a_flight_from_creation_to_departure(
     assert "Passenger manifest" in page.read_text(encoding="utf-8")
     code, out, _ = run(db_url, "flight", "depart", flight)
     assert code == 0 and "1 cases moved to departed" in out
+
+
+def pdf_text(document: bytes) -> str:
+    """The text a PDF's pages draw (its streams decoded, UCS-2 strings read)."""
+    import base64
+    import zlib
+
+    assert document.startswith(b"%PDF-")
+    texts = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\n?endstream", document, re.S):
+        try:
+            if stream.rstrip().endswith(b"~>"):
+                stream = base64.a85decode(b"<~" + stream.strip(), adobe=True)
+            content = zlib.decompress(stream)
+        except (ValueError, zlib.error):
+            continue
+        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content, re.S):
+            raw = re.sub(
+                rb"\\([0-7]{1,3}|.)",
+                lambda m: bytes([int(m.group(1), 8)]) if m.group(1)[:1].isdigit() else m.group(1),
+                literal,
+            )
+            texts.append(raw.decode("utf-16-be", errors="replace"))
+    return "\n".join(texts)
+
+
+def test_the_manifest_is_also_a_pdf_in_the_readers_language(
+    browser: TestClient, db_url: str, factory: sessionmaker[Session], world: World, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    lee, _, _ = _three_cases(factory, world)
+    code, out, err = run(
+        db_url, "flight", "create", "--incident", world.incident_id, "--carrier", "Korean Air",
+        "--number", "KE036", "--from", "ATL", "--to", "ICN",
+        "--departs", "2025-09-11T14:00-04:00", "--seats", "10",
+    )  # fmt: skip
+    assert code == 0, err
+    flight = out.strip()
+    assert run(db_url, "flight", "assign", flight, lee)[0] == 0
+    sign_in(browser)
+    answer = browser.get(f"/flights/{flight}/manifest.pdf", headers={"Accept-Language": "ko"})
+    assert answer.headers["content-type"] == "application/pdf"
+    text = pdf_text(answer.content)
+    assert "탑승자 명단" in text and "이성호" in text and "기록 없음" in text
+    written = tmp_path / "manifest.pdf"
+    code, _, err = run(
+        db_url,
+        "flight",
+        "manifest",
+        flight,
+        "--format",
+        "pdf",
+        "--language",
+        "en",
+        "-o",
+        str(written),
+    )
+    assert code == 0, err
+    english = pdf_text(written.read_bytes())
+    assert "Passenger manifest" in english and "SEONGHO" in english
