@@ -195,9 +195,14 @@ def lookup_status(
     """The coarse status a code and a date of birth open, or ``NotFound`` (whatever was
     wrong), or ``Throttled``. A failure is recorded in the caller's transaction, which must
     be committed even though the lookup failed."""
-    now = utcnow()
     hashed = code_hash(typed_code)
     client = client[:64]
+    if db.get_bind().dialect.name == "postgresql":
+        # Lookups of one code count their failures one after another, so that concurrent
+        # guesses of a date of birth cannot slip past the per-code limit. (SQLite writes one
+        # at a time anyway; the per-address count may run a few over under concurrency.)
+        db.execute(select(func.pg_advisory_xact_lock(func.hashtext(hashed))))
+    now = utcnow()
     wait = _retry_after(db, settings, hashed, client, now)
     if wait is not None:
         audit.record(

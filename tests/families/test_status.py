@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -195,3 +195,53 @@ def test_the_command_line_issues_lists_and_revokes_codes(
     assert again[0] == 1 and "already revoked" in again[2]
     empty = run(db_url, "family-code", "issue", case_id, "--contact", "  ")
     assert empty[0] == 2 and "contact's name" in empty[2]
+
+
+def test_concurrent_guesses_of_one_code_stop_exactly_at_the_limit(
+    factory: sessionmaker[Session], world: World, db_url: str, app_settings: Settings
+) -> None:
+    """Ten wrong dates at once on one code: five are looked at, five are held back."""
+    import threading
+
+    from consular.cases.models import Case
+    from consular.db import unit_of_work
+    from consular.errors import NotFound, Throttled
+    from consular.families.models import StatusLookupFailure
+    from consular.families.service import issue_code, lookup_status
+    from consular.incidents.service import import_list
+    from tests.factories import csv_table
+
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite runs one writer at a time")
+    with unit_of_work(factory) as db:
+        import_list(
+            db,
+            world.officer,
+            world.incident_id,
+            "host_authority",
+            csv_table('full_name,date_of_birth,nationality\n"LEE, SEONGHO",1988-03-14,KOR\n'),
+        )
+        case = db.scalars(select(Case)).one()
+        code = issue_code(db, world.officer, app_settings, case.id, "Kim Mi-young").code
+    answers: list[str] = []
+    start = threading.Barrier(10)
+
+    def guess(day: int) -> None:
+        start.wait()
+        # As the page does: the failure is committed even though the lookup failed.
+        with unit_of_work(factory) as db:
+            try:
+                lookup_status(db, app_settings, code, date(1980, 1, day), f"203.0.113.{day}")
+            except NotFound:
+                answers.append("404")
+            except Throttled:
+                answers.append("429")
+
+    threads = [threading.Thread(target=guess, args=(day,)) for day in range(1, 11)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(answers) == ["404"] * 3 + ["429"] * 7  # the fixture allows 3 per code
+    with factory() as db:
+        assert len(db.scalars(select(StatusLookupFailure)).all()) == 3
