@@ -169,3 +169,41 @@ def test_an_officer_imports_a_host_list_with_a_bad_row_through_the_wizard(  # ty
     assert "ice-list.csv" in notice.inner_text()
     assert "자동 연결 2행, 직접 결정 1행, 검토 대기 0행" in notice.inner_text()
     assert page.locator("table.cases tbody tr").count() == 3
+
+
+def test_a_family_looks_up_the_status_with_a_code_in_the_browser(  # type: ignore[no-untyped-def]
+    browser_page, server: str, world: World, factory
+) -> None:
+    import httpx
+    from sqlalchemy import select
+
+    from consular.cases.models import Case
+    from consular.config import Settings
+    from consular.db import unit_of_work
+    from consular.families.service import issue_code
+
+    header = ["id", "full_name", "date_of_birth", "nationality", "facility"]
+    rows = [["H1", "LEE, SEONGHO", "1988-03-14", "KOR", "Folkston ICE Processing Center"]]
+    uploaded = httpx.post(
+        f"{server}/api/v1/incidents/{world.incident_id}/lists",
+        headers={"Authorization": f"Bearer {world.token}"},
+        data={"kind": "host_authority"},
+        files={"file": ("host.csv", rows_csv(header, rows), "text/csv")},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    with unit_of_work(factory) as db:
+        case = db.scalars(select(Case)).one()
+        code = issue_code(db, world.officer, Settings(), case.id, "김미영").code
+    page = browser_page
+    page.goto("/status")
+    page.get_by_label("코드").fill(code.lower())
+    page.get_by_label("생년월일 (YYYY-MM-DD)").fill("1988-03-14")
+    page.get_by_role("button", name="상태 보기").click()
+    page.get_by_text("Folkston ICE Processing Center에 구금 중").wait_for()
+    assert "이성호" not in page.content() and "LEE" not in page.content()
+    page.goto("/status")
+    page.get_by_label("코드").fill(code)
+    page.get_by_label("생년월일 (YYYY-MM-DD)").fill("1988-03-15")
+    page.get_by_role("button", name="상태 보기").click()
+    page.get_by_role("alert").wait_for()
+    assert "이 코드와 생년월일로 찾은 상태가 없습니다" in page.get_by_role("alert").inner_text()
