@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import BinaryIO
 
 from pydantic import BaseModel, Field
 
 from consular.errors import Conflict, InvalidInput
 from consular.fields import RowError
-from consular.tabular import Table
+from consular.tabular import Table, TableError, read_table_bytes
+
+# Uploaded spreadsheets are read up to this size (the API and the workspace alike).
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def read_upload(file: BinaryIO, filename: str) -> Table:
+    """An uploaded spreadsheet as a table; too large or unreadable is ``InvalidInput``."""
+    data = file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(f"{filename}: larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+    try:
+        return read_table_bytes(data, filename)
+    except TableError as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 class ImportReport(BaseModel):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from datetime import datetime
 from enum import StrEnum
@@ -90,25 +91,19 @@ def manifest(
     with command_unit(write=False) as db:
         found = service.get_flight(db, Actor.operator(), flight)
         rows = service.manifest(found)
-        page = render_manifest(db, found, rows, language) if format is ManifestFormat.HTML else ""
         if format is ManifestFormat.PDF:
             incident = db.get(Incident, found.incident_id)
             assert incident is not None
-            document = manifest_pdf(found, incident, rows, language)
-    if format is ManifestFormat.PDF:
-        if output is None:
-            sys.stdout.buffer.write(document)
+            content = manifest_pdf(found, incident, rows, language)
+        elif format is ManifestFormat.HTML:
+            content = render_manifest(db, found, rows, language).encode()
         else:
-            output.write_bytes(document)
-        return
-    stream = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
-    try:
-        if format is ManifestFormat.HTML:
-            stream.write(page)
-        else:
-            writer = csv.DictWriter(stream, fieldnames=service.MANIFEST_COLUMNS)
+            table = io.StringIO()
+            writer = csv.DictWriter(table, fieldnames=service.MANIFEST_COLUMNS)
             writer.writeheader()
             writer.writerows(rows)
-    finally:
-        if output:
-            stream.close()
+            content = table.getvalue().encode()
+    if output is None:
+        sys.stdout.buffer.write(content)
+    else:
+        output.write_bytes(content)

@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from consular.cases.schemas import CaseSummary
 from consular.cases.service import list_cases
-from consular.errors import InvalidInput
-from consular.importing import ImportReport
+from consular.importing import ImportReport, read_upload
 from consular.incidents import service
 from consular.incidents.models import Incident, SourceList
 from consular.incidents.schemas import (
@@ -21,11 +20,9 @@ from consular.incidents.schemas import (
     ReviewResult,
     SourceListRead,
 )
-from consular.tabular import TableError, read_table_bytes
 from consular.web import DB, CurrentActor
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 class CasePage(BaseModel):
@@ -72,13 +69,7 @@ def upload_list(
     date_format: Annotated[str, Form()] = "%Y-%m-%d",
 ) -> ImportReport:
     service.get_incident(db, actor, incident_id)
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(f"{file.filename}: larger than {MAX_UPLOAD_BYTES // 2**20} MB")
-    try:
-        table = read_table_bytes(data, file.filename or "upload.csv")
-    except TableError as exc:
-        raise InvalidInput(str(exc)) from None
+    table = read_upload(file.file, file.filename or "upload.csv")
     return service.import_list(
         db,
         actor,

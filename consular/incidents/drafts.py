@@ -119,7 +119,7 @@ def start_draft(
 def _owner(actor: Actor) -> str:
     if actor.user_id is None:
         # The wizard keeps a draft for a user between pages; the command line imports at once.
-        raise InvalidInput("the import wizard needs a signed-in user; use `consular lists import`")
+        raise InvalidInput("the import wizard needs a signed-in user; use `consular import list`")
     return actor.user_id
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from consular.auth.service import Actor
 from consular.config import Settings
-from consular.errors import Conflict, InvalidInput, NotFound
+from consular.errors import Conflict, DomainError, InvalidInput, NotFound
 from consular.web import DB
 from consular.workspace.models import WebSession
 from consular.workspace.pages import Page, request_language
@@ -80,6 +80,11 @@ def not_found(request: Request, page: Page) -> HTMLResponse:
     return page.render(request, "error.html", status_code=404, kind="not_found")
 
 
+def client_address(request: Request) -> str:
+    """The client's address, as the server was told it (behind a proxy: X-Forwarded-For)."""
+    return request.client.host if request.client else "-"
+
+
 def signed_in_form(request: Request, db: DB, csrf_token: str) -> WebSession | Response:
     """The session of a form post, or the answer to give instead (sign-in, expired form)."""
     session = signed_in(request, db)
@@ -95,12 +100,12 @@ def submit(
     csrf_token: str,
     change: Callable[[Actor], object],
     done: str,
-    refused: Callable[[WebSession, str], Response],
+    refused: Callable[[WebSession, DomainError], Response],
 ) -> Response:
     """Make a change, then go to ``done`` (Post/Redirect/Get).
 
     A change the domain refuses (the case moved on, someone else decided first) saves
-    nothing and answers ``refused(session, reason)``; unknown or not allowed is a 404 page.
+    nothing and answers ``refused(session, error)``; unknown or not allowed is a 404 page.
     """
     session = signed_in_form(request, db, csrf_token)
     if isinstance(session, Response):
@@ -113,5 +118,5 @@ def submit(
         return not_found(request, page)
     except (Conflict, InvalidInput) as exc:
         db.rollback()
-        return refused(session, str(exc))
+        return refused(session, exc)
     return RedirectResponse(done, status_code=303)

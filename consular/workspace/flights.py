@@ -156,8 +156,8 @@ def _change_flight(
         csrf_token,
         change,
         f"/flights/{flight_id}",
-        lambda session, reason: _flight_page(
-            request, db, session, flight_id, status_code=409, error=reason
+        lambda session, error: _flight_page(
+            request, db, session, flight_id, status_code=409, error=str(error)
         ),
     )
 

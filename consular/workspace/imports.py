@@ -11,8 +11,9 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from consular.auth.service import Actor
-from consular.errors import Conflict, InvalidInput, NotFound
+from consular.errors import Conflict, DomainError, InvalidInput, NotFound
 from consular.fields import RowError
+from consular.importing import read_upload
 from consular.incidents.drafts import (
     AlreadyCommitted,
     cancel_draft,
@@ -32,7 +33,6 @@ from consular.incidents.listrows import DATE_FORMATS, FIELDS, check_columns
 from consular.incidents.models import ImportDraft, Incident
 from consular.incidents.schemas import ListKind
 from consular.incidents.service import check_import
-from consular.tabular import TableError, read_table_bytes
 from consular.web import DB
 from consular.workspace.common import (
     not_found,
@@ -46,7 +46,6 @@ from consular.workspace.sessions import actor_of
 
 router = APIRouter(include_in_schema=False)
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 # Rows without errors shown on the check page, to see that the columns were read right.
 SAMPLE_ROWS = 10
 # Matched rows listed on the review page (the count says how many there are in all).
@@ -111,22 +110,15 @@ def upload_submit(
 
     if file is None or not file.filename:
         return refused("no_file")
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        return refused(f"{file.filename}: larger than {MAX_UPLOAD_BYTES // 2**20} MB")
     try:
-        table = read_table_bytes(data, file.filename)
+        table = read_upload(file.file, file.filename)
         draft = start_draft(db, actor_of(session), incident_id, kind, table)
-    except TableError as exc:
-        return refused(str(exc))
     except NotFound:
         db.rollback()
         page, _ = page_for(request, session)
         return not_found(request, page)
-    except Conflict as exc:
-        return refused(str(exc), 409)
-    except InvalidInput as exc:
-        return refused(str(exc))
+    except (Conflict, InvalidInput) as exc:
+        return refused(str(exc), exc.status_code)
     return RedirectResponse(f"/imports/{draft.id}/columns", status_code=303)
 
 
@@ -296,16 +288,16 @@ def preview_page(request: Request, db: DB, draft_id: str) -> Response:
 
 def _refused_on(
     request: Request, db: DB, draft_id: str, template: str, values: Callable[..., dict[str, Any]]
-) -> Callable[[WebSession, str], Response]:
-    def refused(session: WebSession, reason: str) -> Response:
+) -> Callable[[WebSession, DomainError], Response]:
+    def refused(session: WebSession, error: DomainError) -> Response:
         return _draft_page(
             request,
             db,
             session,
             draft_id,
-            lambda draft, _incident: values(db, draft, reason),
+            lambda draft, _incident: values(db, draft, str(error)),
             template,
-            status_code=409 if "reconcile it again" in reason else 422,
+            status_code=error.status_code,
         )
 
     return refused
@@ -482,7 +474,7 @@ def _finish(
     except (Conflict, InvalidInput) as exc:
         db.rollback()
         refused = _refused_on(request, db, draft_id, "import_review.html", _review_values)
-        return refused(session, str(exc))
+        return refused(session, exc)
     return RedirectResponse(target, status_code=303)
 
 

@@ -139,6 +139,7 @@ _REASONS = [
         N_("%(passengers)s passengers for %(seats)s seats."),
     ),
     (r"no passenger", N_("No passenger yet.")),
+    (r"seats must be at least 1", N_("Give at least one seat.")),
     (
         r"flight (?P<number>.+) is (?P<state>\w+); lock it before it departs",
         N_("Flight %(number)s must be locked before it departs."),

@@ -35,7 +35,7 @@ from consular.cases.service import (
 from consular.cases.states import CaseState, Disposition
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Throttled, Unauthenticated
-from consular.families.service import codes_of_case, issue_code, revoke_code
+from consular.families.service import codes_of, issue_code, revoke_code
 from consular.fields import FieldError, parse_date
 from consular.flights.service import TRAVEL_DOCUMENTS, accounting, flights_of, set_travel
 from consular.incidents.models import Incident, SourceList, SourceRecord
@@ -50,6 +50,7 @@ from consular.web import DB
 from consular.workspace.chart import COLOURS, states_by_day
 from consular.workspace.common import (
     SESSION_COOKIE,
+    client_address,
     expired,
     form_ok,
     not_found,
@@ -103,7 +104,7 @@ def sign_in_submit(
     page, fresh = page_for(request, None)
     if not form_ok(request, None, csrf_token):
         return with_form_cookie(request, expired(request, page), fresh)
-    client = request.client.host if request.client else "-"
+    client = client_address(request)
     try:
         signed = sign_in(db, settings_of(request), name, password, client)
     except Throttled as exc:
@@ -423,7 +424,7 @@ def _case_page(
         can_write=actor.can(Permission.CASE_WRITE),
         dispositions=[str(d) for d in Disposition],
         can_family=actor.can(Permission.FAMILY_CODE),
-        family_codes=codes_of_case(db, actor, case.id),
+        family_codes=codes_of(db, case) if actor.can(Permission.FAMILY_CODE) else [],
         messages=notifications_of_case(db, case.id),
         issued_code=issued_code,
         now=utcnow(),
@@ -453,7 +454,14 @@ def _change_case(
         if isinstance(session, Response):
             return session
         return refused(session, refused_before)
-    return submit(request, db, csrf_token, change, f"/cases/{case_id}", refused)
+    return submit(
+        request,
+        db,
+        csrf_token,
+        change,
+        f"/cases/{case_id}",
+        lambda session, error: refused(session, str(error)),
+    )
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -710,8 +718,8 @@ def review_decide(
             note=note.strip(),
         ),
         f"/incidents/{incident_id}/review",
-        lambda session, reason: _review_page(
-            request, db, session, incident_id, status_code=409, error=reason
+        lambda session, error: _review_page(
+            request, db, session, incident_id, status_code=409, error=str(error)
         ),
     )
 
@@ -822,7 +830,9 @@ def message_retry(
         csrf_token,
         lambda actor: send_again(db, actor, notification_id),
         "/messages/failures",
-        lambda session, reason: _failures_page(request, db, session, status_code=409, error=reason),
+        lambda session, error: _failures_page(
+            request, db, session, status_code=409, error=str(error)
+        ),
     )
 
 
@@ -907,5 +917,5 @@ def admin_deactivate_user(
         csrf_token,
         lambda actor: deactivate_user(db, actor, user_id),
         "/admin/users",
-        lambda session, reason: _admin_page(request, db, session, status_code=409, error=reason),
+        lambda session, error: _admin_page(request, db, session, status_code=409, error=str(error)),
     )

@@ -12,13 +12,16 @@ from consular.errors import NotFound, Throttled
 from consular.families.service import lookup_status
 from consular.fields import FieldError, parse_date
 from consular.web import DB
-from consular.workspace.common import expired, form_ok, page_for, settings_of, with_form_cookie
+from consular.workspace.common import (
+    client_address,
+    expired,
+    form_ok,
+    page_for,
+    settings_of,
+    with_form_cookie,
+)
 
 router = APIRouter(include_in_schema=False)
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "-"
 
 
 def _robots(response: Response) -> Response:
@@ -51,7 +54,7 @@ def status_lookup(
     except FieldError:
         born = None  # answered like any other wrong date, after the same work
     try:
-        result = lookup_status(db, settings, code, born, _client(request))
+        result = lookup_status(db, settings, code, born, client_address(request))
     except Throttled as exc:
         response = page.render(
             request,

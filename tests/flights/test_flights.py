@@ -3,6 +3,7 @@ manifest, and departure moving every passenger's case in one transaction."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -142,9 +143,7 @@ def test_seats_are_not_exceeded_and_a_locked_flight_keeps_its_passengers(
 ) -> None:
     lee, park, _ = _three_cases(factory, world)
     with unit_of_work(factory) as db:
-        flight_id = create_flight(
-            db, world.officer, world.incident_id, PLAN.__class__(**{**PLAN.__dict__, "seats": 1})
-        ).id
+        flight_id = create_flight(db, world.officer, world.incident_id, replace(PLAN, seats=1)).id
         assign(db, world.officer, flight_id, lee)
     with pytest.raises(Conflict, match="is full \\(1 seats\\)"), unit_of_work(factory) as db:
         assign(db, world.officer, flight_id, park)
