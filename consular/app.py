@@ -54,10 +54,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
+    # The public status page first: the busiest page, found without trying the others.
+    app.include_router(status_router)
     app.include_router(api)
     app.include_router(workspace_router)
     app.include_router(imports_router)
-    app.include_router(status_router)
     app.include_router(flights_router)
     # The workspace's own stylesheet; nothing is loaded from elsewhere.
     app.mount(

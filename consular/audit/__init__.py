@@ -1,5 +1,5 @@
 """Append-only, hash-chained audit log."""
 
-from consular.audit.service import record
+from consular.audit.service import append, record
 
-__all__ = ["record"]
+__all__ = ["append", "record"]

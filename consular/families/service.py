@@ -14,21 +14,25 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import bindparam, func, insert, or_, select, true, update
+from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.auth.models import Post
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
-from consular.cases.models import Case
+from consular.cases.models import Case, Milestone
 from consular.cases.policy import MilestoneKind
 from consular.cases.service import get_case
 from consular.cases.states import IN_CUSTODY, CaseState
 from consular.config import Settings
-from consular.db import utcnow
+from consular.db import new_id, utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Throttled
 from consular.families.models import FamilyCode, StatusLookupFailure
+from consular.incidents.models import Incident
+from consular.registry.models import Person
 
 # Crockford's base32: no I, L, O or U, so that a code read aloud or copied by hand survives.
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -153,49 +157,91 @@ class FamilyStatus:
     time_zone: str
 
 
-def _status(case: Case) -> FamilyStatus:
-    state = CaseState(case.state)
-    held = state in IN_CUSTODY
-    visit = next((m for m in case.milestones if m.kind == MilestoneKind.CONSULAR_VISIT), None)
-    moments = [case.updated_at, *(m.done_at for m in case.milestones if m.done_at)]
-    post = case.incident.post
-    return FamilyStatus(
-        held=held,
-        facility=case.facility if held else None,
-        seen_by_consul=visit is not None and visit.done_at is not None,
-        released=state is CaseState.RELEASED,
-        departure_scheduled=state is CaseState.DEPARTURE_SCHEDULED,
-        departed=state in (CaseState.DEPARTED, CaseState.CLOSED),
-        updated_at=max(moments),
-        post_name=post.name,
-        post_phone=post.phone,
-        time_zone=post.time_zone,
+# What a lookup reads, in one statement and without ORM objects (the public page is the
+# busiest page of an incident): the failures of the window, per code typed and per client,
+# and the code with the few coarse facts of its case, when there is such a code.
+_OF_CODE = StatusLookupFailure.code_hash == bindparam("hashed")
+_OF_CLIENT = StatusLookupFailure.client == bindparam("client")
+_FAILURES = (
+    select(
+        func.count().filter(_OF_CODE).label("code_failures"),
+        func.min(StatusLookupFailure.at).filter(_OF_CODE).label("code_oldest"),
+        func.count().filter(_OF_CLIENT).label("client_failures"),
+        func.min(StatusLookupFailure.at).filter(_OF_CLIENT).label("client_oldest"),
     )
+    .where(StatusLookupFailure.at > bindparam("since"), or_(_OF_CODE, _OF_CLIENT))
+    .subquery("failures")
+)
+_VISIT_DONE = (
+    select(Milestone.done_at)
+    .where(Milestone.case_id == Case.id, Milestone.kind == MilestoneKind.CONSULAR_VISIT)
+    .correlate(Case)
+    .scalar_subquery()
+)
+_LAST_DONE = (
+    select(func.max(Milestone.done_at))
+    .where(Milestone.case_id == Case.id)
+    .correlate(Case)
+    .scalar_subquery()
+)
+_FOUND = (
+    select(
+        FamilyCode.id.label("code_id"),
+        FamilyCode.revoked_at,
+        FamilyCode.expires_at,
+        FamilyCode.contact_name,
+        Case.id.label("case_id"),
+        Case.state,
+        Case.facility,
+        Case.updated_at,
+        Person.date_of_birth,
+        Post.name.label("post_name"),
+        Post.phone.label("post_phone"),
+        Post.time_zone,
+        _VISIT_DONE.label("visit_done_at"),
+        _LAST_DONE.label("last_done_at"),
+    )
+    .join(Case, Case.id == FamilyCode.case_id)
+    .join(Person, Person.id == Case.person_id)
+    .join(Incident, Incident.id == Case.incident_id)
+    .join(Post, Post.id == Incident.post_id)
+    .where(FamilyCode.code_hash == bindparam("hashed"))
+    .subquery("found")
+)
+_READ = select(_FAILURES, _FOUND).select_from(_FAILURES.outerjoin(_FOUND, true()))
+_FAILED = insert(StatusLookupFailure)
+_USED = update(FamilyCode).where(FamilyCode.id == bindparam("code_id"))
+_LOCK_CODE = select(func.pg_advisory_xact_lock(func.hashtext(bindparam("hashed"))))
 
 
-def _retry_after(
-    db: Session, settings: Settings, hashed: str, client: str, now: datetime
-) -> int | None:
+def _retry_after(settings: Settings, read: Any, now: datetime) -> int | None:
     """Seconds to wait when this code or this client failed too often lately, else None."""
     window = timedelta(minutes=settings.status_window_minutes)
-    of_code = StatusLookupFailure.code_hash == hashed
-    of_client = StatusLookupFailure.client == client
-    # Both counts in one statement: every statement costs the page about a millisecond.
-    counts = db.execute(
-        select(
-            func.count().filter(of_code),
-            func.min(StatusLookupFailure.at).filter(of_code),
-            func.count().filter(of_client),
-            func.min(StatusLookupFailure.at).filter(of_client),
-        ).where(StatusLookupFailure.at > now - window, or_(of_code, of_client))
-    ).one()
     for failures, oldest, limit in (
-        (counts[0], counts[1], settings.status_attempts_per_code),
-        (counts[2], counts[3], settings.status_attempts_per_client),
+        (read.code_failures, read.code_oldest, settings.status_attempts_per_code),
+        (read.client_failures, read.client_oldest, settings.status_attempts_per_client),
     ):
         if failures >= limit and oldest is not None:
             return max(int((oldest + window - now).total_seconds()) + 1, 1)
     return None
+
+
+def _status(found: Any) -> FamilyStatus:  # a row of _READ with a code
+    state = CaseState(found.state)
+    held = state in IN_CUSTODY
+    moments = [found.updated_at, *([found.last_done_at] if found.last_done_at else [])]
+    return FamilyStatus(
+        held=held,
+        facility=found.facility if held else None,
+        seen_by_consul=found.visit_done_at is not None,
+        released=state is CaseState.RELEASED,
+        departure_scheduled=state is CaseState.DEPARTURE_SCHEDULED,
+        departed=state in (CaseState.DEPARTED, CaseState.CLOSED),
+        updated_at=max(moments),
+        post_name=found.post_name,
+        post_phone=found.post_phone,
+        time_zone=found.time_zone,
+    )
 
 
 def lookup_status(
@@ -206,61 +252,56 @@ def lookup_status(
     be committed even though the lookup failed."""
     hashed = code_hash(typed_code)
     client = client[:64]
-    if db.get_bind().dialect.name == "postgresql":
+    conn = db.connection()
+    if conn.dialect.name == "postgresql":
         # Lookups of one code count their failures one after another, so that concurrent
         # guesses of a date of birth cannot slip past the per-code limit. (SQLite writes one
         # at a time anyway; the per-address count may run a few over under concurrency.)
-        db.execute(select(func.pg_advisory_xact_lock(func.hashtext(hashed))))
+        conn.execute(_LOCK_CODE, {"hashed": hashed})
     now = utcnow()
-    wait = _retry_after(db, settings, hashed, client, now)
+    actor = f"public:{client}"
+    since = now - timedelta(minutes=settings.status_window_minutes)
+    read = conn.execute(_READ, {"hashed": hashed, "client": client, "since": since}).one()
+    wait = _retry_after(settings, read, now)
     if wait is not None:
-        audit.record(
+        audit.append(
             db,
-            actor=f"public:{client}",
+            actor=actor,
             tag="families:status:throttled",
             target_type="family_code",
             target_id=hashed[:16],
             diff={"retry_after_s": wait},
         )
         raise Throttled(wait)
-    # The code with its case, person, incident and post in one statement, the checklist in
-    # a second.
-    found = db.execute(
-        select(FamilyCode, Case)
-        .join(Case, Case.id == FamilyCode.case_id)
-        .where(FamilyCode.code_hash == hashed)
-        .options(selectinload(Case.milestones))
-    ).one_or_none()
-    issued, case = (found[0], found[1]) if found is not None else (None, None)
+    found = read if read.code_id is not None else None
     if (
-        issued is None
-        or case is None
-        or issued.revoked_at is not None
-        or issued.expires_at <= now
+        found is None
+        or found.revoked_at is not None
+        or found.expires_at <= now
         or date_of_birth is None
-        or case.person.date_of_birth != date_of_birth
+        or found.date_of_birth != date_of_birth
     ):
-        db.add(StatusLookupFailure(code_hash=hashed, client=client, at=now))
-        audit.record(
+        conn.execute(_FAILED, {"id": new_id(), "code_hash": hashed, "client": client, "at": now})
+        audit.append(
             db,
-            actor=f"public:{client}",
+            actor=actor,
             tag="families:status:failed",
             target_type="family_code",
             # The code's own id when it exists (a family mistyping a date, or someone who
             # holds a code guessing); else the start of what was typed, hashed.
-            target_id=issued.id if issued is not None else hashed[:16],
-            case_id=case.id if case is not None else None,
+            target_id=found.code_id if found is not None else hashed[:16],
+            case_id=found.case_id if found is not None else None,
             diff={},
         )
         raise NotFound("status", None)
-    issued.last_used_at = now
-    audit.record(
+    conn.execute(_USED, {"code_id": found.code_id, "last_used_at": now})
+    audit.append(
         db,
-        actor=f"public:{client}",
+        actor=actor,
         tag="families:status:lookup",
         target_type="family_code",
-        target_id=issued.id,
-        case_id=case.id,
-        diff={"contact": issued.contact_name},
+        target_id=found.code_id,
+        case_id=found.case_id,
+        diff={"contact": found.contact_name},
     )
-    return _status(case)
+    return _status(found)

@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from consular.db import unit_of_work
 from consular.errors import NotFound, Throttled
-from consular.families.service import lookup_status
+from consular.families.service import FamilyStatus, lookup_status
 from consular.fields import FieldError, parse_date
-from consular.web import DB
 from consular.workspace.common import (
     client_address,
     expired,
@@ -40,7 +40,6 @@ def status_form(request: Request) -> Response:
 @router.post("/status", response_class=HTMLResponse)
 def status_lookup(
     request: Request,
-    db: DB,
     code: Annotated[str, Form()] = "",
     date_of_birth: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
@@ -53,20 +52,27 @@ def status_lookup(
         born = parse_date(date_of_birth)
     except FieldError:
         born = None  # answered like any other wrong date, after the same work
-    try:
-        result = lookup_status(db, settings, code, born, client_address(request))
-    except Throttled as exc:
+    # The page's own transaction (not the per-request one of the other pages), ended before
+    # the page is rendered: the lookup's audit event holds the audit chain's lock, which
+    # every other lookup waits for, until the commit. A failure is committed too.
+    result: FamilyStatus | Throttled | NotFound
+    with unit_of_work(request.app.state.session_factory) as db:
+        try:
+            result = lookup_status(db, settings, code, born, client_address(request))
+        except (Throttled, NotFound) as exc:
+            result = exc
+    if isinstance(result, Throttled):
         response = page.render(
             request,
             "status.html",
             status_code=429,
             result=None,
             error="throttled",
-            minutes=max(1, (exc.retry_after_s + 59) // 60),
+            minutes=max(1, (result.retry_after_s + 59) // 60),
         )
-        response.headers["Retry-After"] = str(exc.retry_after_s)
+        response.headers["Retry-After"] = str(result.retry_after_s)
         return _robots(response)
-    except NotFound:
+    if isinstance(result, NotFound):
         response = page.render(request, "status.html", status_code=404, result=None, error="none")
         return _robots(response)
     page.time_zone = result.time_zone

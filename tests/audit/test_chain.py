@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from consular import audit
 from consular.audit.models import AuditEvent
 from consular.audit.service import verify_chain
 from consular.cli.main import app
@@ -86,3 +89,70 @@ def test_the_chain_is_one_sequence_across_transactions(
     assert seqs == list(range(1, logged + 1))
     links = db.execute(text("select prev_hash, hash from audit_event order by seq")).all()
     assert all(links[i + 1][0] == links[i][1] for i in range(len(links) - 1))
+
+
+def test_events_appended_at_once_join_the_chain_mixed_with_recorded_ones(
+    db_url: str, factory: sessionmaker[Session]
+) -> None:
+    # The first event of an empty log, then appended and recorded events in one transaction
+    # and in several, with text that JSON escapes: all verify, in one sequence.
+    diffs = [{"name": '김민준 "Kim" \\ 金'}, {}, {"nested": {"b": 1, "a": [1, "x"]}}]
+    with unit_of_work(factory) as db:
+        audit.append(db, actor="public:10.0.0.1", tag="t:a:first", target_type="x", target_id="1")
+    with unit_of_work(factory) as db:
+        for n, diff in enumerate(diffs):
+            audit.append(
+                db,
+                actor="public:10.0.0.1",
+                tag="t:a:append",
+                target_type="x",
+                target_id=str(n),
+                diff=diff,
+                case_id="c" * 36,
+            )
+        audit.record(db, actor="officer.kim", tag="t:a:record", target_type="x", target_id="r")
+        audit.append(db, actor="public:10.0.0.1", tag="t:a:after", target_type="x", target_id="z")
+    with unit_of_work(factory) as db:
+        audit.record(db, actor="officer.kim", tag="t:a:record", target_type="x", target_id="s")
+        audit.append(db, actor="public:10.0.0.1", tag="t:a:last", target_type="x", target_id="y")
+    code, output = verify(db_url)
+    assert code == 0, output
+    assert "intact: 8 rows" in output
+    with unit_of_work(factory, write=False) as db:
+        stored = db.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
+    assert [e.tag for e in stored] == [
+        "t:a:first",
+        "t:a:append",
+        "t:a:append",
+        "t:a:append",
+        "t:a:record",
+        "t:a:after",
+        "t:a:record",
+        "t:a:last",
+    ]
+    assert [e.diff for e in stored[1:4]] == diffs
+
+
+def test_concurrent_appends_never_fork_the_chain(
+    db_url: str, factory: sessionmaker[Session]
+) -> None:
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite writes one at a time")
+    with unit_of_work(factory) as db:
+        audit.record(db, actor="operator", tag="t:a:start", target_type="x", target_id="0")
+
+    def work(n: int) -> None:
+        for i in range(25):
+            with unit_of_work(factory) as db:
+                audit.append(
+                    db, actor=f"public:{n}", tag="t:a:many", target_type="x", target_id=f"{n}-{i}"
+                )
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    code, output = verify(db_url)
+    assert code == 0, output
+    assert "intact: 151 rows" in output
