@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, true, update
+from sqlalchemy import Integer, bindparam, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from consular import audit
@@ -211,19 +211,39 @@ _FOUND = (
 _READ = select(_FAILURES, _FOUND).select_from(_FAILURES.outerjoin(_FOUND, true()))
 _FAILED = insert(StatusLookupFailure)
 _USED = update(FamilyCode).where(FamilyCode.id == bindparam("code_id"))
-_LOCK_CODE = select(func.pg_advisory_xact_lock(func.hashtext(bindparam("hashed"))))
+# Advisory locks in two key spaces, one for the codes typed, one for client addresses;
+# a lookup takes the code's lock before the address's, never the other way round.
+_LOCK = select(
+    func.pg_advisory_xact_lock(bindparam("space", type_=Integer), func.hashtext(bindparam("key")))
+)
+_CLIENT_FAILURES = select(
+    func.count().label("client_failures"), func.min(StatusLookupFailure.at).label("client_oldest")
+).where(StatusLookupFailure.at > bindparam("since"), _OF_CLIENT)
 
 
-def _retry_after(settings: Settings, read: Any, now: datetime) -> int | None:
-    """Seconds to wait when this code or this client failed too often lately, else None."""
+def _hold_back(
+    db: Session,
+    settings: Settings,
+    actor: str,
+    hashed: str,
+    now: datetime,
+    *counts: tuple[int, datetime | None, int],
+) -> None:
+    """Raise ``Throttled`` (audited) when any ``(failures, oldest failure, limit)`` of the
+    window reached its limit, with the seconds until its oldest failure leaves the window."""
     window = timedelta(minutes=settings.status_window_minutes)
-    for failures, oldest, limit in (
-        (read.code_failures, read.code_oldest, settings.status_attempts_per_code),
-        (read.client_failures, read.client_oldest, settings.status_attempts_per_client),
-    ):
+    for failures, oldest, limit in counts:
         if failures >= limit and oldest is not None:
-            return max(int((oldest + window - now).total_seconds()) + 1, 1)
-    return None
+            wait = max(int((oldest + window - now).total_seconds()) + 1, 1)
+            audit.append(
+                db,
+                actor=actor,
+                tag="families:status:throttled",
+                target_type="family_code",
+                target_id=hashed[:16],
+                diff={"retry_after_s": wait},
+            )
+            raise Throttled(wait)
 
 
 def _status(found: Any) -> FamilyStatus:  # a row of _READ with a code
@@ -256,23 +276,22 @@ def lookup_status(
     if conn.dialect.name == "postgresql":
         # Lookups of one code count their failures one after another, so that concurrent
         # guesses of a date of birth cannot slip past the per-code limit. (SQLite writes one
-        # at a time anyway; the per-address count may run a few over under concurrency.)
-        conn.execute(_LOCK_CODE, {"hashed": hashed})
+        # at a time anyway.)
+        conn.execute(_LOCK, {"space": 1, "key": hashed})
     now = utcnow()
     actor = f"public:{client}"
     since = now - timedelta(minutes=settings.status_window_minutes)
     read = conn.execute(_READ, {"hashed": hashed, "client": client, "since": since}).one()
-    wait = _retry_after(settings, read, now)
-    if wait is not None:
-        audit.append(
-            db,
-            actor=actor,
-            tag="families:status:throttled",
-            target_type="family_code",
-            target_id=hashed[:16],
-            diff={"retry_after_s": wait},
-        )
-        raise Throttled(wait)
+    per_code, per_client = settings.status_attempts_per_code, settings.status_attempts_per_client
+    _hold_back(
+        db,
+        settings,
+        actor,
+        hashed,
+        now,
+        (read.code_failures, read.code_oldest, per_code),
+        (read.client_failures, read.client_oldest, per_client),
+    )
     found = read if read.code_id is not None else None
     if (
         found is None
@@ -281,6 +300,15 @@ def lookup_status(
         or date_of_birth is None
         or found.date_of_birth != date_of_birth
     ):
+        if conn.dialect.name == "postgresql":
+            # Failures from one address are counted one after another too, so that guesses
+            # of many codes sent at once from one address cannot slip past its limit. Only
+            # failures wait for this lock: valid lookups from a shared address never queue.
+            # The count is read again by a statement that starts after the lock is held.
+            conn.execute(_LOCK, {"space": 2, "key": client})
+            again = conn.execute(_CLIENT_FAILURES, {"client": client, "since": since}).one()
+            counted = (again.client_failures, again.client_oldest, per_client)
+            _hold_back(db, settings, actor, hashed, now, counted)
         conn.execute(_FAILED, {"id": new_id(), "code_hash": hashed, "client": client, "at": now})
         audit.append(
             db,

@@ -197,10 +197,23 @@ def test_the_command_line_issues_lists_and_revokes_codes(
     assert empty[0] == 2 and "contact's name" in empty[2]
 
 
-def test_concurrent_guesses_of_one_code_stop_exactly_at_the_limit(
-    factory: sessionmaker[Session], world: World, db_url: str, app_settings: Settings
+@pytest.mark.parametrize(
+    ("guesses", "allowed"),
+    [
+        pytest.param("dates", 3, id="ten dates of birth for one code, from ten addresses"),
+        pytest.param("codes", 5, id="ten made-up codes from one address"),
+    ],
+)
+def test_concurrent_guesses_stop_exactly_at_the_limit(
+    factory: sessionmaker[Session],
+    world: World,
+    db_url: str,
+    app_settings: Settings,
+    guesses: str,
+    allowed: int,
 ) -> None:
-    """Ten wrong dates at once on one code: five are looked at, five are held back."""
+    """Ten wrong lookups at once: as many are looked at as the limit allows (3 per code,
+    5 per address here), the rest are held back."""
     import threading
 
     from consular.cases.models import Case
@@ -226,22 +239,26 @@ def test_concurrent_guesses_of_one_code_stop_exactly_at_the_limit(
     answers: list[str] = []
     start = threading.Barrier(10)
 
-    def guess(day: int) -> None:
+    def guess(n: int) -> None:
+        if guesses == "dates":
+            typed, born, client = code, date(1980, 1, n), f"203.0.113.{n}"
+        else:
+            typed, born, client = f"NOCODE{n:02d}", date(1988, 3, 14), "203.0.113.7"
         start.wait()
         # As the page does: the failure is committed even though the lookup failed.
         with unit_of_work(factory) as db:
             try:
-                lookup_status(db, app_settings, code, date(1980, 1, day), f"203.0.113.{day}")
+                lookup_status(db, app_settings, typed, born, client)
             except NotFound:
                 answers.append("404")
             except Throttled:
                 answers.append("429")
 
-    threads = [threading.Thread(target=guess, args=(day,)) for day in range(1, 11)]
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(1, 11)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(30)
-    assert sorted(answers) == ["404"] * 3 + ["429"] * 7  # the fixture allows 3 per code
+    assert sorted(answers) == ["404"] * allowed + ["429"] * (10 - allowed)
     with factory() as db:
-        assert len(db.scalars(select(StatusLookupFailure)).all()) == 3
+        assert len(db.scalars(select(StatusLookupFailure)).all()) == allowed
