@@ -25,6 +25,7 @@ from consular.cli import flights as flights_cli
 from consular.cli import imports as imports_cli
 from consular.cli import incidents as incidents_cli
 from consular.cli import match as match_cli
+from consular.cli import screen as screen_cli
 from consular.cli.context import command_unit, database_problem, fail, state
 from consular.config import get_settings
 
@@ -49,6 +50,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_app, name="audit")
 app.command("match")(match_cli.match)
+app.command("screen")(screen_cli.screen_plan)
 
 DbOption = Annotated[
     str | None, typer.Option("--db", help="Database URL (else CONSULAR_DATABASE_URL)")

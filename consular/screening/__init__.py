@@ -1,0 +1,1 @@
+"""Pre-deployment screening: visa-activity rules and passport data."""
