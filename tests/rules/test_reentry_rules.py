@@ -42,6 +42,8 @@ TABLE: list[tuple[str, dict[str, Any], str | None, int | str | None]] = [
     ("REN-04", {"unlawful_presence_days": 365, "departure_mode": "removal_order"}, "bar", 10),
     ("REN-04", {"unlawful_presence_days": 200, "departure_mode": "removal_order"}, None, None),
     ("REN-04", {"unlawful_presence_days": 400, "departed": False}, None, None),
+    ("REN-06", {"departure_mode": None}, "refer", None),
+    ("REN-06", {"entry_status": None}, "refer", None),
     ("REN-06", {"departure_mode": "released_remained", "departed": False}, "refer", None),
     ("REN-06", {"unlawful_presence_days": None}, "refer", None),
     ("REN-06", {"status_violation": True, "unlawful_presence_days": 180}, "clear", None),

@@ -1,0 +1,1 @@
+"""After return: the re-entry assessment, the assurances given and what happened."""
