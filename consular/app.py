@@ -22,6 +22,7 @@ from consular.registry.api import router as persons_router
 from consular.workspace.flights import router as flights_router
 from consular.workspace.imports import router as imports_router
 from consular.workspace.pages import Page, request_language
+from consular.workspace.reentry import router as reentry_router
 from consular.workspace.routes import router as workspace_router
 from consular.workspace.status import router as status_router
 
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(workspace_router)
     app.include_router(imports_router)
     app.include_router(flights_router)
+    app.include_router(reentry_router)
     # The workspace's own stylesheet; nothing is loaded from elsewhere.
     app.mount(
         "/static",

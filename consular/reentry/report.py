@@ -81,6 +81,9 @@ class Words:
         unverified = f" ({_(UNVERIFIED)})" if firing.unverified else ""
         return f"{firing.rule_id} {tags}{unverified} {firing.reason[self.language]}"
 
+    def default_reason(self) -> str:
+        return ruleset("reentry").default_reason(self.language)
+
     def years(self, years: int | str) -> str:
         _ = self.gettext
         if years == "life":
@@ -130,7 +133,7 @@ def report_lines(assessment: Assessment, language: str) -> list[str]:
     ]
     lines += [f"  {words.firing(firing)}" for firing in verdict.firings]
     if not verdict.firings:
-        lines.append(f"  {ruleset('reentry').default_reason(language)}")
+        lines.append(f"  {words.default_reason()}")
     lines += ["", _("Assurances given on the incident (facts, not the legal result)")]
     lines += [
         f"  {a.given_on.isoformat()} {a.given_by}: {a.statement}"

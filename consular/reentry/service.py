@@ -279,7 +279,7 @@ def record_facts(db: Session, actor: Actor, case_id: str, changes: dict[str, Any
     for name in ("unlawful_presence_days", "prior_removals"):
         value = changes.get(name)
         if value is not None and (not isinstance(value, int) or not 0 <= value <= 36_500):
-            raise InvalidInput(f"{name}: {value!r} is not a number of {name.split('_')[-1]}")
+            raise InvalidInput(f"{name}: '{value}' is not a number of {name.split('_')[-1]}")
     if changes.get("prior_removals", 0) is None:
         changes["prior_removals"] = 0
     if changes.get("misrepresentation_finding") is None and "misrepresentation_finding" in changes:

@@ -178,6 +178,25 @@ _REASONS = [
         r"columns",
         N_("no name column: choose a column for the full name, or family and given names."),
     ),
+    # Re-entry
+    (
+        r"(?P<field>\w+): unknown value " + _Q.format("value") + r"( \(use one of: .*\))?",
+        N_("“%(value)s” is not one of the values allowed here."),
+    ),
+    (
+        r"(?P<field>\w+): (?P<day>\d{4}-\d\d-\d\d) is in the future",
+        N_("The date %(day)s is in the future."),
+    ),
+    (r"departed_on: before entry_date", N_("The departure date is before the entry date.")),
+    (
+        r"(?P<field>\w+): " + _Q.format("value") + r" is not a number of \w+",
+        N_("“%(value)s” is not a number."),
+    ),
+    (r"date: empty", N_("Give the date.")),
+    (
+        r"(given_by|statement): empty(; statement: empty)?",
+        N_("Say who gave the assurance and what was said."),
+    ),
     # A list's cells
     (
         _Q.format("value") + r" is not a date in the form (?P<form>\S+)",

@@ -160,7 +160,7 @@ def test_assurances_stand_beside_the_result_and_outcomes_are_followed_up(
     [
         ({"departure_mode": "deported"}, "departure_mode: unknown value 'deported'"),
         ({"entry_status": "tourist"}, "entry_status: unknown value 'tourist'"),
-        ({"prior_removals": -1}, "prior_removals: -1 is not a number"),
+        ({"prior_removals": -1}, "prior_removals: '-1' is not a number"),
         ({"departed_on": date(2999, 1, 1)}, "departed_on: 2999-01-01 is in the future"),
         (
             {"entry_date": date(2025, 9, 1), "departed_on": date(2025, 8, 1)},
