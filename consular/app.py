@@ -19,6 +19,7 @@ from consular.db import make_engine, make_session_factory
 from consular.errors import DomainError
 from consular.incidents.api import router as incidents_router
 from consular.registry.api import router as persons_router
+from consular.screening.api import router as screening_router
 from consular.workspace.flights import router as flights_router
 from consular.workspace.imports import router as imports_router
 from consular.workspace.pages import Page, request_language
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(persons_router)
     api.include_router(incidents_router)
     api.include_router(cases_router)
+    api.include_router(screening_router)
 
     @api.get("/health", tags=["meta"])
     def health() -> dict[str, str]:

@@ -31,6 +31,8 @@ class Permission(StrEnum):
     USER_ADMIN = "user:admin"
     FAMILY_CODE = "family:code"
     NOTIFICATION_FAILURES = "notification:failures"
+    DEPLOYMENT_READ = "deployment:read"
+    DEPLOYMENT_WRITE = "deployment:write"
 
 
 _OFFICER = {
@@ -48,6 +50,7 @@ _OFFICER = {
     Permission.IDENTIFIER_REVEAL,
     Permission.AUDIT_READ,
     Permission.FAMILY_CODE,
+    Permission.DEPLOYMENT_READ,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -59,7 +62,10 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset(
         {Permission.PERSON_READ, Permission.INCIDENT_READ, Permission.CASE_READ}
     ),
-    Role.EMPLOYER_HR: frozenset({Permission.PERSON_READ}),
+    # Their own employer's workers and deployments only (the query helpers scope them).
+    Role.EMPLOYER_HR: frozenset(
+        {Permission.PERSON_READ, Permission.DEPLOYMENT_READ, Permission.DEPLOYMENT_WRITE}
+    ),
 }
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consular.db import Base, Timestamps, UUIDPrimaryKey, utcnow
@@ -101,6 +101,25 @@ class Deployment(UUIDPrimaryKey, Timestamps, Base):
     entry_date: Mapped[date | None]
     planned_end: Mapped[date | None]
     screening_verdict: Mapped[str | None] = mapped_column(String(20))
+    # The pre-deployment screen's plan (consular/rules/screen.toml) and its last verdict.
+    activity: Mapped[str | None] = mapped_column(String(32))
+    stay_days: Mapped[int | None] = mapped_column(Integer)
+    equipment_purchased_abroad: Mapped[bool] = mapped_column(default=False, server_default=false())
+    contract_requires_seller_service: Mapped[bool] = mapped_column(
+        default=False, server_default=false()
+    )
+    specialized_knowledge: Mapped[bool] = mapped_column(default=False, server_default=false())
+    paid_by_us_source: Mapped[bool] = mapped_column(default=False, server_default=false())
+    hands_on: Mapped[bool] = mapped_column(default=False, server_default=false())
+    prior_us_refusal_or_violation: Mapped[bool] = mapped_column(
+        default=False, server_default=false()
+    )
+    briefing_conceals_activity: Mapped[bool] = mapped_column(default=False, server_default=false())
+    passport_expires_on: Mapped[date | None]
+    screening_rules: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    screening_version: Mapped[str | None] = mapped_column(String(40))
+    screened_at: Mapped[datetime | None]
+    registered_by: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     person: Mapped[Person] = relationship(back_populates="deployments")
     employer: Mapped[Employer] = relationship(lazy="joined")

@@ -144,6 +144,11 @@ def search_persons(
 
 def create_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str) -> Person:
     actor.require(Permission.PERSON_WRITE, "person", "")
+    return add_person(db, actor, data, reason=reason)
+
+
+def add_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str) -> Person:
+    """A new person in the registry, audited; the caller has checked the actor may."""
     if not ((data.family_name and data.given_name) or data.family_name_hangul):
         raise InvalidInput("a person needs a Latin family and given name, or a Hangul name")
     person = Person(

@@ -99,7 +99,7 @@ def parse_plan(table: Table) -> tuple[list[PlannedTrip], list[RowError]]:
         problems: list[RowError] = []
         for column in PLAN_COLUMNS[1:] + OPTIONAL_COLUMNS:
             try:
-                facts[column] = _value(column, row.values.get(column, ""), facts_declared)
+                facts[column] = plan_value(column, row.values.get(column, ""), facts_declared)
             except FieldError as exc:
                 problems.append(RowError(row.number, column, str(exc)))
         ident = row.values.get("id", "").strip()
@@ -114,7 +114,8 @@ def parse_plan(table: Table) -> tuple[list[PlannedTrip], list[RowError]]:
     return trips, errors
 
 
-def _value(column: str, text: str, facts: Any) -> Any:
+def plan_value(column: str, text: str, facts: Any) -> Any:
+    """One cell of a plan as the fact the screen reads; ``FieldError`` says what is wrong."""
     value = text.strip()
     if column in OPTIONAL_COLUMNS and not value:
         return False

@@ -1,0 +1,152 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Query, UploadFile, status
+from pydantic import BaseModel
+
+from consular.errors import InvalidInput
+from consular.importing import ImportReport, read_upload
+from consular.rules import LANGUAGES, ruleset
+from consular.screening import deployments as service
+from consular.screening.service import parse_plan, screen
+from consular.web import DB, CurrentActor
+
+router = APIRouter(tags=["screening"])
+DISCLAIMER = (
+    "An explanation of the rules, not legal advice: a lawyer should confirm refer and "
+    "not_permitted outcomes."
+)
+
+
+class ScreenedTrip(BaseModel):
+    id: str
+    verdict: str
+    rule_ids: list[str]
+    reasons: list[str]
+    suggested_status: str
+
+
+class ScreenResult(BaseModel):
+    ruleset_version: str
+    disclaimer: str
+    trips: list[ScreenedTrip]
+
+
+class DeploymentRead(BaseModel):
+    id: str
+    person_id: str
+    person_name: str
+    entry_status: str | None
+    activity: str | None
+    entry_date: date | None
+    planned_end: date | None
+    stay_days: int | None
+    verdict: str
+    rule_ids: list[str]
+    reasons: list[str]
+    stored_verdict: str | None
+    screened_with: str | None
+    passport_expires_before_the_end: bool
+
+
+def _language(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise InvalidInput(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    return lang
+
+
+@router.post("/screen", response_model=ScreenResult, summary="Screen a deployment plan")
+def screen_plan(
+    actor: CurrentActor,
+    file: Annotated[UploadFile, File(description="The plan, CSV or XLSX")],
+    lang: Annotated[str, Query(description="Language of the reasons: en or ko")] = "en",
+) -> ScreenResult:
+    """The same as `consular screen`: every trip's verdict, rules and reasons; a plan with a
+    bad value is refused whole (422), each problem by row and column. Stores nothing."""
+    language = _language(lang)
+    table = read_upload(file.file, file.filename or "plan.csv")
+    trips, errors = parse_plan(table)
+    if errors:
+        raise InvalidInput(
+            f"{table.source}: {len(errors)} error(s); nothing was screened",
+            errors=[e.as_dict() for e in errors],
+        )
+    return ScreenResult(
+        ruleset_version=ruleset("screen").version,
+        disclaimer=DISCLAIMER,
+        trips=[
+            ScreenedTrip(
+                id=item.trip.id,
+                verdict=item.verdict.outcome,
+                rule_ids=item.verdict.rule_ids,
+                reasons=item.reasons(language),
+                suggested_status=item.suggested_status,
+            )
+            for item in screen(trips)
+        ],
+    )
+
+
+def deployment_read(view: service.DeploymentView, language: str) -> DeploymentRead:
+    deployment = view.deployment
+    reasons = (
+        [f"{f.rule_id}: {f.reason[language]}" for f in view.verdict.firings] if view.verdict else []
+    )
+    return DeploymentRead(
+        id=deployment.id,
+        person_id=deployment.person_id,
+        person_name=deployment.person.display_name,
+        entry_status=deployment.entry_status,
+        activity=deployment.activity,
+        entry_date=deployment.entry_date,
+        planned_end=deployment.planned_end,
+        stay_days=deployment.stay_days,
+        verdict=view.outcome,
+        rule_ids=view.verdict.rule_ids if view.verdict else [],
+        reasons=reasons,
+        stored_verdict=deployment.screening_verdict,
+        screened_with=deployment.screening_version,
+        passport_expires_before_the_end=view.passport_expires_early,
+    )
+
+
+@router.get("/deployments", response_model=list[DeploymentRead], summary="Your deployments")
+def list_deployments(db: DB, actor: CurrentActor, lang: str = "en") -> list[DeploymentRead]:
+    """An employer's deployments, worst verdict first, under the rules in force."""
+    language = _language(lang)
+    return [deployment_read(view, language) for view in service.deployments_of(db, actor)]
+
+
+@router.post(
+    "/deployments",
+    response_model=DeploymentRead,
+    status_code=status.HTTP_201_CREATED,
+    summary="Register a worker's deployment",
+)
+def register_deployment(db: DB, actor: CurrentActor, body: dict[str, Any]) -> DeploymentRead:
+    """Fields as in the bulk file (strings); `mrz` may hold the passport's two MRZ lines."""
+    values = {str(k): "" if v is None else str(v) for k, v in body.items()}
+    registration, errors = service.parse_registration(values, 1)
+    if errors:
+        raise InvalidInput(
+            f"{len(errors)} error(s); nothing was registered",
+            errors=[{"field": e.column, "message": e.message} for e in errors],
+        )
+    deployment = service.register(db, actor, registration)
+    (view,) = [v for v in service.deployments_of(db, actor) if v.deployment.id == deployment.id]
+    return deployment_read(view, "en")
+
+
+@router.post(
+    "/deployments/import",
+    response_model=ImportReport,
+    status_code=status.HTTP_201_CREATED,
+    summary="Register deployments from a file (all or nothing)",
+)
+def import_deployments(
+    db: DB, actor: CurrentActor, file: Annotated[UploadFile, File(description="CSV or XLSX")]
+) -> ImportReport:
+    table = read_upload(file.file, file.filename or "deployments.csv")
+    return service.import_deployments(db, actor, table)

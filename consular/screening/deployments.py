@@ -1,0 +1,286 @@
+"""Employers register the workers they send, with passport data and the plan of the trip;
+each deployment is screened at once and keeps its verdict with the rule set's version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, false, func, select, true
+from sqlalchemy.orm import Session, joinedload
+
+from consular import audit
+from consular.auth.permissions import Permission
+from consular.auth.service import Actor
+from consular.db import utcnow
+from consular.errors import InvalidInput
+from consular.fields import (
+    FieldError,
+    RowError,
+    parse_birth_date,
+    parse_country,
+    parse_date,
+    parse_passport,
+    parse_sex,
+)
+from consular.importing import ImportReport, refuse_bad_rows
+from consular.registry.models import Deployment, Person
+from consular.registry.schemas import PersonCreate
+from consular.registry.service import add_person
+from consular.rules import Verdict, ruleset
+from consular.screening.mrz import MRZError, parse_td3
+from consular.screening.service import OPTIONAL_COLUMNS, PLAN_COLUMNS, plan_value
+from consular.tabular import Table
+
+# The plan columns a deployment carries: no id (the worker is named), no nationality (the
+# passport gives it).
+FACT_COLUMNS = PLAN_COLUMNS[2:] + OPTIONAL_COLUMNS
+_PERSON_PARSERS: dict[str, Callable[[str], Any]] = {
+    "family_name": lambda v: v.strip().upper() or None,
+    "given_name": lambda v: v.strip().upper() or None,
+    "family_name_hangul": lambda v: v.strip() or None,
+    "given_name_hangul": lambda v: v.strip() or None,
+    "sex": parse_sex,
+    "date_of_birth": parse_birth_date,
+    "nationality": parse_country,
+    "passport_number": parse_passport,
+    "passport_expires_on": parse_date,
+}
+_TRIP_COLUMNS = ("worksite", "role", "entry_date", "planned_end")
+
+
+@dataclass
+class Registration:
+    """One worker and one trip, parsed and checked, not yet saved."""
+
+    person: dict[str, Any]
+    trip: dict[str, Any]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_registration(values: Mapping[str, str], row: int) -> tuple[Registration, list[RowError]]:
+    """Read one worker's row (a form or a spreadsheet row); a pasted machine-readable zone
+    fills the passport fields, and a typed value that disagrees with it is an error."""
+    errors: list[RowError] = []
+    person = _person(values, row, errors)
+    trip: dict[str, Any] = {name: values.get(name, "").strip() for name in ("worksite", "role")}
+    for name in ("entry_date", "planned_end"):
+        try:
+            trip[name] = parse_date(values.get(name, ""))
+        except FieldError as exc:
+            errors.append(RowError(row, name, str(exc)))
+    if (
+        trip.get("entry_date")
+        and trip.get("planned_end")
+        and trip["planned_end"] < trip["entry_date"]
+    ):
+        errors.append(RowError(row, "planned_end", "before entry_date"))
+    facts: dict[str, Any] = {"nationality": person.get("nationality")}
+    declared = ruleset("screen").facts
+    for column in FACT_COLUMNS:
+        text = values.get(column, "")
+        if (
+            column == "stay_days"
+            and not text.strip()
+            and trip.get("planned_end")
+            and trip.get("entry_date")
+        ):
+            facts[column] = max((trip["planned_end"] - trip["entry_date"]).days, 1)
+            continue
+        try:
+            facts[column] = plan_value(column, text, declared)
+        except FieldError as exc:
+            errors.append(RowError(row, column, str(exc)))
+    return Registration(person, trip, facts), errors
+
+
+def _person(values: Mapping[str, str], row: int, errors: list[RowError]) -> dict[str, Any]:
+    from_mrz: dict[str, Any] = {}
+    if values.get("mrz", "").strip():
+        try:
+            zone = parse_td3(values["mrz"])
+        except MRZError as exc:
+            errors.extend(RowError(row, "mrz", problem) for problem in exc.problems)
+        else:
+            from_mrz = {
+                "family_name": zone.family_name,
+                "given_name": zone.given_names or None,
+                "sex": zone.sex if zone.sex in ("M", "F") else None,
+                "date_of_birth": zone.date_of_birth,
+                "nationality": zone.nationality,
+                "passport_number": zone.passport_number,
+                "passport_expires_on": zone.expiry_date,
+            }
+    person: dict[str, Any] = {}
+    for name, parse in _PERSON_PARSERS.items():
+        try:
+            typed = parse(values.get(name, ""))
+        except FieldError as exc:
+            errors.append(RowError(row, name, str(exc)))
+            continue
+        read = from_mrz.get(name)
+        if typed is not None and read is not None and typed != read:
+            errors.append(
+                RowError(row, name, f"{typed!s} differs from the machine-readable zone ({read!s})")
+            )
+        person[name] = typed if typed is not None else read
+    for name in ("date_of_birth", "nationality", "passport_number"):
+        if person.get(name) is None and not any(e.column in (name, "mrz") for e in errors):
+            errors.append(RowError(row, name, "empty (or paste the machine-readable zone)"))
+    if not (
+        (person.get("family_name") and person.get("given_name")) or person.get("family_name_hangul")
+    ) and not any(e.column == "mrz" for e in errors):
+        errors.append(RowError(row, "family_name", "no name: give the Latin or Hangul name"))
+    return person
+
+
+def readable_deployments(actor: Actor) -> Select[Deployment]:
+    """An employer account's own deployments; every employer's for the consulate."""
+    return select(Deployment).where(_scope(actor))
+
+
+def _scope(actor: Actor) -> ColumnElement[bool]:
+    if not actor.can(Permission.DEPLOYMENT_READ):
+        return false()
+    if actor.employer_id is not None:
+        return Deployment.employer_id == actor.employer_id
+    return true()
+
+
+def screen_deployment(deployment: Deployment, person: Person) -> Verdict | None:
+    """Screen the trip with the rules in force; None when there is no plan to screen."""
+    facts = {column: getattr(deployment, column) for column in FACT_COLUMNS}
+    facts["nationality"] = person.nationality
+    declared = ruleset("screen").facts
+    if facts["activity"] is None or facts["entry_status"] not in declared["entry_status"].choices:
+        return None
+    if facts["stay_days"] is None:
+        return None
+    return ruleset("screen").evaluate(facts)
+
+
+def register(db: Session, actor: Actor, registration: Registration) -> Deployment:
+    """Save a worker (found again by passport, birth date and family name, else new) and
+    the trip for the actor's employer, screened; the same worker, employer and entry date
+    again updates that deployment rather than adding another."""
+    actor.require(Permission.DEPLOYMENT_WRITE, "deployment", "")
+    if actor.employer_id is None:
+        raise InvalidInput("deployments are registered from an employer's account")
+    person = _find_or_add(db, actor, registration.person)
+    deployment = db.scalar(
+        select(Deployment).where(
+            Deployment.person_id == person.id,
+            Deployment.employer_id == actor.employer_id,
+            Deployment.entry_date.is_(None)
+            if registration.trip["entry_date"] is None
+            else Deployment.entry_date == registration.trip["entry_date"],
+        )
+    )
+    if deployment is None:
+        deployment = Deployment(person_id=person.id, employer_id=actor.employer_id)
+        db.add(deployment)
+    for name, value in {**registration.trip, **registration.facts}.items():
+        if name != "nationality":
+            setattr(deployment, name, value)
+    deployment.passport_expires_on = registration.person.get("passport_expires_on")
+    deployment.registered_by = actor.name
+    verdict = screen_deployment(deployment, person)
+    deployment.screening_verdict = verdict.outcome if verdict else None
+    deployment.screening_rules = verdict.rule_ids if verdict else []
+    deployment.screening_version = verdict.version if verdict else None
+    deployment.screened_at = utcnow()
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="screening:deployment:register",
+        target_type="deployment",
+        target_id=deployment.id,
+        diff={
+            "person": person.id,
+            "activity": deployment.activity,
+            "entry_status": deployment.entry_status,
+            "verdict": deployment.screening_verdict,
+            "rules": deployment.screening_rules,
+            "version": deployment.screening_version,
+        },
+    )
+    return deployment
+
+
+def _find_or_add(db: Session, actor: Actor, person: dict[str, Any]) -> Person:
+    found = db.scalar(
+        select(Person).where(
+            Person.passport_number == person["passport_number"],
+            Person.nationality == person["nationality"],
+            Person.date_of_birth == person["date_of_birth"],
+            func.upper(func.coalesce(Person.family_name, "")) == (person["family_name"] or ""),
+        )
+    )
+    if found is not None:
+        return found
+    data = PersonCreate(**{k: v for k, v in person.items() if k != "passport_expires_on"})
+    return add_person(db, actor, data, reason="registered by the employer")
+
+
+def import_deployments(db: Session, actor: Actor, table: Table) -> ImportReport:
+    """A file of workers and trips, all or nothing: any bad row saves none of them."""
+    actor.require(Permission.DEPLOYMENT_WRITE, "deployment", "")
+    report = ImportReport.start(table)
+    missing = [c for c in PLAN_COLUMNS[2:] if c not in table.columns and c != "stay_days"]
+    errors = [RowError(1, column, "missing column") for column in missing]
+    parsed: list[Registration] = []
+    if not errors:
+        for row in table.rows:
+            registration, problems = parse_registration(row.values, row.number)
+            errors.extend(problems)
+            parsed.append(registration)
+    refuse_bad_rows(report, errors, skip_invalid=False, usable_rows=0)
+    for registration in parsed:
+        register(db, actor, registration)
+    report.status = "imported"
+    report.imported = len(parsed)
+    return report
+
+
+@dataclass(frozen=True)
+class DeploymentView:
+    """A deployment as its employer reads it: the verdict now, and what to fix."""
+
+    deployment: Deployment
+    verdict: Verdict | None
+    passport_expires_early: bool
+
+    @property
+    def outcome(self) -> str:
+        return self.verdict.outcome if self.verdict else "not_screened"
+
+    @property
+    def stale(self) -> bool:
+        """Screened with rules older than those in force: the stored verdict may differ."""
+        return (
+            self.verdict is not None and self.deployment.screening_version != self.verdict.version
+        )
+
+
+def deployments_of(db: Session, actor: Actor) -> list[DeploymentView]:
+    """The actor's deployments with their verdicts under the rules in force, worst first."""
+    order = ("not_permitted", "refer", "caution", "permitted", "not_screened")
+    views = []
+    query = readable_deployments(actor).options(joinedload(Deployment.person))
+    for deployment in db.scalars(query.order_by(Deployment.entry_date, Deployment.created_at)):
+        verdict = screen_deployment(deployment, deployment.person)
+        ends = deployment.planned_end
+        early = bool(
+            deployment.passport_expires_on and ends and deployment.passport_expires_on < ends
+        )
+        views.append(DeploymentView(deployment, verdict, early))
+    return sorted(views, key=lambda v: order.index(v.outcome))
+
+
+def counts_by_outcome(views: Sequence[DeploymentView]) -> dict[str, int]:
+    counts = dict.fromkeys(("not_permitted", "refer", "caution", "permitted", "not_screened"), 0)
+    for view in views:
+        counts[view.outcome] += 1
+    return counts
