@@ -20,6 +20,7 @@ from consular.errors import DomainError
 from consular.incidents.api import router as incidents_router
 from consular.registry.api import router as persons_router
 from consular.screening.api import router as screening_router
+from consular.workspace.deployments import router as deployments_router
 from consular.workspace.flights import router as flights_router
 from consular.workspace.imports import router as imports_router
 from consular.workspace.pages import Page, request_language
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(imports_router)
     app.include_router(flights_router)
     app.include_router(reentry_router)
+    app.include_router(deployments_router)
     # The workspace's own stylesheet; nothing is loaded from elsewhere.
     app.mount(
         "/static",

@@ -28,9 +28,14 @@ from consular.importing import ImportReport, refuse_bad_rows
 from consular.registry.models import Deployment, Person
 from consular.registry.schemas import PersonCreate
 from consular.registry.service import add_person
-from consular.rules import Verdict, ruleset
+from consular.rules import Firing, Verdict, ruleset
 from consular.screening.mrz import MRZError, parse_td3
-from consular.screening.service import OPTIONAL_COLUMNS, PLAN_COLUMNS, plan_value
+from consular.screening.service import (
+    OPTIONAL_COLUMNS,
+    PLAN_COLUMNS,
+    plan_value,
+    suggested_status,
+)
 from consular.tabular import Table
 
 # The plan columns a deployment carries: no id (the worker is named), no nationality (the
@@ -255,6 +260,18 @@ class DeploymentView:
     @property
     def outcome(self) -> str:
         return self.verdict.outcome if self.verdict else "not_screened"
+
+    @property
+    def suggested_status(self) -> str:
+        planned = self.deployment.entry_status or ""
+        return suggested_status(self.verdict, planned) if self.verdict else ""
+
+    @property
+    def to_fix(self) -> list[Firing]:
+        """The rules that object to the plan, or ask for care: what to fix before departure."""
+        if self.verdict is None:
+            return []
+        return [f for f in self.verdict.firings if f.outcome != "permitted"]
 
     @property
     def stale(self) -> bool:

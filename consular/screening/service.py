@@ -60,14 +60,7 @@ class Screened:
 
     @property
     def suggested_status(self) -> str:
-        """What to travel on instead: the rules' suggestion for a refused or referred plan."""
-        if self.verdict.outcome in ("permitted", "caution"):
-            return str(self.trip.facts["entry_status"])
-        for firings in (self.verdict.worst(), self.verdict.firings):
-            for firing in firings:
-                if "suggest" in firing.effects:
-                    return str(firing.effects["suggest"])
-        return ""
+        return suggested_status(self.verdict, str(self.trip.facts["entry_status"]))
 
     def reasons(self, language: str) -> list[str]:
         """Each rule that fired, with its id, why, and its evidence when not a source."""
@@ -77,6 +70,18 @@ class Screened:
         if self.verdict.outcome in ("refer", "not_permitted"):
             lines.append(REFER_TO_LAWYER[language])
         return lines
+
+
+def suggested_status(verdict: Verdict, planned: str) -> str:
+    """What to travel on instead: the rules' suggestion for a refused or referred plan;
+    the planned status when the verdict is permitted or caution."""
+    if verdict.outcome in ("permitted", "caution"):
+        return planned
+    for firings in (verdict.worst(), verdict.firings):
+        for firing in firings:
+            if "suggest" in firing.effects:
+                return str(firing.effects["suggest"])
+    return ""
 
 
 def _reason(firing: Firing, language: str) -> str:

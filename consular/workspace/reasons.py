@@ -197,6 +197,50 @@ _REASONS = [
         r"(given_by|statement): empty(; statement: empty)?",
         N_("Say who gave the assurance and what was said."),
     ),
+    # Deployments and the passport zone
+    (
+        r"empty \(or paste the machine-readable zone\)",
+        N_("Empty: fill it in, or paste the passport's machine-readable zone."),
+    ),
+    (r"empty", N_("Empty.")),
+    (_Q.format("value") + r" is not yes or no", N_("“%(value)s” is not yes or no.")),
+    (
+        r"unknown code " + _Q.format("value") + r" \(use one of: (?P<choices>.+)\)",
+        N_("“%(value)s” is not a known code (use one of: %(choices)s)."),
+    ),
+    (
+        r"(?P<typed>.+) differs from the machine-readable zone \((?P<read>.+)\)",
+        N_("%(typed)s differs from the passport's machine-readable zone (%(read)s)."),
+    ),
+    (
+        _Q.format("value") + r" is not a number of days from 1 to (?P<most>\d+)",
+        N_("“%(value)s” is not a number of days from 1 to %(most)s."),
+    ),
+    (r"before entry_date", N_("The planned end is before the entry date.")),
+    (
+        r"no name: give the Latin or Hangul name",
+        N_("No name: give the Latin or the Hangul name."),
+    ),
+    (
+        r"deployments are registered from an employer's account",
+        N_("Deployments are registered from an employer's account."),
+    ),
+    (
+        r"line (?P<line>\d), (?P<where>positions? [\d-]+) \((?P<label>[^)]+)\): check digit is "
+        r"(?P<found>\S+), computed (?P<computed>\d)",
+        N_(
+            "Line %(line)s, %(where)s (%(label)s): the check digit is %(found)s where "
+            "%(computed)s was computed. Check the characters against the passport."
+        ),
+    ),
+    (
+        r"expected 2 lines of 44 characters, found (?P<count>\d+)",
+        N_("The machine-readable zone is two lines of 44 characters; %(count)s were given."),
+    ),
+    (
+        r"line (?P<line>\d): (?P<count>\d+) characters, expected 44",
+        N_("Line %(line)s has %(count)s characters instead of 44."),
+    ),
     # A list's cells
     (
         _Q.format("value") + r" is not a date in the form (?P<form>\S+)",
