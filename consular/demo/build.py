@@ -56,6 +56,7 @@ from consular.demo.lists import (
     plan_cases,
     registry_table,
 )
+from consular.demo.screening import plan_and_screen, record_assurance
 from consular.incidents.schemas import IncidentCreate
 from consular.incidents.service import (
     case_counts,
@@ -165,6 +166,8 @@ def _populate(
     cases = _check_cases(factory, incident_id, plan.world, known)
     key_of = {person_id: key for key, person_id in known.items()}
     _progress_cases(factory, staff, cases, {c.id: plan.cases[key_of[c.person_id]] for c in cases})
+    plan_and_screen(factory, echo)
+    record_assurance(factory, staff.admin, incident_id)
     _report(factory, staff.supervisor, incident_id, echo)
     return logins
 

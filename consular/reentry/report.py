@@ -31,7 +31,7 @@ SOURCES = {
     "case": N_("from the case"),
     "registry": N_("from the registry"),
     "computed": N_("computed from the dates"),
-    "default": N_("assumed (nothing recorded)"),
+    "default": N_("assumed, as nothing is recorded"),
     "unknown": N_("unknown"),
 }
 OUTCOME_KINDS = {

@@ -238,3 +238,22 @@ def test_an_empty_database_is_accepted(sqlite_template: Path, tmp_path: Path) ->
     shutil.copy(sqlite_template, path)
     prepare_database(f"sqlite:///{path}")
     assert not path.exists()  # replaced by the build that follows
+
+
+def test_the_employers_trips_are_screened_and_the_assurance_recorded(demo: Session) -> None:
+    """The subcontractors' installers (no seller's contract) are for a lawyer; the battery
+    maker's own engineers pass with the ESTA caution; electricians on visitor status do not."""
+    from consular.reentry.models import Assurance
+    from consular.registry.models import Deployment
+
+    rows = demo.execute(
+        select(Deployment.role, Deployment.entry_status, Deployment.screening_verdict).where(
+            Deployment.screening_verdict.is_not(None)
+        )
+    ).all()
+    assert len(rows) > 500
+    verdicts = {(role, status): verdict for role, status, verdict in rows}
+    assert verdicts[("electrical technician", "esta")] == "not_permitted"
+    assert verdicts[("equipment installation engineer", "esta")] == "caution"
+    assert verdicts[("installation technician", "b1b2")] == "refer"
+    assert demo.scalar(select(func.count()).select_from(Assurance)) == 1
