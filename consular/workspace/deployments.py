@@ -3,6 +3,8 @@ the forms to register a worker (a passport zone may be pasted) or a file of them
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -14,6 +16,7 @@ from consular.fields import RowError
 from consular.importing import read_upload
 from consular.rules import ruleset
 from consular.screening import deployments as service
+from consular.screening.service import parse_plan, result_rows, screen
 from consular.web import DB
 from consular.workspace.common import not_found, page_for, signed_in, signed_in_form
 from consular.workspace.models import WebSession
@@ -158,3 +161,37 @@ def deployment_import(
             request, db, session, status_code=422, errors=rows, error=None if rows else str(exc)
         )
     return RedirectResponse("/deployments", status_code=303)
+
+
+@router.post("/deployments/screen")
+def plan_screen(
+    request: Request,
+    db: DB,
+    file: Annotated[UploadFile | None, File()] = None,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Screen a plan file as `consular screen` does and hand the result back as a CSV to
+    download, in the page's language; nothing is saved."""
+    session = signed_in_form(request, db, csrf_token)
+    if isinstance(session, Response):
+        return session
+    page, _ = page_for(request, session)
+    if not actor_of(session).can(Permission.DEPLOYMENT_READ):
+        return not_found(request, page)
+    if file is None or not file.filename:
+        return _deployments_page(request, db, session, status_code=422, error="no_file")
+    try:
+        table = read_upload(file.file, file.filename)
+    except InvalidInput as exc:
+        return _deployments_page(request, db, session, status_code=422, error=str(exc))
+    trips, errors = parse_plan(table)
+    if errors:
+        return _deployments_page(request, db, session, status_code=422, errors=errors)
+    out = io.StringIO()
+    csv.writer(out).writerows(result_rows(table, screen(trips), page.language))
+    name = table.source.rsplit(".", 1)[0]
+    return Response(
+        ("\ufeff" + out.getvalue()).encode(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}-screened.csv"'},
+    )

@@ -78,3 +78,34 @@ def test_a_viewer_has_no_deployments_page(
     user_with_token(factory, "viewer.lee", "viewer")
     sign_in(browser, name="viewer.lee")
     assert browser.get("/deployments").status_code == 404
+
+
+def test_a_plan_is_screened_on_the_page_and_comes_back_as_a_csv(
+    browser: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    user_with_token(factory, "hr.battery", "employer_hr", employer="HL Battery")
+    sign_in(browser, name="hr.battery")
+    page = browser.get("/deployments").text
+    header = ["id", "nationality", *FILE_HEADER[6:15]]
+    rows = [["T-1", "KOR", *FILE_ROWS[0][6:15]]]
+    answer = browser.post(
+        "/deployments/screen",
+        data={"csrf_token": form_token(page)},
+        files={"file": ("plan.csv", rows_csv(header, rows))},
+    )
+    assert answer.status_code == 200
+    assert answer.headers["content-disposition"] == 'attachment; filename="plan-screened.csv"'
+    text = answer.content.decode("utf-8-sig")
+    assert (
+        "T-1" in text
+        and "not_permitted" in text
+        and "건설 노동자는 방문자로 입국할 수 없습니다" in text
+    )
+    refused = browser.post(
+        "/deployments/screen",
+        data={"csrf_token": form_token(page)},
+        files={"file": ("plan.csv", rows_csv(header, [[*rows[0][:3], "digging", *rows[0][4:]]]))},
+        headers=EN,
+    )
+    assert refused.status_code == 422
+    assert "Row 2, Activity: “digging” is not a known code" in html.unescape(refused.text)
