@@ -207,3 +207,29 @@ def test_a_family_looks_up_the_status_with_a_code_in_the_browser(  # type: ignor
     page.get_by_role("button", name="상태 보기").click()
     page.get_by_role("alert").wait_for()
     assert "이 코드와 생년월일로 찾은 상태가 없습니다" in page.get_by_role("alert").inner_text()
+
+
+def test_an_employer_pastes_a_passport_zone_and_reads_the_verdict(  # type: ignore[no-untyped-def]
+    browser_page, server: str, world: World, factory
+) -> None:
+    from tests.screening.test_deployments import td3
+
+    user_with_token(factory, "hr.battery", "employer_hr", employer="HL Battery")
+    page = browser_page
+    _sign_in(page, "hr.battery")
+    page.get_by_role("link", name="파견").click()
+    page.get_by_role("heading", name="파견 및 비자 사전 심사").wait_for()
+    page.get_by_label("여권 기계 판독 영역(두 줄)").fill(
+        td3("HONG", "GILDONG", "M90000001", "880314", "M", "340101")
+    )
+    page.get_by_label("입국일").fill("2026-12-01")
+    page.get_by_label("예정 종료일").fill("2027-01-15")
+    page.get_by_label("입국 자격").select_option("b1")
+    page.get_by_label("활동", exact=True).select_option("construction_labor")
+    page.get_by_label("직접 작업 수행").check()
+    page.get_by_role("button", name="등록 및 심사").click()
+    row = page.locator("tr", has_text="HONG GILDONG")
+    row.wait_for()
+    assert "허용되지 않음" in row.inner_text()
+    assert "건설 노동자는 방문자로 입국할 수 없습니다" in row.inner_text()
+    assert "대신 필요한 자격: H-2B" in row.inner_text()
