@@ -59,11 +59,15 @@ def main() -> int:
                 page.wait_for_selector("section.incident")
                 page.screenshot(path=OUT / f"dashboard-{language}.png", full_page=True)
                 page.click("section.incident h2 a")
+                incident_url = page.url
                 case = page.locator("table.cases a").nth(4)
                 case.click()
                 page.wait_for_selector("dl.facts")
                 page.screenshot(path=OUT / f"case-{language}.png", full_page=True)
-                page.go_back()
+                page.goto(page.url + "/reentry")
+                page.wait_for_selector("h1")
+                page.screenshot(path=OUT / f"reentry-{language}.png", full_page=True)
+                page.goto(incident_url)
                 page.click("p.actions a[href$='/imports/new']")
                 page.set_input_files(
                     "#file",
@@ -74,6 +78,19 @@ def main() -> int:
                 page.wait_for_selector("section.row-errors")
                 page.screenshot(path=OUT / f"import-{language}.png", full_page=True)
                 page.click("form[action$='/cancel'] button")
+                context.close()
+                # The employer's page, as the battery maker's HR sees it (the top of it).
+                context = browser.new_context(
+                    base_url=base_url, locale=locale, viewport={"width": 1280, "height": 900}
+                )
+                page = context.new_page()
+                page.goto("/sign-in")
+                page.fill("#name", "hr.battery")
+                page.fill("#password", passwords["hr.battery"])
+                page.click("form.stack button[type=submit]")
+                page.goto("/deployments")
+                page.wait_for_selector("h1")
+                page.screenshot(path=OUT / f"deployments-{language}.png")
                 context.close()
             browser.close()
     for path in sorted(OUT.glob("*.png")):

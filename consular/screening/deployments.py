@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, func, select, true
@@ -154,7 +155,8 @@ def _scope(actor: Actor) -> ColumnElement[bool]:
 
 
 def screen_deployment(deployment: Deployment, person: Person) -> Verdict | None:
-    """Screen the trip with the rules in force; None when there is no plan to screen."""
+    """Screen the trip with the rules in force when it starts (today's, for a trip yet to
+    start: no later rule is known); None when there is no plan to screen."""
     facts = {column: getattr(deployment, column) for column in FACT_COLUMNS}
     facts["nationality"] = person.nationality
     declared = ruleset("screen").facts
@@ -162,7 +164,8 @@ def screen_deployment(deployment: Deployment, person: Person) -> Verdict | None:
         return None
     if facts["stay_days"] is None:
         return None
-    return ruleset("screen").evaluate(facts)
+    starts = deployment.entry_date
+    return ruleset("screen").evaluate(facts, min(starts, date.today()) if starts else None)
 
 
 def register(db: Session, actor: Actor, registration: Registration) -> Deployment:

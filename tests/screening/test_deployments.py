@@ -188,3 +188,29 @@ def test_the_plan_screen_through_the_api(
     assert bad.json()["errors"] == [
         {"row": 1, "column": "prior_us_refusal_or_violation", "message": "missing column"}
     ]
+
+
+def test_a_trip_is_screened_with_the_rules_in_force_when_it_starts() -> None:
+    from datetime import date
+
+    from consular.screening.deployments import screen_deployment
+
+    person = Person(nationality="KOR")
+    trainer = Deployment(
+        entry_status="b1",
+        activity="train_us_workers",
+        stay_days=30,
+        equipment_purchased_abroad=True,
+        contract_requires_seller_service=False,
+        specialized_knowledge=True,
+        paid_by_us_source=False,
+        hands_on=False,
+        prior_us_refusal_or_violation=False,
+        briefing_conceals_activity=False,
+    )
+    trainer.entry_date = date(2025, 8, 1)  # before the specialized trainers rule (SCR-04)
+    before = screen_deployment(trainer, person)
+    trainer.entry_date = date(2026, 12, 1)
+    after = screen_deployment(trainer, person)
+    assert before is not None and after is not None
+    assert "SCR-04" not in before.rule_ids and "SCR-04" in after.rule_ids
