@@ -17,6 +17,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -192,12 +193,20 @@ class RuleSet:
         return bool(_COMPARE[op](value, operand))
 
     def _fire(self, rule: Rule, case: Case, facts: Mapping[str, Any]) -> Firing:
+        # Only the facts a reason names are labelled (most name none).
         reason = {
-            lang: text.format(**{name: self.label(name, v, lang) for name, v in facts.items()})
+            lang: text.format(**{name: self.label(name, facts[name], lang) for name in named})
             for lang, text in case.reason.items()
+            for named in [_named(text)]
         }
         shown = tuple(_shown(c) for c in case.when)
         return Firing(rule, case.outcome, reason, shown, case.effects)
+
+
+@lru_cache(maxsize=1024)
+def _named(text: str) -> frozenset[str]:
+    """The fact names a reason's placeholders use."""
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
 
 
 def _operator(condition: Mapping[str, Any]) -> tuple[str, Any]:
