@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from consular.auth.permissions import Permission
 from consular.errors import InvalidInput, NotFound
@@ -115,10 +116,15 @@ def deployments_page(request: Request, db: DB) -> Response:
 
 @router.post("/deployments", response_class=HTMLResponse)
 async def deployment_register(request: Request, db: DB) -> Response:
+    # The form has two dozen fields: read it whole, then work off the event loop.
     form = await request.form()
     typed = {name: str(value) for name, value in form.items() if isinstance(value, str)}
     for name in YES_NO:
         typed[name] = "yes" if typed.get(name) == "yes" else "no"
+    return await run_in_threadpool(_register, request, db, typed)
+
+
+def _register(request: Request, db: DB, typed: dict[str, str]) -> Response:
     session = signed_in_form(request, db, typed.get("csrf_token", ""))
     if isinstance(session, Response):
         return session
