@@ -18,6 +18,7 @@ from consular.config import Settings, get_settings
 from consular.db import make_engine, make_session_factory
 from consular.errors import DomainError
 from consular.incidents.api import router as incidents_router
+from consular.reentry.api import router as reentry_api_router
 from consular.registry.api import router as persons_router
 from consular.screening.api import router as screening_router
 from consular.workspace.deployments import router as deployments_router
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api.include_router(incidents_router)
     api.include_router(cases_router)
     api.include_router(screening_router)
+    api.include_router(reentry_api_router)
 
     @api.get("/health", tags=["meta"])
     def health() -> dict[str, str]:

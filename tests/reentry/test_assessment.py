@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,7 +24,7 @@ from consular.registry.service import import_registry
 from consular.rules import ruleset
 from tests.cli.test_commands import run
 from tests.conftest import World
-from tests.factories import HOUSTON, OPERATOR, csv_table, user_with_token
+from tests.factories import HOUSTON, OPERATOR, auth, csv_table, user_with_token
 
 REGISTRY = (
     "id,family_name,given_name,family_name_hangul,given_name_hangul,sex,date_of_birth,"
@@ -245,3 +246,19 @@ def test_the_command_line_records_assurances_and_follows_them_up(
         "x",
     )
     assert code == 2 and "given_by: empty" in err
+
+
+def test_the_api_gives_the_assessment_as_data(
+    app_client: TestClient, world: World, case_id: str
+) -> None:
+    answer = app_client.get(f"/api/v1/cases/{case_id}/reentry?lang=ko", headers=auth(world.token))
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["result"] == "visa_needed" and body["esta_available"] is False
+    assert body["bars"] == [] and body["lawyer_should_confirm"] is False
+    (esta,) = [r for r in body["rules"] if r["rule_id"] == "REN-13"]
+    assert esta["evidence"] == ["S", "R"] and "비자를 신청하고" in esta["reason"]
+    assert {"name": "departed_on", "value": "2025-09-11", "source": "recorded"} in body["facts"]
+    assert "not legal advice" in body["disclaimer"]
+    other = app_client.get(f"/api/v1/cases/{case_id}/reentry", headers=auth(world.houston_token))
+    assert other.status_code == 404
