@@ -9,13 +9,14 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from consular import __version__
 from consular.cases.api import router as cases_router
 from consular.config import Settings, get_settings
-from consular.db import make_engine, make_session_factory
+from consular.db import is_busy, make_engine, make_session_factory
 from consular.errors import DomainError
 from consular.incidents.api import router as incidents_router
 from consular.reentry.api import router as reentry_api_router
@@ -34,7 +35,9 @@ API_PREFIX = "/api/v1"
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url, busy_timeout_ms=int(settings.busy_timeout_seconds * 1000)
+    )
     app = FastAPI(
         title="consular",
         version=__version__,
@@ -94,6 +97,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(
             {"error": "internal", "message": "unexpected error; nothing was saved"},
             status_code=500,
+        )
+
+    @app.exception_handler(DBAPIError)
+    def _database_error(request: Request, exc: DBAPIError) -> Response:
+        if not is_busy(exc):
+            return _unexpected(request, exc)
+        # Other work holds the database: nothing was saved, and trying again will do.
+        headers = {"Retry-After": str(settings.busy_retry_after_seconds)}
+        if _is_page(request):
+            page = Page(request_language(request))
+            response = page.render(request, "error.html", status_code=503, kind="busy")
+            response.headers.update(headers)
+            return response
+        return JSONResponse(
+            {
+                "error": "busy",
+                "message": "the database is busy with other work; nothing was saved; "
+                f"try again in {settings.busy_retry_after_seconds} seconds",
+            },
+            status_code=503,
+            headers=headers,
         )
 
     @app.exception_handler(DomainError)

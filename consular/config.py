@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     notify_lease_seconds: int = Field(default=120, ge=5)
     # Send the session cookie over HTTPS only (set to false only for plain-HTTP loopback use).
     secure_cookies: bool = True
+    # Busy database: on SQLite a unit of work waits this long for another one's write lock,
+    # then the person is told to try again (HTTP 503 with Retry-After), never shown an error.
+    busy_timeout_seconds: float = Field(default=10, gt=0, le=600)
+    busy_retry_after_seconds: int = Field(default=5, ge=1)
 
 
 @lru_cache(maxsize=1)

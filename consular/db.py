@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
@@ -71,7 +72,11 @@ class Timestamps:
 WRITE_OPTION = "consular_write"
 
 
-def _configure_sqlite(engine: Engine) -> None:
+# How long a unit of work waits for another one's write lock before it gives up (SQLite).
+DEFAULT_BUSY_TIMEOUT_MS = 10_000
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy drive transactions itself (pysqlite's own handling breaks SAVEPOINT
@@ -80,7 +85,7 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
@@ -93,14 +98,29 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, **kwargs: Any
+) -> Engine:
     if url.startswith("sqlite"):
         # One connection per checkout: SQLite connections are cheap and must not be
         # shared across threads (the web server runs sync routes in a thread pool).
         engine = create_engine(url, poolclass=NullPool, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy_timeout_ms)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+# PostgreSQL's "lock not available", "could not serialize" and "deadlock detected".
+_BUSY_SQLSTATES = frozenset({"55P03", "40001", "40P01"})
+_BUSY_SQLITE = ("database is locked", "database table is locked", "database is busy")
+
+
+def is_busy(exc: DBAPIError) -> bool:
+    """Whether the database refused the work only because other work held it: worth a retry."""
+    if getattr(exc.orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    message = str(exc.orig).lower()
+    return any(text in message for text in _BUSY_SQLITE)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -10,7 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from consular.auth.service import Actor, authenticate_token
-from consular.db import unit_of_work
+from consular.db import open_session, unit_of_work
 from consular.errors import Unauthenticated
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -28,6 +29,26 @@ def _unit_of_work(request: Request) -> Iterator[Session]:
 DB = Annotated[Session, Depends(_unit_of_work, scope="function")]
 
 
+def _reading(request: Request) -> Iterator[Session]:
+    # Long work (reconciling a list, screening a plan) reads in a transaction that takes no
+    # write lock and is never committed; what it leads to is saved by ``write_unit`` in a
+    # short transaction of its own, so sign-ins and status lookups never wait for it.
+    session = open_session(request.app.state.session_factory, write=False)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
+ReadDB = Annotated[Session, Depends(_reading, scope="function")]
+
+
+def write_unit(request: Request) -> AbstractContextManager[Session]:
+    """A short unit of work of its own, for a route that did its long work in ``ReadDB``."""
+    return unit_of_work(request.app.state.session_factory)
+
+
 def _current_actor(
     db: DB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Actor:
@@ -37,3 +58,13 @@ def _current_actor(
 
 
 CurrentActor = Annotated[Actor, Depends(_current_actor)]
+
+
+def _reading_actor(
+    db: ReadDB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Actor:
+    return _current_actor(db, credentials)
+
+
+# The caller of a route that reads in ``ReadDB``.
+ReadingActor = Annotated[Actor, Depends(_reading_actor)]

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.config import get_settings
-from consular.db import make_engine, make_session_factory, unit_of_work
+from consular.db import is_busy, make_engine, make_session_factory, unit_of_work
 from consular.errors import DomainError, InvalidInput
 from consular.tabular import TableError
 
@@ -42,7 +42,8 @@ class CliState:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.url)
+            timeout = get_settings().busy_timeout_seconds
+            self._engine = make_engine(self.url, busy_timeout_ms=int(timeout * 1000))
         return self._engine
 
     @property
@@ -96,6 +97,11 @@ def _field_message(error: Any) -> str:
 def database_problem(exc: DBAPIError) -> str:
     where = state.engine.url.render_as_string(hide_password=True)
     detail = str(exc.orig).strip().splitlines()[0] if exc.orig else exc.__class__.__name__
+    if is_busy(exc):
+        return (
+            f"the database at {where} is busy with other work (is an import running?); "
+            "nothing was saved: try again in a moment"
+        )
     if "no such table" in detail or ("relation" in detail and "does not exist" in detail):
         return f"the database at {where} has no consular tables yet: run `consular db upgrade`"
     return f"cannot use the database at {where}: {detail}"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -20,7 +20,7 @@ from consular.incidents.schemas import (
     ReviewResult,
     SourceListRead,
 )
-from consular.web import DB, CurrentActor
+from consular.web import DB, CurrentActor, ReadDB, ReadingActor, write_unit
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
 
@@ -60,17 +60,19 @@ def read(incident_id: str, db: DB, actor: CurrentActor) -> IncidentRead:
     summary="Upload a source list (CSV or XLSX)",
 )
 def upload_list(
+    request: Request,
     incident_id: str,
-    db: DB,
-    actor: CurrentActor,
+    db: ReadDB,
+    actor: ReadingActor,
     kind: Annotated[ListKind, Form()],
     file: Annotated[UploadFile, File(description="CSV or XLSX")],
     skip_invalid: Annotated[bool, Form()] = False,
     date_format: Annotated[str, Form()] = "%Y-%m-%d",
 ) -> ImportReport:
+    # Reading and reconciling the list holds no write lock; writing it is a short transaction.
     service.get_incident(db, actor, incident_id)
     table = read_upload(file.file, file.filename or "upload.csv")
-    return service.import_list(
+    prepared = service.prepare_list(
         db,
         actor,
         incident_id,
@@ -79,6 +81,8 @@ def upload_list(
         skip_invalid=skip_invalid,
         date_format=date_format,
     )
+    with write_unit(request) as writing:
+        return service.store_prepared(writing, actor, prepared)
 
 
 @router.get("/{incident_id}/lists", response_model=list[SourceListRead])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -260,8 +260,22 @@ def leave_out_invalid(db: Session, draft: ImportDraft, leave_out: bool) -> None:
     _touch(db, draft)
 
 
+@dataclass(frozen=True)
+class Reconciled:
+    """Links computed for a draft as it stood when it was read (``seen_at``)."""
+
+    seen_at: datetime
+    links: dict[int, RowLink]
+
+
 def reconcile_draft(db: Session, draft: ImportDraft) -> dict[int, RowLink]:
     """Match the good rows against the registry and keep the result; writes nothing else."""
+    return keep_links(db, draft, compute_links(db, draft))
+
+
+def compute_links(db: Session, draft: ImportDraft) -> Reconciled:
+    """Match the good rows against the registry; reads only, so it can run without holding
+    the write lock (a large list takes minutes) and be kept with ``keep_links`` after."""
     _require_open(draft)
     checked = check_draft(db, draft)
     if checked.header_errors:
@@ -273,11 +287,18 @@ def reconcile_draft(db: Session, draft: ImportDraft) -> dict[int, RowLink]:
         )
     if not checked.rows:
         raise InvalidInput("no row without errors is left to import")
-    links = link_rows(db, checked.rows)
-    draft.links = {str(number): link for number, link in links.items()}
+    return Reconciled(draft.updated_at, link_rows(db, checked.rows))
+
+
+def keep_links(db: Session, draft: ImportDraft, reconciled: Reconciled) -> dict[int, RowLink]:
+    """Keep links computed by ``compute_links``, unless the draft changed in the meantime."""
+    _require_open(draft)
+    if draft.updated_at != reconciled.seen_at:
+        raise Conflict("the list was changed while it was being reconciled; reconcile it again")
+    draft.links = {str(number): link for number, link in reconciled.links.items()}
     draft.decisions = {}
     _touch(db, draft, keep_links=True)
-    return links
+    return reconciled.links
 
 
 def decide_in_draft(

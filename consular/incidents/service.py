@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC
 from typing import TypedDict
 
@@ -111,14 +112,51 @@ def import_list(
     Rows linked with confidence join (or open) the person's case; doubtful rows wait in the
     review queue; rows about other nationalities are kept but open no case.
     """
+    prepared = prepare_list(
+        db, actor, incident_id, kind, table, skip_invalid=skip_invalid, date_format=date_format
+    )
+    return store_prepared(db, actor, prepared, progress)
+
+
+@dataclass(frozen=True)
+class PreparedList:
+    """A list checked and reconciled, not yet written (``store_prepared`` writes it)."""
+
+    incident_id: str
+    kind: ListKind
+    table: Table
+    rows: Sequence[ListRow]
+    links: dict[int, RowLink]
+    report: ImportReport
+
+
+def prepare_list(
+    db: Session,
+    actor: Actor,
+    incident_id: str,
+    kind: str,
+    table: Table,
+    *,
+    skip_invalid: bool = False,
+    date_format: str = "%Y-%m-%d",
+) -> PreparedList:
+    """Check and reconcile a list; reads only, so it need not hold the write lock."""
     incident, list_kind = check_import(db, actor, incident_id, kind)
     report = ImportReport.start(table)
     refuse_imported(db, incident, table, report)
     rows, errors = parse_list(table, date_format=date_format, time_zone=incident.post.time_zone)
     refuse_bad_rows(report, errors, skip_invalid=skip_invalid, usable_rows=len(rows))
-    return store_list(
-        db, actor, incident, list_kind, table, rows, link_rows(db, rows), report, progress
-    )
+    return PreparedList(incident.id, list_kind, table, rows, link_rows(db, rows), report)
+
+
+def store_prepared(
+    db: Session, actor: Actor, prepared: PreparedList, progress: Progress | None = None
+) -> ImportReport:
+    """Write a list ``prepare_list`` checked, unless the same file landed in the meantime."""
+    incident, kind = check_import(db, actor, prepared.incident_id, prepared.kind.value)
+    refuse_imported(db, incident, prepared.table, prepared.report)
+    table, rows, links = prepared.table, prepared.rows, prepared.links
+    return store_list(db, actor, incident, kind, table, rows, links, prepared.report, progress)
 
 
 def check_import(

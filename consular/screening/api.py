@@ -11,7 +11,7 @@ from consular.importing import ImportReport, read_upload
 from consular.rules import LANGUAGES, ruleset
 from consular.screening import deployments as service
 from consular.screening.service import parse_plan, screen
-from consular.web import DB, CurrentActor
+from consular.web import DB, CurrentActor, ReadingActor
 
 router = APIRouter(tags=["screening"])
 DISCLAIMER = (
@@ -59,7 +59,7 @@ def _language(lang: str) -> str:
 
 @router.post("/screen", response_model=ScreenResult, summary="Screen a deployment plan")
 def screen_plan(
-    actor: CurrentActor,
+    actor: ReadingActor,
     file: Annotated[UploadFile, File(description="The plan, CSV or XLSX")],
     lang: Annotated[str, Query(description="Language of the reasons: en or ko")] = "en",
 ) -> ScreenResult:

@@ -18,7 +18,7 @@ from consular.importing import read_upload
 from consular.rules import ruleset
 from consular.screening import deployments as service
 from consular.screening.service import parse_plan, result_rows, screen
-from consular.web import DB
+from consular.web import DB, ReadDB
 from consular.workspace.common import not_found, page_for, signed_in, signed_in_form
 from consular.workspace.models import WebSession
 from consular.workspace.reasons import N_
@@ -172,7 +172,7 @@ def deployment_import(
 @router.post("/deployments/screen")
 def plan_screen(
     request: Request,
-    db: DB,
+    db: ReadDB,
     file: Annotated[UploadFile | None, File()] = None,
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:

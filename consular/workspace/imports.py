@@ -19,13 +19,14 @@ from consular.incidents.drafts import (
     cancel_draft,
     check_draft,
     commit_draft,
+    compute_links,
     correct_row,
     decide_in_draft,
     draft_table,
     drafts_of,
     get_draft,
+    keep_links,
     leave_out_invalid,
-    reconcile_draft,
     set_columns,
     start_draft,
 )
@@ -33,7 +34,7 @@ from consular.incidents.listrows import DATE_FORMATS, FIELDS, check_columns
 from consular.incidents.models import ImportDraft, Incident
 from consular.incidents.schemas import ListKind
 from consular.incidents.service import check_import
-from consular.web import DB
+from consular.web import DB, ReadDB, write_unit
 from consular.workspace.common import (
     not_found,
     page_for,
@@ -370,17 +371,22 @@ def leave_out_submit(
 
 @router.post("/imports/{draft_id}/reconcile")
 def reconcile_submit(
-    request: Request, db: DB, draft_id: str, csrf_token: Annotated[str, Form()] = ""
+    request: Request, db: ReadDB, draft_id: str, csrf_token: Annotated[str, Form()] = ""
 ) -> Response:
-    return _change_draft(
+    # Matching a large list takes minutes: it reads only, and the links are kept after in a
+    # short transaction, so nobody else waits for the write lock meanwhile.
+    def reconcile(actor: Actor) -> None:
+        reconciled = compute_links(db, get_draft(db, actor, draft_id))
+        with write_unit(request) as writing:
+            keep_links(writing, get_draft(writing, actor, draft_id), reconciled)
+
+    return submit(
         request,
         db,
-        draft_id,
         csrf_token,
-        lambda _actor, draft: reconcile_draft(db, draft),
+        reconcile,
         f"/imports/{draft_id}/review",
-        "import_preview.html",
-        _preview_values,
+        _refused_on(request, db, draft_id, "import_preview.html", _preview_values),
     )
 
 

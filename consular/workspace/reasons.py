@@ -150,6 +150,10 @@ _REASONS = [
         N_("The list changed since it was reconciled: reconcile it again."),
     ),
     (
+        r"the list was changed while it was being reconciled; reconcile it again",
+        N_("The list was changed while it was being reconciled: reconcile it again."),
+    ),
+    (
         r"(?P<rows>\d+) row\(s\) have errors: correct them, or choose to leave them out of "
         r"the import",
         N_("%(rows)s row(s) have errors: correct them, or choose to leave them out of the import."),
