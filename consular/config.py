@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     notify_lease_seconds: int = Field(default=120, ge=5)
     # Send the session cookie over HTTPS only (set to false only for plain-HTTP loopback use).
     secure_cookies: bool = True
+    # Audit log: the Ed25519 private key that signs `consular audit checkpoint`, a file kept
+    # out of the database and its backups, so whoever rewrites the database cannot forge one.
+    audit_signing_key_file: str = ""
 
 
 @lru_cache(maxsize=1)
