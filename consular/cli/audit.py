@@ -57,7 +57,7 @@ def verify(checkpoint: CheckpointOption = None, public_key: PublicKeyOption = No
     problems = [f"checkpoint {line}" for line in (report.problems if report else [])]
     if problem is not None:
         where = f" at row {problem.seq}" if problem.seq is not None else ""
-        intact = f"{count} rows before it are intact" if where else f"{count} rows checked"
+        intact = f"{count} rows before it are intact" if where else f"rows checked: {count}"
         problems.insert(0, f"audit log broken{where}: {problem.reason} ({intact})")
     for line in problems:
         typer.echo(f"error: {line}", err=True)
