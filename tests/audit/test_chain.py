@@ -262,3 +262,11 @@ def test_a_disabled_trigger_is_found_on_postgresql(
         db.execute(text("ALTER TABLE audit_head DISABLE TRIGGER audit_head_forward_only"))
     code, output = verify(db_url)
     assert code == 1 and "audit_head_forward_only are missing or disabled" in output, output
+
+
+def test_a_page_tells_in_korean_that_the_log_was_tampered_with() -> None:
+    from consular.workspace.i18n import translations
+    from consular.workspace.reasons import translate
+
+    korean = translate(AuditLogBroken().message, translations("ko").gettext)
+    assert korean.startswith("감사 기록이 변조되었습니다")
