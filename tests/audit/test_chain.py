@@ -270,3 +270,18 @@ def test_a_page_tells_in_korean_that_the_log_was_tampered_with() -> None:
 
     korean = translate(AuditLogBroken().message, translations("ko").gettext)
     assert korean.startswith("감사 기록이 변조되었습니다")
+
+
+@pytest.mark.parametrize("moved", ["back", "hash"])
+def test_a_head_that_disagrees_with_the_rows_is_found(
+    db_url: str, logged: int, factory: sessionmaker[Session], moved: str
+) -> None:
+    with guards_lifted(factory, put_back=True) as db:
+        values = {"last_seq": logged - 1} if moved == "back" else {"last_hash": "f" * 64}
+        db.execute(update(AuditHead).values(**values))
+    code, output = verify(db_url)
+    assert code == 1
+    if moved == "back":
+        assert f"the head says row {logged - 1} is the last, yet rows go on to {logged}" in output
+    else:
+        assert f"at row {logged}: the head's hash is not this row's" in output, output
