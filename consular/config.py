@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # then the person is told to try again (HTTP 503 with Retry-After), never shown an error.
     busy_timeout_seconds: float = Field(default=10, gt=0, le=600)
     busy_retry_after_seconds: int = Field(default=5, ge=1)
+    # Audit log: the Ed25519 private key that signs `consular audit checkpoint`, a file kept
+    # out of the database and its backups, so whoever rewrites the database cannot forge one.
+    audit_signing_key_file: str = ""
 
 
 @lru_cache(maxsize=1)

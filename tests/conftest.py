@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, inspect, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from consular.audit.service import start_chain
 from consular.auth.service import Actor
 from consular.config import Settings
 from consular.db import make_engine, make_session_factory, unit_of_work
@@ -103,7 +104,14 @@ def postgres_engine(postgres_url: str) -> Iterator[Engine]:
 def _truncate(engine: Engine) -> None:
     tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
     with engine.begin() as conn:
+        # The audit tables refuse TRUNCATE (migration 0010): lift that in this transaction
+        # only, then give the emptied database a new chain head, as a migration would.
+        conn.exec_driver_sql("ALTER TABLE audit_event DISABLE TRIGGER USER")
+        conn.exec_driver_sql("ALTER TABLE audit_head DISABLE TRIGGER USER")
         conn.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        conn.exec_driver_sql("ALTER TABLE audit_event ENABLE TRIGGER USER")
+        conn.exec_driver_sql("ALTER TABLE audit_head ENABLE TRIGGER USER")
+        start_chain(conn)
 
 
 BACKENDS = os.environ.get("CONSULAR_TEST_BACKENDS", "sqlite,postgresql").split(",")

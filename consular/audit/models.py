@@ -27,10 +27,13 @@ class AuditEvent(Base):
 
 
 class AuditHead(Base):
-    """One row: the last sequence number and hash. Appenders lock it, so the chain never forks."""
+    """One row, made by the migrations: the last sequence number and hash. Appenders lock it,
+    so the chain never forks; without it the log was deleted, and nothing is appended."""
 
     __tablename__ = "audit_head"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
     last_hash: Mapped[str] = mapped_column(String(64))
+    # This database's chain, named in signed checkpoints: one from elsewhere is refused.
+    chain_id: Mapped[str] = mapped_column(String(36))

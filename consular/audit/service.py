@@ -9,16 +9,36 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import Connection, bindparam, func, insert, select, text, update
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Session, SessionTransaction
 
+from consular.audit.guards import audited_records, missing_guards
 from consular.audit.models import AuditEvent, AuditHead
-from consular.db import utcnow
+from consular.db import new_id, utcnow
+from consular.errors import DomainError
 
 GENESIS = "0" * 64
 # Session.info key of the chain head this session's transaction has locked.
 _HEAD = "consular.audit.head"
+
+
+class AuditLogBroken(DomainError):
+    """The chain's head is gone: the log was deleted, and no change can be recorded."""
+
+    status_code = 503
+    code = "audit_log_broken"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the audit log has no head row (it was deleted): no change can be recorded until "
+            "an operator restores the database (consular audit verify)"
+        )
+
+
+def start_chain(conn: Connection) -> None:
+    """Give an emptied database a new chain (the migrations give a new one theirs)."""
+    conn.execute(insert(AuditHead).values(id=1, last_seq=0, last_hash=GENESIS, chain_id=new_id()))
 
 
 def _json_default(value: object) -> str:
@@ -134,11 +154,12 @@ def append(
         if appended.first() is not None:
             return
     head = conn.execute(_HEAD_LOCKED).one_or_none()
-    event.seq, event.prev_hash = (head.last_seq + 1, head.last_hash) if head else (1, GENESIS)
+    if head is None:
+        raise AuditLogBroken()
+    event.seq, event.prev_hash = head.last_seq + 1, head.last_hash
     event.hash = event_hash(event)
     conn.execute(_INSERT_EVENT, {column: getattr(event, column) for column in _EVENT_COLUMNS})
-    moved = {"last_seq": event.seq, "last_hash": event.hash}
-    conn.execute(_MOVE_HEAD if head is not None else insert(AuditHead).values(id=1), moved)
+    conn.execute(_MOVE_HEAD, {"last_seq": event.seq, "last_hash": event.hash})
 
 
 # ``append``'s statements, built once.
@@ -149,7 +170,7 @@ _HEAD_LOCKED = (
 _INSERT_EVENT = insert(AuditEvent)
 _MOVE_HEAD = update(AuditHead).where(AuditHead.id == 1)
 # The same as the three statements above, with the hash computed by PostgreSQL from the
-# text ``event_hash`` hashes. No row when the chain has no head yet (the first event).
+# text ``event_hash`` hashes. No row when the chain has no head (the log was deleted).
 _APPEND_POSTGRESQL = text(
     """
     WITH head AS (
@@ -189,8 +210,7 @@ def _locked_head(db: Session) -> AuditHead:
         .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if head is None:
-        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS)
-        db.add(head)
+        raise AuditLogBroken()
     db.info[_HEAD] = head
     return head
 
@@ -205,8 +225,13 @@ def _forget_head(session: Session, transaction: SessionTransaction) -> None:
 
 @dataclass(frozen=True)
 class ChainProblem:
-    seq: int
+    """What is wrong, at the row named (``seq``) or with the log as a whole (``seq`` None)."""
+
+    seq: int | None
     reason: str
+
+    def __str__(self) -> str:
+        return self.reason if self.seq is None else f"at row {self.seq}: {self.reason}"
 
 
 def _iter_events(db: Session, batch: int = 5000) -> Iterator[AuditEvent]:
@@ -225,8 +250,10 @@ def _iter_events(db: Session, batch: int = 5000) -> Iterator[AuditEvent]:
 def verify_chain(db: Session) -> tuple[int, ChainProblem | None]:
     """Walk the chain. Returns the number of events checked and the first problem, if any.
 
-    Anyone able to rewrite the whole table could recompute every hash; keeping the head hash
-    that ``consular audit verify`` prints somewhere else (a logbook, a cable) detects that too.
+    Besides the rows, the head must exist and agree with them, an empty log must belong to a
+    database that holds nothing audited, and the append-only triggers must be in place. An
+    owner of the tables can still rewrite the log and recompute every hash: signed checkpoints
+    kept elsewhere (``consular audit checkpoint``) bound what can be rewritten unnoticed.
     """
     expected_prev = GENESIS
     expected_seq = 1
@@ -241,10 +268,55 @@ def verify_chain(db: Session) -> tuple[int, ChainProblem | None]:
         expected_prev = event.hash
         expected_seq += 1
         count += 1
+    return count, _head_problem(db, count, expected_prev) or _unguarded(db)
+
+
+def _head_problem(db: Session, count: int, last_hash: str) -> ChainProblem | None:
     head = db.get(AuditHead, 1)
-    if head is not None and (head.last_seq != count or head.last_hash != expected_prev):
-        return count, ChainProblem(count + 1, f"rows after {count} are missing (deleted)")
-    return count, None
+    if head is None:
+        return ChainProblem(None, f"the head row is missing (deleted), with {count} rows left")
+    if head.last_seq > count:
+        last = head.last_seq
+        gone = f"row {last} is" if last == count + 1 else f"rows {count + 1} to {last} are"
+        return ChainProblem(count + 1, f"{gone} missing (deleted)")
+    if head.last_seq < count:
+        return ChainProblem(
+            head.last_seq + 1,
+            f"the head says row {head.last_seq} is the last, yet rows go on to {count}",
+        )
+    if head.last_hash != last_hash:
+        return ChainProblem(count, "the head's hash is not this row's (the head was rewritten)")
+    if count == 0:
+        held = audited_records(db)
+        if held:
+            found = ", ".join(f"{label} ({number})" for label, number in held.items())
+            return ChainProblem(
+                None, f"the log is empty, yet the database holds {found}: its rows were deleted"
+            )
+    return None
+
+
+def _unguarded(db: Session) -> ChainProblem | None:
+    missing = missing_guards(db)
+    if not missing:
+        return None
+    return ChainProblem(
+        None,
+        f"the append-only triggers {', '.join(missing)} are missing or disabled: someone "
+        "owning the tables lifted them, and may have changed the log (compare a checkpoint)",
+    )
+
+
+def read_one_moment(db: Session) -> None:
+    """Make the session's coming transaction read the log as of one moment, so events
+    committed while it reads never look like a cut (SQLite's reads already do)."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def last_seq(db: Session) -> int:
+    """The highest row number the log holds (0 when empty), whatever the head says."""
+    return db.scalar(select(func.max(AuditEvent.seq))) or 0
 
 
 def case_history(db: Session, case_id: str) -> list[AuditEvent]:

@@ -9,8 +9,6 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 
-from consular.audit.models import AuditHead
-from consular.audit.service import verify_chain
 from consular.auth.service import (
     Actor,
     create_token,
@@ -19,6 +17,7 @@ from consular.auth.service import (
     get_or_create_post,
     revoke_token,
 )
+from consular.cli import audit as audit_cli
 from consular.cli import cases as cases_cli
 from consular.cli import families as families_cli
 from consular.cli import flights as flights_cli
@@ -39,7 +38,6 @@ db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
 post_app = typer.Typer(no_args_is_help=True, help="Diplomatic posts (embassies, consulates).")
 user_app = typer.Typer(no_args_is_help=True, help="User accounts.")
 token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
-audit_app = typer.Typer(no_args_is_help=True, help="The audit log.")
 app.add_typer(db_app, name="db")
 app.add_typer(imports_cli.app, name="import")
 app.add_typer(incidents_cli.app, name="incident")
@@ -50,7 +48,7 @@ app.add_typer(reentry_cli.app, name="reentry")
 app.add_typer(post_app, name="post")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
-app.add_typer(audit_app, name="audit")
+app.add_typer(audit_cli.app, name="audit")
 app.command("match")(match_cli.match)
 app.command("screen")(screen_cli.screen_plan)
 
@@ -225,19 +223,3 @@ def token_revoke(
     with command_unit() as db:
         revoke_token(db, Actor.operator(), prefix)
     typer.echo(f"revoked {prefix}")
-
-
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the hash chain of the audit log; exit 1 naming the first bad row."""
-    with command_unit(write=False) as db:
-        count, problem = verify_chain(db)
-        head = db.get(AuditHead, 1)
-    if problem is not None:
-        fail(
-            f"audit log broken at row {problem.seq}: {problem.reason} "
-            f"({count} rows before it are intact)"
-        )
-    typer.echo(f"audit log intact: {count} rows")
-    if head is not None:
-        typer.echo(f"head: row {head.last_seq}, hash {head.last_hash}")

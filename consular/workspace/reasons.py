@@ -276,6 +276,15 @@ _REASONS = [
         r"duplicate id " + _Q.format("value") + r" \(first on row (?P<row>\d+)\)",
         N_("the id “%(value)s” was already used on row %(row)s."),
     ),
+    # The audit log
+    (
+        r"the audit log has no head row \(it was deleted\): no change can be recorded until "
+        r"an operator restores the database \(consular audit verify\)",
+        N_(
+            "The audit log has been tampered with (its head row was deleted): no change can "
+            "be saved until the operator restores the database. Tell the operator."
+        ),
+    ),
 ]
 REASONS = tuple((re.compile(pattern), sentence) for pattern, sentence in _REASONS)
 
