@@ -15,13 +15,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from consular import __version__
 from consular.cases.api import router as cases_router
-from consular.config import Settings, get_settings
+from consular.config import Settings, UnsafeSettings, get_settings, unsafe_settings
 from consular.db import is_busy, make_engine, make_session_factory
 from consular.errors import DomainError
 from consular.incidents.api import router as incidents_router
 from consular.reentry.api import router as reentry_api_router
 from consular.registry.api import router as persons_router
 from consular.screening.api import router as screening_router
+from consular.security_headers import SecurityHeaders, security_headers
 from consular.workspace.deployments import router as deployments_router
 from consular.workspace.flights import router as flights_router
 from consular.workspace.imports import router as imports_router
@@ -33,8 +34,15 @@ from consular.workspace.status import router as status_router
 API_PREFIX = "/api/v1"
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, check_settings: bool = True) -> FastAPI:
+    """The application; refuses (:class:`UnsafeSettings`) settings unfit for real people.
+
+    Only the demo passes ``check_settings=False``.
+    """
     settings = settings or get_settings()
+    problems = unsafe_settings(settings) if check_settings else []
+    if problems:
+        raise UnsafeSettings("refusing to start: " + "; ".join(problems))
     engine = make_engine(
         settings.database_url, busy_timeout_ms=int(settings.busy_timeout_seconds * 1000)
     )
@@ -78,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         name="static",
     )
 
+    app.add_middleware(SecurityHeaders)
+
     def _is_page(request: Request) -> bool:
         return not request.url.path.startswith(API_PREFIX)
 
@@ -91,12 +101,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> Response:
         # The traceback goes to the server's log (uvicorn logs it); the person gets a page.
+        # This answer is made outside the middleware, so it gets its headers here.
+        headers = security_headers(request.url.path)
         if _is_page(request):
             page = Page(request_language(request))
-            return page.render(request, "error.html", status_code=500, kind="error")
+            response = page.render(request, "error.html", status_code=500, kind="error")
+            response.headers.update(headers)
+            return response
         return JSONResponse(
             {"error": "internal", "message": "unexpected error; nothing was saved"},
             status_code=500,
+            headers=headers,
         )
 
     @app.exception_handler(DBAPIError)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,7 +19,7 @@ class Settings(BaseSettings):
     # Nationals of this country are the post's to protect; other rows of a list are out of scope.
     home_country: str = Field(default="KOR", pattern="^[A-Z]{3}$", description="ISO alpha-3")
     # The web workspace: a session ends after this many minutes without a request, and a
-    # user name (or client address) is held back after this many failed sign-ins in a window.
+    # user name is held back at one client address after this many failed sign-ins in a window.
     session_idle_minutes: int = Field(default=30, ge=1)
     sign_in_attempts: int = Field(default=5, ge=1)
     sign_in_window_minutes: int = Field(default=15, ge=1)
@@ -54,6 +56,67 @@ class Settings(BaseSettings):
     # Audit log: the Ed25519 private key that signs `consular audit checkpoint`, a file kept
     # out of the database and its backups, so whoever rewrites the database cannot forge one.
     audit_signing_key_file: str = ""
+    # Sign-in hardening: a client address is held back, whatever names it tries, after this
+    # many failed sign-ins within sign_in_window_minutes (above its per-name limit).
+    sign_in_attempts_per_client: int = Field(default=20, ge=1)
+
+
+class UnsafeSettings(RuntimeError):
+    """Settings that must not serve real people; the message names each setting."""
+
+
+def _is_loopback(host: str) -> bool:
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def unsafe_settings(settings: Settings, host: str | None = None) -> list[str]:
+    """What makes these settings unfit to serve real people, each naming its setting.
+
+    ``host`` is the address the server listens on (default: ``settings.host``). The demo
+    and the tests skip this check; ``consular serve``, ``consular worker`` and
+    ``create_app`` refuse to start while the list is not empty.
+    """
+    problems = []
+    if settings.sms_webhook_url and not settings.sms_webhook_secret:
+        problems.append(
+            "CONSULAR_SMS_WEBHOOK_SECRET is empty while CONSULAR_SMS_WEBHOOK_URL is set: "
+            "the provider could not tell our messages from forged ones; set the secret "
+            "the provider gave you"
+        )
+    sms = urlsplit(settings.sms_webhook_url)
+    if sms.scheme == "http" and not _is_loopback(sms.hostname or ""):
+        problems.append(
+            "CONSULAR_SMS_WEBHOOK_URL is plain http to another machine: families' phone "
+            "numbers and messages would cross the network readable; use https"
+        )
+    if settings.smtp_user and not settings.smtp_password:
+        problems.append(
+            "CONSULAR_SMTP_PASSWORD is empty while CONSULAR_SMTP_USER is set: set the "
+            "relay's password, or clear CONSULAR_SMTP_USER if the relay needs no login"
+        )
+    if (
+        settings.smtp_password
+        and settings.smtp_tls == "none"
+        and not _is_loopback(settings.smtp_host)
+    ):
+        problems.append(
+            "CONSULAR_SMTP_TLS is none while a password is sent to "
+            f"{settings.smtp_host or 'no host'}: the password would cross the network "
+            "readable; use starttls or ssl"
+        )
+    listen = host if host is not None else settings.host
+    if not settings.secure_cookies and not _is_loopback(listen):
+        problems.append(
+            f"CONSULAR_SECURE_COOKIES is false while the server listens on {listen}: the "
+            "session cookie would cross the network readable; serve HTTPS (for example "
+            "behind nginx) and set it to true"
+        )
+    return problems
 
 
 @lru_cache(maxsize=1)

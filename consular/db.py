@@ -6,13 +6,14 @@ unit of work, commits once when everything succeeded and rolls back on any error
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event, make_url
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -98,10 +99,28 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _create_private_file(url: str) -> None:
+    """Create a new SQLite database file readable and writable by its owner only.
+
+    SQLite gives the -wal, -shm and -journal files the mode of the database file.
+    """
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    try:
+        descriptor = os.open(database, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return  # an existing file keeps the mode its operator gave it
+    except OSError:
+        return  # no such folder, and so on: SQLite's own error names it on connecting
+    os.close(descriptor)
+
+
 def make_engine(
     url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS, **kwargs: Any
 ) -> Engine:
     if url.startswith("sqlite"):
+        _create_private_file(url)
         # One connection per checkout: SQLite connections are cheap and must not be
         # shared across threads (the web server runs sync routes in a thread pool).
         engine = create_engine(url, poolclass=NullPool, **kwargs)

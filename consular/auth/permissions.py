@@ -33,6 +33,7 @@ class Permission(StrEnum):
     NOTIFICATION_FAILURES = "notification:failures"
     DEPLOYMENT_READ = "deployment:read"
     DEPLOYMENT_WRITE = "deployment:write"
+    SIGN_IN_UNLOCK = "user:unlock"
 
 
 _OFFICER = {
@@ -56,7 +57,12 @@ _OFFICER = {
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.SUPERVISOR: frozenset(
-        _OFFICER | {Permission.REGISTRY_EXPORT, Permission.NOTIFICATION_FAILURES}
+        _OFFICER
+        | {
+            Permission.REGISTRY_EXPORT,
+            Permission.NOTIFICATION_FAILURES,
+            Permission.SIGN_IN_UNLOCK,
+        }
     ),
     Role.OFFICER: frozenset(_OFFICER),
     Role.VIEWER: frozenset(

@@ -6,6 +6,7 @@ import getpass
 import hashlib
 import secrets
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
@@ -69,6 +70,12 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+@cache
+def _dummy_hash() -> str:
+    # Made once per process, with the hasher's own cost, on first use (not at import).
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def generate_password() -> str:
@@ -234,7 +241,12 @@ def authenticate_token(db: Session, token: str) -> Actor:
 
 def authenticate_password(db: Session, name: str, password: str) -> Actor:
     user = db.scalar(select(User).where(User.name == name))
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    if user is None or not user.active:
+        # The same argon2 work as for a real user, so the answer's time says nothing of
+        # which names exist.
+        verify_password(_dummy_hash(), password)
+        raise Unauthenticated("wrong user name or password")
+    if not verify_password(user.password_hash, password):
         raise Unauthenticated("wrong user name or password")
     return Actor.from_user(user)
 

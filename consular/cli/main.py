@@ -27,7 +27,7 @@ from consular.cli import match as match_cli
 from consular.cli import reentry as reentry_cli
 from consular.cli import screen as screen_cli
 from consular.cli.context import command_unit, database_problem, fail, state
-from consular.config import get_settings
+from consular.config import Settings, get_settings, unsafe_settings
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -91,6 +91,7 @@ def worker(
     from consular.notifications.worker import Batch, run_forever, run_once
 
     settings = get_settings()
+    _refuse_unsafe(settings)
 
     def report(done: Batch) -> None:
         typer.echo(
@@ -116,14 +117,27 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
 ) -> None:
     """Serve the web API."""
+    _serve(host, port, demo=False)
+
+
+def _refuse_unsafe(settings: Settings, host: str | None = None) -> None:
+    problems = unsafe_settings(settings, host)
+    if problems:
+        fail("refusing to start: " + "; ".join(problems), 2)
+
+
+def _serve(host: str | None, port: int | None, *, demo: bool) -> None:
     import uvicorn
 
     from consular.app import create_app
 
     settings = get_settings().model_copy(update={"database_url": state.url})
+    listen = host or settings.host
+    if not demo:
+        _refuse_unsafe(settings, listen)
     uvicorn.run(
-        create_app(settings),
-        host=host or settings.host,
+        create_app(settings, check_settings=not demo),
+        host=listen,
         port=port or settings.port,
         log_level="info",
     )
@@ -161,7 +175,8 @@ def demo(
         typer.echo(
             f"\nServing http://{host}:{port}  (OpenAPI: http://{host}:{port}/api/v1/openapi.json)"
         )
-        serve(host=host, port=port)
+        # The demo serves synthetic people on loopback: the start-up refusals do not apply.
+        _serve(host, port, demo=True)
 
 
 @post_app.command("create")
@@ -205,6 +220,16 @@ def user_create(
     typer.echo(f"created {user.name} ({user.role})")
     if not password_stdin:
         typer.echo(f"password: {password}")
+
+
+@user_app.command("unlock")
+def user_unlock(name: str) -> None:
+    """Forget a user's failed sign-ins at every address, so the user may sign in at once."""
+    from consular.workspace.sessions import clear_sign_in_failures
+
+    with command_unit() as db:
+        cleared = clear_sign_in_failures(db, Actor.operator(), name)
+    typer.echo(f"unlocked {name}: {cleared} failed sign-in(s) forgotten")
 
 
 @token_app.command("create")

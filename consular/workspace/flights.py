@@ -235,7 +235,9 @@ def _manifest_export(request: Request, db: DB, flight_id: str, kind: str) -> Res
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
     if kind == "html":
-        response: Response = HTMLResponse(render_manifest(db, flight, rows, page.language))
+        response: Response = HTMLResponse(
+            render_manifest(db, flight, rows, page.language, standalone=False)
+        )
         response.headers["Cache-Control"] = "no-store"
         return response
     out = io.StringIO()

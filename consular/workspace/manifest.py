@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy.orm import Session
 
 from consular.flights.models import Flight
@@ -9,13 +11,29 @@ from consular.incidents.models import Incident
 from consular.workspace.i18n import LANGUAGES
 from consular.workspace.pages import Page, environment
 
+STYLESHEET = Path(__file__).parent / "static" / "manifest.css"
 
-def render_manifest(db: Session, flight: Flight, rows: list[dict[str, str]], language: str) -> str:
+
+def render_manifest(
+    db: Session,
+    flight: Flight,
+    rows: list[dict[str, str]],
+    language: str,
+    *,
+    standalone: bool = True,
+) -> str:
+    """The manifest page; ``standalone`` inlines its style (a file), else links it (served)."""
     incident = db.get(Incident, flight.incident_id)
     assert incident is not None
     page = Page(language if language in LANGUAGES else "ko", time_zone=incident.post.time_zone)
     return (
         environment(page.language)
         .get_template("manifest.html")
-        .render(page=page, flight=flight, incident=incident, rows=rows)
+        .render(
+            page=page,
+            flight=flight,
+            incident=incident,
+            rows=rows,
+            stylesheet=STYLESHEET.read_text(encoding="utf-8") if standalone else "",
+        )
     )

@@ -66,8 +66,11 @@ from consular.workspace.i18n import LANGUAGE_COOKIE, LANGUAGES
 from consular.workspace.models import WebSession
 from consular.workspace.sessions import (
     actor_of,
+    clear_sign_in_failures,
+    recent_failures,
     sign_in,
     sign_out,
+    unlockable_by,
 )
 
 ONE_YEAR_S = 365 * 24 * 3600
@@ -846,13 +849,18 @@ def _admin_page(
     created: tuple[str, str] | None = None,
 ) -> Response:
     page, _ = page_for(request, session)
-    if not actor_of(session).can(Permission.USER_ADMIN):
+    actor = actor_of(session)
+    # Administrators manage users; supervisors only unlock those of their own post.
+    if not (actor.can(Permission.USER_ADMIN) or actor.can(Permission.SIGN_IN_UNLOCK)):
         return not_found(request, page)
+    users = db.scalars(select(User).order_by(User.name)).all()
     return page.render(
         request,
         "admin_users.html",
         status_code=status_code,
-        users=db.scalars(select(User).order_by(User.name)).all(),
+        users=[user for user in users if unlockable_by(actor, user)],
+        manages_users=actor.can(Permission.USER_ADMIN),
+        failures=recent_failures(db, settings_of(request)),
         posts=db.scalars(select(Post.name).order_by(Post.name)).all(),
         employers=db.scalars(select(Employer.name).order_by(Employer.name)).all(),
         employer_names={
@@ -916,6 +924,28 @@ def admin_deactivate_user(
         db,
         csrf_token,
         lambda actor: deactivate_user(db, actor, user_id),
+        "/admin/users",
+        lambda session, error: _admin_page(request, db, session, status_code=409, error=str(error)),
+    )
+
+
+@router.post("/admin/users/{user_id}/unlock")
+def admin_unlock_user(
+    request: Request, db: DB, user_id: str, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    """Forget a user's failed sign-ins, so the user may sign in again at once."""
+
+    def unlock(actor: Actor) -> None:
+        user = db.get(User, user_id)
+        if user is None:
+            raise NotFound("user", user_id)
+        clear_sign_in_failures(db, actor, user.name)
+
+    return submit(
+        request,
+        db,
+        csrf_token,
+        unlock,
         "/admin/users",
         lambda session, error: _admin_page(request, db, session, status_code=409, error=str(error)),
     )

@@ -179,6 +179,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_delivers_nothing_twice(
     env = {
         **os.environ,
         "CONSULAR_SMS_WEBHOOK_URL": url,
+        "CONSULAR_SMS_WEBHOOK_SECRET": "s3cret",  # the worker refuses to start without one
         "CONSULAR_NOTIFY_LEASE_SECONDS": "5",
     }
     worker = subprocess.Popen(
