@@ -20,6 +20,7 @@ from consular.incidents.schemas import (
     ReviewResult,
     SourceListRead,
 )
+from consular.limits import UploadLimits
 from consular.web import DB, CurrentActor
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
@@ -65,11 +66,12 @@ def upload_list(
     actor: CurrentActor,
     kind: Annotated[ListKind, Form()],
     file: Annotated[UploadFile, File(description="CSV or XLSX")],
+    limits: UploadLimits,
     skip_invalid: Annotated[bool, Form()] = False,
     date_format: Annotated[str, Form()] = "%Y-%m-%d",
 ) -> ImportReport:
     service.get_incident(db, actor, incident_id)
-    table = read_upload(file.file, file.filename or "upload.csv")
+    table = read_upload(file.file, file.filename or "upload.csv", limits)
     return service.import_list(
         db,
         actor,
