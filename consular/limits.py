@@ -90,9 +90,9 @@ class RequestBodyLimit:
             await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        megabytes = f"{self.max_bytes / 2**20:,.0f}"
+        size = _size(self.max_bytes)
         message = (
-            f"the request is larger than {megabytes} MB "
+            f"the request is larger than {size} "
             f"(the limit is CONSULAR_MAX_REQUEST_BYTES={self.max_bytes}); nothing was read"
         )
         if scope["path"].startswith(API_PREFIX):
@@ -100,7 +100,7 @@ class RequestBodyLimit:
             content_type = b"application/json"
             language = b"en"
         else:
-            body, language = _refusal_page(scope, megabytes)
+            body, language = _refusal_page(scope, size)
             content_type = b"text/html; charset=utf-8"
         headers = [
             (b"content-type", content_type),
@@ -114,11 +114,15 @@ class RequestBodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
-def _refusal_page(scope: Scope, megabytes: str) -> tuple[bytes, bytes]:
+def _size(count: int) -> str:
+    return f"{count / 2**20:,.0f} MB" if count >= 2**20 else f"{count:,} bytes"
+
+
+def _refusal_page(scope: Scope, size: str) -> tuple[bytes, bytes]:
     # Imported here: the pages' machinery (templates, catalogs) is the workspace's.
     from consular.workspace.pages import Page, request_language
 
     request = Request(scope)
     page = Page(request_language(request))
-    response = page.render(request, "error.html", status_code=413, kind="too_large", mb=megabytes)
+    response = page.render(request, "error.html", status_code=413, kind="too_large", size=size)
     return bytes(response.body), page.language.encode()

@@ -1,6 +1,8 @@
 import hashlib
+import io
 import pickle
 import random
+import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -8,7 +10,7 @@ import openpyxl
 import pytest
 
 from consular.config import Settings
-from consular.importing import command_line_limits
+from consular.importing import command_line_limits, upload_limits
 from consular.tabular import (
     Row,
     TableError,
@@ -400,3 +402,125 @@ def test_error_survives_pickling() -> None:
 
     assert str(copy) == str(error) == "a.csv (sheet 'S'), row 4: is empty"
     assert isinstance(copy, ValueError)
+
+
+# --- Limits: a file is refused at the first limit it passes, named with its setting ---
+
+SMALL = command_line_limits(
+    Settings(cli_max_import_rows=1000, max_import_columns=20, max_cell_chars=500)
+)
+
+
+def _wide_workbook(rows: int, columns: int) -> bytes:
+    workbook = openpyxl.Workbook(write_only=True)
+    worksheet = workbook.create_sheet("Plan")
+    worksheet.append([f"column {n}" for n in range(columns)])
+    for number in range(rows):
+        worksheet.append([f"M{number:08d}"] + ["KOR"] * (columns - 1))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_workbook_of_many_rows_is_refused_at_the_row_limit() -> None:
+    data = _wide_workbook(rows=20_000, columns=5)
+    assert len(data) < 1_000_000  # small as sent; it expands to 20,000 rows
+
+    with pytest.raises(TableError) as refused:
+        read_table_bytes(data, "plan.xlsx", limits=SMALL)
+
+    assert str(refused.value) == (
+        "plan.xlsx (sheet 'Plan'): more than 1,000 rows "
+        "(the limit is CONSULAR_CLI_MAX_IMPORT_ROWS=1000)"
+    )
+
+
+def test_a_workbook_wider_than_the_column_limit_is_refused() -> None:
+    with pytest.raises(TableError, match=r"row 1: more than 20 columns \(the limit is "):
+        read_table_bytes(_wide_workbook(rows=3, columns=21), "plan.xlsx", limits=SMALL)
+
+
+def test_a_csv_over_the_row_limit_is_refused() -> None:
+    data = b"id,name\n" + b"".join(b"%d,KIM\n" % n for n in range(1001))
+
+    with pytest.raises(TableError) as refused:
+        read_table_bytes(data, "list.csv", limits=SMALL)
+
+    assert "list.csv: more than 1,000 rows" in str(refused.value)
+    assert "CONSULAR_CLI_MAX_IMPORT_ROWS=1000" in str(refused.value)
+
+
+def test_an_over_long_cell_is_refused_by_row_and_column() -> None:
+    data = b"id,name,notes\n1,KIM,short\n2,LEE," + b"x" * 501 + b"\n"
+
+    with pytest.raises(TableError) as refused:
+        read_table_bytes(data, "list.csv", limits=SMALL)
+
+    assert str(refused.value) == (
+        "list.csv, row 3: column C has more than 500 characters "
+        "(the limit is CONSULAR_MAX_CELL_CHARS=500)"
+    )
+
+
+def test_a_csv_line_longer_than_any_row_within_the_limits_is_cut_short() -> None:
+    data = b"id,name\n1," + b"x" * 2_000_000 + b"\n"
+
+    with pytest.raises(TableError, match=r"list.csv: line 2 is longer than [\d,]+ characters"):
+        read_table_bytes(data, "list.csv", limits=SMALL)
+
+
+def _zip_bomb(padding: int) -> bytes:
+    """A valid one-cell workbook whose sheet is padded with blanks that deflate to nothing."""
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["name"])
+    plain = io.BytesIO()
+    workbook.save(plain)
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb,
+    ):
+        for part in source.infolist():
+            content = source.read(part)
+            if part.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"<sheetData>", b"<sheetData>" + b" " * padding)
+            bomb.writestr(part.filename, content)
+    return out.getvalue()
+
+
+def test_a_zip_bomb_workbook_is_refused_before_it_inflates() -> None:
+    data = _zip_bomb(300 * 2**20)  # 300 MB of sheet in about 300 KB
+    assert len(data) < 1_000_000
+
+    with pytest.raises(TableError) as over_the_size:
+        read_table_bytes(data, "bomb.xlsx", limits=upload_limits(Settings()))
+    with pytest.raises(TableError) as over_the_ratio:
+        read_table_bytes(data, "bomb.xlsx", limits=SMALL)
+
+    assert str(over_the_size.value) == (
+        "bomb.xlsx: more than 200 MB once uncompressed "
+        "(the limit is CONSULAR_MAX_UNCOMPRESSED_BYTES=209715200)"
+    )
+    assert str(over_the_ratio.value).startswith(
+        "bomb.xlsx: is refused as a zip bomb: its part 'xl/worksheets/sheet1.xml' inflates 1,0"
+    )
+
+
+def test_a_workbook_inflating_past_the_size_limit_is_refused() -> None:
+    limits = command_line_limits(Settings(cli_max_uncompressed_bytes=2 * 2**20))
+    data = _wide_workbook(rows=30_000, columns=3)  # real cells, about 2.5 MB of XML
+
+    with pytest.raises(TableError) as refused:
+        read_table_bytes(data, "plan.xlsx", limits=limits)
+
+    assert str(refused.value) == (
+        "plan.xlsx: more than 2 MB once uncompressed "
+        "(the limit is CONSULAR_CLI_MAX_UNCOMPRESSED_BYTES=2097152)"
+    )
+
+
+def test_a_file_larger_than_the_limit_is_not_read() -> None:
+    limits = command_line_limits(Settings(cli_max_file_bytes=1024))
+
+    with pytest.raises(TableError, match=r"list.csv: larger than 1,024 bytes \(the limit is "):
+        read_table_bytes(b"name\n" + b"KIM\n" * 300, "list.csv", limits=limits)
