@@ -51,11 +51,11 @@ class Settings(BaseSettings):
     # --- Uploads and imports: how much of a file or a request is read before it is refused ---
     # A file sent to the API or the workspace: a raid's list is a few thousand rows and the
     # benchmarks screen plans of 10,000, so 50,000 rows of 20 columns (about 10 MB of CSV,
-    # 3 MB of XLSX, 55 MB of XML inside) pass with room; the largest needs under 1 GB to read.
+    # 3 MB of XLSX, 55 MB of XML inside) pass with room.
     max_upload_bytes: int = Field(default=20 * 2**20, ge=1024)
     # A workbook's parts once inflated, and the text of all cells (a shared string counts
     # each time it is used): stops zip bombs before they grow in memory.
-    max_uncompressed_bytes: int = Field(default=200 * 2**20, ge=1024)
+    max_uncompressed_bytes: int = Field(default=100 * 2**20, ge=1024)
     max_import_rows: int = Field(default=50_000, ge=1)
     # Real exports have a few dozen columns; Excel's own cell limit is 32,767 characters,
     # but no field of the product needs more than a paragraph (csv's own limit is 131,072).

@@ -498,8 +498,8 @@ def test_a_zip_bomb_workbook_is_refused_before_it_inflates() -> None:
         read_table_bytes(data, "bomb.xlsx", limits=SMALL)
 
     assert str(over_the_size.value) == (
-        "bomb.xlsx: more than 200 MB once uncompressed "
-        "(the limit is CONSULAR_MAX_UNCOMPRESSED_BYTES=209715200)"
+        "bomb.xlsx: more than 100 MB once uncompressed "
+        "(the limit is CONSULAR_MAX_UNCOMPRESSED_BYTES=104857600)"
     )
     assert str(over_the_ratio.value).startswith(
         "bomb.xlsx: is refused as a zip bomb: its part 'xl/worksheets/sheet1.xml' inflates 1,0"
