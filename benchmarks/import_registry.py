@@ -36,14 +36,18 @@ from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.auth.service import Actor, create_token, create_user, get_or_create_post
+from consular.config import Settings
 from consular.db import make_engine, make_session_factory, unit_of_work
 from consular.demo.names import draw_korean_name
+from consular.importing import command_line_limits
 from consular.incidents.schemas import IncidentCreate
 from consular.incidents.service import create_incident, import_list
 from consular.migrate import upgrade
 from consular.registry.service import import_registry
 from consular.tabular import read_table
 
+# Read as `consular import` reads a file.
+LIMITS = command_line_limits(Settings())
 BACKENDS = ("sqlite", "postgresql")
 POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 POST = "Consulate General in Atlanta"
@@ -266,7 +270,7 @@ def time_registry_import(
     factory: sessionmaker[Session], path: Path, result: BackendResult, profile_top: int
 ) -> None:
     started = time.perf_counter()
-    table = read_table(path)
+    table = read_table(path, limits=LIMITS)
     result.registry_read_s = time.perf_counter() - started
     with profiled(profile_top, f"the registry import on {result.backend}"):
         started = time.perf_counter()
@@ -303,7 +307,7 @@ def time_list_import(
 ) -> str:
     incident_id = create_benchmark_incident(factory)
     started = time.perf_counter()
-    table = read_table(path)
+    table = read_table(path, limits=LIMITS)
     result.list_read_s = time.perf_counter() - started
     with profiled(profile_top, f"the host-authority list import on {result.backend}"):
         started = time.perf_counter()

@@ -23,10 +23,14 @@ import tracemalloc
 from collections import Counter
 from pathlib import Path
 
+from consular.config import Settings
+from consular.importing import command_line_limits
 from consular.rules import ruleset
 from consular.screening.service import PLAN_COLUMNS, parse_plan, result_rows, screen, write_rows
 from consular.tabular import read_table
 
+# Read as the command line reads a plan.
+LIMITS = command_line_limits(Settings())
 NATIONALITIES = ("KOR", "KOR", "KOR", "JPN", "VNM", "DEU")
 
 
@@ -53,7 +57,7 @@ def write_plan(path: Path, rows: int, seed: int) -> None:
 def run(path: Path, out: Path) -> dict[str, float]:
     times: dict[str, float] = {}
     started = time.perf_counter()
-    table = read_table(path)
+    table = read_table(path, limits=LIMITS)
     times["read the file"] = time.perf_counter() - started
     mark = time.perf_counter()
     trips, errors = parse_plan(table)

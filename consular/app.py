@@ -19,6 +19,7 @@ from consular.config import Settings, UnsafeSettings, get_settings, unsafe_setti
 from consular.db import is_busy, make_engine, make_session_factory
 from consular.errors import DomainError
 from consular.incidents.api import router as incidents_router
+from consular.limits import RequestBodyLimit
 from consular.reentry.api import router as reentry_api_router
 from consular.registry.api import router as persons_router
 from consular.screening.api import router as screening_router
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None, *, check_settings: bool = True)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    # Before routing and sign-in: no request makes the server read more than the cap.
+    app.add_middleware(RequestBodyLimit, max_bytes=settings.max_request_bytes)
 
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(persons_router)

@@ -60,6 +60,32 @@ class Settings(BaseSettings):
     # many failed sign-ins within sign_in_window_minutes (above its per-name limit).
     sign_in_attempts_per_client: int = Field(default=20, ge=1)
 
+    # --- Uploads and imports: how much of a file or a request is read before it is refused ---
+    # A file sent to the API or the workspace: a raid's list is a few thousand rows and the
+    # benchmarks screen plans of 10,000, so 50,000 rows of 20 columns (about 10 MB of CSV,
+    # 3 MB of XLSX, 55 MB of XML inside) pass with room.
+    max_upload_bytes: int = Field(default=20 * 2**20, ge=1024)
+    # A workbook's parts once inflated, and the text of all cells (a shared string counts
+    # each time it is used): stops zip bombs before they grow in memory.
+    max_uncompressed_bytes: int = Field(default=100 * 2**20, ge=1024)
+    max_import_rows: int = Field(default=50_000, ge=1)
+    # Real exports have a few dozen columns; Excel's own cell limit is 32,767 characters,
+    # but no field of the product needs more than a paragraph (csv's own limit is 131,072).
+    max_import_columns: int = Field(default=100, ge=1)
+    max_cell_chars: int = Field(default=10_000, ge=100, le=100_000)
+    # Any request body, checked before routing and sign-in: an upload and its form fields.
+    max_request_bytes: int = Field(default=21 * 2**20, ge=1024)
+    # The command line reads the operator's own files, a whole registry among them (the
+    # benchmark imports 100,000 persons): ten times that, still bounded (set it per command).
+    cli_max_file_bytes: int = Field(default=512 * 2**20, ge=1024)
+    cli_max_uncompressed_bytes: int = Field(default=2 * 2**30, ge=1024)
+    cli_max_import_rows: int = Field(default=1_000_000, ge=1)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
 
 class UnsafeSettings(RuntimeError):
     """Settings that must not serve real people; the message names each setting."""
@@ -117,8 +143,3 @@ def unsafe_settings(settings: Settings, host: str | None = None) -> list[str]:
             "behind nginx) and set it to true"
         )
     return problems
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return Settings()

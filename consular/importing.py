@@ -8,21 +8,47 @@ from typing import BinaryIO
 
 from pydantic import BaseModel, Field
 
+from consular.config import Settings
 from consular.errors import Conflict, InvalidInput
 from consular.fields import RowError
-from consular.tabular import Table, TableError, read_table_bytes
-
-# Uploaded spreadsheets are read up to this size (the API and the workspace alike).
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+from consular.tabular import Limit, Table, TableError, TableLimits, read_table_bytes
 
 
-def read_upload(file: BinaryIO, filename: str) -> Table:
-    """An uploaded spreadsheet as a table; too large or unreadable is ``InvalidInput``."""
-    data = file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(f"{filename}: larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+def _limit(settings: Settings, name: str) -> Limit:
+    return Limit(getattr(settings, name), f"CONSULAR_{name.upper()}")
+
+
+def upload_limits(settings: Settings) -> TableLimits:
+    """The bounds of a file sent to the API or the workspace."""
+    return TableLimits(
+        file_bytes=_limit(settings, "max_upload_bytes"),
+        uncompressed_bytes=_limit(settings, "max_uncompressed_bytes"),
+        rows=_limit(settings, "max_import_rows"),
+        columns=_limit(settings, "max_import_columns"),
+        cell_chars=_limit(settings, "max_cell_chars"),
+    )
+
+
+def command_line_limits(settings: Settings) -> TableLimits:
+    """The bounds of a file the operator reads from disk with the command line: higher, as a
+    whole registry comes this way, but bounded all the same."""
+    return TableLimits(
+        file_bytes=_limit(settings, "cli_max_file_bytes"),
+        uncompressed_bytes=_limit(settings, "cli_max_uncompressed_bytes"),
+        rows=_limit(settings, "cli_max_import_rows"),
+        columns=_limit(settings, "max_import_columns"),
+        cell_chars=_limit(settings, "max_cell_chars"),
+    )
+
+
+def read_upload(file: BinaryIO, filename: str, limits: TableLimits) -> Table:
+    """An uploaded spreadsheet as a table; beyond a limit or unreadable is ``InvalidInput``.
+
+    Never more than the size limit (and one byte) is read from ``file``.
+    """
+    data = file.read(limits.file_bytes.value + 1)
     try:
-        return read_table_bytes(data, filename)
+        return read_table_bytes(data, filename, limits=limits)
     except TableError as exc:
         raise InvalidInput(str(exc)) from None
 

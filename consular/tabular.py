@@ -2,6 +2,10 @@
 
 Pure: no database, no web. Row numbers are the ones a user sees in a spreadsheet
 program (the header is row 1), so an error or a match can point back to the file.
+
+Every read is bounded by ``TableLimits`` (file size, size once uncompressed, rows, columns,
+cell length): a file is read as a stream and refused as soon as it passes one of them, so
+a small compressed workbook or a long CSV never grows in memory beyond the limits.
 """
 
 from __future__ import annotations
@@ -11,15 +15,26 @@ import csv
 import hashlib
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-import openpyxl
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.utils import get_column_letter
 
-__all__ = ["Row", "Table", "TableError", "normalize_column", "read_table", "read_table_bytes"]
+__all__ = [
+    "Limit",
+    "Row",
+    "Table",
+    "TableError",
+    "TableLimits",
+    "normalize_column",
+    "read_table",
+    "read_table_bytes",
+]
 
 # None means "sniff the delimiter".
 _TEXT_DELIMITERS: dict[str, str | None] = {".csv": None, ".tsv": "\t", ".txt": None}
@@ -32,6 +47,10 @@ _SNIFF_LINES = 50
 # Compound-file header: legacy .xls, or an .xlsx encrypted with a password.
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SEPARATORS = re.compile(r"[\s\-]+")
+# A workbook part inflating more than this many times its compressed size is a zip bomb
+# (real sheets compress 5 to 30 times); parts under the grace size are not judged.
+_MAX_INFLATE_RATIO = 100
+_RATIO_GRACE_BYTES = 1024 * 1024
 
 
 class TableError(ValueError):
@@ -58,6 +77,37 @@ def _rebuild_error(source: str, problem: str, sheet: str | None, row: int | None
 
 
 @dataclass(frozen=True, slots=True)
+class Limit:
+    """One bound on a file, with the setting that changes it (named in the refusal)."""
+
+    value: int
+    setting: str
+
+    def named(self) -> str:
+        return f"the limit is {self.setting}={self.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class TableLimits:
+    """How much of a file is read before it is refused whole."""
+
+    file_bytes: Limit
+    uncompressed_bytes: Limit  # a workbook's parts once inflated, and the text of all cells
+    rows: Limit  # rows under the header, blank ones included
+    columns: Limit
+    cell_chars: Limit
+
+    @property
+    def line_chars(self) -> int:
+        """The longest CSV line a row within the limits can need (quotes and separators)."""
+        return self.columns.value * (self.cell_chars.value + 3) + 2
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:,.0f} MB" if count >= 2**20 else f"{count:,} bytes"
+
+
+@dataclass(frozen=True, slots=True)
 class Row:
     """One data row: its spreadsheet row number and its cells by normalized column name."""
 
@@ -80,35 +130,43 @@ def normalize_column(name: str) -> str:
     return _SEPARATORS.sub("_", name.replace("\ufeff", "").strip().lower())
 
 
-def read_table(path: str | Path, sheet: str | None = None) -> Table:
+def read_table(path: str | Path, sheet: str | None = None, *, limits: TableLimits) -> Table:
     """Read a CSV, TSV, TXT or XLSX file from disk.
 
     ``sheet`` picks a worksheet by name in a workbook (default: the first one); it is
-    ignored for text files. Raises ``TableError`` for anything that cannot be read.
+    ignored for text files. Raises ``TableError`` for anything that cannot be read, and
+    for a file beyond ``limits`` (its size is checked before it is read).
     """
     file_path = Path(path)
     if file_path.is_dir():
         raise TableError(file_path.name, "is a folder, not a file")
     try:
-        data = file_path.read_bytes()
+        with file_path.open("rb") as file:
+            data = file.read(limits.file_bytes.value + 1)
     except FileNotFoundError as exc:
         raise TableError(file_path.name, "file not found") from exc
     except OSError as exc:
         raise TableError(file_path.name, f"cannot be opened ({exc.strerror})") from exc
-    return read_table_bytes(data, file_path.name, sheet=sheet)
+    return read_table_bytes(data, file_path.name, sheet=sheet, limits=limits)
 
 
-def read_table_bytes(data: bytes, filename: str, sheet: str | None = None) -> Table:
+def read_table_bytes(
+    data: bytes, filename: str, sheet: str | None = None, *, limits: TableLimits
+) -> Table:
     """Read an uploaded file's bytes; ``filename`` decides the format by its extension.
 
-    Any folder part of ``filename`` (some browsers send one) is dropped.
+    Any folder part of ``filename`` (some browsers send one) is dropped. A caller reading
+    a stream passes at most ``limits.file_bytes.value + 1`` bytes: more is refused.
     """
     source = filename.replace("\\", "/").rsplit("/", 1)[-1]
     suffix = Path(source).suffix.lower()
+    if len(data) > limits.file_bytes.value:
+        problem = f"larger than {_size(limits.file_bytes.value)} ({limits.file_bytes.named()})"
+        raise TableError(source, problem)
     if suffix in _TEXT_DELIMITERS:
-        columns, rows = _read_text(data, source, _TEXT_DELIMITERS[suffix])
+        columns, rows = _read_text(data, source, _TEXT_DELIMITERS[suffix], limits)
     elif suffix in _WORKBOOK_SUFFIXES:
-        columns, rows = _read_workbook(data, source, sheet)
+        columns, rows = _read_workbook(data, source, sheet, limits)
     else:
         hint = " (save .xls workbooks as .xlsx)" if suffix == ".xls" else ""
         kind = f"'{suffix}'" if suffix else "without an extension"
@@ -117,48 +175,72 @@ def read_table_bytes(data: bytes, filename: str, sheet: str | None = None) -> Ta
 
 
 def _read_text(
-    data: bytes, source: str, delimiter: str | None
+    data: bytes, source: str, delimiter: str | None, limits: TableLimits
 ) -> tuple[tuple[str, ...], tuple[Row, ...]]:
-    text = _decode(data, source)
-    if delimiter is None:
-        delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    # A quoted cell may span several lines; a spreadsheet still shows it as one row.
-    records = (
-        (number, [cell.strip() for cell in record]) for number, record in enumerate(reader, 1)
-    )
-    try:
-        return _build_rows(records, source, None)
-    except csv.Error as exc:
-        raise TableError(source, f"is not valid CSV near line {reader.line_num} ({exc})") from exc
-
-
-def _decode(data: bytes, source: str) -> str:
-    # Excel's "Unicode Text" export is UTF-16 with a byte-order mark.
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    for encoding in _text_encodings(data, source):
         try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise TableError(source, "is damaged UTF-16 text") from exc
-    if b"\x00" in data:
-        raise TableError(
-            source,
-            "contains binary data, not text (is it a spreadsheet with the wrong extension?)",
-        )
-    for encoding in _TEXT_ENCODINGS:
-        try:
-            return data.decode(encoding)
+            return _parse_text(data, source, delimiter, encoding, limits)
         except UnicodeDecodeError:
-            continue
+            # Decoded as it is read: a byte further on can still prove the guess wrong.
+            if encoding == "utf-16":
+                raise TableError(source, "is damaged UTF-16 text") from None
     raise TableError(
         source, "is neither UTF-8 nor Korean (CP949/EUC-KR) text; save it as 'CSV UTF-8'"
     )
 
 
-def _sniff_delimiter(text: str) -> str:
-    head = text[:_SNIFF_CHARS]
+def _text_encodings(data: bytes, source: str) -> tuple[str, ...]:
+    # Excel's "Unicode Text" export is UTF-16 with a byte-order mark.
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ("utf-16",)
+    if b"\x00" in data:
+        raise TableError(
+            source,
+            "contains binary data, not text (is it a spreadsheet with the wrong extension?)",
+        )
+    return _TEXT_ENCODINGS
+
+
+def _parse_text(
+    data: bytes, source: str, delimiter: str | None, encoding: str, limits: TableLimits
+) -> tuple[tuple[str, ...], tuple[Row, ...]]:
+    if delimiter is None:
+        head = io.TextIOWrapper(io.BytesIO(data[: _SNIFF_CHARS * 4]), encoding, errors="ignore")
+        delimiter = _sniff_delimiter(head.read(_SNIFF_CHARS), len(data) > _SNIFF_CHARS)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding, newline="")
+    reader = csv.reader(_bounded_lines(text, source, limits), delimiter=delimiter)
+    # A quoted cell may span several lines; a spreadsheet still shows it as one row.
+    records = (
+        (number, [cell.strip() for cell in record]) for number, record in enumerate(reader, 1)
+    )
+    try:
+        return _build_rows(records, source, None, limits)
+    except csv.Error as exc:
+        if str(exc).startswith("field larger than field limit"):
+            raise TableError(source, _too_long(limits, None), row=reader.line_num) from None
+        raise TableError(source, f"is not valid CSV near line {reader.line_num} ({exc})") from exc
+
+
+def _bounded_lines(text: io.TextIOWrapper, source: str, limits: TableLimits) -> Iterator[str]:
+    # Read a line at a time, never more than the longest line a row within the limits needs.
+    most = limits.line_chars
+    number = 0
+    while line := text.readline(most + 1):
+        number += 1
+        if len(line) > most:
+            problem = (
+                f"line {number} is longer than {most:,} characters, more than "
+                f"{limits.columns.value:,} cells of {limits.cell_chars.value:,} characters "
+                f"(the limits are {limits.columns.setting}={limits.columns.value} and "
+                f"{limits.cell_chars.setting}={limits.cell_chars.value})"
+            )
+            raise TableError(source, problem)
+        yield line
+
+
+def _sniff_delimiter(head: str, cut: bool) -> str:
     lines = head.splitlines()
-    if len(text) > len(head) and len(lines) > 1:
+    if cut and len(lines) > 1:
         lines.pop()  # probably cut in the middle
     lines = [line for line in lines if line.strip()][:_SNIFF_LINES]
     try:
@@ -169,8 +251,81 @@ def _sniff_delimiter(text: str) -> str:
         return max(",;\t", key=header.count)
 
 
+class _InflatedTooMuch(Exception):
+    """A workbook's parts inflated past the budget while openpyxl read them."""
+
+
+class _BoundedArchive(zipfile.ZipFile):
+    """A workbook's zip whose parts share one budget of inflated bytes, counted as read."""
+
+    def __init__(self, data: bytes, budget: int) -> None:
+        super().__init__(io.BytesIO(data))
+        self.budget = budget
+        self.inflated = 0
+
+    def open(self, name: Any, mode: Any = "r", pwd: Any = None, **options: Any) -> Any:
+        member = super().open(name, mode, pwd, **options)
+        return _CountedPart(member, self) if mode == "r" else member
+
+    def count(self, size: int) -> None:
+        self.inflated += size
+        if self.inflated > self.budget:
+            raise _InflatedTooMuch
+
+
+class _CountedPart:
+    """One part being inflated; ``read()`` without a size stops just past the budget."""
+
+    def __init__(self, part: Any, archive: _BoundedArchive) -> None:
+        self._part = part
+        self._archive = archive
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size is None or size < 0:
+            size = self._archive.budget - self._archive.inflated + 1
+        chunk: bytes = self._part.read(size)
+        self._archive.count(len(chunk))
+        return chunk
+
+    def close(self) -> None:
+        self._part.close()
+
+    def __enter__(self) -> _CountedPart:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _open_archive(data: bytes, source: str, limits: TableLimits) -> _BoundedArchive:
+    budget = limits.uncompressed_bytes
+    try:
+        archive = _BoundedArchive(data, budget.value)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TableError(source, "is not a readable Excel workbook (.xlsx)") from exc
+    parts = archive.infolist()
+    if sum(part.file_size for part in parts) > budget.value:
+        archive.close()
+        raise TableError(source, _inflated_problem(limits))
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > _RATIO_GRACE_BYTES and ratio > _MAX_INFLATE_RATIO:
+            archive.close()
+            problem = (
+                f"is refused as a zip bomb: its part '{part.filename}' inflates {ratio:,.0f} "
+                f"times (a workbook's parts inflate at most {_MAX_INFLATE_RATIO} times)"
+            )
+            raise TableError(source, problem)
+    return archive
+
+
+def _inflated_problem(limits: TableLimits) -> str:
+    budget = limits.uncompressed_bytes
+    return f"more than {_size(budget.value)} once uncompressed ({budget.named()})"
+
+
 def _read_workbook(
-    data: bytes, source: str, sheet: str | None
+    data: bytes, source: str, sheet: str | None, limits: TableLimits
 ) -> tuple[tuple[str, ...], tuple[Row, ...]]:
     if data.startswith(_OLE2_MAGIC):
         raise TableError(
@@ -178,9 +333,14 @@ def _read_workbook(
             "is a legacy .xls or a password-protected workbook; "
             "save it as .xlsx without a password",
         )
+    archive = _open_archive(data, source, limits)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = _load_workbook(archive, data)
+    except _InflatedTooMuch:
+        archive.close()
+        raise TableError(source, _inflated_problem(limits)) from None
     except Exception as exc:  # openpyxl raises zip, XML, key and value errors on bad input
+        archive.close()
         raise TableError(source, "is not a readable Excel workbook (.xlsx)") from exc
     try:
         worksheet = _pick_sheet(workbook, source, sheet)
@@ -189,13 +349,25 @@ def _read_workbook(
         values = worksheet.iter_rows(values_only=True)
         records = ((number, [_cell_text(v) for v in row]) for number, row in enumerate(values, 1))
         try:
-            return _build_rows(records, source, worksheet.title)
+            return _build_rows(records, source, worksheet.title, limits)
         except TableError:
             raise
+        except _InflatedTooMuch:
+            raise TableError(source, _inflated_problem(limits), sheet=worksheet.title) from None
         except Exception as exc:  # cells are parsed lazily, so damage can surface here
             raise TableError(source, "is a damaged workbook", sheet=worksheet.title) from exc
     finally:
         workbook.close()
+
+
+def _load_workbook(archive: _BoundedArchive, data: bytes) -> Any:
+    # openpyxl's load_workbook in read-only mode, but on the counting archive, so every part
+    # it inflates (shared strings, styles, the sheet as it streams) is within the budget.
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    reader.archive.close()
+    reader.archive = archive
+    reader.read()
+    return reader.wb
 
 
 def _pick_sheet(workbook: Any, source: str, sheet: str | None) -> Any:
@@ -233,10 +405,41 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
+def _within_limits(
+    records: Iterable[tuple[int, list[str]]], source: str, sheet: str | None, limits: TableLimits
+) -> Iterator[tuple[int, list[str]]]:
+    """The records, refused at the first that passes a limit: nothing after it is read."""
+    text_chars = 0
+    for number, cells in records:
+        if number > limits.rows.value + 1:
+            problem = f"more than {limits.rows.value:,} rows ({limits.rows.named()})"
+            raise TableError(source, problem, sheet=sheet)
+        widest = limits.columns.value
+        if len(cells) > widest and any(cells[widest:]):
+            problem = f"more than {widest:,} columns ({limits.columns.named()})"
+            raise TableError(source, problem, sheet=sheet, row=number)
+        if cells and max(map(len, cells)) > limits.cell_chars.value:
+            position = next(i for i, c in enumerate(cells) if len(c) > limits.cell_chars.value)
+            raise TableError(source, _too_long(limits, position), sheet=sheet, row=number)
+        text_chars += sum(map(len, cells))
+        if text_chars > limits.uncompressed_bytes.value:
+            raise TableError(source, _inflated_problem(limits), sheet=sheet, row=number)
+        yield number, cells
+
+
+def _too_long(limits: TableLimits, position: int | None) -> str:
+    where = "a cell" if position is None else f"column {get_column_letter(position + 1)}"
+    most = limits.cell_chars
+    return f"{where} has more than {most.value:,} characters ({most.named()})"
+
+
 def _build_rows(
-    records: Iterable[tuple[int, list[str]]], source: str, sheet: str | None
+    records: Iterable[tuple[int, list[str]]],
+    source: str,
+    sheet: str | None,
+    limits: TableLimits,
 ) -> tuple[tuple[str, ...], tuple[Row, ...]]:
-    iterator: Iterator[tuple[int, list[str]]] = iter(records)
+    iterator = _within_limits(records, source, sheet, limits)
     first_filled = next((record for record in iterator if any(record[1])), None)
     if first_filled is None:
         raise TableError(source, "is empty: no header row found", sheet=sheet)

@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.auth.service import Actor, create_token, create_user, get_or_create_post
+from consular.config import Settings
 from consular.db import unit_of_work
+from consular.importing import command_line_limits
 from consular.incidents.schemas import IncidentCreate
 from consular.incidents.service import create_incident
 from consular.registry.models import Employer
@@ -32,9 +34,12 @@ REGISTRY_ROWS = [
     "R5,CHOI,DONGHYUN,최,동현,M,1979-11-11,KOR,M55555555,HL Battery",
 ]
 
+# The command line's limits, as the defaults have them.
+LIMITS = command_line_limits(Settings())
+
 
 def csv_table(text: str, name: str = "list.csv") -> Table:
-    return read_table_bytes(text.encode(), name)
+    return read_table_bytes(text.encode(), name, limits=LIMITS)
 
 
 def registry_table(rows: list[str] | None = None, name: str = "registry.csv") -> Table:

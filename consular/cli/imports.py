@@ -7,7 +7,8 @@ import typer
 
 from consular.auth.service import Actor
 from consular.cli.context import command_unit, fail, progress_bar
-from consular.importing import ImportReport
+from consular.config import get_settings
+from consular.importing import ImportReport, command_line_limits
 from consular.incidents.service import import_list
 from consular.registry.service import import_registry
 from consular.tabular import Table, TableError, read_table
@@ -22,7 +23,7 @@ SkipOption = Annotated[
 
 def _read(path: Path) -> Table:
     try:
-        return read_table(path)
+        return read_table(path, limits=command_line_limits(get_settings()))
     except TableError as exc:
         fail(str(exc), 2)
 

@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 
 from consular.cli.context import fail, progress_bar
+from consular.config import get_settings
 from consular.fields import RowError
+from consular.importing import command_line_limits
 from consular.incidents.listrows import ListRow, parse_list
 from consular.matching import Decision, Link, build_matcher
 from consular.tabular import Table, TableError, read_table
@@ -20,7 +22,7 @@ COLUMNS = ("list_id", "registry_id", "decision", "probability", "explanation")
 
 def _rows(path: Path, what: str, date_format: str) -> list[ListRow]:
     try:
-        table: Table = read_table(path)
+        table: Table = read_table(path, limits=command_line_limits(get_settings()))
     except TableError as exc:
         fail(str(exc), 2)
     rows, errors = parse_list(table, date_format=date_format)

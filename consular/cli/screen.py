@@ -9,7 +9,9 @@ from typing import Annotated
 import typer
 
 from consular.cli.context import fail
+from consular.config import get_settings
 from consular.fields import FieldError, parse_date
+from consular.importing import command_line_limits
 from consular.rules import LANGUAGES, ruleset
 from consular.screening.service import parse_plan, result_rows, screen, write_rows
 from consular.tabular import TableError, read_table
@@ -35,7 +37,7 @@ def screen_plan(
         fail(f"--output {output.name}: use a .csv or .xlsx file name", 2)
     try:
         day: date | None = parse_date(on) if on else None
-        table = read_table(plan)
+        table = read_table(plan, limits=command_line_limits(get_settings()))
     except (FieldError, TableError) as exc:
         fail(f"--on: {exc}" if isinstance(exc, FieldError) else str(exc), 2)
     trips, errors = parse_plan(table)

@@ -20,6 +20,7 @@ from consular.incidents.schemas import (
     ReviewResult,
     SourceListRead,
 )
+from consular.limits import UploadLimits
 from consular.web import DB, CurrentActor, ReadDB, ReadingActor, write_unit
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
@@ -66,12 +67,13 @@ def upload_list(
     actor: ReadingActor,
     kind: Annotated[ListKind, Form()],
     file: Annotated[UploadFile, File(description="CSV or XLSX")],
+    limits: UploadLimits,
     skip_invalid: Annotated[bool, Form()] = False,
     date_format: Annotated[str, Form()] = "%Y-%m-%d",
 ) -> ImportReport:
     # Reading and reconciling the list holds no write lock; writing it is a short transaction.
     service.get_incident(db, actor, incident_id)
-    table = read_upload(file.file, file.filename or "upload.csv")
+    table = read_upload(file.file, file.filename or "upload.csv", limits)
     prepared = service.prepare_list(
         db,
         actor,

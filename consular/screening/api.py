@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from consular.errors import InvalidInput
 from consular.importing import ImportReport, read_upload
+from consular.limits import UploadLimits
 from consular.rules import LANGUAGES, ruleset
 from consular.screening import deployments as service
 from consular.screening.service import parse_plan, screen
@@ -61,12 +62,13 @@ def _language(lang: str) -> str:
 def screen_plan(
     actor: ReadingActor,
     file: Annotated[UploadFile, File(description="The plan, CSV or XLSX")],
+    limits: UploadLimits,
     lang: Annotated[str, Query(description="Language of the reasons: en or ko")] = "en",
 ) -> ScreenResult:
     """The same as `consular screen`: every trip's verdict, rules and reasons; a plan with a
     bad value is refused whole (422), each problem by row and column. Stores nothing."""
     language = _language(lang)
-    table = read_upload(file.file, file.filename or "plan.csv")
+    table = read_upload(file.file, file.filename or "plan.csv", limits)
     trips, errors = parse_plan(table)
     if errors:
         raise InvalidInput(
@@ -146,7 +148,10 @@ def register_deployment(db: DB, actor: CurrentActor, body: dict[str, Any]) -> De
     summary="Register deployments from a file (all or nothing)",
 )
 def import_deployments(
-    db: DB, actor: CurrentActor, file: Annotated[UploadFile, File(description="CSV or XLSX")]
+    db: DB,
+    actor: CurrentActor,
+    file: Annotated[UploadFile, File(description="CSV or XLSX")],
+    limits: UploadLimits,
 ) -> ImportReport:
-    table = read_upload(file.file, file.filename or "deployments.csv")
+    table = read_upload(file.file, file.filename or "deployments.csv", limits)
     return service.import_deployments(db, actor, table)

@@ -15,6 +15,7 @@ from consular.auth.permissions import Permission
 from consular.errors import InvalidInput, NotFound
 from consular.fields import RowError
 from consular.importing import read_upload
+from consular.limits import UploadLimits
 from consular.rules import ruleset
 from consular.screening import deployments as service
 from consular.screening.service import parse_plan, result_rows, screen
@@ -146,6 +147,7 @@ def _register(request: Request, db: DB, typed: dict[str, str]) -> Response:
 def deployment_import(
     request: Request,
     db: DB,
+    limits: UploadLimits,
     file: Annotated[UploadFile | None, File()] = None,
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
@@ -155,7 +157,9 @@ def deployment_import(
     if file is None or not file.filename:
         return _deployments_page(request, db, session, status_code=422, error="no_file")
     try:
-        service.import_deployments(db, actor_of(session), read_upload(file.file, file.filename))
+        service.import_deployments(
+            db, actor_of(session), read_upload(file.file, file.filename, limits)
+        )
     except NotFound:
         db.rollback()
         return not_found(request, page_for(request, session)[0])
@@ -173,6 +177,7 @@ def deployment_import(
 def plan_screen(
     request: Request,
     db: ReadDB,
+    limits: UploadLimits,
     file: Annotated[UploadFile | None, File()] = None,
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
@@ -187,7 +192,7 @@ def plan_screen(
     if file is None or not file.filename:
         return _deployments_page(request, db, session, status_code=422, error="no_file")
     try:
-        table = read_upload(file.file, file.filename)
+        table = read_upload(file.file, file.filename, limits)
     except InvalidInput as exc:
         return _deployments_page(request, db, session, status_code=422, error=str(exc))
     trips, errors = parse_plan(table)

@@ -34,6 +34,7 @@ from consular.incidents.listrows import DATE_FORMATS, FIELDS, check_columns
 from consular.incidents.models import ImportDraft, Incident
 from consular.incidents.schemas import ListKind
 from consular.incidents.service import check_import
+from consular.limits import UploadLimits
 from consular.web import DB, ReadDB, write_unit
 from consular.workspace.common import (
     not_found,
@@ -95,6 +96,7 @@ def upload_submit(
     request: Request,
     db: DB,
     incident_id: str,
+    limits: UploadLimits,
     file: Annotated[UploadFile | None, File()] = None,
     kind: Annotated[str, Form()] = ListKind.HOST_AUTHORITY.value,
     csrf_token: Annotated[str, Form()] = "",
@@ -112,7 +114,7 @@ def upload_submit(
     if file is None or not file.filename:
         return refused("no_file")
     try:
-        table = read_upload(file.file, file.filename)
+        table = read_upload(file.file, file.filename, limits)
         draft = start_draft(db, actor_of(session), incident_id, kind, table)
     except NotFound:
         db.rollback()

@@ -32,6 +32,8 @@ STATES = {
 }
 
 _Q = r"'(?P<{}>.*)'"  # a value the message quotes with repr()
+# Where in a file a refusal points: the file, maybe its sheet, maybe the row.
+_IN_FILE = r"(?P<file>.+?)( \(sheet '(?P<sheet>.*)'\))?(, row (?P<row>\d+))?"
 
 _REASONS = [
     # Cases
@@ -172,7 +174,48 @@ _REASONS = [
         r"(?P<file>.+): no rows under the header; nothing to import",
         N_("%(file)s has no rows under its header: nothing to import."),
     ),
-    (r"(?P<file>.+): larger than (?P<mb>\d+) MB", N_("%(file)s is larger than %(mb)s MB.")),
+    # A file beyond the upload limits (consular.tabular)
+    (
+        r"(?P<file>.+): larger than (?P<size>[\d,]+ (MB|bytes)) \(the limit is (?P<limit>\S+)\)",
+        N_("%(file)s is larger than %(size)s (the limit is %(limit)s)."),
+    ),
+    (
+        _IN_FILE + r": more than (?P<count>[\d,]+) rows \(the limit is (?P<limit>\S+)\)",
+        N_("%(file)s has more than %(count)s rows (the limit is %(limit)s): split it."),
+    ),
+    (
+        _IN_FILE + r": more than (?P<count>[\d,]+) columns \(the limit is (?P<limit>\S+)\)",
+        N_("%(file)s, row %(row)s: more than %(count)s columns (the limit is %(limit)s)."),
+    ),
+    (
+        _IN_FILE + r": column (?P<column>[A-Z]+) has more than (?P<count>[\d,]+) characters "
+        r"\(the limit is (?P<limit>\S+)\)",
+        N_(
+            "%(file)s, row %(row)s, column %(column)s: a cell of more than %(count)s characters "
+            "(the limit is %(limit)s)."
+        ),
+    ),
+    (
+        _IN_FILE + r": a cell has more than (?P<count>[\d,]+) characters "
+        r"\(the limit is (?P<limit>\S+)\)",
+        N_(
+            "%(file)s, row %(row)s: a cell of more than %(count)s characters "
+            "(the limit is %(limit)s)."
+        ),
+    ),
+    (
+        _IN_FILE + r": more than (?P<size>[\d,]+ (MB|bytes)) once uncompressed "
+        r"\(the limit is (?P<limit>\S+)\)",
+        N_("%(file)s is more than %(size)s once uncompressed (the limit is %(limit)s)."),
+    ),
+    (
+        r"(?P<file>.+): is refused as a zip bomb: .*",
+        N_("%(file)s is refused: it inflates far more than a real workbook (a zip bomb)."),
+    ),
+    (
+        r"(?P<file>.+): line (?P<line>\d+) is longer than (?P<count>[\d,]+) characters, .*",
+        N_("%(file)s: line %(line)s is longer than %(count)s characters."),
+    ),
     (
         r"says the same as column (?P<column>.+); keep one",
         N_("says the same as column %(column)s; keep one of them."),

@@ -248,3 +248,25 @@ def test_a_revoked_token_no_longer_opens_the_api(db_url: str, incident: str) -> 
         response = client.get("/api/v1/incidents", headers=auth(token))
     app_.state.engine.dispose()
     assert response.status_code == 401
+
+
+def test_a_registry_file_over_the_command_lines_row_limit_exits_2_and_imports_nothing(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from consular.config import get_settings
+
+    path = tmp_path / "registry.csv"
+    path.write_text("\n".join([REGISTRY_COLUMNS, *REGISTRY_ROWS]) + "\n", encoding="utf-8")
+    monkeypatch.setenv("CONSULAR_CLI_MAX_IMPORT_ROWS", "3")
+    get_settings.cache_clear()
+    try:
+        code, _, err = run(db_url, "import", "registry", str(path))
+    finally:
+        get_settings.cache_clear()
+
+    assert code == 2
+    assert err == (
+        "error: registry.csv: more than 3 rows (the limit is CONSULAR_CLI_MAX_IMPORT_ROWS=3)\n"
+    )
+    with make_engine(db_url).connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM person")).scalar() == 0

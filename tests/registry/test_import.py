@@ -17,7 +17,7 @@ from consular.errors import Conflict, InvalidInput
 from consular.registry.models import Deployment, Employer, Person, PersonNameKey
 from consular.registry.service import import_registry
 from consular.tabular import read_table
-from tests.factories import OPERATOR, REGISTRY_COLUMNS, REGISTRY_ROWS, registry_table
+from tests.factories import LIMITS, OPERATOR, REGISTRY_COLUMNS, REGISTRY_ROWS, registry_table
 
 
 def count(db: Session, model: type) -> int:
@@ -54,7 +54,7 @@ def test_an_xlsx_registry_imports_like_a_csv(
     path = tmp_path / "registry.xlsx"
     book.save(path)
     with unit_of_work(factory) as uow:
-        report = import_registry(uow, OPERATOR, read_table(path))
+        report = import_registry(uow, OPERATOR, read_table(path, limits=LIMITS))
     assert report.new_persons == 5
     assert db.scalar(select(Person.hangul_key).where(Person.registry_ref == "R4")) == "박지혜"
 
@@ -127,10 +127,13 @@ import os
 from consular.auth.service import Actor
 from consular.db import make_engine, make_session_factory, unit_of_work
 from consular.registry.service import import_registry
+from consular.config import Settings
+from consular.importing import command_line_limits
 from consular.tabular import read_table
 factory = make_session_factory(make_engine({db_url!r}))
+table = read_table({str(path)!r}, limits=command_line_limits(Settings()))
 with unit_of_work(factory) as db:
-    import_registry(db, Actor.operator(), read_table({str(path)!r}),
+    import_registry(db, Actor.operator(), table,
                     progress=lambda done: os._exit(9))
 """
     result = subprocess.run([sys.executable, "-c", script], env=os.environ.copy(), timeout=120)
