@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -178,3 +178,20 @@ def test_the_lease_must_outlast_two_timeouts(db_url: str) -> None:
         )
     assert "CONSULAR_NOTIFY_LEASE_SECONDS" in str(refused.value)
     assert "CONSULAR_NOTIFY_TIMEOUT_SECONDS" in str(refused.value)
+
+
+def test_a_message_whose_worker_stopped_on_its_last_attempt_is_given_up_not_taken_again(
+    factory: sessionmaker[Session], world: World, db_url: str, smtp_server: tuple[int, Mailbox]
+) -> None:
+    port, mailbox = smtp_server
+    crashed, waiting = _emails(factory, case_with_contacts(factory, world), 2)
+    with unit_of_work(factory) as db:  # its worker died while sending it, a third time
+        row = db.get_one(Notification, crashed)
+        row.state, row.attempts = "sending", 3
+        row.lease_until = utcnow() - timedelta(seconds=1)
+    batch = run_once(factory, _settings(db_url, port, notify_max_attempts=3))
+    assert batch.sent == 1 and batch.taken == 1
+    rows = _by_id(factory)
+    assert rows[crashed].state == "dead" and "stopped" in rows[crashed].last_error
+    assert rows[waiting].state == "sent"
+    assert [m["To"] for m in mailbox.messages] == [rows[waiting].recipient]
