@@ -26,7 +26,7 @@ from consular.cli import incidents as incidents_cli
 from consular.cli import match as match_cli
 from consular.cli import reentry as reentry_cli
 from consular.cli import screen as screen_cli
-from consular.cli.context import command_unit, database_problem, fail, state
+from consular.cli.context import command_unit, database_problem, fail, field_message, state
 from consular.config import Settings, get_settings, unsafe_settings
 
 app = typer.Typer(
@@ -63,7 +63,7 @@ def main(db: DbOption = None) -> None:
         get_settings()
     except ValidationError as exc:
         fail(
-            f"invalid setting: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']} "
+            f"invalid setting: {field_message(exc.errors()[0])} "
             "(check the CONSULAR_ environment variables and .env)",
             2,
         )
