@@ -17,8 +17,11 @@ from consular.config import Settings
 from consular.db import unit_of_work, utcnow
 from consular.notifications.channels import message_id
 from consular.notifications.models import Notification
+from consular.notifications.service import send_again
 from consular.notifications.worker import Batch, run_once
+from consular.registry.models import EmergencyContact
 from tests.conftest import World
+from tests.factories import user_with_token
 from tests.notifications.conftest import (
     Mailbox,
     SlowRelay,
@@ -195,3 +198,22 @@ def test_a_message_whose_worker_stopped_on_its_last_attempt_is_given_up_not_take
     assert rows[crashed].state == "dead" and "stopped" in rows[crashed].last_error
     assert rows[waiting].state == "sent"
     assert [m["To"] for m in mailbox.messages] == [rows[waiting].recipient]
+
+
+def test_a_message_given_up_for_its_address_goes_to_the_corrected_address_when_sent_again(
+    factory: sessionmaker[Session], world: World, db_url: str, smtp_server: tuple[int, Mailbox]
+) -> None:
+    port, mailbox = smtp_server
+    case_id = case_with_contacts(factory, world)
+    with factory() as db:
+        wife = db.scalars(select(EmergencyContact).filter_by(name="김미영")).one()
+    [key] = _emails(
+        factory, case_id, 1, contact_id=wife.id, recipient="miyoung@example.org\nBcc: x@y.z"
+    )
+    settings = _settings(db_url, port)
+    assert run_once(factory, settings).dead == 1
+    supervisor, _ = user_with_token(factory, "supervisor.choi", "supervisor")
+    with unit_of_work(factory) as db:  # the registry's contact was right all along
+        send_again(db, supervisor, key)
+    assert run_once(factory, settings).sent == 1
+    assert [m["To"] for m in mailbox.messages] == ["miyoung@example.org"]
