@@ -85,7 +85,9 @@ def db_upgrade() -> None:
 @app.command()
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Send what is due, then stop")] = False,
-    batch: Annotated[int, typer.Option(help="Messages taken at a time")] = 50,
+    batch: Annotated[
+        int, typer.Option(help="Messages sent per round, each taken just before it is sent")
+    ] = 50,
 ) -> None:
     """Send the messages to families waiting in the outbox (runs until stopped)."""
     from consular.notifications.worker import Batch, run_forever, run_once
@@ -97,6 +99,7 @@ def worker(
         typer.echo(
             f"sent {done.sent}, to retry {done.failed}, given up {done.dead}, "
             f"waiting for a channel {done.waiting}"
+            + (f", taken over by another worker {done.lost}" if done.lost else "")
         )
         for line in done.errors:
             typer.echo(f"  {line}", err=True)
