@@ -21,34 +21,38 @@ import argparse
 import asyncio
 import contextlib
 import multiprocessing
-import os
-import socket
+import sys
 import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from datetime import datetime
+from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiosmtpd.controller import Controller
-from sqlalchemy import create_engine, func, make_url, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from consular.auth.service import Actor, get_or_create_post
+# Appended, not put first: PYTHONPATH=<another checkout> measures that checkout's code.
+sys.path.append(str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.import_registry import (
+    POSTGRES_SERVER,
+    create_benchmark_incident,
+    free_port,
+    scratch_postgres,
+)
+from consular.auth.service import Actor
 from consular.cases.models import Case
 from consular.config import Settings
 from consular.db import make_engine, make_session_factory, unit_of_work
 from consular.importing import command_line_limits
-from consular.incidents.schemas import IncidentCreate
-from consular.incidents.service import create_incident, import_list
+from consular.incidents.service import import_list
 from consular.migrate import upgrade
 from consular.notifications.models import Notification
 from consular.registry.service import import_registry
 from consular.tabular import read_table_bytes
 
-POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-POST = "Consulate General in Atlanta"
 REGISTRY = (
     "id,family_name,given_name,family_name_hangul,given_name_hangul,sex,date_of_birth,"
     "nationality,passport_number,employer\n"
@@ -78,55 +82,27 @@ class Relay:
         return "250 OK"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def database(backend: str) -> Iterator[str]:
     """An empty database, removed at the end: a temporary file or a scratch PostgreSQL one."""
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            yield f"sqlite:///{folder}/outbox.db"
+    if backend == "postgresql":
+        with scratch_postgres(POSTGRES_SERVER) as url:
+            yield url
         return
-    name = f"consular_bench_outbox_{os.getpid()}"
-    admin = create_engine(POSTGRES_SERVER, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        yield make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+    with tempfile.TemporaryDirectory() as folder:
+        yield f"sqlite:///{folder}/outbox.db"
 
 
 def one_case(factory: sessionmaker[Session]) -> str:
     """A case the messages belong to: a registry person on a host-authority list."""
     limits = command_line_limits(Settings())
     with unit_of_work(factory) as db:
-        get_or_create_post(db, POST, time_zone="America/New_York")
-        import_registry(
-            db, Actor.operator(), read_table_bytes(REGISTRY, "registry.csv", limits=limits)
-        )
+        table = read_table_bytes(REGISTRY, "registry.csv", limits=limits)
+        import_registry(db, Actor.operator(), table)
+    incident_id = create_benchmark_incident(factory)
     with unit_of_work(factory) as db:
-        incident = create_incident(
-            db,
-            Actor.operator(),
-            IncidentCreate(
-                title="Benchmark: worksite enforcement action",
-                host_country="USA",
-                place="Ellabell, Georgia",
-                agency="ICE",
-                started_at=datetime(2025, 9, 4, 10, 0, tzinfo=ZoneInfo("America/New_York")),
-                post=POST,
-            ),
-        )
         table = read_table_bytes(HOST_LIST, "host-list.csv", limits=limits)
-        import_list(db, Actor.operator(), incident.id, "host_authority", table)
+        import_list(db, Actor.operator(), incident_id, "host_authority", table)
         return str(db.scalars(select(Case.id)).one())
 
 
