@@ -7,7 +7,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -49,16 +49,21 @@ class Mailbox:
 
 
 class SlowRelay(Mailbox):
-    """A relay that takes ``delay_s`` to accept each message (without blocking the others),
-    and ``stages_s`` at each of MAIL, RCPT and DATA of its first session only (then answers
-    451 to it), the way a congested relay answers each step just within the timeout."""
+    """A relay that takes ``delay_s`` to accept each message (without blocking the others).
 
-    def __init__(self, delay_s: float = 0.0, stages_s: float = 0.0) -> None:
+    With ``stages_s``, the first session is a congested one: MAIL and RCPT take
+    ``stages_s`` each and DATA waits for a second session to begin (at most ``hold_s``),
+    each step within the client's timeout, then it is refused (451). A later session is
+    accepted a second after the first one had its answer.
+    """
+
+    def __init__(self, delay_s: float = 0.0, stages_s: float = 0.0, hold_s: float = 0.0) -> None:
         super().__init__()
         self.delay_s = delay_s
         self.stages_s = stages_s
+        self.hold_s = hold_s
         self.sessions: list[Any] = []
-        self.first_answered_at: float | None = None
+        self.first_answered = False
 
     def _first(self, session: Any) -> bool:
         if session not in self.sessions:
@@ -81,15 +86,18 @@ class SlowRelay(Mailbox):
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
+    async def _until(self, done: Callable[[], bool], at_most_s: float) -> None:
+        until = time.monotonic() + at_most_s
+        while not done() and time.monotonic() < until:
+            await asyncio.sleep(0.05)
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         if self._first(session):
-            await asyncio.sleep(self.stages_s)
-            self.first_answered_at = time.monotonic()
+            await self._until(lambda: len(self.sessions) > 1, self.hold_s)
+            self.first_answered = True
             return "451 try again later"
-        if self.first_answered_at is None and self.stages_s:
-            # A later session answers only after the first one has had its answer.
-            while self.first_answered_at is None:
-                await asyncio.sleep(0.05)
+        if self.stages_s:
+            await self._until(lambda: self.first_answered, 30)
             await asyncio.sleep(1.0)
         await asyncio.sleep(self.delay_s)
         return await super().handle_DATA(server, session, envelope)

@@ -152,9 +152,10 @@ def _lease_until(factory: sessionmaker[Session], key: str) -> datetime | None:
 def test_a_worker_whose_lease_ran_out_does_not_record_over_the_worker_that_took_over(
     factory: sessionmaker[Session], world: World, db_url: str
 ) -> None:
-    # The relay answers each step of the first session in 2 s (within the 2.5 s timeout),
-    # then refuses it: 6 s in all, past the 5 s lease. The second session is accepted.
-    relay = SlowRelay(stages_s=2.0)
+    # The relay answers each step of the first session within the 2.5 s timeout but past
+    # the 5 s lease in all, and refuses it once the second worker has begun; it accepts
+    # the second worker's message after that.
+    relay = SlowRelay(stages_s=2.0, hold_s=2.4)
     [key] = _emails(factory, case_with_contacts(factory, world), 1)
     with serving(relay) as port:
         settings = _settings(db_url, port, notify_lease_seconds=5, notify_timeout_seconds=2.5)
