@@ -740,6 +740,8 @@ def persons_page(
     if isinstance(session, Response):
         return session
     page, _ = page_for(request, session)
+    if not actor_of(session).can(Permission.PERSON_READ):
+        return not_found(request, page)
     found: Sequence[Person] | None = None
     error = None
     if name.strip() or date_of_birth.strip() or passport_number.strip():
