@@ -212,7 +212,8 @@ def register(db: Session, actor: Actor, registration: Registration) -> Deploymen
     person = next((p for p in holders if identity_agrees(p, worker)), None)
     if person is None and not holders:
         person = _add_person(db, actor, worker)
-    deployment.person = person
+    # By id: setting the relationship would load the person's every deployment.
+    deployment.person_id = person.id if person else None
     db.flush()
     if person is None:
         audit.record(
