@@ -242,6 +242,22 @@ def register(db: Session, actor: Actor, registration: Registration) -> Deploymen
     return deployment
 
 
+def disagreeing_deployments(db: Session, actor: Actor, person: Person) -> Sequence[Deployment]:
+    """Deployments the actor may read that name this person's passport but were left
+    unlinked: the employer's worker disagrees with the person in another identity field."""
+    if not person.passport_number:
+        return []
+    return db.scalars(
+        readable_deployments(actor)
+        .where(
+            Deployment.person_id.is_(None),
+            Deployment.worker_passport_number == person.passport_number,
+            Deployment.worker_nationality == person.nationality,
+        )
+        .order_by(Deployment.created_at)
+    ).all()
+
+
 def _passport_holders(db: Session, worker: Mapping[str, Any]) -> Sequence[Person]:
     return db.scalars(
         select(Person)

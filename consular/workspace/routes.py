@@ -46,6 +46,7 @@ from consular.notifications.service import failures, send_again
 from consular.notifications.service import of_case as notifications_of_case
 from consular.registry.models import Deployment, Employer, Person
 from consular.registry.service import get_person, mask_identifier, search_persons
+from consular.screening.deployments import disagreeing_deployments
 from consular.web import DB
 from consular.workspace.chart import COLOURS, states_by_day
 from consular.workspace.common import (
@@ -797,6 +798,7 @@ def person_page(request: Request, db: DB, person_id: str) -> Response:
         person=person,
         passport=mask_identifier(person.passport_number),
         cases=cases,
+        disagreeing=disagreeing_deployments(db, actor, person),
     )
 
 

@@ -122,3 +122,17 @@ def test_employer_b_cannot_read_employer_a_deployment_through_the_person(
     sign_in(officer)
     text = officer.get(f"/persons/{r1}").text
     assert "HL Battery" in text and "Daewon Install" in text
+
+
+def test_an_officer_sees_on_the_person_page_a_worker_registered_under_another_identity(
+    app_client: TestClient, browser: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    register(app_client, daewon(factory), {**LEE, "given_name": "MINSU"})
+    with factory() as db:
+        r1 = db.scalar(select(Person.id).where(Person.registry_ref == "R1"))
+    sign_in(browser)
+    korean = browser.get(f"/persons/{r1}").text
+    assert "이 여권으로 다른 신원이 등록된 파견" in korean
+    english = browser.get(f"/persons/{r1}", headers={"Accept-Language": "en"}).text
+    assert "Registered with this passport under another identity" in english
+    assert "LEE MINSU" in english and "Daewon Install" in english
