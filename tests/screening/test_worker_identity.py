@@ -114,6 +114,8 @@ def test_employer_b_cannot_read_employer_a_deployment_through_the_person(
         "LEE SEONGHO"
     ]
     assert all("HL Battery" not in str(d) for d in listed)
+    # A deployment the consulate imported shows its worker as the registry file named them.
+    assert "PARK JIHYE (박지혜)" in {d["worker_name"] for d in listed}
     sign_in(browser, name="hr.daewon")
     page = browser.get(f"/persons/{r1}")
     assert page.status_code == 404 and "HL Battery" not in page.text
