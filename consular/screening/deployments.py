@@ -183,19 +183,7 @@ def register(db: Session, actor: Actor, registration: Registration) -> Deploymen
     if actor.employer_id is None:
         raise InvalidInput("deployments are registered from an employer's account")
     worker = registration.person
-    deployment = db.scalar(
-        select(Deployment).where(
-            Deployment.employer_id == actor.employer_id,
-            Deployment.worker_passport_number == worker["passport_number"],
-            Deployment.worker_nationality == worker["nationality"],
-            Deployment.entry_date.is_(None)
-            if registration.trip["entry_date"] is None
-            else Deployment.entry_date == registration.trip["entry_date"],
-        )
-    )
-    if deployment is None:
-        deployment = Deployment(employer_id=actor.employer_id)
-        db.add(deployment)
+    deployment = _own_deployment(db, actor.employer_id, registration)
     for name in WORKER_FIELDS:
         setattr(deployment, f"worker_{name}", worker.get(name))
     for name, value in {**registration.trip, **registration.facts}.items():
@@ -208,22 +196,7 @@ def register(db: Session, actor: Actor, registration: Registration) -> Deploymen
     deployment.screening_rules = verdict.rule_ids if verdict else []
     deployment.screening_version = verdict.version if verdict else None
     deployment.screened_at = utcnow()
-    holders = _passport_holders(db, worker)
-    person = next((p for p in holders if identity_agrees(p, worker)), None)
-    if person is None and not holders:
-        person = _add_person(db, actor, worker)
-    # By id: setting the relationship would load the person's every deployment.
-    deployment.person_id = person.id if person else None
-    db.flush()
-    if person is None:
-        audit.record(
-            db,
-            actor=actor.name,
-            tag="screening:deployment:identity_mismatch",
-            target_type="deployment",
-            target_id=deployment.id,
-            diff={"passport_holders": [p.id for p in holders]},
-        )
+    _link(db, actor, deployment, worker)
     audit.record(
         db,
         actor=actor.name,
@@ -240,6 +213,47 @@ def register(db: Session, actor: Actor, registration: Registration) -> Deploymen
         },
     )
     return deployment
+
+
+def _own_deployment(db: Session, employer_id: str, registration: Registration) -> Deployment:
+    """The employer's deployment of this passport and entry date, else a new one: found
+    by what the employer itself sent, never through the registry."""
+    worker, entry_date = registration.person, registration.trip["entry_date"]
+    deployment = db.scalar(
+        select(Deployment).where(
+            Deployment.employer_id == employer_id,
+            Deployment.worker_passport_number == worker["passport_number"],
+            Deployment.worker_nationality == worker["nationality"],
+            Deployment.entry_date.is_(None)
+            if entry_date is None
+            else Deployment.entry_date == entry_date,
+        )
+    )
+    if deployment is None:
+        deployment = Deployment(employer_id=employer_id)
+        db.add(deployment)
+    return deployment
+
+
+def _link(db: Session, actor: Actor, deployment: Deployment, worker: dict[str, Any]) -> None:
+    """Link to the passport's holder who agrees in every field, or to a new person when
+    nobody holds it; a holder who disagrees leaves the deployment unlinked, audited."""
+    holders = _passport_holders(db, worker)
+    person = next((p for p in holders if identity_agrees(p, worker)), None)
+    if person is None and not holders:
+        person = _add_person(db, actor, worker)
+    # By id: setting the relationship would load the person's every deployment.
+    deployment.person_id = person.id if person else None
+    db.flush()
+    if person is None:
+        audit.record(
+            db,
+            actor=actor.name,
+            tag="screening:deployment:identity_mismatch",
+            target_type="deployment",
+            target_id=deployment.id,
+            diff={"passport_holders": [p.id for p in holders]},
+        )
 
 
 def disagreeing_deployments(db: Session, actor: Actor, person: Person) -> Sequence[Deployment]:
