@@ -47,3 +47,44 @@ def test_persons_stored_before_the_name_keys_get_them(engine: Engine) -> None:
     with engine.connect() as conn:
         keys = conn.execute(text("SELECT key, person_id FROM person_name_key")).all()
     assert [tuple(row) for row in keys] == [("이:SUNGHO", "p1")]
+
+
+def test_deployments_stored_before_the_worker_fields_name_their_person(engine: Engine) -> None:
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0010")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO person (id, family_name, given_name, family_name_hangul,"
+                " given_name_hangul, sex, date_of_birth, nationality, passport_number,"
+                " other_spellings, phone, email, name_key, hangul_key, created_at, updated_at)"
+                " VALUES ('p1', 'LEE', 'SEONGHO', '이', '성호', 'M', '1988-03-14', 'KOR',"
+                " 'M12345678', '[]', '', '', 'LEESEONGHO', '이성호',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO employer (id, name, country, created_at, updated_at)"
+                " VALUES ('e1', 'HL Battery', 'KOR', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO deployment (id, person_id, employer_id, host_country, worksite,"
+                " role, planned_activities, created_at, updated_at)"
+                " VALUES ('d1', 'p1', 'e1', 'USA', '', '', '[]',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        worker = conn.execute(
+            text(
+                "SELECT worker_family_name, worker_given_name_hangul, worker_nationality,"
+                " worker_passport_number FROM deployment WHERE id = 'd1'"
+            )
+        ).one()
+    assert tuple(worker) == ("LEE", "성호", "KOR", "M12345678")

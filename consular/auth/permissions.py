@@ -68,10 +68,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.VIEWER: frozenset(
         {Permission.PERSON_READ, Permission.INCIDENT_READ, Permission.CASE_READ}
     ),
-    # Their own employer's workers and deployments only (the query helpers scope them).
-    Role.EMPLOYER_HR: frozenset(
-        {Permission.PERSON_READ, Permission.DEPLOYMENT_READ, Permission.DEPLOYMENT_WRITE}
-    ),
+    # Their own employer's deployments only (the query helper scopes them); no registry.
+    Role.EMPLOYER_HR: frozenset({Permission.DEPLOYMENT_READ, Permission.DEPLOYMENT_WRITE}),
 }
 
 

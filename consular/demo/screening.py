@@ -37,9 +37,7 @@ def plan_and_screen(factory: sessionmaker[Session], echo: Callable[[str], object
     battery maker's own staff, not its subcontractors'."""
     verdicts: Counter[str] = Counter()
     with unit_of_work(factory) as db:
-        query = select(Deployment).options(
-            joinedload(Deployment.person), joinedload(Deployment.employer)
-        )
+        query = select(Deployment).options(joinedload(Deployment.employer))
         for deployment in db.scalars(query):
             activity = ACTIVITY.get(deployment.role)
             if activity is None or deployment.entry_date is None or deployment.planned_end is None:
@@ -51,7 +49,7 @@ def plan_and_screen(factory: sessionmaker[Session], echo: Callable[[str], object
             deployment.contract_requires_seller_service = own_staff
             deployment.specialized_knowledge = "engineer" in deployment.role or own_staff
             deployment.hands_on = "engineer" not in deployment.role
-            verdict = screen_deployment(deployment, deployment.person)
+            verdict = screen_deployment(deployment)
             if verdict is None:
                 continue
             deployment.screening_verdict = verdict.outcome

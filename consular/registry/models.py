@@ -9,6 +9,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consular.db import Base, Timestamps, UUIDPrimaryKey, utcnow
 
 
+def display_name(
+    family: str | None, given: str | None, family_hangul: str | None, given_hangul: str | None
+) -> str:
+    latin = " ".join(p for p in (family, given) if p)
+    hangul = "".join(p for p in (family_hangul, given_hangul) if p)
+    if latin and hangul:
+        return f"{latin} ({hangul})"
+    return latin or hangul or "?"
+
+
 class Employer(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "employer"
 
@@ -63,11 +73,9 @@ class Person(UUIDPrimaryKey, Timestamps, Base):
 
     @property
     def display_name(self) -> str:
-        latin = " ".join(p for p in (self.family_name, self.given_name) if p)
-        hangul = "".join(p for p in (self.family_name_hangul, self.given_name_hangul) if p)
-        if latin and hangul:
-            return f"{latin} ({hangul})"
-        return latin or hangul or "?"
+        return display_name(
+            self.family_name, self.given_name, self.family_name_hangul, self.given_name_hangul
+        )
 
 
 class EmergencyContact(UUIDPrimaryKey, Base):
@@ -91,8 +99,20 @@ class Deployment(UUIDPrimaryKey, Timestamps, Base):
 
     __tablename__ = "deployment"
 
-    person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    # None while the worker the employer named agrees with no registry person in every field.
+    person_id: Mapped[str | None] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
     employer_id: Mapped[str] = mapped_column(ForeignKey("employer.id"), index=True)
+    # The worker as the employer (or the registry file) named them: what the employer sees.
+    worker_family_name: Mapped[str | None] = mapped_column(String(80))
+    worker_given_name: Mapped[str | None] = mapped_column(String(120))
+    worker_family_name_hangul: Mapped[str | None] = mapped_column(String(40))
+    worker_given_name_hangul: Mapped[str | None] = mapped_column(String(40))
+    worker_sex: Mapped[str | None] = mapped_column(String(1))
+    worker_date_of_birth: Mapped[date | None]
+    worker_nationality: Mapped[str | None] = mapped_column(String(3))
+    worker_passport_number: Mapped[str | None] = mapped_column(String(20))
     host_country: Mapped[str] = mapped_column(String(3), default="USA")
     worksite: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(120), default="")
@@ -121,8 +141,17 @@ class Deployment(UUIDPrimaryKey, Timestamps, Base):
     screened_at: Mapped[datetime | None]
     registered_by: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
-    person: Mapped[Person] = relationship(back_populates="deployments")
+    person: Mapped[Person | None] = relationship(back_populates="deployments")
     employer: Mapped[Employer] = relationship(lazy="joined")
+
+    @property
+    def worker_name(self) -> str:
+        return display_name(
+            self.worker_family_name,
+            self.worker_given_name,
+            self.worker_family_name_hangul,
+            self.worker_given_name_hangul,
+        )
 
 
 class RegistryImport(UUIDPrimaryKey, Base):

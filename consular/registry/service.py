@@ -14,7 +14,6 @@ from sqlalchemy import (
     Dialect,
     Select,
     delete,
-    exists,
     false,
     func,
     insert,
@@ -71,12 +70,14 @@ def mask_identifier(value: str | None) -> str | None:
     return "•" * max(len(value) - 3, 3) + value[-3:]
 
 
-_NAME_FIELDS = ("family_name", "given_name", "family_name_hangul", "given_name_hangul")
+NAME_FIELDS = ("family_name", "given_name", "family_name_hangul", "given_name_hangul")
+# What a deployment keeps of its worker as named to the consulate (its worker_* columns).
+WORKER_FIELDS = (*NAME_FIELDS, "sex", "date_of_birth", "nationality", "passport_number")
 
 
 def stored_name_keys(values: Mapping[Any, Any]) -> set[str]:
     """The spelling-insensitive keys stored for a person with these name fields."""
-    names = {field: values.get(field) for field in _NAME_FIELDS}
+    names = {field: values.get(field) for field in NAME_FIELDS}
     return name_keys(PersonRecord(id="", **names))
 
 
@@ -85,16 +86,11 @@ def hangul_key(family: str | None, given: str | None) -> str:
 
 
 def readable_persons(actor: Actor) -> Select[Person]:
-    """Persons the actor may see: the whole registry for consular staff, own workers for HR."""
+    """Persons the actor may see: the whole registry for consular staff, none for employers
+    (they see their workers as they named them, on their deployments)."""
     query = select(Person)
     if not actor.can(Permission.PERSON_READ):
         return query.where(false())
-    if actor.employer_id is not None:
-        query = query.where(
-            exists().where(
-                Deployment.person_id == Person.id, Deployment.employer_id == actor.employer_id
-            )
-        )
     return query
 
 
@@ -115,6 +111,7 @@ def search_persons(
     limit: int = 50,
     offset: int = 0,
 ) -> Sequence[Person]:
+    actor.require(Permission.PERSON_READ, "person", "")
     if not (name or date_of_birth or passport_number):
         raise InvalidInput("give at least one of name, date_of_birth, passport_number")
     query = readable_persons(actor)
@@ -242,6 +239,7 @@ def _parse_registry_row(row: Row, errors: list[RowError]) -> dict[str, Any] | No
         "entry_status": status or None,
         "entry_date": field("entry_date", parse_date),
         "planned_end": field("planned_end", parse_date),
+        **{f"worker_{name}": person[name] for name in WORKER_FIELDS},
     }
     if len(errors) > start:
         return None
@@ -335,7 +333,7 @@ def _write_registry_rows(
     # connection).
     for rows in _chunks(plan.person_updates, 2000):
         db.execute(update(Person), rows)
-    renamed = [row["id"] for row in plan.person_updates if row.keys() & set(_NAME_FIELDS)]
+    renamed = [row["id"] for row in plan.person_updates if row.keys() & set(NAME_FIELDS)]
     new_keys += _renew_name_keys(db, renamed)
     with _bulk_insert(db, PersonNameKey) as insert_keys:
         insert_keys(new_keys)
@@ -355,7 +353,7 @@ def _write_registry_rows(
 def _renew_name_keys(db: Session, person_ids: Sequence[str]) -> list[dict[str, Any]]:
     """Drop the name keys of persons whose names changed; return their new keys."""
     rows: list[dict[str, Any]] = []
-    columns = [getattr(Person, field) for field in _NAME_FIELDS]
+    columns = [getattr(Person, field) for field in NAME_FIELDS]
     for chunk in _chunks(person_ids, 900):
         db.execute(delete(PersonNameKey).where(PersonNameKey.person_id.in_(chunk)))
         for person in db.execute(select(Person.id, *columns).where(Person.id.in_(chunk))):

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from consular.errors import InvalidInput
 from consular.importing import ImportReport, read_upload
 from consular.limits import UploadLimits
+from consular.registry.service import mask_identifier
 from consular.rules import LANGUAGES, ruleset
 from consular.screening import deployments as service
 from consular.screening.service import parse_plan, screen
@@ -36,9 +37,13 @@ class ScreenResult(BaseModel):
 
 
 class DeploymentRead(BaseModel):
+    """A deployment with its worker as the employer named them: nothing from the registry."""
+
     id: str
-    person_id: str
-    person_name: str
+    worker_name: str
+    date_of_birth: date | None
+    nationality: str | None
+    passport_number_masked: str | None
     entry_status: str | None
     activity: str | None
     entry_date: date | None
@@ -98,8 +103,10 @@ def deployment_read(view: service.DeploymentView, language: str) -> DeploymentRe
     )
     return DeploymentRead(
         id=deployment.id,
-        person_id=deployment.person_id,
-        person_name=deployment.person.display_name,
+        worker_name=deployment.worker_name,
+        date_of_birth=deployment.worker_date_of_birth,
+        nationality=deployment.worker_nationality,
+        passport_number_masked=mask_identifier(deployment.worker_passport_number),
         entry_status=deployment.entry_status,
         activity=deployment.activity,
         entry_date=deployment.entry_date,

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, select, true
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, Select, false, select, true
+from sqlalchemy.orm import Session
 
 from consular import audit
 from consular.auth.permissions import Permission
@@ -28,7 +28,12 @@ from consular.fields import (
 from consular.importing import ImportReport, refuse_bad_rows
 from consular.registry.models import Deployment, Person
 from consular.registry.schemas import PersonCreate
-from consular.registry.service import add_person
+from consular.registry.service import (
+    NAME_FIELDS,
+    WORKER_FIELDS,
+    add_person,
+    stored_name_keys,
+)
 from consular.rules import Firing, Verdict, ruleset
 from consular.screening.mrz import MRZError, parse_td3
 from consular.screening.service import (
@@ -154,11 +159,11 @@ def _scope(actor: Actor) -> ColumnElement[bool]:
     return true()
 
 
-def screen_deployment(deployment: Deployment, person: Person) -> Verdict | None:
+def screen_deployment(deployment: Deployment) -> Verdict | None:
     """Screen the trip with the rules in force when it starts (today's, for a trip yet to
     start: no later rule is known); None when there is no plan to screen."""
     facts = {column: getattr(deployment, column) for column in FACT_COLUMNS}
-    facts["nationality"] = person.nationality
+    facts["nationality"] = deployment.worker_nationality
     declared = ruleset("screen").facts
     if facts["activity"] is None or facts["entry_status"] not in declared["entry_status"].choices:
         return None
@@ -169,36 +174,29 @@ def screen_deployment(deployment: Deployment, person: Person) -> Verdict | None:
 
 
 def register(db: Session, actor: Actor, registration: Registration) -> Deployment:
-    """Save a worker (found again by passport, birth date and family name, else new) and
-    the trip for the actor's employer, screened; the same worker, employer and entry date
-    again updates that deployment rather than adding another."""
+    """Save the trip for the actor's employer, screened, with the worker as the employer
+    named them; the same worker (passport), employer and entry date again updates that
+    deployment. The worker is linked to the registry person who agrees in every identity
+    field, or to a new person when none holds the passport; a holder who disagrees leaves
+    the deployment unlinked, audited, and the answer is the same either way."""
     actor.require(Permission.DEPLOYMENT_WRITE, "deployment", "")
     if actor.employer_id is None:
         raise InvalidInput("deployments are registered from an employer's account")
-    person = _find_or_add(db, actor, registration.person)
-    deployment = db.scalar(
-        select(Deployment).where(
-            Deployment.person_id == person.id,
-            Deployment.employer_id == actor.employer_id,
-            Deployment.entry_date.is_(None)
-            if registration.trip["entry_date"] is None
-            else Deployment.entry_date == registration.trip["entry_date"],
-        )
-    )
-    if deployment is None:
-        deployment = Deployment(person_id=person.id, employer_id=actor.employer_id)
-        db.add(deployment)
+    worker = registration.person
+    deployment = _own_deployment(db, actor.employer_id, registration)
+    for name in WORKER_FIELDS:
+        setattr(deployment, f"worker_{name}", worker.get(name))
     for name, value in {**registration.trip, **registration.facts}.items():
         if name != "nationality":
             setattr(deployment, name, value)
-    deployment.passport_expires_on = registration.person.get("passport_expires_on")
+    deployment.passport_expires_on = worker.get("passport_expires_on")
     deployment.registered_by = actor.name
-    verdict = screen_deployment(deployment, person)
+    verdict = screen_deployment(deployment)
     deployment.screening_verdict = verdict.outcome if verdict else None
     deployment.screening_rules = verdict.rule_ids if verdict else []
     deployment.screening_version = verdict.version if verdict else None
     deployment.screened_at = utcnow()
-    db.flush()
+    _link(db, actor, deployment, worker)
     audit.record(
         db,
         actor=actor.name,
@@ -206,7 +204,7 @@ def register(db: Session, actor: Actor, registration: Registration) -> Deploymen
         target_type="deployment",
         target_id=deployment.id,
         diff={
-            "person": person.id,
+            "person": deployment.person_id,
             "activity": deployment.activity,
             "entry_status": deployment.entry_status,
             "verdict": deployment.screening_verdict,
@@ -217,18 +215,95 @@ def register(db: Session, actor: Actor, registration: Registration) -> Deploymen
     return deployment
 
 
-def _find_or_add(db: Session, actor: Actor, person: dict[str, Any]) -> Person:
-    found = db.scalar(
-        select(Person).where(
-            Person.passport_number == person["passport_number"],
-            Person.nationality == person["nationality"],
-            Person.date_of_birth == person["date_of_birth"],
-            func.upper(func.coalesce(Person.family_name, "")) == (person["family_name"] or ""),
+def _own_deployment(db: Session, employer_id: str, registration: Registration) -> Deployment:
+    """The employer's deployment of this passport and entry date, else a new one: found
+    by what the employer itself sent, never through the registry."""
+    worker, entry_date = registration.person, registration.trip["entry_date"]
+    deployment = db.scalar(
+        select(Deployment).where(
+            Deployment.employer_id == employer_id,
+            Deployment.worker_passport_number == worker["passport_number"],
+            Deployment.worker_nationality == worker["nationality"],
+            Deployment.entry_date.is_(None)
+            if entry_date is None
+            else Deployment.entry_date == entry_date,
         )
     )
-    if found is not None:
-        return found
-    data = PersonCreate(**{k: v for k, v in person.items() if k != "passport_expires_on"})
+    if deployment is None:
+        deployment = Deployment(employer_id=employer_id)
+        db.add(deployment)
+    return deployment
+
+
+def _link(db: Session, actor: Actor, deployment: Deployment, worker: dict[str, Any]) -> None:
+    """Link to the passport's holder who agrees in every field, or to a new person when
+    nobody holds it; a holder who disagrees leaves the deployment unlinked, audited."""
+    holders = _passport_holders(db, worker)
+    person = next((p for p in holders if identity_agrees(p, worker)), None)
+    if person is None and not holders:
+        person = _add_person(db, actor, worker)
+    # By id: setting the relationship would load the person's every deployment.
+    deployment.person_id = person.id if person else None
+    db.flush()
+    if person is None:
+        audit.record(
+            db,
+            actor=actor.name,
+            tag="screening:deployment:identity_mismatch",
+            target_type="deployment",
+            target_id=deployment.id,
+            diff={"passport_holders": [p.id for p in holders]},
+        )
+
+
+def disagreeing_deployments(db: Session, actor: Actor, person: Person) -> Sequence[Deployment]:
+    """Deployments the actor may read that name this person's passport but were left
+    unlinked: the employer's worker disagrees with the person in another identity field."""
+    if not person.passport_number:
+        return []
+    return db.scalars(
+        readable_deployments(actor)
+        .where(
+            Deployment.person_id.is_(None),
+            Deployment.worker_passport_number == person.passport_number,
+            Deployment.worker_nationality == person.nationality,
+        )
+        .order_by(Deployment.created_at)
+    ).all()
+
+
+def _passport_holders(db: Session, worker: Mapping[str, Any]) -> Sequence[Person]:
+    return db.scalars(
+        select(Person)
+        .where(
+            Person.passport_number == worker["passport_number"],
+            Person.nationality == worker["nationality"],
+        )
+        .order_by(Person.created_at, Person.id)
+    ).all()
+
+
+def identity_agrees(person: Person, worker: Mapping[str, Any]) -> bool:
+    """Every identity field the employer gave agrees with the person's: birth date, sex
+    when both are known, and each name given (family and given name both, compared by the
+    registry's spelling-insensitive keys, so a Latin name agrees with its Hangul one)."""
+    if person.date_of_birth != worker["date_of_birth"]:
+        return False
+    if person.sex and worker.get("sex") and person.sex != worker["sex"]:
+        return False
+    on_record = stored_name_keys({name: getattr(person, name) for name in NAME_FIELDS})
+    pairs = [
+        names
+        for names in (NAME_FIELDS[:2], NAME_FIELDS[2:])
+        if any(worker.get(name) for name in names)
+    ]
+    return bool(pairs) and all(
+        stored_name_keys({name: worker.get(name) for name in names}) & on_record for names in pairs
+    )
+
+
+def _add_person(db: Session, actor: Actor, worker: dict[str, Any]) -> Person:
+    data = PersonCreate(**{k: v for k, v in worker.items() if k != "passport_expires_on"})
     return add_person(db, actor, data, reason="registered by the employer")
 
 
@@ -288,9 +363,9 @@ def deployments_of(db: Session, actor: Actor) -> list[DeploymentView]:
     """The actor's deployments with their verdicts under the rules in force, worst first."""
     order = ("not_permitted", "refer", "caution", "permitted", "not_screened")
     views = []
-    query = readable_deployments(actor).options(joinedload(Deployment.person))
-    for deployment in db.scalars(query.order_by(Deployment.entry_date, Deployment.created_at)):
-        verdict = screen_deployment(deployment, deployment.person)
+    query = readable_deployments(actor).order_by(Deployment.entry_date, Deployment.created_at)
+    for deployment in db.scalars(query):
+        verdict = screen_deployment(deployment)
         ends = deployment.planned_end
         early = bool(
             deployment.passport_expires_on and ends and deployment.passport_expires_on < ends

@@ -46,6 +46,7 @@ from consular.notifications.service import failures, send_again
 from consular.notifications.service import of_case as notifications_of_case
 from consular.registry.models import Deployment, Employer, Person
 from consular.registry.service import get_person, mask_identifier, search_persons
+from consular.screening.deployments import disagreeing_deployments
 from consular.web import DB
 from consular.workspace.chart import COLOURS, states_by_day
 from consular.workspace.common import (
@@ -740,6 +741,8 @@ def persons_page(
     if isinstance(session, Response):
         return session
     page, _ = page_for(request, session)
+    if not actor_of(session).can(Permission.PERSON_READ):
+        return not_found(request, page)
     found: Sequence[Person] | None = None
     error = None
     if name.strip() or date_of_birth.strip() or passport_number.strip():
@@ -795,6 +798,7 @@ def person_page(request: Request, db: DB, person_id: str) -> Response:
         person=person,
         passport=mask_identifier(person.passport_number),
         cases=cases,
+        disagreeing=disagreeing_deployments(db, actor, person),
     )
 
 

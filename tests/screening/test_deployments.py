@@ -68,7 +68,7 @@ def test_a_worker_registered_from_the_passport_zone_is_screened(
     answer = app_client.post("/api/v1/deployments", json=INSTALLER, headers=headers)
     assert answer.status_code == 201, answer.text
     body = answer.json()
-    assert body["person_name"] == "HONG GILDONG"
+    assert body["worker_name"] == "HONG GILDONG"
     assert body["stay_days"] == 45  # from the dates
     assert (body["verdict"], body["rule_ids"]) == ("caution", ["SCR-03", "SCR-05"])
     assert body["stored_verdict"] == "caution" and body["screened_with"] == "2026-11-28.1"
@@ -146,7 +146,7 @@ def test_a_file_is_all_or_nothing_and_each_employer_sees_its_own(
     listed = [
         d for d in app_client.get("/api/v1/deployments", headers=headers).json() if d["activity"]
     ]
-    assert [(d["person_name"], d["verdict"]) for d in listed] == [
+    assert [(d["worker_name"], d["verdict"]) for d in listed] == [
         ("YOON SEJIN", "not_permitted"),
         ("KANG MIRAE", "permitted"),
     ]
@@ -156,9 +156,9 @@ def test_a_file_is_all_or_nothing_and_each_employer_sees_its_own(
     )
     other = hr(factory, "hr.daewon", "Daewon Install")
     theirs = app_client.get("/api/v1/deployments", headers=other).json()
-    assert all(d["person_name"] not in ("YOON SEJIN", "KANG MIRAE") for d in theirs)
+    assert all(d["worker_name"] not in ("YOON SEJIN", "KANG MIRAE") for d in theirs)
     officer = app_client.get("/api/v1/deployments", headers=auth(world.token)).json()
-    assert {"YOON SEJIN", "KANG MIRAE"} <= {d["person_name"] for d in officer}
+    assert {"YOON SEJIN", "KANG MIRAE"} <= {d["worker_name"] for d in officer}
     # An officer registers nothing: deployments come from employers' accounts.
     refused = app_client.post("/api/v1/deployments", json=INSTALLER, headers=auth(world.token))
     assert refused.status_code == 404
@@ -195,8 +195,8 @@ def test_a_trip_is_screened_with_the_rules_in_force_when_it_starts() -> None:
 
     from consular.screening.deployments import screen_deployment
 
-    person = Person(nationality="KOR")
     trainer = Deployment(
+        worker_nationality="KOR",
         entry_status="b1",
         activity="train_us_workers",
         stay_days=30,
@@ -209,8 +209,8 @@ def test_a_trip_is_screened_with_the_rules_in_force_when_it_starts() -> None:
         briefing_conceals_activity=False,
     )
     trainer.entry_date = date(2025, 8, 1)  # before the specialized trainers rule (SCR-04)
-    before = screen_deployment(trainer, person)
+    before = screen_deployment(trainer)
     trainer.entry_date = date(2026, 12, 1)
-    after = screen_deployment(trainer, person)
+    after = screen_deployment(trainer)
     assert before is not None and after is not None
     assert "SCR-04" not in before.rule_ids and "SCR-04" in after.rule_ids

@@ -414,7 +414,7 @@ def test_the_registry_is_searched_by_name_in_either_script_and_by_birth_date(
     assert "HL Battery" in page and "Deployments" in page
 
 
-def test_employer_hr_sees_only_its_own_workers(
+def test_employer_hr_sees_no_registry_page_not_even_its_own_workers(
     browser: TestClient, factory: sessionmaker[Session]
 ) -> None:
     sign_in(browser)
@@ -424,11 +424,12 @@ def test_employer_hr_sees_only_its_own_workers(
     browser.post("/sign-out", data={"csrf_token": form_token(browser.get("/").text)})
     user_with_token(factory, "hr.daewon", "employer_hr", employer="Daewon Install")
     sign_in(browser, name="hr.daewon")
-    assert browser.get(park.group(1)).status_code == 200  # PARK JIHYE works for Daewon
+    assert browser.get(park.group(1)).status_code == 404  # PARK JIHYE works for Daewon
     other = browser.get(lee.group(1))  # LEE SEONGHO works for HL Battery
     assert other.status_code == 404 and "페이지를 찾을 수 없습니다" in other.text
-    search = browser.get("/persons?name=LEE SEONGHO").text
-    assert not re.search(r'href="/persons/[^"]', search) and "찾은 사람이 없습니다" in search
+    search = browser.get("/persons?name=PARK JIHYE")
+    assert search.status_code == 404 and not re.search(r'href="/persons/[^"]', search.text)
+    assert 'href="/persons"' not in browser.get("/").text
 
 
 def test_an_administrator_creates_and_deactivates_users(
