@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from consular.api_schema import MAX_OFFSET
+from consular.api_schema import MAX_OFFSET, ErrorRead
 from consular.cases.service import CASE_SORTS
 from consular.cases.states import CaseState
 from tests.conftest import World
@@ -201,3 +201,28 @@ def test_an_unknown_country_is_refused_naming_the_field(
         headers=auth(world.token),
     )
     assert lower.status_code == 201 and lower.json()["host_country"] == "USA"
+
+
+def test_what_the_handlers_send_is_what_the_error_schema_says(
+    app_client: TestClient, world: World
+) -> None:
+    headers = auth(world.token)
+    answers = {
+        400: app_client.post(
+            f"{API}/screen",
+            headers={**headers, "Content-Type": "multipart/form-data; boundary=xyz"},
+            content=b"--xyz\r\nNone--xyz--\r\n",
+        ),
+        401: app_client.get(f"{API}/incidents"),
+        404: app_client.get(f"{API}/cases/nothing", headers=headers),
+        405: app_client.delete(f"{API}/incidents", headers=headers),
+        413: app_client.post(
+            f"{API}/screen", headers={**headers, "Content-Length": str(2**40)}, content=b""
+        ),
+        422: app_client.get(f"{API}/persons", params={"offset": -1}, headers=headers),
+    }
+    for status, response in answers.items():
+        assert response.status_code == status, response.text
+        assert response.headers["content-type"] == "application/json", status
+        refusal = ErrorRead.model_validate(response.json())
+        assert refusal.message, status
