@@ -36,8 +36,8 @@ from consular.demo.build import build_demo
 from consular.incidents.models import Incident, SourceRecord
 from consular.registry.models import Person
 
-# Who fuzzes: an officer of the Atlanta post, and the battery maker's HR.
 OPENAPI = f"{API_PREFIX}/openapi.json"
+# Who fuzzes: an officer of the Atlanta post, and the battery maker's HR.
 CALLERS = {"officer": "officer.kim", "employer": "hr.battery"}
 # What an answer must satisfy; the stateful and data-acceptance checks are left out on
 # purpose: an API that refuses well-formed input for a domain reason (409, 404) is right.
