@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB ?= sqlite:///demo.db
 
-.PHONY: run test lint typecheck unit install dev clean messages screenshots
+.PHONY: run test lint typecheck unit install dev clean messages screenshots fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VENV)/.installed-fuzz: $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet -e '.[fuzz]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -47,3 +51,7 @@ messages: dev
 # The README's screenshots (needs Debian's chromium: apt-get install chromium fonts-nanum).
 screenshots: dev
 	$(BIN)/python tools/screenshots.py
+
+# Fuzz the JSON API against its OpenAPI document (not part of `make test`; about 9 minutes).
+fuzz: $(VENV)/.installed-fuzz
+	$(BIN)/python tools/fuzz.py

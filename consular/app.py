@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from consular import __version__
+from consular.api_schema import ErrorCode
 from consular.cases.api import router as cases_router
 from consular.config import Settings, UnsafeSettings, get_settings, unsafe_settings
 from consular.db import is_busy, make_engine, make_session_factory
@@ -33,6 +34,16 @@ from consular.workspace.routes import router as workspace_router
 from consular.workspace.status import router as status_router
 
 API_PREFIX = "/api/v1"
+# The API's answer to an error the framework raises (a body it cannot parse, a method the
+# path does not take): its status's code in the one error schema.
+_HTTP_CODES = {
+    400: ErrorCode.BAD_REQUEST,
+    401: ErrorCode.UNAUTHENTICATED,
+    404: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
+    413: ErrorCode.TOO_LARGE,
+    422: ErrorCode.INVALID_INPUT,
+}
 
 
 def create_app(settings: Settings | None = None, *, check_settings: bool = True) -> FastAPI:
@@ -96,10 +107,18 @@ def create_app(settings: Settings | None = None, *, check_settings: bool = True)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if _is_page(request) and exc.status_code == 404:
-            page = Page(request_language(request))
-            return page.render(request, "error.html", status_code=404, kind="not_found")
-        return await http_exception_handler(request, exc)
+        if _is_page(request):
+            if exc.status_code == 404:
+                page = Page(request_language(request))
+                return page.render(request, "error.html", status_code=404, kind="not_found")
+            return await http_exception_handler(request, exc)
+        # The API's refusals all have one shape (consular.api_schema.ErrorRead).
+        code = _HTTP_CODES.get(exc.status_code, ErrorCode.BAD_REQUEST)
+        return JSONResponse(
+            {"error": code, "message": str(exc.detail)},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> Response:
@@ -144,10 +163,16 @@ def create_app(settings: Settings | None = None, *, check_settings: bool = True)
         return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RequestValidationError)
-    def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
         errors = [
             {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
         ]
+        if _is_page(request):
+            # An address edited by hand (page=0, page=99999999999): say which value, as a page.
+            names = sorted({str(e["loc"][-1]) for e in exc.errors() if e["loc"]})
+            kind = "bad_address" if request.method in ("GET", "HEAD") else "bad_form"
+            page = Page(request_language(request))
+            return page.render(request, "error.html", status_code=422, kind=kind, names=names)
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         return JSONResponse(
             {"error": "invalid_input", "message": f"invalid request: {summary}", "fields": errors},

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body
 
+from consular.api_schema import SIGNED_IN, TAKES_BODY, answers
 from consular.audit.service import case_history
 from consular.auth.permissions import Permission
 from consular.cases import service
@@ -20,10 +21,12 @@ from consular.cases.schemas import (
 )
 from consular.web import DB, CurrentActor
 
-router = APIRouter(prefix="/cases", tags=["cases"])
+router = APIRouter(prefix="/cases", tags=["cases"], responses=answers(*SIGNED_IN))
+# A change to a case: a body, an unknown case, and a stale version or a move not allowed.
+CHANGE = answers(*TAKES_BODY, 404, 409)
 
 
-@router.get("/{case_id}", response_model=CaseRead)
+@router.get("/{case_id}", response_model=CaseRead, responses=answers(404, 422))
 def read(case_id: str, db: DB, actor: CurrentActor) -> CaseRead:
     return service.describe(service.get_case(db, actor, case_id))
 
@@ -32,6 +35,7 @@ def read(case_id: str, db: DB, actor: CurrentActor) -> CaseRead:
     "/{case_id}/transitions",
     response_model=CaseRead,
     summary="Move a case to another state (409 lists the allowed ones)",
+    responses=CHANGE,
 )
 def transition(case_id: str, body: TransitionRequest, db: DB, actor: CurrentActor) -> CaseRead:
     case = service.transition(
@@ -41,7 +45,10 @@ def transition(case_id: str, body: TransitionRequest, db: DB, actor: CurrentActo
 
 
 @router.post(
-    "/{case_id}/custody", response_model=CaseRead, summary="Record where the person is held"
+    "/{case_id}/custody",
+    response_model=CaseRead,
+    summary="Record where the person is held",
+    responses=CHANGE,
 )
 def custody(case_id: str, body: CustodyRequest, db: DB, actor: CurrentActor) -> CaseRead:
     service.record_custody(
@@ -57,7 +64,7 @@ def custody(case_id: str, body: CustodyRequest, db: DB, actor: CurrentActor) -> 
     return service.describe(service.get_case(db, actor, case_id))
 
 
-@router.post("/{case_id}/disposition", response_model=CaseRead)
+@router.post("/{case_id}/disposition", response_model=CaseRead, responses=CHANGE)
 def disposition(case_id: str, body: DispositionRequest, db: DB, actor: CurrentActor) -> CaseRead:
     service.record_disposition(
         db, actor, case_id, disposition=body.disposition.value, version=body.version, note=body.note
@@ -65,7 +72,12 @@ def disposition(case_id: str, body: DispositionRequest, db: DB, actor: CurrentAc
     return service.describe(service.get_case(db, actor, case_id))
 
 
-@router.post("/{case_id}/notes", response_model=NoteRead, status_code=201)
+@router.post(
+    "/{case_id}/notes",
+    response_model=NoteRead,
+    status_code=201,
+    responses=answers(*TAKES_BODY, 404),
+)
 def note(case_id: str, body: NoteRequest, db: DB, actor: CurrentActor) -> NoteRead:
     return NoteRead.model_validate(service.add_note(db, actor, case_id, body.body))
 
@@ -74,6 +86,7 @@ def note(case_id: str, body: NoteRequest, db: DB, actor: CurrentActor) -> NoteRe
     "/{case_id}/milestones/{kind}/complete",
     response_model=CaseRead,
     summary="Record a rights-checklist item as done",
+    responses=CHANGE,
 )
 def complete(
     case_id: str,
@@ -93,6 +106,7 @@ def complete(
     "/{case_id}/audit",
     response_model=list[AuditEventRead],
     summary="The case's full history from the audit log",
+    responses=answers(404, 422),
 )
 def history(case_id: str, db: DB, actor: CurrentActor) -> list[AuditEventRead]:
     actor.require(Permission.AUDIT_READ, "case", case_id)
@@ -100,6 +114,10 @@ def history(case_id: str, db: DB, actor: CurrentActor) -> list[AuditEventRead]:
     return [AuditEventRead.model_validate(e) for e in case_history(db, case.id)]
 
 
-@router.post("/{case_id}/identifiers", summary="Reveal the host-authority identifier (audited)")
+@router.post(
+    "/{case_id}/identifiers",
+    summary="Reveal the host-authority identifier (audited)",
+    responses=answers(404, 422),
+)
 def reveal(case_id: str, db: DB, actor: CurrentActor) -> dict[str, str | None]:
     return {"host_identifier": service.reveal_host_identifier(db, actor, case_id)}

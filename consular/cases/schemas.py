@@ -1,10 +1,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from consular.cases.states import CaseState, Disposition
+
+
+class CaseSort(StrEnum):
+    """The orders a list of cases comes in."""
+
+    NUMBER = "number"
+    NAME = "name"
+    STATE = "state"
+    FACILITY = "facility"
 
 
 class MilestoneRead(BaseModel):

@@ -23,6 +23,7 @@ from consular.cases.models import Case, CaseNote, CustodyEvent, Milestone
 from consular.cases.policy import POLICY, MilestoneKind, deadlines
 from consular.cases.schemas import (
     CaseRead,
+    CaseSort,
     CaseSummary,
     CustodyRead,
     MilestoneRead,
@@ -466,10 +467,10 @@ def count_overdue(db: Session, incident_id: str) -> int:
 
 # Orders of the case list; the case number settles ties, so pages never overlap.
 CASE_SORTS: dict[str, tuple[Any, ...]] = {
-    "number": (Case.number,),
-    "name": (Person.family_name, Person.given_name, Person.family_name_hangul, Case.number),
-    "state": (Case.state, Case.number),
-    "facility": (Case.facility, Case.number),
+    CaseSort.NUMBER: (Case.number,),
+    CaseSort.NAME: (Person.family_name, Person.given_name, Person.family_name_hangul, Case.number),
+    CaseSort.STATE: (Case.state, Case.number),
+    CaseSort.FACILITY: (Case.facility, Case.number),
 }
 
 

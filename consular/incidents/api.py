@@ -6,8 +6,10 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from consular.cases.schemas import CaseSummary
+from consular.api_schema import SIGNED_IN, TAKES_BODY, Offset, answers
+from consular.cases.schemas import CaseSort, CaseSummary
 from consular.cases.service import list_cases
+from consular.cases.states import CaseState
 from consular.importing import ImportReport, read_upload
 from consular.incidents import service
 from consular.incidents.models import Incident, SourceList
@@ -23,7 +25,7 @@ from consular.incidents.schemas import (
 from consular.limits import UploadLimits
 from consular.web import DB, CurrentActor, ReadDB, ReadingActor, write_unit
 
-router = APIRouter(prefix="/incidents", tags=["incidents"])
+router = APIRouter(prefix="/incidents", tags=["incidents"], responses=answers(*SIGNED_IN))
 
 
 class CasePage(BaseModel):
@@ -44,12 +46,18 @@ def index(db: DB, actor: CurrentActor) -> list[IncidentRead]:
     return [incident_read(db, i) for i in service.list_incidents(db, actor)]
 
 
-@router.post("", response_model=IncidentRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=IncidentRead,
+    status_code=status.HTTP_201_CREATED,
+    # 404: a post named that is not the caller's to open incidents for.
+    responses=answers(*TAKES_BODY, 404),
+)
 def create(body: IncidentCreate, db: DB, actor: CurrentActor) -> IncidentRead:
     return incident_read(db, service.create_incident(db, actor, body))
 
 
-@router.get("/{incident_id}", response_model=IncidentRead)
+@router.get("/{incident_id}", response_model=IncidentRead, responses=answers(404, 422))
 def read(incident_id: str, db: DB, actor: CurrentActor) -> IncidentRead:
     return incident_read(db, service.get_incident(db, actor, incident_id))
 
@@ -59,6 +67,7 @@ def read(incident_id: str, db: DB, actor: CurrentActor) -> IncidentRead:
     response_model=ImportReport,
     status_code=status.HTTP_201_CREATED,
     summary="Upload a source list (CSV or XLSX)",
+    responses=answers(*TAKES_BODY, 404, 409),
 )
 def upload_list(
     request: Request,
@@ -87,7 +96,9 @@ def upload_list(
         return service.store_prepared(writing, actor, prepared)
 
 
-@router.get("/{incident_id}/lists", response_model=list[SourceListRead])
+@router.get(
+    "/{incident_id}/lists", response_model=list[SourceListRead], responses=answers(404, 422)
+)
 def lists(incident_id: str, db: DB, actor: CurrentActor) -> list[SourceListRead]:
     incident = service.get_incident(db, actor, incident_id)
     found = db.scalars(
@@ -98,29 +109,29 @@ def lists(incident_id: str, db: DB, actor: CurrentActor) -> list[SourceListRead]
     return [SourceListRead.model_validate(s) for s in found]
 
 
-@router.get("/{incident_id}/cases", response_model=CasePage)
+@router.get("/{incident_id}/cases", response_model=CasePage, responses=answers(404, 422))
 def cases(
     incident_id: str,
     db: DB,
     actor: CurrentActor,
-    state: str | None = None,
+    state: CaseState | None = None,
     overdue: bool = False,
     facility: str | None = None,
     employer_id: str | None = None,
-    sort: str = Query("number", description="number, name, state or facility"),
+    sort: CaseSort = CaseSort.NUMBER,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> CasePage:
     service.get_incident(db, actor, incident_id)
     total, page = list_cases(
         db,
         actor,
         incident_id,
-        state=state,
+        state=state.value if state else None,
         overdue=overdue,
         facility=facility,
         employer_id=employer_id,
-        sort=sort,
+        sort=sort.value,
         limit=limit,
         offset=offset,
     )
@@ -131,12 +142,17 @@ def cases(
     "/{incident_id}/review",
     response_model=list[ReviewItem],
     summary="Rows that could not be linked with confidence",
+    responses=answers(404, 422),
 )
 def review(incident_id: str, db: DB, actor: CurrentActor) -> list[ReviewItem]:
     return [ReviewItem.of(r) for r in service.review_queue(db, actor, incident_id)]
 
 
-@router.post("/{incident_id}/review/{record_id}", response_model=ReviewResult)
+@router.post(
+    "/{incident_id}/review/{record_id}",
+    response_model=ReviewResult,
+    responses=answers(*TAKES_BODY, 404, 409),
+)
 def decide(
     incident_id: str, record_id: str, body: ReviewDecision, db: DB, actor: CurrentActor
 ) -> ReviewResult:

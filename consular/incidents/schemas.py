@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from consular.api_schema import CountryCode
+
 if TYPE_CHECKING:
     from consular.incidents.models import SourceRecord
 
@@ -25,7 +27,7 @@ class ReviewAction(StrEnum):
 
 class IncidentCreate(BaseModel):
     title: str = Field(min_length=1, max_length=200)
-    host_country: str = Field(min_length=3, max_length=3)
+    host_country: CountryCode
     place: str = Field(min_length=1, max_length=200)
     agency: str = ""
     started_at: AwareDatetime

@@ -6,13 +6,12 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from consular.errors import InvalidInput
+from consular.api_schema import SIGNED_IN, Language, answers
 from consular.reentry import service
 from consular.reentry.report import DISCLAIMER
-from consular.rules import LANGUAGES
 from consular.web import DB, CurrentActor
 
-router = APIRouter(prefix="/cases", tags=["re-entry"])
+router = APIRouter(prefix="/cases", tags=["re-entry"], responses=answers(*SIGNED_IN))
 
 
 class FactRead(BaseModel):
@@ -65,16 +64,19 @@ class ReentryRead(BaseModel):
     outcomes: list[OutcomeRead]
 
 
-@router.get("/{case_id}/reentry", response_model=ReentryRead, summary="Re-entry assessment")
+@router.get(
+    "/{case_id}/reentry",
+    response_model=ReentryRead,
+    summary="Re-entry assessment",
+    responses=answers(404, 422),
+)
 def read_reentry(
     case_id: str,
     db: DB,
     actor: CurrentActor,
-    lang: str = Query("en", description="Language of the reasons: en or ko"),
+    lang: Language = Query(Language.EN, description="Language of the reasons"),
 ) -> ReentryRead:
     """What `consular reentry assess` prints, as data; nothing is stored."""
-    if lang not in LANGUAGES:
-        raise InvalidInput(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     found = service.assess(db, actor, case_id)
     return ReentryRead(
         case_id=found.case.id,
@@ -91,7 +93,7 @@ def read_reentry(
                 outcome=f.outcome,
                 evidence=list(f.rule.evidence),
                 citations=list(f.rule.citations),
-                reason=f.reason[lang],
+                reason=f.reason[lang.value],
                 conditions=list(f.conditions),
             )
             for f in found.verdict.firings

@@ -5,13 +5,14 @@ from datetime import date
 from fastapi import APIRouter, Query
 
 from consular import audit
+from consular.api_schema import SIGNED_IN, Offset, answers
 from consular.auth.permissions import Permission
 from consular.registry.models import Person
 from consular.registry.schemas import PersonRead
 from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.web import DB, CurrentActor
 
-router = APIRouter(prefix="/persons", tags=["registry"])
+router = APIRouter(prefix="/persons", tags=["registry"], responses=answers(*SIGNED_IN))
 
 
 def person_read(person: Person) -> PersonRead:
@@ -30,7 +31,9 @@ def person_read(person: Person) -> PersonRead:
     )
 
 
-@router.get("", response_model=list[PersonRead], summary="Search the registry")
+@router.get(
+    "", response_model=list[PersonRead], summary="Search the registry", responses=answers(422)
+)
 def search(
     db: DB,
     actor: CurrentActor,
@@ -38,7 +41,7 @@ def search(
     date_of_birth: date | None = None,
     passport_number: str | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> list[PersonRead]:
     found = search_persons(
         db,
@@ -52,12 +55,16 @@ def search(
     return [person_read(p) for p in found]
 
 
-@router.get("/{person_id}", response_model=PersonRead)
+@router.get("/{person_id}", response_model=PersonRead, responses=answers(404, 422))
 def read(person_id: str, db: DB, actor: CurrentActor) -> PersonRead:
     return person_read(get_person(db, actor, person_id))
 
 
-@router.post("/{person_id}/identifiers", summary="Reveal sensitive identifiers (audited)")
+@router.post(
+    "/{person_id}/identifiers",
+    summary="Reveal sensitive identifiers (audited)",
+    responses=answers(404, 422),
+)
 def reveal(person_id: str, db: DB, actor: CurrentActor) -> dict[str, str | None]:
     actor.require(Permission.IDENTIFIER_REVEAL, "person", person_id)
     person = get_person(db, actor, person_id)

@@ -6,16 +6,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, UploadFile, status
 from pydantic import BaseModel
 
+from consular.api_schema import SIGNED_IN, TAKES_BODY, Language, answers
 from consular.errors import InvalidInput
 from consular.importing import ImportReport, read_upload
 from consular.limits import UploadLimits
 from consular.registry.service import mask_identifier
-from consular.rules import LANGUAGES, ruleset
+from consular.rules import ruleset
 from consular.screening import deployments as service
 from consular.screening.service import parse_plan, screen
 from consular.web import DB, CurrentActor, ReadingActor
 
-router = APIRouter(tags=["screening"])
+router = APIRouter(tags=["screening"], responses=answers(*SIGNED_IN))
 DISCLAIMER = (
     "An explanation of the rules, not legal advice: a lawyer should confirm refer and "
     "not_permitted outcomes."
@@ -57,22 +58,20 @@ class DeploymentRead(BaseModel):
     passport_expires_before_the_end: bool
 
 
-def _language(lang: str) -> str:
-    if lang not in LANGUAGES:
-        raise InvalidInput(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    return lang
-
-
-@router.post("/screen", response_model=ScreenResult, summary="Screen a deployment plan")
+@router.post(
+    "/screen",
+    response_model=ScreenResult,
+    summary="Screen a deployment plan",
+    responses=answers(*TAKES_BODY),
+)
 def screen_plan(
     actor: ReadingActor,
     file: Annotated[UploadFile, File(description="The plan, CSV or XLSX")],
     limits: UploadLimits,
-    lang: Annotated[str, Query(description="Language of the reasons: en or ko")] = "en",
+    lang: Annotated[Language, Query(description="Language of the reasons")] = Language.EN,
 ) -> ScreenResult:
     """The same as `consular screen`: every trip's verdict, rules and reasons; a plan with a
     bad value is refused whole (422), each problem by row and column. Stores nothing."""
-    language = _language(lang)
     table = read_upload(file.file, file.filename or "plan.csv", limits)
     trips, errors = parse_plan(table)
     if errors:
@@ -88,7 +87,7 @@ def screen_plan(
                 id=item.trip.id,
                 verdict=item.verdict.outcome,
                 rule_ids=item.verdict.rule_ids,
-                reasons=item.reasons(language),
+                reasons=item.reasons(lang.value),
                 suggested_status=item.suggested_status,
             )
             for item in screen(trips)
@@ -121,11 +120,19 @@ def deployment_read(view: service.DeploymentView, language: str) -> DeploymentRe
     )
 
 
-@router.get("/deployments", response_model=list[DeploymentRead], summary="Your deployments")
-def list_deployments(db: DB, actor: CurrentActor, lang: str = "en") -> list[DeploymentRead]:
+@router.get(
+    "/deployments",
+    response_model=list[DeploymentRead],
+    summary="Your deployments",
+    responses=answers(422),
+)
+def list_deployments(
+    db: DB,
+    actor: CurrentActor,
+    lang: Annotated[Language, Query(description="Language of the reasons")] = Language.EN,
+) -> list[DeploymentRead]:
     """An employer's deployments, worst verdict first, under the rules in force."""
-    language = _language(lang)
-    return [deployment_read(view, language) for view in service.deployments_of(db, actor)]
+    return [deployment_read(view, lang.value) for view in service.deployments_of(db, actor)]
 
 
 @router.post(
@@ -133,6 +140,8 @@ def list_deployments(db: DB, actor: CurrentActor, lang: str = "en") -> list[Depl
     response_model=DeploymentRead,
     status_code=status.HTTP_201_CREATED,
     summary="Register a worker's deployment",
+    # 404: the caller may not register deployments (an officer's token).
+    responses=answers(*TAKES_BODY, 404),
 )
 def register_deployment(db: DB, actor: CurrentActor, body: dict[str, Any]) -> DeploymentRead:
     """Fields as in the bulk file (strings); `mrz` may hold the passport's two MRZ lines."""
@@ -153,6 +162,7 @@ def register_deployment(db: DB, actor: CurrentActor, body: dict[str, Any]) -> De
     response_model=ImportReport,
     status_code=status.HTTP_201_CREATED,
     summary="Register deployments from a file (all or nothing)",
+    responses=answers(*TAKES_BODY, 404),
 )
 def import_deployments(
     db: DB,

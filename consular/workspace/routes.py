@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
 from consular import audit
+from consular.api_schema import MAX_PAGE
 from consular.audit.service import case_history
 from consular.auth.models import Post, User
 from consular.auth.permissions import Permission, Role
@@ -246,7 +247,7 @@ def incident_page(
     overdue: str | None = None,
     employer: str | None = None,
     sort: str | None = None,
-    page_number: Annotated[int, Query(alias="page", ge=1)] = 1,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1,
     per_page: int = PAGE_SIZE,
     imported: str | None = None,
 ) -> Response:

@@ -339,6 +339,7 @@ def test_the_case_list_is_sorted_and_filtered_by_employer_through_the_api(
     by_name = app_client.get(base, params={"sort": "name"}, headers=auth(world.token)).json()
     assert [item["person_name"][:4] for item in by_name["items"]] == ["LEE ", "PARK"]
     bad = app_client.get(base, params={"sort": "age"}, headers=auth(world.token))
-    assert bad.status_code == 422 and "unknown sort" in bad.json()["message"]
+    assert bad.status_code == 422 and bad.json()["fields"][0]["field"] == "query.sort"
+    assert "'number', 'name', 'state' or 'facility'" in bad.json()["message"]
     nobody = app_client.get(base, params={"employer_id": "x"}, headers=auth(world.token)).json()
     assert nobody["total"] == 0

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import make_url, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from consular.api_schema import ErrorCode, ErrorRead
 from consular.app import create_app
 from consular.config import Settings
 from consular.db import unit_of_work
@@ -119,6 +120,7 @@ def test_a_busy_database_answers_try_again_on_pages_the_api_and_the_status_page(
     assert status.status_code == 503 and "시스템이 바쁩니다" in status.text
     assert api.status_code == 503 and api.headers["retry-after"] == "7"
     assert api.json()["error"] == "busy" and "try again in 7 seconds" in api.json()["message"]
+    assert ErrorRead.model_validate(api.json()).error == ErrorCode.BUSY
     # Once the other work is done, the same request goes through.
     again = impatient.post(
         "/sign-in",

@@ -141,7 +141,7 @@ def test_unknown_pages_answer_a_page_in_the_users_language(browser: TestClient) 
     english = browser.get("/no-such-page", headers={"Accept-Language": "en"})
     assert english.status_code == 404 and "Page not found" in english.text
     api = browser.get("/api/v1/no-such-thing")
-    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+    assert api.status_code == 404 and api.json() == {"error": "not_found", "message": "Not Found"}
 
 
 def test_overdue_rights_deadlines_are_counted_on_the_dashboard(
