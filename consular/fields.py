@@ -172,8 +172,10 @@ def check_length(text: str, limit: int) -> str:
 def parse_text(value: str, limit: int) -> str:
     """A one-line value (a name, a place, a role): line breaks, tabs and other control
     characters (an Excel Alt+Enter cell) become one space; at most ``limit`` characters."""
-    text = " ".join(_BREAKS.sub(" ", value).split())
-    return check_length(text, limit)
+    text = value.strip()
+    if not text.isprintable() or "  " in text:  # (the check alone is what most cells cost)
+        text = " ".join(_BREAKS.sub(" ", text).split())
+    return text if len(text) <= limit else check_length(text, limit)
 
 
 def parse_contact(value: str, limit: int) -> str:
@@ -194,17 +196,27 @@ def is_hangul(text: str) -> bool:
     return len(text) >= 2 and _not_syllable(text) is None
 
 
+_SYLLABLES = re.compile(r"[\uac00-\ud7a3]*")
+
+
 def _not_syllable(text: str) -> str | None:
+    if _SYLLABLES.fullmatch(text):
+        return None
     for char in text:
         if not "\uac00" <= char <= "\ud7a3":
             return "a space" if char.isspace() else repr(char)
     return None
 
 
+def _composed(value: str) -> str:
+    # Decomposed jamo (as some systems write Hangul) compose into the syllables they spell.
+    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+
+
 def parse_hangul_name(value: str, limit: int) -> str | None:
     """A Hangul family or given name: precomposed Hangul syllables only (decomposed jamo are
     composed first), no spaces, no Latin letters or digits."""
-    text = unicodedata.normalize("NFC", parse_text(value, limit))
+    text = parse_text(_composed(value), limit)
     if not text:
         return None
     wrong = _not_syllable(text)
@@ -219,7 +231,7 @@ def parse_hangul_full_name(value: str, limit: int) -> str | None:
     """A Hangul full name, family first: Hangul syllables, a space between the family and the
     given name allowed; or Latin letters only, a Hangul name typed in the wrong keyboard
     layout, which the matching reads as Hangul."""
-    text = unicodedata.normalize("NFC", parse_text(value, limit))
+    text = parse_text(_composed(value), limit)
     if not text:
         return None
     if _KEYBOARD_LETTERS.fullmatch(text.replace(" ", "")):
