@@ -21,7 +21,7 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from consular.errors import InvalidInput
-from consular.fields import FieldError, check_length, limit_of
+from consular.fields import limit_of, too_long
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -80,10 +80,7 @@ def _bound_text_columns(mapper: Mapper[Any], class_: type) -> None:
 def _length_guard(name: str, limit: int) -> Callable[..., None]:
     def guard(_target: Any, value: Any, _old: Any, _initiator: Any) -> None:
         if isinstance(value, str) and len(value) > limit:
-            try:
-                check_length(value, limit)
-            except FieldError as exc:
-                raise InvalidInput(f"{name}: {exc}") from None
+            raise InvalidInput(f"{name}: {too_long(value, limit)}")
 
     return guard
 

@@ -147,8 +147,7 @@ def parse_passport(value: str) -> str | None:
 
 # --- text: one length limit per column, and no control characters -----------------------
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 def limit_of(column: Any) -> int:
@@ -163,9 +162,13 @@ def limit_of(column: Any) -> int:
     return int(limit)
 
 
+def too_long(text: str, limit: int) -> str:
+    return f"{len(text):,} characters, more than the {limit:,} allowed"
+
+
 def check_length(text: str, limit: int) -> str:
     if len(text) > limit:
-        raise FieldError(f"{len(text):,} characters, more than the {limit:,} allowed")
+        raise FieldError(too_long(text, limit))
     return text
 
 
@@ -174,7 +177,7 @@ def parse_text(value: str, limit: int) -> str:
     characters (an Excel Alt+Enter cell) become one space; at most ``limit`` characters."""
     text = value.strip()
     if not text.isprintable() or "  " in text:  # (the check alone is what most cells cost)
-        text = " ".join(_BREAKS.sub(" ", text).split())
+        text = " ".join(_CONTROL.sub(" ", text).split())
     return text if len(text) <= limit else check_length(text, limit)
 
 

@@ -297,15 +297,18 @@ def _line(limit: int) -> Callable[[str], str | None]:
 
 def list_parsers(date_format: str, time_zone: str) -> dict[str, Callable[[str], Any]]:
     """How each field of a list row is read, bounded by the column it is stored in."""
-    hangul = limit_of(SourceRecord.full_name_hangul)
+    full_hangul = limit_of(SourceRecord.full_name_hangul)
+    family_hangul = limit_of(Person.family_name_hangul)
+    given_hangul = limit_of(Person.given_name_hangul)
     return {
         "id": _line(_RAW_ONLY["id"]),
         "family_name": _line(limit_of(SourceRecord.family_name)),
         "given_name": _line(limit_of(SourceRecord.given_name)),
+        # Split when stored; its family part is checked on its own (_check_combined_names).
         "full_name": _line(limit_of(SourceRecord.given_name)),
-        "family_name_hangul": lambda v: parse_hangul_name(v, limit_of(Person.family_name_hangul)),
-        "given_name_hangul": lambda v: parse_hangul_name(v, limit_of(Person.given_name_hangul)),
-        "full_name_hangul": lambda v: parse_hangul_full_name(v, hangul),
+        "family_name_hangul": lambda v: parse_hangul_name(v, family_hangul),
+        "given_name_hangul": lambda v: parse_hangul_name(v, given_hangul),
+        "full_name_hangul": lambda v: parse_hangul_full_name(v, full_hangul),
         "date_of_birth": lambda v: parse_birth_date(v, date_format),
         "sex": parse_sex,
         "passport_number": parse_passport,
