@@ -6,7 +6,7 @@ import ipaddress
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     notify_timeout_seconds: float = Field(default=10, gt=0)
     notify_max_attempts: int = Field(default=6, ge=1)
     notify_backoff_seconds: int = Field(default=30, ge=1)
+    # A worker holds each message it sends for notify_lease_seconds; another worker takes
+    # it over only after that, so the lease must outlast a slow answer (two timeouts).
     notify_lease_seconds: int = Field(default=120, ge=5)
     # Send the session cookie over HTTPS only (set to false only for plain-HTTP loopback use).
     secure_cookies: bool = True
@@ -80,6 +82,17 @@ class Settings(BaseSettings):
     cli_max_file_bytes: int = Field(default=512 * 2**20, ge=1024)
     cli_max_uncompressed_bytes: int = Field(default=2 * 2**30, ge=1024)
     cli_max_import_rows: int = Field(default=1_000_000, ge=1)
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_slow_answer(self) -> Settings:
+        if self.notify_lease_seconds < 2 * self.notify_timeout_seconds:
+            raise ValueError(
+                f"CONSULAR_NOTIFY_LEASE_SECONDS ({self.notify_lease_seconds}) must be at least "
+                "twice CONSULAR_NOTIFY_TIMEOUT_SECONDS "
+                f"({self.notify_timeout_seconds:g}): a message still being sent when its "
+                "lease runs out is taken over and sent again by another worker"
+            )
+        return self
 
 
 @lru_cache(maxsize=1)

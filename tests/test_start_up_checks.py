@@ -88,6 +88,24 @@ def test_the_worker_refuses_to_start_with_an_empty_sms_secret(
     assert "refusing to start: CONSULAR_SMS_WEBHOOK_SECRET is empty" in result.stderr
 
 
+def test_the_worker_refuses_a_lease_shorter_than_two_timeouts(
+    monkeypatch: pytest.MonkeyPatch, db_url: str
+) -> None:
+    monkeypatch.setenv("CONSULAR_NOTIFY_LEASE_SECONDS", "15")
+    monkeypatch.setenv("CONSULAR_NOTIFY_TIMEOUT_SECONDS", "10")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli_app, ["--db", db_url, "worker", "--once"])
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert result.stderr.startswith(
+        "error: invalid setting: CONSULAR_NOTIFY_LEASE_SECONDS (15) must be at least twice "
+        "CONSULAR_NOTIFY_TIMEOUT_SECONDS (10)"
+    )
+
+
 def test_serve_refuses_plain_http_cookies_on_an_open_address(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'serve.db'}"
     command = [sys.executable, "-m", "consular.cli", "--db", url, "serve"]

@@ -84,14 +84,16 @@ def command_unit(*, write: bool = True) -> Iterator[Session]:
     except TableError as exc:
         fail(str(exc), 2)
     except ValidationError as exc:
-        fail("; ".join(_field_message(e) for e in exc.errors()), 2)
+        fail("; ".join(field_message(e) for e in exc.errors()), 2)
     except (OperationalError, ProgrammingError) as exc:
         fail(database_problem(exc))
 
 
-def _field_message(error: Any) -> str:
+def field_message(error: Any) -> str:
     field = ".".join(str(p) for p in error["loc"])
-    return f"{field}: {error['msg']}" if field else str(error["msg"])
+    # A check across several settings has no field, and pydantic prefixes its message.
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{field}: {message}" if field else message
 
 
 def database_problem(exc: DBAPIError) -> str:

@@ -26,7 +26,7 @@ from consular.cli import incidents as incidents_cli
 from consular.cli import match as match_cli
 from consular.cli import reentry as reentry_cli
 from consular.cli import screen as screen_cli
-from consular.cli.context import command_unit, database_problem, fail, state
+from consular.cli.context import command_unit, database_problem, fail, field_message, state
 from consular.config import Settings, get_settings, unsafe_settings
 
 app = typer.Typer(
@@ -63,7 +63,7 @@ def main(db: DbOption = None) -> None:
         get_settings()
     except ValidationError as exc:
         fail(
-            f"invalid setting: {exc.errors()[0]['loc'][0]}: {exc.errors()[0]['msg']} "
+            f"invalid setting: {field_message(exc.errors()[0])} "
             "(check the CONSULAR_ environment variables and .env)",
             2,
         )
@@ -85,7 +85,9 @@ def db_upgrade() -> None:
 @app.command()
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Send what is due, then stop")] = False,
-    batch: Annotated[int, typer.Option(help="Messages taken at a time")] = 50,
+    batch: Annotated[
+        int, typer.Option(help="Messages sent per round, each taken just before it is sent")
+    ] = 50,
 ) -> None:
     """Send the messages to families waiting in the outbox (runs until stopped)."""
     from consular.notifications.worker import Batch, run_forever, run_once
@@ -97,6 +99,7 @@ def worker(
         typer.echo(
             f"sent {done.sent}, to retry {done.failed}, given up {done.dead}, "
             f"waiting for a channel {done.waiting}"
+            + (f", taken over by another worker {done.lost}" if done.lost else "")
         )
         for line in done.errors:
             typer.echo(f"  {line}", err=True)

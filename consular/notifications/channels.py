@@ -29,8 +29,28 @@ class NotConfigured(SendError):
     """No server is configured for this channel: the message waits, no attempt is used."""
 
 
+class Undeliverable(SendError):
+    """The message itself can never be sent as it is: given up at once, not tried again."""
+
+
 def message_id(notification: Notification) -> str:
+    """Stable for a message, whichever worker sends it and however often: the relay's key."""
     return f"<{notification.id}@consular>"
+
+
+def recipient(notification: Notification) -> str:
+    """The address or number, refused when a line break would let it write other headers."""
+    if "\r" in notification.recipient or "\n" in notification.recipient:
+        raise Undeliverable(
+            f"the recipient {notification.recipient!r} contains a line break; correct the "
+            "contact's address, then send the message again"
+        )
+    return notification.recipient
+
+
+def one_line(text: str) -> str:
+    """A header's text with each run of white space, line breaks included, as one space."""
+    return " ".join(text.split())
 
 
 def send_email(settings: Settings, notification: Notification) -> None:
@@ -38,8 +58,8 @@ def send_email(settings: Settings, notification: Notification) -> None:
         raise NotConfigured("no SMTP server is configured (CONSULAR_SMTP_HOST)")
     message = EmailMessage()
     message["From"] = settings.smtp_from
-    message["To"] = notification.recipient
-    message["Subject"] = notification.subject
+    message["To"] = recipient(notification)
+    message["Subject"] = one_line(notification.subject)
     message["Message-ID"] = message_id(notification)
     message["Date"] = formatdate(usegmt=True)
     message.set_content(notification.body)
@@ -72,7 +92,7 @@ def send_sms(settings: Settings, notification: Notification) -> None:
     if not settings.sms_webhook_url:
         raise NotConfigured("no SMS webhook is configured (CONSULAR_SMS_WEBHOOK_URL)")
     body = json.dumps(
-        {"id": notification.id, "to": notification.recipient, "text": notification.body},
+        {"id": notification.id, "to": recipient(notification), "text": notification.body},
         ensure_ascii=False,
     ).encode()
     request = urllib.request.Request(

@@ -14,10 +14,11 @@ class Notification(UUIDPrimaryKey, Base):
     """A message to a contact, written in the same transaction as the change it reports.
 
     ``pending`` waits for ``next_attempt_at``; a worker that takes it marks it ``sending``
-    until ``lease_until`` (a worker that died leaves it to be taken again after that);
-    then ``sent``, or back to ``pending`` with a later ``next_attempt_at`` after a failure,
-    or ``dead`` when the attempts are used up. Its id goes with the message as the key that
-    lets the receiving side drop a second copy.
+    with a random ``claim_token`` until ``lease_until`` (a worker that died leaves it to be
+    taken again after that, under a new token); then ``sent``, or back to ``pending`` with a
+    later ``next_attempt_at`` after a failure, or ``dead`` when the attempts are used up. An
+    outcome is written only with the token of the claim that sent it. Its id goes with the
+    message as the key that lets the receiving side drop a second copy.
     """
 
     __tablename__ = "notification"
@@ -36,6 +37,7 @@ class Notification(UUIDPrimaryKey, Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    claim_token: Mapped[str | None] = mapped_column(String(32), default=None)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)

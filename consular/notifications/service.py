@@ -15,6 +15,7 @@ from consular.cases.service import readable_cases
 from consular.db import utcnow
 from consular.errors import Conflict, NotFound
 from consular.notifications.models import Notification
+from consular.registry.models import EmergencyContact
 
 
 def of_case(db: Session, case_id: str) -> Sequence[Notification]:
@@ -46,8 +47,18 @@ def failures(db: Session, actor: Actor) -> Sequence[tuple[Notification, Case]]:
     return [(notification, case) for notification, case in rows]
 
 
+def _current_recipient(db: Session, notification: Notification) -> str:
+    """The address or number as the contact has it now (the one that failed may have been
+    corrected since); empty when the contact is gone or has none for the channel."""
+    contact = db.get(EmergencyContact, notification.contact_id) if notification.contact_id else None
+    if contact is None:
+        return ""
+    return (contact.email if notification.channel == "email" else contact.phone).strip()
+
+
 def send_again(db: Session, actor: Actor, notification_id: str) -> Notification:
-    """A supervisor sends a given-up message again (after fixing the address, say)."""
+    """A supervisor sends a given-up message again, to the contact's address or number as
+    it is now (after correcting it, say)."""
     actor.require(Permission.NOTIFICATION_FAILURES, "message", notification_id)
     notification = db.get(Notification, notification_id)
     visible = readable_cases(actor).with_only_columns(Case.id)
@@ -55,6 +66,10 @@ def send_again(db: Session, actor: Actor, notification_id: str) -> Notification:
         raise NotFound("message", notification_id)
     if notification.state != "dead":
         raise Conflict(f"this message is {notification.state}, not given up")
+    current = _current_recipient(db, notification)
+    recipient_changed = bool(current) and current != notification.recipient
+    if recipient_changed:
+        notification.recipient = current
     notification.state = "pending"
     notification.attempts = 0
     notification.next_attempt_at = utcnow()
@@ -65,6 +80,10 @@ def send_again(db: Session, actor: Actor, notification_id: str) -> Notification:
         target_type="notification",
         target_id=notification.id,
         case_id=notification.case_id,
-        diff={"channel": notification.channel, "last_error": notification.last_error},
+        diff={
+            "channel": notification.channel,
+            "last_error": notification.last_error,
+            "recipient_changed": recipient_changed,
+        },
     )
     return notification

@@ -1,26 +1,38 @@
 """The worker: takes due messages from the outbox, sends them, records what happened.
 
-Each message is taken in a short transaction (on PostgreSQL with ``FOR UPDATE SKIP
-LOCKED``, so several workers share the outbox without taking the same message; SQLite runs
-one writer at a time), sent outside any transaction, and its outcome recorded in another.
+Each message is claimed on its own, just before it is sent, in a short transaction: a
+conditional UPDATE gives it a random claim token and a lease (on PostgreSQL the candidate
+is picked with ``FOR UPDATE SKIP LOCKED``, so several workers do not queue on one row; on
+SQLite the transaction holds the write lock). It is sent outside any transaction, and its
+outcome is written only ``WHERE claim_token`` is still this claim's: a worker whose lease
+ran out and whose message another worker took over cannot overwrite that worker's outcome.
+Any error in writing or sending one message is that message's failure; the worker goes on.
 """
 
 from __future__ import annotations
 
+import logging
+import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, Update, and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.config import Settings
 from consular.db import unit_of_work, utcnow
-from consular.notifications.channels import SENDERS, NotConfigured, SendError
+from consular.notifications.channels import SENDERS, NotConfigured, SendError, Undeliverable
 from consular.notifications.models import Notification
 
 Sender = Callable[[Settings, Notification], None]
+
+logger = logging.getLogger(__name__)
+
+# A claim skips at most this many messages given up on the way (see _give_up_abandoned).
+_CLAIM_TRIES = 20
 
 
 @dataclass
@@ -29,72 +41,157 @@ class Batch:
     failed: int = 0
     dead: int = 0
     waiting: int = 0  # channel not configured
+    lost: int = 0  # lease ran out and another worker took the message over: not recorded
     errors: list[str] = field(default_factory=list)
 
     @property
     def taken(self) -> int:
-        return self.sent + self.failed + self.dead + self.waiting
+        return self.sent + self.failed + self.dead + self.waiting + self.lost
 
 
-def claim(db: Session, settings: Settings, limit: int) -> list[Notification]:
-    """Due messages, and those a dead worker left, marked as this worker's for a lease."""
-    now = utcnow()
-    query = (
-        select(Notification)
-        .where(
-            or_(
-                and_(Notification.state == "pending", Notification.next_attempt_at <= now),
-                and_(Notification.state == "sending", Notification.lease_until < now),
-            )
-        )
-        .order_by(Notification.next_attempt_at, Notification.created_at)
-        .limit(limit)
+@dataclass(frozen=True)
+class Claim:
+    """A message taken by this worker (a detached copy) and the token that proves it."""
+
+    notification: Notification
+    token: str
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(Notification.state == "pending", Notification.next_attempt_at <= now),
+        and_(Notification.state == "sending", Notification.lease_until < now),
     )
-    if db.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    taken = list(db.scalars(query))
-    for notification in taken:
-        notification.state = "sending"
-        notification.lease_until = now + timedelta(seconds=settings.notify_lease_seconds)
-        notification.attempts += 1
-    return taken
 
 
-def _record(
+def _changed(db: Session, statement: Update) -> bool:
+    result: Any = db.execute(statement, execution_options={"synchronize_session": False})
+    return bool(result.rowcount == 1)
+
+
+def _give_up_abandoned(db: Session, notification_id: str, now: datetime) -> None:
+    """A message whose worker stopped (killed, crashed) on its last attempt is given up,
+    not taken again: a message that brings its worker down must not do so forever."""
+    _changed(
+        db,
+        update(Notification)
+        .where(Notification.id == notification_id, _due(now))
+        .values(
+            state="dead",
+            claim_token=None,
+            lease_until=None,
+            last_error="no outcome was recorded: the worker sending it stopped on each attempt",
+        ),
+    )
+
+
+def claim_next(db: Session, settings: Settings) -> Claim | None:
+    """The next due message (or one a stopped worker left), taken for one lease."""
+    now = utcnow()
+    for _ in range(_CLAIM_TRIES):
+        query = (
+            select(Notification.id, Notification.state, Notification.attempts)
+            .where(_due(now))
+            .order_by(Notification.next_attempt_at, Notification.created_at)
+            .limit(1)
+        )
+        if db.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        candidate = db.execute(query).first()
+        if candidate is None:
+            return None
+        if candidate.state == "sending" and candidate.attempts >= settings.notify_max_attempts:
+            _give_up_abandoned(db, candidate.id, now)
+            continue
+        token = secrets.token_hex(16)
+        taken = update(Notification).where(Notification.id == candidate.id, _due(now))
+        lease_until = now + timedelta(seconds=settings.notify_lease_seconds)
+        values = {"attempts": Notification.attempts + 1}
+        if _changed(
+            db, taken.values(state="sending", claim_token=token, lease_until=lease_until, **values)
+        ):
+            notification = db.get_one(Notification, candidate.id, populate_existing=True)
+            db.expunge(notification)
+            return Claim(notification, token)
+    return None
+
+
+def _outcome(
+    settings: Settings, notification: Notification, error: Exception | None
+) -> tuple[str, dict[str, Any]]:
+    """What the attempt comes to (a ``Batch`` field) and the columns that record it."""
+    now = utcnow()
+    if error is None:
+        return "sent", {"state": "sent", "sent_at": now, "last_error": ""}
+    text = str(error) if isinstance(error, SendError) else f"{type(error).__name__}: {error}"
+    values: dict[str, Any] = {"last_error": text[:2000]}
+    if isinstance(error, NotConfigured):
+        # Nothing was tried: the attempt is given back, and the message waits.
+        wait = now + timedelta(seconds=settings.notify_lease_seconds)
+        return "waiting", values | {
+            "state": "pending",
+            "attempts": notification.attempts - 1,
+            "next_attempt_at": wait,
+        }
+    if isinstance(error, Undeliverable) or notification.attempts >= settings.notify_max_attempts:
+        return "dead", values | {"state": "dead"}
+    delay = settings.notify_backoff_seconds * 2 ** (notification.attempts - 1)
+    return "failed", values | {
+        "state": "pending",
+        "next_attempt_at": now + timedelta(seconds=delay),
+    }
+
+
+def record(
     factory: sessionmaker[Session],
     settings: Settings,
-    notification_id: str,
-    error: SendError | None,
+    claim: Claim,
+    error: Exception | None,
     batch: Batch,
 ) -> None:
+    """Write the attempt's outcome, only while the message is still this claim's."""
+    notification = claim.notification
+    outcome, values = _outcome(settings, notification, error)
     with unit_of_work(factory) as db:
-        notification = db.get(Notification, notification_id)
-        if notification is None or notification.state != "sending":
-            return
-        now = utcnow()
-        notification.lease_until = None
-        if error is None:
-            notification.state = "sent"
-            notification.sent_at = now
-            notification.last_error = ""
-            batch.sent += 1
-            return
-        notification.last_error = str(error)[:2000]
-        batch.errors.append(f"{notification.channel} {notification.id}: {error}")
-        if isinstance(error, NotConfigured):
-            # Nothing was tried: the attempt is given back, and the message waits.
-            notification.attempts -= 1
-            notification.state = "pending"
-            notification.next_attempt_at = now + timedelta(seconds=settings.notify_lease_seconds)
-            batch.waiting += 1
-        elif notification.attempts >= settings.notify_max_attempts:
-            notification.state = "dead"
-            batch.dead += 1
-        else:
-            delay = settings.notify_backoff_seconds * 2 ** (notification.attempts - 1)
-            notification.state = "pending"
-            notification.next_attempt_at = now + timedelta(seconds=delay)
-            batch.failed += 1
+        held = _changed(
+            db,
+            update(Notification)
+            .where(
+                Notification.id == notification.id,
+                Notification.state == "sending",
+                Notification.claim_token == claim.token,
+            )
+            .values(claim_token=None, lease_until=None, **values),
+        )
+    if not held:
+        batch.lost += 1
+        logger.warning(
+            "%s %s: the lease ran out and another worker took the message over; "
+            "this attempt (%s) is not recorded",
+            notification.channel,
+            notification.id,
+            outcome,
+        )
+        return
+    setattr(batch, outcome, getattr(batch, outcome) + 1)
+    if error is not None:
+        batch.errors.append(f"{notification.channel} {notification.id}: {values['last_error']}")
+
+
+def _send(
+    settings: Settings, senders: Mapping[str, Sender], notification: Notification
+) -> Exception | None:
+    sender = senders.get(notification.channel)
+    try:
+        if sender is None:
+            raise Undeliverable(f"no channel {notification.channel!r} to send this message by")
+        sender(settings, notification)
+    except SendError as exc:
+        return exc
+    except Exception as exc:  # an error of this message only: it must not stop the others
+        logger.exception("%s %s: sending failed", notification.channel, notification.id)
+        return exc
+    return None
 
 
 def run_once(
@@ -104,20 +201,17 @@ def run_once(
     limit: int = 50,
     senders: dict[str, Sender] | None = None,
 ) -> Batch:
-    """Take up to ``limit`` due messages and send them, one after another."""
-    chosen = senders or SENDERS
-    with unit_of_work(factory) as db:
-        taken = claim(db, settings, limit)
-        db.flush()
-        db.expunge_all()
+    """Take up to ``limit`` due messages and send them, one after another, each claimed
+    just before it is sent."""
+    chosen: Mapping[str, Sender] = senders or SENDERS
     batch = Batch()
-    for notification in taken:
-        error: SendError | None = None
-        try:
-            chosen[notification.channel](settings, notification)
-        except SendError as exc:
-            error = exc
-        _record(factory, settings, notification.id, error, batch)
+    while batch.taken < limit:
+        with unit_of_work(factory) as db:
+            claim = claim_next(db, settings)
+        if claim is None:
+            break
+        error = _send(settings, chosen, claim.notification)
+        record(factory, settings, claim, error, batch)
     return batch
 
 

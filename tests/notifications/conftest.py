@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from consular.cases.models import Case
 from consular.db import unit_of_work
 from consular.incidents.service import import_list
+from consular.notifications.models import Notification
 from consular.registry.models import EmergencyContact
 from tests.conftest import World
 from tests.factories import csv_table
@@ -45,14 +48,78 @@ class Mailbox:
         return "250 OK"
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[tuple[int, Mailbox]]:
-    mailbox = Mailbox()
+class SlowRelay(Mailbox):
+    """A relay that takes ``delay_s`` to accept each message (without blocking the others).
+
+    With ``stages_s``, the first session is a congested one: MAIL and RCPT take
+    ``stages_s`` each and DATA waits for a second session to begin (at most ``hold_s``),
+    each step within the client's timeout, then it is refused (451). A later session is
+    accepted a second after the first one had its answer.
+    """
+
+    def __init__(self, delay_s: float = 0.0, stages_s: float = 0.0, hold_s: float = 0.0) -> None:
+        super().__init__()
+        self.delay_s = delay_s
+        self.stages_s = stages_s
+        self.hold_s = hold_s
+        self.sessions: list[Any] = []
+        self.first_answered = False
+
+    def _first(self, session: Any) -> bool:
+        if session not in self.sessions:
+            self.sessions.append(session)
+        return bool(self.stages_s) and self.sessions[0] is session
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if self._first(session):
+            await asyncio.sleep(self.stages_s)
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if self._first(session):
+            await asyncio.sleep(self.stages_s)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def _until(self, done: Callable[[], bool], at_most_s: float) -> None:
+        until = time.monotonic() + at_most_s
+        while not done() and time.monotonic() < until:
+            await asyncio.sleep(0.05)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self._first(session):
+            await self._until(lambda: len(self.sessions) > 1, self.hold_s)
+            self.first_answered = True
+            return "451 try again later"
+        if self.stages_s:
+            await self._until(lambda: self.first_answered, 30)
+            await asyncio.sleep(1.0)
+        await asyncio.sleep(self.delay_s)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@contextmanager
+def serving(mailbox: Mailbox) -> Iterator[int]:
+    """An SMTP server on a loopback port handing what it accepts to ``mailbox``."""
     port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()
-    yield port, mailbox
-    controller.stop()
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[int, Mailbox]]:
+    mailbox = Mailbox()
+    with serving(mailbox) as port:
+        yield port, mailbox
 
 
 @dataclass
@@ -149,3 +216,33 @@ def case_with_contacts(factory: sessionmaker[Session], world: World) -> str:
             ]
         )
         return case.id
+
+
+def due_messages(
+    factory: sessionmaker[Session], case_id: str, count: int, *, channel: str, **values: str
+) -> list[str]:
+    """``count`` messages of the case due now over ``channel``, each to its own recipient
+    (``values`` overrides columns of all of them); their ids, oldest first."""
+    with unit_of_work(factory) as db:
+        written = []
+        for index in range(count):
+            recipient = (
+                f"family{index:03d}@example.org"
+                if channel == "email"
+                else f"+82-10-5550-{index:04d}"
+            )
+            notification = Notification(
+                case_id=case_id,
+                event="located",
+                channel=channel,
+                recipient=recipient,
+                language="en",
+                subject="news",
+                body="located",
+            )
+            for name, value in values.items():
+                setattr(notification, name, value)
+            written.append(notification)
+        db.add_all(written)
+        db.flush()
+        return [n.id for n in written]
