@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -16,9 +16,12 @@ from typing import Any, ClassVar
 from sqlalchemy import DateTime, Engine, MetaData, String, create_engine, event, make_url
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
+
+from consular.errors import InvalidInput
+from consular.fields import limit_of, too_long
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -59,6 +62,27 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime()}
+
+
+@event.listens_for(Base, "mapper_configured", propagate=True)
+def _bound_text_columns(mapper: Mapper[Any], class_: type) -> None:
+    """Every bounded text column refuses a longer value when it is set, the same on SQLite
+    (which would store it) and PostgreSQL (which would fail at the flush with a 500)."""
+    for prop in mapper.column_attrs:
+        column = prop.columns[0]
+        if isinstance(column.type, String) and (
+            column.info.get("max_length") or column.type.length
+        ):
+            guard = _length_guard(prop.key, limit_of(column))
+            event.listen(getattr(class_, prop.key), "set", guard)
+
+
+def _length_guard(name: str, limit: int) -> Callable[..., None]:
+    def guard(_target: Any, value: Any, _old: Any, _initiator: Any) -> None:
+        if isinstance(value, str) and len(value) > limit:
+            raise InvalidInput(f"{name}: {too_long(value, limit)}")
+
+    return guard
 
 
 class UUIDPrimaryKey:

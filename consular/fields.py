@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pycountry
+from sqlalchemy.orm import QueryableAttribute
 
 from consular.matching.normalize import normalize_passport
 
@@ -139,3 +143,119 @@ def parse_passport(value: str) -> str | None:
     if number is not None and not 5 <= len(number) <= 20:
         raise FieldError(f"passport number {value!r} should have 5 to 20 letters and digits")
     return number
+
+
+# --- text: one length limit per column, and no control characters -----------------------
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def limit_of(column: Any) -> int:
+    """The most characters a text column holds: its ``String(n)`` length, or for an unbounded
+    ``Text`` column the ``info={"max_length": n}`` it declares."""
+    if isinstance(column, QueryableAttribute):  # a mapped attribute, like Person.family_name
+        # Read off the table, which needs no mapper configured (schemas use it at import).
+        column = column.class_.__table__.columns[column.key]
+    limit = column.info.get("max_length") or getattr(column.type, "length", None)
+    if not limit:
+        raise TypeError(f"column {column} declares no length limit")
+    return int(limit)
+
+
+def too_long(text: str, limit: int) -> str:
+    return f"{len(text):,} characters, more than the {limit:,} allowed"
+
+
+def check_length(text: str, limit: int) -> str:
+    if len(text) > limit:
+        raise FieldError(too_long(text, limit))
+    return text
+
+
+def parse_text(value: str, limit: int) -> str:
+    """A one-line value (a name, a place, a role): line breaks, tabs and other control
+    characters (an Excel Alt+Enter cell) become one space; at most ``limit`` characters."""
+    text = value.strip()
+    if not text.isprintable() or "  " in text:  # (the check alone is what most cells cost)
+        text = " ".join(_CONTROL.sub(" ", text).split())
+    return text if len(text) <= limit else check_length(text, limit)
+
+
+def parse_contact(value: str, limit: int) -> str:
+    """A phone number or an e-mail address: a line break or another control character in it
+    is refused, never cleaned, as it would reach a message's header."""
+    text = value.strip()
+    if _CONTROL.search(text):
+        raise FieldError(f"{text!r} holds a line break or another control character")
+    return check_length(text, limit)
+
+
+# Latin letters only: a Hangul name typed with the keyboard in Latin layout ('rlaalswns').
+_KEYBOARD_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def is_hangul(text: str) -> bool:
+    """Whether ``text`` is a Hangul full name without spaces: two syllables or more."""
+    return len(text) >= 2 and _not_syllable(text) is None
+
+
+_SYLLABLES = re.compile(r"[\uac00-\ud7a3]*")
+
+
+def _not_syllable(text: str) -> str | None:
+    if _SYLLABLES.fullmatch(text):
+        return None
+    for char in text:
+        if not "\uac00" <= char <= "\ud7a3":
+            return "a space" if char.isspace() else repr(char)
+    return None
+
+
+def _composed(value: str) -> str:
+    # Decomposed jamo (as some systems write Hangul) compose into the syllables they spell.
+    return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+
+
+def parse_hangul_name(value: str, limit: int) -> str | None:
+    """A Hangul family or given name: precomposed Hangul syllables only (decomposed jamo are
+    composed first), no spaces, no Latin letters or digits."""
+    text = parse_text(_composed(value), limit)
+    if not text:
+        return None
+    wrong = _not_syllable(text)
+    if wrong is not None:
+        raise FieldError(
+            f"{text!r} is not a Hangul name ({wrong} in it): write Hangul syllables only"
+        )
+    return text
+
+
+def parse_hangul_full_name(value: str, limit: int) -> str | None:
+    """A Hangul full name, family first: Hangul syllables, a space between the family and the
+    given name allowed; or Latin letters only, a Hangul name typed in the wrong keyboard
+    layout, which the matching reads as Hangul."""
+    text = parse_text(_composed(value), limit)
+    if not text:
+        return None
+    if _KEYBOARD_LETTERS.fullmatch(text.replace(" ", "")):
+        return text
+    parts = text.split(" ")
+    wrong = _not_syllable("".join(parts)) if len(parts) <= 2 else "a second space"
+    if wrong is not None:
+        raise FieldError(
+            f"{text!r} is not a Hangul name ({wrong} in it): write Hangul syllables, "
+            "with at most one space after the family name"
+        )
+    return text
+
+
+def shorten_file_name(name: str, limit: int) -> str:
+    """A file name kept to ``limit`` characters: the end of the stem is cut, the extension
+    kept, so ``…long name….csv`` still says what it is."""
+    name = parse_text(name, len(name) + 1)
+    if len(name) <= limit:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix) > 10:
+        return name[: limit - 1] + "…"
+    return f"{stem[: limit - len(suffix) - 2]}….{suffix}"

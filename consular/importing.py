@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field
 
 from consular.config import Settings
 from consular.errors import Conflict, InvalidInput
-from consular.fields import RowError
+from consular.fields import RowError, limit_of, shorten_file_name
+from consular.incidents.models import ImportDraft, SourceList
+from consular.registry.models import RegistryImport
 from consular.tabular import Limit, Table, TableError, TableLimits, read_table_bytes
 
 
@@ -41,14 +43,24 @@ def command_line_limits(settings: Settings) -> TableLimits:
     )
 
 
+# The file name is kept with a list, a draft and a registry import alike.
+_FILE_NAME_CHARS = min(
+    limit_of(column)
+    for column in (SourceList.file_name, ImportDraft.file_name, RegistryImport.file_name)
+)
+
+
 def read_upload(file: BinaryIO, filename: str, limits: TableLimits) -> Table:
     """An uploaded spreadsheet as a table; beyond a limit or unreadable is ``InvalidInput``.
 
     Never more than the size limit (and one byte) is read from ``file``.
     """
     data = file.read(limits.file_bytes.value + 1)
+    # Whatever name the sender gives, the one kept fits every column that stores it.
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = shorten_file_name(name, _FILE_NAME_CHARS)
     try:
-        return read_table_bytes(data, filename, limits=limits)
+        return read_table_bytes(data, name, limits=limits)
     except TableError as exc:
         raise InvalidInput(str(exc)) from None
 

@@ -30,7 +30,8 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
     # What the person will travel on: "" (none yet), passport_held (by the host authority,
     # handed over at the airport), own_passport, travel_certificate (issued by the post).
     travel_document: Mapped[str] = mapped_column(String(24), default="")
-    special_needs: Mapped[str] = mapped_column(Text, default="")
+    # Bounded: the manifest prints it in a table cell (consular.fields.limit_of reads the bound).
+    special_needs: Mapped[str] = mapped_column(Text, default="", info={"max_length": 500})
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     incident: Mapped[Incident] = relationship(lazy="joined")
@@ -51,7 +52,7 @@ class CustodyEvent(UUIDPrimaryKey, Base):
     kind: Mapped[str] = mapped_column(String(16))  # booked, transferred, released
     facility: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(default=utcnow)
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", info={"max_length": 2000})
     recorded_by: Mapped[str] = mapped_column(String(120))
 
 
@@ -59,7 +60,7 @@ class CaseNote(UUIDPrimaryKey, Base):
     __tablename__ = "case_note"
 
     case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text, info={"max_length": 10_000})
     author: Mapped[str] = mapped_column(String(120))
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -77,7 +78,7 @@ class Milestone(UUIDPrimaryKey, Base):
     breach_at: Mapped[datetime]
     done_at: Mapped[datetime | None] = mapped_column(default=None)
     done_by: Mapped[str | None] = mapped_column(String(120))
-    evidence: Mapped[str] = mapped_column(Text, default="")
+    evidence: Mapped[str] = mapped_column(Text, default="", info={"max_length": 2000})
     recorded_at: Mapped[datetime | None] = mapped_column(default=None)
 
     case: Mapped[Case] = relationship(back_populates="milestones")

@@ -5,7 +5,9 @@ from enum import StrEnum
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from consular.cases.models import CaseNote, CustodyEvent, Milestone
 from consular.cases.states import CaseState, Disposition
+from consular.fields import limit_of
 
 
 class CaseSort(StrEnum):
@@ -76,32 +78,32 @@ class CaseRead(CaseSummary):
 
 class TransitionRequest(BaseModel):
     to: CaseState
-    note: str = ""
+    note: str = Field("", max_length=limit_of(CaseNote.body))
     version: int
 
 
 class CustodyRequest(BaseModel):
-    facility: str = Field(min_length=1, max_length=200)
+    facility: str = Field(min_length=1, max_length=limit_of(CustodyEvent.facility))
     # Release is a change of state (transition to released), not a custody record.
     kind: str = Field(default="booked", pattern="^(booked|transferred)$")
     at: AwareDatetime | None = None
-    note: str = ""
+    note: str = Field("", max_length=limit_of(CustodyEvent.note))
     version: int
 
 
 class DispositionRequest(BaseModel):
     disposition: Disposition
-    note: str = ""
+    note: str = Field("", max_length=limit_of(CaseNote.body))
     version: int
 
 
 class NoteRequest(BaseModel):
-    body: str = Field(min_length=1, max_length=10000, pattern=r"\S")
+    body: str = Field(min_length=1, max_length=limit_of(CaseNote.body), pattern=r"\S")
 
 
 class MilestoneComplete(BaseModel):
     done_at: AwareDatetime | None = None
-    evidence: str = ""
+    evidence: str = Field("", max_length=limit_of(Milestone.evidence))
 
 
 class AuditEventRead(BaseModel):

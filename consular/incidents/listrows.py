@@ -11,16 +11,22 @@ from typing import Any
 from consular.fields import (
     FieldError,
     RowError,
+    check_length,
+    limit_of,
     parse_birth_date,
     parse_country,
     parse_datetime,
+    parse_hangul_full_name,
+    parse_hangul_name,
     parse_passport,
     parse_sex,
+    parse_text,
 )
 from consular.importing import DuplicateIds
 from consular.incidents.models import SourceList, SourceRecord
 from consular.matching import PersonRecord, name_keys
 from consular.matching.normalize import hangul_name_key, record_name_keys, split_full_name
+from consular.registry.models import Person
 from consular.tabular import Row, Table
 
 NAME_COLUMNS = (
@@ -268,59 +274,119 @@ def parse_list(
     if errors:
         return [], errors
     duplicates = DuplicateIds(header.get("id", "id"))
+    parsers = list_parsers(date_format, time_zone)
     rows = []
     for row in table.rows:
         start = len(errors)
         duplicate = duplicates.check(row.values.get(header.get("id", ""), "").strip(), row.number)
         if duplicate is not None:
             errors.append(duplicate)
-        parsed = _parse_row(row, header, errors, date_format=date_format, time_zone=time_zone)
+        parsed = _parse_row(row, header, errors, parsers)
         if parsed is not None and len(errors) == start:
             rows.append(parsed)
     return rows, errors
 
 
+# Fields kept only in the row as read (no column of their own), bounded all the same.
+_RAW_ONLY = {"id": 64, "address": 500, "postcode": 20}
+
+
+def _line(limit: int) -> Callable[[str], str | None]:
+    return lambda value: parse_text(value, limit) or None
+
+
+def list_parsers(date_format: str, time_zone: str) -> dict[str, Callable[[str], Any]]:
+    """How each field of a list row is read, bounded by the column it is stored in."""
+    full_hangul = limit_of(SourceRecord.full_name_hangul)
+    family_hangul = limit_of(Person.family_name_hangul)
+    given_hangul = limit_of(Person.given_name_hangul)
+    return {
+        "id": _line(_RAW_ONLY["id"]),
+        "family_name": _line(limit_of(SourceRecord.family_name)),
+        "given_name": _line(limit_of(SourceRecord.given_name)),
+        # Split when stored; its family part is checked on its own (_check_combined_names).
+        "full_name": _line(limit_of(SourceRecord.given_name)),
+        "family_name_hangul": lambda v: parse_hangul_name(v, family_hangul),
+        "given_name_hangul": lambda v: parse_hangul_name(v, given_hangul),
+        "full_name_hangul": lambda v: parse_hangul_full_name(v, full_hangul),
+        "date_of_birth": lambda v: parse_birth_date(v, date_format),
+        "sex": parse_sex,
+        "passport_number": parse_passport,
+        "nationality": parse_country,
+        "country_of_birth": parse_country,
+        "facility": _line(limit_of(SourceRecord.facility)),
+        "host_identifier": _line(limit_of(SourceRecord.host_identifier)),
+        "arrested_at": lambda v: parse_datetime(v, time_zone),
+        "address": _line(_RAW_ONLY["address"]),
+        "postcode": _line(_RAW_ONLY["postcode"]),
+    }
+
+
 def _parse_row(
-    row: Row, header: dict[str, str], errors: list[RowError], *, date_format: str, time_zone: str
+    row: Row,
+    header: dict[str, str],
+    errors: list[RowError],
+    parsers: dict[str, Callable[[str], Any]],
 ) -> ListRow | None:
     start = len(errors)
 
-    def text(column: str) -> str | None:
-        return row.values.get(header.get(column, ""), "").strip() or None
-
-    def field(column: str, parse: Callable[[str], Any]) -> Any:
+    def field(name: str) -> Any:
+        column = header.get(name, name)
         try:
-            return parse(text(column) or "")
+            return parsers[name](row.values.get(column, "") if name in header else "")
         except FieldError as exc:
-            errors.append(RowError(row.number, header.get(column, column), str(exc)))
+            errors.append(RowError(row.number, column, str(exc)))
             return None
 
+    values = {name: field(name) for name in FIELDS}
+    _check_combined_names(values, header, row.number, errors)
     record = PersonRecord(
-        id=text("id") or str(row.number),
-        family_name=text("family_name"),
-        given_name=text("given_name"),
-        family_name_hangul=text("family_name_hangul"),
-        given_name_hangul=text("given_name_hangul"),
-        full_name=text("full_name"),
-        full_name_hangul=text("full_name_hangul"),
-        date_of_birth=field("date_of_birth", lambda v: parse_birth_date(v, date_format)),
-        sex=field("sex", parse_sex),
-        passport_number=field("passport_number", parse_passport),
-        nationality=field("nationality", parse_country),
-        country_of_birth=field("country_of_birth", parse_country),
-        address=text("address"),
-        postcode=text("postcode"),
+        id=values["id"] or str(row.number),
+        **{name: values[name] for name in _RECORD_FIELDS},
     )
-    if not any(text(c) for c in NAME_COLUMNS):
+    named = any(values[c] for c in NAME_COLUMNS)
+    if not named and not any(e.column in _columns(header, NAME_COLUMNS) for e in errors[start:]):
         errors.append(RowError(row.number, header.get("full_name", "full_name"), "no name"))
-    arrested = field("arrested_at", lambda v: parse_datetime(v, time_zone))
     if len(errors) > start:
         return None
     return ListRow(
         row_number=row.number,
         raw=dict(row.values),
         record=record,
-        facility=text("facility"),
-        host_identifier=text("host_identifier"),
-        arrested_at=arrested,
+        facility=values["facility"],
+        host_identifier=values["host_identifier"],
+        arrested_at=values["arrested_at"],
     )
+
+
+_RECORD_FIELDS = (
+    *NAME_COLUMNS,
+    "date_of_birth",
+    "sex",
+    "passport_number",
+    "nationality",
+    "country_of_birth",
+    "address",
+    "postcode",
+)
+
+
+def _columns(header: dict[str, str], names: tuple[str, ...]) -> set[str]:
+    return {header.get(name, name) for name in names}
+
+
+def _check_combined_names(
+    values: dict[str, Any], header: dict[str, str], row: int, errors: list[RowError]
+) -> None:
+    """The parts a stored name is made of fit its column together, not only one by one."""
+    hangul = (values["family_name_hangul"] or "") + (values["given_name_hangul"] or "")
+    try:
+        check_length(hangul, limit_of(SourceRecord.full_name_hangul))
+    except FieldError as exc:
+        errors.append(RowError(row, header.get("given_name_hangul", "given_name_hangul"), str(exc)))
+    if values["full_name"] and not (values["family_name"] or values["given_name"]):
+        family, _ = split_full_name(values["full_name"])
+        try:
+            check_length(family, limit_of(SourceRecord.family_name))
+        except FieldError as exc:
+            errors.append(RowError(row, header["full_name"], f"the family name: {exc}"))

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from consular.api_schema import CountryCode
+from consular.cases.models import CaseNote
+from consular.fields import limit_of
+from consular.incidents.models import Incident
 
 if TYPE_CHECKING:
     from consular.incidents.models import SourceRecord
@@ -26,10 +29,10 @@ class ReviewAction(StrEnum):
 
 
 class IncidentCreate(BaseModel):
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=limit_of(Incident.title))
     host_country: CountryCode
-    place: str = Field(min_length=1, max_length=200)
-    agency: str = ""
+    place: str = Field(min_length=1, max_length=limit_of(Incident.place))
+    agency: str = Field("", max_length=limit_of(Incident.agency))
     started_at: AwareDatetime
     post: str | None = Field(default=None, description="Post name; defaults to the caller's post")
 
@@ -94,7 +97,7 @@ class ReviewItem(BaseModel):
 class ReviewDecision(BaseModel):
     action: ReviewAction
     person_id: str | None = None
-    note: str = ""
+    note: str = Field("", max_length=limit_of(CaseNote.body))
 
 
 class ReviewResult(BaseModel):

@@ -19,7 +19,7 @@ from consular.cases.service import open_case, preload_cases
 from consular.config import get_settings
 from consular.db import new_id, utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
-from consular.fields import FieldError, parse_country
+from consular.fields import FieldError, is_hangul, parse_country
 from consular.importing import ImportReport, refuse_bad_rows, refuse_repeat
 from consular.incidents.listrows import ListRow, parse_list
 from consular.incidents.models import Incident, SourceList, SourceRecord
@@ -555,8 +555,9 @@ def _as_record(row: SourceRecord) -> PersonRecord:
 def _person_from_record(db: Session, actor: Actor, record: SourceRecord) -> Person:
     family_hangul = record.raw.get("family_name_hangul") or None
     given_hangul = record.raw.get("given_name_hangul") or None
-    if not family_hangul and record.full_name_hangul:
-        family_hangul, given_hangul = split_hangul_name(record.full_name_hangul)
+    if not family_hangul and is_hangul(record.full_name_hangul or ""):
+        # (A Hangul name typed in the Latin keyboard layout is only read by the matching.)
+        family_hangul, given_hangul = split_hangul_name(record.full_name_hangul or "")
     return create_person(
         db,
         actor,

@@ -54,7 +54,7 @@ class ReentryOutcome(UUIDPrimaryKey, Base):
     case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     happened_on: Mapped[date]
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", info={"max_length": 2000})
     recorded_by: Mapped[str] = mapped_column(String(120))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -70,7 +70,7 @@ class Assurance(UUIDPrimaryKey, Base):
     )
     given_on: Mapped[date]
     given_by: Mapped[str] = mapped_column(String(200))
-    statement: Mapped[str] = mapped_column(Text)
-    source: Mapped[str] = mapped_column(Text, default="")
+    statement: Mapped[str] = mapped_column(Text, info={"max_length": 4000})
+    source: Mapped[str] = mapped_column(Text, default="", info={"max_length": 1000})
     recorded_by: Mapped[str] = mapped_column(String(120))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

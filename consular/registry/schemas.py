@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from consular.fields import limit_of, parse_contact, parse_hangul_name, parse_text
+from consular.registry.models import Person
 
 
 class EmergencyContactRead(BaseModel):
@@ -34,14 +38,38 @@ class PersonRead(BaseModel):
     )
 
 
+def _limit(column: Any) -> Any:
+    return Field(None, max_length=limit_of(column))
+
+
 class PersonCreate(BaseModel):
-    family_name_hangul: str | None = None
-    given_name_hangul: str | None = None
-    family_name: str | None = None
-    given_name: str | None = None
+    """A new person; each text is bounded by its column, names are one line, Hangul names
+    are Hangul, and a contact value with a line break is refused."""
+
+    family_name_hangul: str | None = _limit(Person.family_name_hangul)
+    given_name_hangul: str | None = _limit(Person.given_name_hangul)
+    family_name: str | None = _limit(Person.family_name)
+    given_name: str | None = _limit(Person.given_name)
     sex: str | None = None
     date_of_birth: date | None = None
-    nationality: str = "KOR"
-    passport_number: str | None = None
-    phone: str = ""
-    email: str = ""
+    nationality: str = Field("KOR", max_length=limit_of(Person.nationality))
+    passport_number: str | None = _limit(Person.passport_number)
+    phone: str = Field("", max_length=limit_of(Person.phone))
+    email: str = Field("", max_length=limit_of(Person.email))
+
+    @field_validator("family_name_hangul", "given_name_hangul")
+    @classmethod
+    def _hangul(cls, value: str | None, info: ValidationInfo) -> str | None:
+        name = info.field_name or ""
+        return None if value is None else parse_hangul_name(value, limit_of(getattr(Person, name)))
+
+    @field_validator("family_name", "given_name")
+    @classmethod
+    def _one_line(cls, value: str | None, info: ValidationInfo) -> str | None:
+        name = info.field_name or ""
+        return None if value is None else parse_text(value, limit_of(getattr(Person, name))) or None
+
+    @field_validator("phone", "email")
+    @classmethod
+    def _contact(cls, value: str, info: ValidationInfo) -> str:
+        return parse_contact(value, limit_of(getattr(Person, info.field_name or "")))

@@ -34,11 +34,15 @@ from consular.errors import InvalidInput, NotFound
 from consular.fields import (
     FieldError,
     RowError,
+    limit_of,
     parse_birth_date,
+    parse_contact,
     parse_country,
     parse_date,
+    parse_hangul_name,
     parse_passport,
     parse_sex,
+    parse_text,
 )
 from consular.importing import DuplicateIds, ImportReport, refuse_bad_rows, refuse_repeat
 from consular.matching import PersonRecord, name_keys
@@ -188,31 +192,69 @@ def _missing_columns(table: Table) -> list[RowError]:
     return errors
 
 
-def _parse_registry_row(row: Row, errors: list[RowError]) -> dict[str, Any] | None:
+def _text(attribute: Any, *, upper: bool = False) -> Callable[[str], str | None]:
+    """One line of text bounded by the column it goes into; ``None`` for an empty cell."""
+    limit = limit_of(attribute)
+    if upper:
+        return lambda value: parse_text(value, limit).upper() or None
+    return lambda value: parse_text(value, limit) or None
+
+
+def _contact(attribute: Any) -> Callable[[str], str]:
+    limit = limit_of(attribute)
+    return lambda value: parse_contact(value, limit)
+
+
+def _hangul(attribute: Any) -> Callable[[str], str | None]:
+    limit = limit_of(attribute)
+    return lambda value: parse_hangul_name(value, limit)
+
+
+def registry_parsers() -> dict[str, Callable[[str], Any]]:
+    """How each column of a registry file is read, bounded by the column it is stored in."""
+    return {
+        "id": _text(Person.registry_ref),
+        "family_name": _text(Person.family_name, upper=True),
+        "given_name": _text(Person.given_name, upper=True),
+        "family_name_hangul": _hangul(Person.family_name_hangul),
+        "given_name_hangul": _hangul(Person.given_name_hangul),
+        "date_of_birth": parse_birth_date,
+        "nationality": parse_country,
+        "sex": parse_sex,
+        "passport_number": parse_passport,
+        "phone": _contact(Person.phone),
+        "email": _contact(Person.email),
+        "employer": _text(Employer.name),
+        "worksite": _text(Deployment.worksite),
+        "role": _text(Deployment.role),
+        "entry_date": parse_date,
+        "planned_end": parse_date,
+    }
+
+
+def _parse_registry_row(
+    row: Row, errors: list[RowError], parsers: Mapping[str, Callable[[str], Any]]
+) -> dict[str, Any] | None:
     values = row.values
     start = len(errors)
 
-    def field(column: str, parse: Callable[[str], Any]) -> Any:
+    def field(column: str) -> Any:
         try:
-            return parse(values.get(column, ""))
+            return parsers[column](values.get(column, ""))
         except FieldError as exc:
             errors.append(RowError(row.number, column, str(exc)))
             return None
 
     person: dict[str, Any] = {
-        "registry_ref": values.get("id", "").strip(),
-        "family_name": values.get("family_name", "").strip().upper() or None,
-        "given_name": values.get("given_name", "").strip().upper() or None,
-        "family_name_hangul": values.get("family_name_hangul", "").strip() or None,
-        "given_name_hangul": values.get("given_name_hangul", "").strip() or None,
-        "date_of_birth": field("date_of_birth", parse_birth_date),
-        "nationality": field("nationality", parse_country),
-        "sex": field("sex", parse_sex),
-        "passport_number": field("passport_number", parse_passport),
-        "phone": values.get("phone", "").strip(),
-        "email": values.get("email", "").strip(),
+        "registry_ref": field("id") or "",
+        **{
+            column: field(column)
+            for column in (*NAME_FIELDS, "date_of_birth", "nationality", "sex", "passport_number")
+        },
+        "phone": field("phone") or "",
+        "email": field("email") or "",
     }
-    if not person["registry_ref"]:
+    if not person["registry_ref"] and not any(e.column == "id" for e in errors[start:]):
         errors.append(RowError(row.number, "id", "is empty"))
     if person["date_of_birth"] is None and not any(
         e.column == "date_of_birth" for e in errors[start:]
@@ -220,7 +262,8 @@ def _parse_registry_row(row: Row, errors: list[RowError]) -> dict[str, Any] | No
         errors.append(RowError(row.number, "date_of_birth", "is empty"))
     if person["nationality"] is None and not any(e.column == "nationality" for e in errors[start:]):
         errors.append(RowError(row.number, "nationality", "is empty"))
-    if not ((person["family_name"] and person["given_name"]) or person["family_name_hangul"]):
+    named = (person["family_name"] and person["given_name"]) or person["family_name_hangul"]
+    if not named and not any(e.column in NAME_FIELDS for e in errors[start:]):
         errors.append(RowError(row.number, "family_name", "no name: give the Latin or Hangul name"))
     # "B-1/B-2", "b1 b2" and "B1B2" are one status.
     status = "".join(ch for ch in values.get("entry_status", "").lower() if ch.isalnum())
@@ -233,12 +276,12 @@ def _parse_registry_row(row: Row, errors: list[RowError]) -> dict[str, Any] | No
             )
         )
     deployment = {
-        "employer": values.get("employer", "").strip(),
-        "worksite": values.get("worksite", "").strip(),
-        "role": values.get("role", "").strip(),
+        "employer": field("employer") or "",
+        "worksite": field("worksite") or "",
+        "role": field("role") or "",
         "entry_status": status or None,
-        "entry_date": field("entry_date", parse_date),
-        "planned_end": field("planned_end", parse_date),
+        "entry_date": field("entry_date"),
+        "planned_end": field("planned_end"),
         **{f"worker_{name}": person[name] for name in WORKER_FIELDS},
     }
     if len(errors) > start:
@@ -276,8 +319,9 @@ def import_registry(
     errors: list[RowError] = []
     parsed: list[dict[str, Any]] = []
     duplicates = DuplicateIds()
+    parsers = registry_parsers()
     for row in table.rows:
-        person = _parse_registry_row(row, errors)
+        person = _parse_registry_row(row, errors, parsers)
         duplicate = duplicates.check(row.values.get("id", "").strip(), row.number)
         if duplicate is not None:
             errors.append(duplicate)

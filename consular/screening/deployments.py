@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, select, true
@@ -16,15 +17,7 @@ from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.db import utcnow
 from consular.errors import InvalidInput
-from consular.fields import (
-    FieldError,
-    RowError,
-    parse_birth_date,
-    parse_country,
-    parse_date,
-    parse_passport,
-    parse_sex,
-)
+from consular.fields import FieldError, RowError, parse_date
 from consular.importing import ImportReport, refuse_bad_rows
 from consular.registry.models import Deployment, Person
 from consular.registry.schemas import PersonCreate
@@ -32,6 +25,7 @@ from consular.registry.service import (
     NAME_FIELDS,
     WORKER_FIELDS,
     add_person,
+    registry_parsers,
     stored_name_keys,
 )
 from consular.rules import Firing, Verdict, ruleset
@@ -47,17 +41,24 @@ from consular.tabular import Table
 # The plan columns a deployment carries: no id (the worker is named), no nationality (the
 # passport gives it).
 FACT_COLUMNS = PLAN_COLUMNS[2:] + OPTIONAL_COLUMNS
-_PERSON_PARSERS: dict[str, Callable[[str], Any]] = {
-    "family_name": lambda v: v.strip().upper() or None,
-    "given_name": lambda v: v.strip().upper() or None,
-    "family_name_hangul": lambda v: v.strip() or None,
-    "given_name_hangul": lambda v: v.strip() or None,
-    "sex": parse_sex,
-    "date_of_birth": parse_birth_date,
-    "nationality": parse_country,
-    "passport_number": parse_passport,
-    "passport_expires_on": parse_date,
-}
+_PERSON_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_hangul",
+    "given_name_hangul",
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "passport_number",
+)
+
+
+@cache
+def _parsers() -> dict[str, Callable[[str], Any]]:
+    """A worker's row is read as a registry file's row is (the same columns, the same bounds)."""
+    return {**registry_parsers(), "passport_expires_on": parse_date}
+
+
 _TRIP_COLUMNS = ("worksite", "role", "entry_date", "planned_end")
 
 
@@ -75,7 +76,12 @@ def parse_registration(values: Mapping[str, str], row: int) -> tuple[Registratio
     fills the passport fields, and a typed value that disagrees with it is an error."""
     errors: list[RowError] = []
     person = _person(values, row, errors)
-    trip: dict[str, Any] = {name: values.get(name, "").strip() for name in ("worksite", "role")}
+    trip: dict[str, Any] = {}
+    for name in ("worksite", "role"):
+        try:
+            trip[name] = _parsers()[name](values.get(name, "")) or ""
+        except FieldError as exc:
+            errors.append(RowError(row, name, str(exc)))
     for name in ("entry_date", "planned_end"):
         try:
             trip[name] = parse_date(values.get(name, ""))
@@ -124,9 +130,9 @@ def _person(values: Mapping[str, str], row: int, errors: list[RowError]) -> dict
                 "passport_expires_on": zone.expiry_date,
             }
     person: dict[str, Any] = {}
-    for name, parse in _PERSON_PARSERS.items():
+    for name in (*_PERSON_FIELDS, "passport_expires_on"):
         try:
-            typed = parse(values.get(name, ""))
+            typed = _parsers()[name](values.get(name, ""))
         except FieldError as exc:
             errors.append(RowError(row, name, str(exc)))
             continue

@@ -14,6 +14,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from consular.cases.models import Case, CaseNote, CustodyEvent
+from consular.fields import limit_of
 from consular.workspace.i18n import (
     LANGUAGE_COOKIE,
     LANGUAGES,
@@ -39,6 +41,12 @@ def environment(language: str) -> Environment:
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     env.filters["reason"] = lambda message: translate(str(message), catalog.gettext)
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
+    # The browser is told the columns' bounds; the server checks them all the same.
+    env.globals["limits"] = {
+        "special_needs": limit_of(Case.special_needs),
+        "note": limit_of(CaseNote.body),
+        "facility": limit_of(CustodyEvent.facility),
+    }
     return env
 
 

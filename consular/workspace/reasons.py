@@ -31,7 +31,31 @@ STATES = {
     "transferred": N_("Transferred"),
 }
 
+# The fields a length refusal can name (consular.db's guard says "special_needs: …").
+FIELDS = {
+    "body": N_("Note"),
+    "note": N_("Note"),
+    "evidence": N_("How it was done"),
+    "facility": N_("Facility"),
+    "special_needs": N_("Special needs"),
+    "given_by": N_("Given by"),
+    "statement": N_("What was said"),
+    "source": N_("Source"),
+    "name": N_("Name"),
+    "contact_name": N_("Name"),
+    "worksite": N_("Worksite"),
+    "role": N_("Role"),
+    "number": N_("Flight number"),
+    "carrier": N_("Airline"),
+    "origin": N_("Departure airport"),
+    "destination": N_("Arrival airport"),
+    "title": N_("Title"),
+    "place": N_("Place"),
+    "agency": N_("Agency"),
+}
+
 _Q = r"'(?P<{}>.*)'"  # a value the message quotes with repr()
+_LONG = r"(?P<count>[\d,]+) characters, more than the (?P<limit>[\d,]+) allowed"
 # Where in a file a refusal points: the file, maybe its sheet, maybe the row.
 _IN_FILE = r"(?P<file>.+?)( \(sheet '(?P<sheet>.*)'\))?(, row (?P<row>\d+))?"
 
@@ -319,6 +343,36 @@ _REASONS = [
         r"duplicate id " + _Q.format("value") + r" \(first on row (?P<row>\d+)\)",
         N_("the id “%(value)s” was already used on row %(row)s."),
     ),
+    # Text bounded by its column, names that must be Hangul, contacts on one line
+    (
+        r"(?P<field>\w+): " + _LONG,
+        N_("%(field)s: %(count)s characters, more than the %(limit)s allowed."),
+    ),
+    (_LONG, N_("%(count)s characters, more than the %(limit)s allowed.")),
+    (
+        r"the family name: " + _LONG,
+        N_("The family name has %(count)s characters, more than the %(limit)s allowed."),
+    ),
+    (
+        _Q.format("value") + r" is not a Hangul name \((?P<what>.+) in it\): write Hangul "
+        r"syllables only",
+        N_(
+            "“%(value)s” is not a Hangul name: write it in Hangul syllables only, without "
+            "spaces, Latin letters or digits."
+        ),
+    ),
+    (
+        _Q.format("value") + r" is not a Hangul name \((?P<what>.+) in it\): write Hangul "
+        r"syllables, with at most one space after the family name",
+        N_(
+            "“%(value)s” is not a Hangul name: write it in Hangul syllables, with at most one "
+            "space after the family name."
+        ),
+    ),
+    (
+        _Q.format("value") + r" holds a line break or another control character",
+        N_("“%(value)s” holds a line break or another control character: write it on one line."),
+    ),
     # The audit log
     (
         r"the audit log has no head row \(it was deleted\): no change can be recorded until "
@@ -342,5 +396,7 @@ def translate(message: str, gettext: Callable[[str], str]) -> str:
             name: gettext(STATES[value]) if value in STATES else value
             for name, value in found.groupdict().items()
         }
+        if parts.get("field") in FIELDS:
+            parts["field"] = gettext(FIELDS[parts["field"]])
         return gettext(sentence) % parts
     return message

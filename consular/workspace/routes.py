@@ -450,22 +450,22 @@ def _change_case(
 ) -> Response:
     """Change a case and show it again; a refusal shows the case with the reason."""
 
-    def refused(session: WebSession, reason: str) -> Response:
-        status = 400 if refused_before else 409
+    def refused(session: WebSession, reason: str, status: int) -> Response:
         return _case_page(request, db, session, case_id, status_code=status, error=reason)
 
     if refused_before is not None:
         session = signed_in_form(request, db, csrf_token)
         if isinstance(session, Response):
             return session
-        return refused(session, refused_before)
+        return refused(session, refused_before, 400)
     return submit(
         request,
         db,
         csrf_token,
         change,
         f"/cases/{case_id}",
-        lambda session, error: refused(session, str(error)),
+        # Bad input (422) is told apart from a case that moved on meanwhile (409).
+        lambda session, error: refused(session, str(error), error.status_code),
     )
 
 

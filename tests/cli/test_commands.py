@@ -270,3 +270,22 @@ def test_a_registry_file_over_the_command_lines_row_limit_exits_2_and_imports_no
     )
     with make_engine(db_url).connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM person")).scalar() == 0
+
+
+def test_a_hangul_name_that_is_not_hangul_is_a_row_error_not_a_traceback(
+    db_url: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "registry.csv"
+    path.write_text(
+        "id,family_name_hangul,given_name_hangul,date_of_birth,nationality\n"
+        "R1,김,민 준,1990-01-02,KOR\n"
+        "R2,김,민준a,1990-01-02,KOR\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["--db", db_url, "import", "registry", str(path)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.stderr
+    assert "row 2, column given_name_hangul: '민 준' is not a Hangul name" in result.stderr
+    assert "row 3, column given_name_hangul: '민준a' is not a Hangul name" in result.stderr
+    with make_engine(db_url).connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM person")).scalar() == 0

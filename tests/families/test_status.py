@@ -262,3 +262,17 @@ def test_concurrent_guesses_stop_exactly_at_the_limit(
     assert sorted(answers) == ["404"] * allowed + ["429"] * (10 - allowed)
     with factory() as db:
         assert len(db.scalars(select(StatusLookupFailure)).all()) == allowed
+
+
+def test_a_contact_name_longer_than_its_column_is_refused_on_the_case_page(
+    officer: TestClient, world: World
+) -> None:
+    case_url = _case_url(officer, world)
+    page = officer.get(case_url).text
+    refused = officer.post(
+        f"{case_url}/family-codes",
+        data={"contact": "Kim " * 40, "csrf_token": form_token(page)},
+        headers={"Accept-Language": "ko"},
+    )
+    assert refused.status_code == 422
+    assert "이름: 159자로, 허용되는 120자보다 깁니다." in refused.text

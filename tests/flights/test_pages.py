@@ -219,3 +219,25 @@ def test_the_manifest_is_also_a_pdf_in_the_readers_language(
     assert code == 0, err
     english = pdf_text(written.read_bytes())
     assert "Passenger manifest" in english and "SEONGHO" in english
+
+
+def test_a_flight_with_an_airline_longer_than_its_column_is_refused_in_korean(
+    browser: TestClient, world: World
+) -> None:
+    sign_in(browser)
+    incident = browser.get(f"/incidents/{world.incident_id}").text
+    refused = browser.post(
+        f"/incidents/{world.incident_id}/flights",
+        data={
+            "csrf_token": form_token(incident),
+            "carrier": "Korean Air " * 8,
+            "number": "KE036",
+            "origin": "Atlanta (ATL)",
+            "destination": "Seoul Incheon (ICN)",
+            "departs_at": "2025-09-11T14:00",
+            "seats": "330",
+        },
+        headers={"Accept-Language": "ko"},
+    )
+    assert refused.status_code == 422
+    assert "항공사: 87자로, 허용되는 80자보다 깁니다." in refused.text

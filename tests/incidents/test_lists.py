@@ -343,3 +343,69 @@ def test_the_case_list_is_sorted_and_filtered_by_employer_through_the_api(
     assert "'number', 'name', 'state' or 'facility'" in bad.json()["message"]
     nobody = app_client.get(base, params={"employer_id": "x"}, headers=auth(world.token)).json()
     assert nobody["total"] == 0
+
+
+def test_a_hangul_name_that_is_not_hangul_is_a_row_error(
+    app_client: TestClient, world: World, db: Session
+) -> None:
+    header = ["id", "family_name_hangul", "given_name_hangul", "full_name_hangul", "date_of_birth"]
+    rows = [
+        ["K1", "김", "민 준", "", "1990-01-02"],
+        ["K2", "김", "민준a", "", "1990-01-02"],
+        ["K3", "", "", "김 민 준", "1990-01-02"],
+    ]
+    response = upload(app_client, world, rows_csv(header, rows), kind="employer")
+    assert response.status_code == 422, response.text
+    errors = response.json()["report"]["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [
+        (2, "given_name_hangul"),
+        (3, "given_name_hangul"),
+        (4, "full_name_hangul"),
+    ]
+    assert errors[0]["message"].startswith("'민 준' is not a Hangul name")
+    assert db.scalar(select(func.count()).select_from(SourceRecord)) == 0
+
+
+def test_values_longer_than_their_column_are_row_errors_by_the_files_own_column(
+    app_client: TestClient, world: World, db: Session
+) -> None:
+    rows = [
+        ["H1", "LEE, SEONGHO", "1988-03-14", "KOR", "Folkston", "A" + "1" * 59],
+        ["H2", f"{'K' * 150}, MINJUN", "1990-01-02", "KOR", "F" * 201, ""],
+    ]
+    response = upload(app_client, world, rows_csv(HOST_HEADER, rows))
+    assert response.status_code == 422, response.text
+    errors = response.json()["report"]["errors"]
+    assert [(e["row"], e["column"], e["message"]) for e in errors] == [
+        (2, "a_number", "60 characters, more than the 40 allowed"),
+        (3, "full_name", "158 characters, more than the 120 allowed"),
+        (3, "facility", "201 characters, more than the 200 allowed"),
+    ]
+    assert db.scalar(select(func.count()).select_from(SourceRecord)) == 0
+
+
+def test_a_file_name_longer_than_its_column_is_kept_shortened(
+    app_client: TestClient, world: World, db: Session
+) -> None:
+    name = "명단-" * 100 + ".csv"
+    assert len(name) == 304
+    response = upload(app_client, world, rows_csv(HOST_HEADER, HOST_ROWS), name=name)
+    assert response.status_code == 201, response.text
+    kept = db.scalar(select(SourceList.file_name))
+    assert kept is not None and len(kept) == 255 and kept.endswith("….csv")
+    assert response.json()["file_name"] == kept
+
+
+def test_a_name_written_on_two_lines_reaches_the_list_on_one(
+    app_client: TestClient, world: World, db: Session
+) -> None:
+    rows = [["H1", "LEE,\r\nSEONG\nHO", "1988-03-14", "KOR", "Folkston\nICE", ""]]
+    response = upload(app_client, world, rows_csv(HOST_HEADER, rows))
+    assert response.status_code == 201, response.text
+    record = db.scalar(select(SourceRecord))
+    assert record is not None
+    assert (record.family_name, record.given_name, record.facility) == (
+        "LEE",
+        "SEONG HO",
+        "Folkston ICE",
+    )

@@ -17,7 +17,14 @@ from consular.errors import Conflict, InvalidInput
 from consular.registry.models import Deployment, Employer, Person, PersonNameKey
 from consular.registry.service import import_registry
 from consular.tabular import read_table
-from tests.factories import LIMITS, OPERATOR, REGISTRY_COLUMNS, REGISTRY_ROWS, registry_table
+from tests.factories import (
+    LIMITS,
+    OPERATOR,
+    REGISTRY_COLUMNS,
+    REGISTRY_ROWS,
+    csv_table,
+    registry_table,
+)
 
 
 def count(db: Session, model: type) -> int:
@@ -199,3 +206,58 @@ def test_name_keys_are_stored_and_follow_a_new_name(
     # YOO is 유 or 류; the Hangul says 류: the keys of both readings are kept.
     assert _keys(db, "R1") == {"류:SUNGHO", "유:SUNGHO"}
     assert _keys(db, "R5") == {"최:DONGHYUN"}
+
+
+def _refused(factory: sessionmaker[Session], header: str, *rows: str) -> list[dict[str, object]]:
+    table = csv_table("\n".join([header, *rows]) + "\n", "registry.csv")
+    with pytest.raises(InvalidInput) as refused, unit_of_work(factory) as uow:
+        import_registry(uow, OPERATOR, table)
+    errors: list[dict[str, object]] = refused.value.details["report"]["errors"]
+    return errors
+
+
+def test_a_hangul_name_with_a_space_or_a_latin_letter_is_a_row_error(
+    factory: sessionmaker[Session], db: Session
+) -> None:
+    errors = _refused(
+        factory,
+        "id,family_name_hangul,given_name_hangul,date_of_birth,nationality",
+        "R1,김,민 준,1990-01-02,KOR",
+        "R2,김,민준a,1990-01-02,KOR",
+    )
+    assert [(e["row"], e["column"]) for e in errors] == [
+        (2, "given_name_hangul"),
+        (3, "given_name_hangul"),
+    ]
+    assert "'민준a' is not a Hangul name" in str(errors[1]["message"])
+    assert count(db, Person) == 0
+
+
+def test_values_longer_than_their_column_are_row_errors(
+    factory: sessionmaker[Session], db: Session
+) -> None:
+    errors = _refused(
+        factory,
+        "id,family_name,given_name,date_of_birth,nationality,employer,worksite",
+        f"R1,{'K' * 150},MINJUN,1990-01-02,KOR,{'E' * 201},Ellabell",
+        f"R2,KIM,MINJUN,1990-01-02,KOR,HL,{'W' * 300}",
+    )
+    assert errors == [
+        {"row": 2, "column": "family_name", "message": "150 characters, more than the 80 allowed"},
+        {"row": 2, "column": "employer", "message": "201 characters, more than the 200 allowed"},
+        {"row": 3, "column": "worksite", "message": "300 characters, more than the 200 allowed"},
+    ]
+    assert count(db, Person) == 0
+
+
+def test_a_name_written_on_two_lines_is_one_line_and_a_contact_on_two_is_refused(
+    factory: sessionmaker[Session], db: Session
+) -> None:
+    header = "id,family_name,given_name,date_of_birth,nationality,email"
+    errors = _refused(factory, header, 'R1,KIM,MINJUN,1990-01-02,KOR,"kim@example.org\nBcc: x@y"')
+    assert [(e["row"], e["column"]) for e in errors] == [(2, "email")]
+    assert "line break" in str(errors[0]["message"])
+    table = csv_table(f'{header}\nR1,KIM,"MIN\r\nJUN",1990-01-02,KOR,kim@example.org\n')
+    with unit_of_work(factory) as uow:
+        import_registry(uow, OPERATOR, table)
+    assert db.scalar(select(Person.given_name)) == "MIN JUN"

@@ -214,3 +214,26 @@ def test_a_trip_is_screened_with_the_rules_in_force_when_it_starts() -> None:
     after = screen_deployment(trainer)
     assert before is not None and after is not None
     assert "SCR-04" not in before.rule_ids and "SCR-04" in after.rule_ids
+
+
+def test_a_worker_with_an_over_long_or_non_hangul_name_is_refused_field_by_field(
+    app_client: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    worker = {
+        **INSTALLER,
+        "family_name_hangul": "홍",
+        "given_name_hangul": "길동a",
+        "worksite": "W" * 201,
+        "role": "Installer\non two lines",
+    }
+    answer = app_client.post("/api/v1/deployments", json=worker, headers=hr(factory))
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"] == [
+        {
+            "field": "given_name_hangul",
+            "message": "'길동a' is not a Hangul name ('a' in it): write Hangul syllables only",
+        },
+        {"field": "worksite", "message": "201 characters, more than the 200 allowed"},
+    ]
+    with factory() as db:
+        assert db.scalar(select(func.count()).select_from(Person)) == 5  # the registry's own

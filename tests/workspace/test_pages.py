@@ -547,7 +547,7 @@ def test_custody_and_disposition_are_recorded_from_the_case_page(
         f"/cases/{case_id}/custody",
         data={"facility": " ", "kind": "booked", "version": version.group(1), "csrf_token": token},
     )
-    assert empty.status_code == 409 and "시설이 비어 있습니다" in empty.text
+    assert empty.status_code == 422 and "시설이 비어 있습니다" in empty.text
     decided = browser.post(
         f"/cases/{case_id}/disposition",
         data={
