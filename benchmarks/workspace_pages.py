@@ -10,8 +10,8 @@ application under uvicorn in a child process on a loopback port, signs in as the
 officer through the sign-in form, and times each page one request after another, as the
 browser would see it (request sent to last byte). It prints figures; it is not a test.
 
-First the pages of the demo incident (Ellabell, 317 cases). Then, with the API token the
-demo prints for the officer, it opens a second incident at the demo post
+First the pages of the demo incident (Ellabell, 317 cases) and of its first case. Then,
+with the API token the demo prints for the officer, it opens a second incident at the demo post
 (`POST /api/v1/incidents`) and uploads to it a synthetic host-authority list of 500 rows
 (`POST /api/v1/incidents/{id}/lists`). Each row is a person of the demo registry, redrawn
 from the demo's seed, with the registry's name, date of birth and passport number, so each
@@ -212,6 +212,16 @@ def open_big_incident(api: httpx.Client) -> str:
     return incident_id
 
 
+def first_case(client: httpx.Client, incident: str) -> str:
+    """The first case on the incident's first page: a person, their contacts and history."""
+    response = client.get(incident)
+    response.raise_for_status()
+    found = re.search(r'<a href="(/cases/[0-9a-f-]+)">', response.text)
+    if not found:
+        raise SystemExit(f"no case on {incident}")
+    return found.group(1)
+
+
 def check_rows(client: httpx.Client, path: str, expected: int) -> None:
     """Fail unless the page lists ``expected`` cases (the CSV export, ``expected`` lines)."""
     response = client.get(path)
@@ -254,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         # The demo incident's pages first, while it is the only incident (as before).
         incident = f"/incidents/{find_incident(api, INCIDENT_TITLE)}"
         pages = [
+            ("one case (contacts, messages, history)", first_case(client, incident)),
             ("dashboard", "/"),
             ("incident, first page of 50 cases", incident),
             ("incident, page 7 (cases 301-317)", f"{incident}?page=7"),
