@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from consular.auth.service import (
     Actor,
@@ -104,12 +104,16 @@ def worker(
         for line in done.errors:
             typer.echo(f"  {line}", err=True)
 
+    def outage(exc: DBAPIError, wait: float) -> None:
+        reason = " ".join(str(exc.orig).split())  # psycopg's hint comes on a line of its own
+        typer.echo(f"database unavailable, trying again in {wait:.0f} s: {reason}", err=True)
+
     if once:
         report(run_once(state.factory, settings, limit=batch))
         return
     typer.echo("sending messages to families; stop with Ctrl-C")
     try:
-        run_forever(state.factory, settings, limit=batch, report=report)
+        run_forever(state.factory, settings, limit=batch, report=report, on_outage=outage)
     except KeyboardInterrupt:
         typer.echo("stopped")
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Update, and_, or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.config import Settings
@@ -215,6 +216,12 @@ def run_once(
     return batch
 
 
+# While the database cannot be used (restarted, busy, its network cut), the worker tries
+# again after this long, doubling each time up to the longest.
+OUTAGE_FIRST_WAIT_S = 1.0
+OUTAGE_LONGEST_WAIT_S = 60.0
+
+
 def run_forever(
     factory: sessionmaker[Session],
     settings: Settings,
@@ -222,11 +229,31 @@ def run_forever(
     limit: int = 50,
     idle_seconds: float = 2.0,
     report: Callable[[Batch], None] | None = None,
+    on_outage: Callable[[DBAPIError, float], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> None:
-    """Send until stopped; sleep a little whenever nothing is due."""
-    while True:
-        batch = run_once(factory, settings, limit=limit)
+    """Send until stopped; sleep a little whenever nothing is due.
+
+    A database that cannot be used does not stop the worker: it is reported to
+    ``on_outage`` with the wait before the next try, and the worker tries again. A message
+    sent but not recorded meanwhile stays claimed until its lease runs out, then is sent
+    again under the same key, which the receiver recognises.
+    """
+    stop = stop or threading.Event()
+    wait = OUTAGE_FIRST_WAIT_S
+    while not stop.is_set():
+        try:
+            batch = run_once(factory, settings, limit=limit)
+        except DBAPIError as exc:
+            if on_outage is not None:
+                on_outage(exc, wait)
+            else:
+                logger.warning("database unavailable, trying again in %.0f s: %s", wait, exc.orig)
+            stop.wait(wait)
+            wait = min(wait * 2, OUTAGE_LONGEST_WAIT_S)
+            continue
+        wait = OUTAGE_FIRST_WAIT_S
         if report is not None and batch.taken:
             report(batch)
         if batch.taken == 0:
-            time.sleep(idle_seconds)
+            stop.wait(idle_seconds)

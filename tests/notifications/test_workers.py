@@ -6,15 +6,17 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.config import Settings
-from consular.db import unit_of_work, utcnow
+from consular.db import WRITE_OPTION, make_engine, make_session_factory, unit_of_work, utcnow
+from consular.notifications import worker
 from consular.notifications.channels import message_id
 from consular.notifications.models import Notification
 from consular.notifications.service import send_again
@@ -218,3 +220,62 @@ def test_a_message_given_up_for_its_address_goes_to_the_corrected_address_when_s
         send_again(db, supervisor, key)
     assert run_once(factory, settings).sent == 1
     assert [m["To"] for m in mailbox.messages] == ["miyoung@example.org"]
+
+
+def _hold_the_outbox(connection: Connection) -> None:
+    """Keep every other unit of work off the outbox until the transaction ends."""
+    if connection.dialect.name == "sqlite":
+        connection.execution_options(**{WRITE_OPTION: True}).begin()  # BEGIN IMMEDIATE
+    else:
+        connection.begin()
+        connection.exec_driver_sql("LOCK TABLE notification IN ACCESS EXCLUSIVE MODE")
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
+    until = time.monotonic() + seconds
+    while time.monotonic() < until:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def test_the_worker_waits_out_a_database_it_cannot_use_then_sends(
+    factory: sessionmaker[Session],
+    world: World,
+    db_url: str,
+    smtp_server: tuple[int, Mailbox],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(worker, "OUTAGE_FIRST_WAIT_S", 0.1)
+    port, mailbox = smtp_server
+    [key] = _emails(factory, case_with_contacts(factory, world), 1)
+    # The worker gives up on a lock after 0.1 s, as it would on a database gone away.
+    if db_url.startswith("sqlite"):
+        worker_engine = make_engine(db_url, busy_timeout_ms=100)
+    else:
+        worker_engine = make_engine(db_url, connect_args={"options": "-c lock_timeout=100"})
+    blocker = make_engine(db_url)
+    outages: list[float] = []
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=worker.run_forever,
+        args=(make_session_factory(worker_engine), _settings(db_url, port)),
+        kwargs={"idle_seconds": 0.05, "on_outage": lambda _e, w: outages.append(w), "stop": stop},
+    )
+    try:
+        with blocker.connect() as held:
+            _hold_the_outbox(held)
+            thread.start()
+            assert _wait_for(lambda: len(outages) >= 3, 20), "the worker never met the outage"
+            assert thread.is_alive(), "the worker stopped at the outage"
+            held.rollback()
+        assert _wait_for(lambda: _by_id(factory)[key].state == "sent", 20)
+    finally:
+        stop.set()
+        thread.join(10)
+        worker_engine.dispose()
+        blocker.dispose()
+    assert not thread.is_alive()
+    assert outages[:3] == [0.1, 0.2, 0.4]  # it tries again sooner than it would give up
+    assert [m["To"] for m in mailbox.messages] == ["family000@example.org"]
