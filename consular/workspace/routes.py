@@ -264,6 +264,15 @@ def incident_page(
         )
     except NotFound:
         return not_found(request, page)
+    query = _query_string(filters)
+    paged = "&".join(filter(None, [query, f"per_page={size}" if size != PAGE_SIZE else ""]))
+    last_page = max(1, (total + size - 1) // size)
+    if page_number > last_page:
+        # A bookmark or a link from before cases were closed or filtered: the last page,
+        # not an empty table.
+        last = f"page={last_page}" if last_page > 1 else ""
+        target = "&".join(filter(None, [paged, last]))
+        return RedirectResponse(f"{request.url.path}?{target}#cases", status_code=303)
     incident = db.get(Incident, incident_id)
     lists = db.scalars(
         select(SourceList)
@@ -284,9 +293,7 @@ def incident_page(
         .distinct()
         .order_by(Employer.name)
     ).all()
-    query = _query_string(filters)
     just_imported = next((item for item in lists if item.id == imported), None)
-    paged = "&".join(filter(None, [query, f"per_page={size}" if size != PAGE_SIZE else ""]))
     return page.render(
         request,
         "incident.html",
@@ -300,7 +307,7 @@ def incident_page(
         sorts=list(CASE_SORTS),
         states=[str(state) for state in CaseState],
         page_number=page_number,
-        last_page=max(1, (total + size - 1) // size),
+        last_page=last_page,
         per_page=size,
         page_sizes=PAGE_SIZES,
         just_imported=just_imported,
