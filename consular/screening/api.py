@@ -135,6 +135,22 @@ def list_deployments(
     return [deployment_read(view, lang.value) for view in service.deployments_of(db, actor)]
 
 
+@router.get(
+    "/deployments/{deployment_id}",
+    response_model=DeploymentRead,
+    summary="One of your deployments",
+    responses=answers(404, 422),
+)
+def read_deployment(
+    db: DB,
+    actor: CurrentActor,
+    deployment_id: str,
+    lang: Annotated[Language, Query(description="Language of the reasons")] = Language.EN,
+) -> DeploymentRead:
+    """A deployment with its verdict under the rules in force; another employer's is 404."""
+    return deployment_read(service.deployment_of(db, actor, deployment_id), lang.value)
+
+
 @router.post(
     "/deployments",
     response_model=DeploymentRead,
@@ -153,8 +169,7 @@ def register_deployment(db: DB, actor: CurrentActor, body: dict[str, Any]) -> De
             errors=[{"field": e.column, "message": e.message} for e in errors],
         )
     deployment = service.register(db, actor, registration)
-    (view,) = [v for v in service.deployments_of(db, actor) if v.deployment.id == deployment.id]
-    return deployment_read(view, "en")
+    return deployment_read(service.view_of(deployment), "en")
 
 
 @router.post(

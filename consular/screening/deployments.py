@@ -16,7 +16,7 @@ from consular import audit
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.db import utcnow
-from consular.errors import InvalidInput
+from consular.errors import InvalidInput, NotFound
 from consular.fields import FieldError, RowError, parse_date
 from consular.importing import ImportReport, refuse_bad_rows
 from consular.registry.models import Deployment, Person
@@ -365,19 +365,28 @@ class DeploymentView:
         )
 
 
+def view_of(deployment: Deployment) -> DeploymentView:
+    """The deployment with its verdict under the rules in force."""
+    ends = deployment.planned_end
+    early = bool(deployment.passport_expires_on and ends and deployment.passport_expires_on < ends)
+    return DeploymentView(deployment, screen_deployment(deployment), early)
+
+
 def deployments_of(db: Session, actor: Actor) -> list[DeploymentView]:
     """The actor's deployments with their verdicts under the rules in force, worst first."""
     order = ("not_permitted", "refer", "caution", "permitted", "not_screened")
-    views = []
     query = readable_deployments(actor).order_by(Deployment.entry_date, Deployment.created_at)
-    for deployment in db.scalars(query):
-        verdict = screen_deployment(deployment)
-        ends = deployment.planned_end
-        early = bool(
-            deployment.passport_expires_on and ends and deployment.passport_expires_on < ends
-        )
-        views.append(DeploymentView(deployment, verdict, early))
+    views = [view_of(deployment) for deployment in db.scalars(query)]
     return sorted(views, key=lambda v: order.index(v.outcome))
+
+
+def deployment_of(db: Session, actor: Actor, deployment_id: str) -> DeploymentView:
+    """One deployment the actor may read; another employer's is not found, like none."""
+    query = readable_deployments(actor).where(Deployment.id == deployment_id)
+    deployment = db.scalars(query).one_or_none()
+    if deployment is None:
+        raise NotFound("deployment", deployment_id)
+    return view_of(deployment)
 
 
 def counts_by_outcome(views: Sequence[DeploymentView]) -> dict[str, int]:

@@ -138,3 +138,26 @@ def test_an_officer_sees_on_the_person_page_a_worker_registered_under_another_id
     english = browser.get(f"/persons/{r1}", headers={"Accept-Language": "en"}).text
     assert "Registered with this passport under another identity" in english
     assert "LEE MINSU" in english and "Daewon Install" in english
+
+
+def test_an_employer_reads_its_own_deployment_and_another_employers_is_not_found(
+    app_client: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    headers = daewon(factory)
+    registered = register(app_client, headers, LEE).json()
+    url = f"/api/v1/deployments/{registered['id']}"
+    mine = app_client.get(url, headers=headers, params={"lang": "ko"})
+    assert mine.status_code == 200 and mine.json()["worker_name"] == "LEE SEONGHO"
+    assert {k: v for k, v in mine.json().items() if k != "reasons"} == {
+        k: v for k, v in registered.items() if k != "reasons"
+    }
+    assert mine.headers["cache-control"] == "no-store"
+    hl = auth(user_with_token(factory, "hr.hl", "employer_hr", employer="HL Battery")[1])
+    theirs = app_client.get(url, headers=hl)
+    unknown = app_client.get("/api/v1/deployments/no-such-deployment", headers=hl)
+    assert theirs.status_code == unknown.status_code == 404
+    assert theirs.json()["message"].replace(registered["id"], "X") == unknown.json()[
+        "message"
+    ].replace("no-such-deployment", "X")
+    # The consulate reads every employer's deployment.
+    assert app_client.get(url, headers=auth(world.token)).status_code == 200
