@@ -24,9 +24,10 @@ from collections import Counter
 from pathlib import Path
 
 from consular.config import Settings
+from consular.exports import write_table
 from consular.importing import command_line_limits
 from consular.rules import ruleset
-from consular.screening.service import PLAN_COLUMNS, parse_plan, result_rows, screen, write_rows
+from consular.screening.service import PLAN_COLUMNS, parse_plan, result_rows, screen
 from consular.tabular import read_table
 
 # Read as the command line reads a plan.
@@ -68,10 +69,10 @@ def run(path: Path, out: Path) -> dict[str, float]:
     times["evaluate the rules"] = time.perf_counter() - mark
     mark = time.perf_counter()
     rows = result_rows(table, screened, "ko")
-    write_rows(out.with_suffix(".csv"), rows)
+    write_table(out.with_suffix(".csv"), rows, title="screen")
     times["write the CSV (reasons in Korean)"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    write_rows(out.with_suffix(".xlsx"), rows)
+    write_table(out.with_suffix(".xlsx"), rows, title="screen")
     times["write the XLSX"] = time.perf_counter() - mark
     times["whole, CSV only"] = sum(v for k, v in times.items() if k != "write the XLSX")
     verdicts = Counter(item.verdict.outcome for item in screened)

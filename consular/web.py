@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from consular.auth.service import Actor, authenticate_token
 from consular.db import open_session, unit_of_work
 from consular.errors import Unauthenticated
+from consular.exports import csv_text
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _bearer = HTTPBearer(auto_error=False, description="API token from `consular token create`")
@@ -68,3 +72,44 @@ def _reading_actor(
 
 # The caller of a route that reads in ``ReadDB``.
 ReadingActor = Annotated[Actor, Depends(_reading_actor)]
+
+
+# Characters no download name keeps: path separators, quotes, and control characters
+# (a CR/LF would split the header).
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f/\\"]+')
+_NOT_PLAIN_ASCII = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _plain_ascii(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_PLAIN_ASCII.sub("_", decomposed).strip("_.-")
+
+
+def attachment_headers(name: str) -> dict[str, str]:
+    """``Content-Disposition`` for a download named ``name``, Hangul included (RFC 6266).
+
+    Browsers read the UTF-8 ``filename*``; older clients fall back on the ASCII ``filename``,
+    in which every other character is replaced by ``_``.
+    """
+    cleaned = _UNSAFE_IN_NAME.sub("_", name).strip(" ._") or "download"
+    stem, dot, extension = cleaned.rpartition(".")
+    if not dot:
+        stem, extension = cleaned, ""
+    fallback = _plain_ascii(stem) or "download"
+    if _plain_ascii(extension):
+        fallback += "." + _plain_ascii(extension)
+    return {
+        "Content-Disposition": (
+            f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(cleaned, safe='')}"
+        )
+    }
+
+
+def download(content: bytes | str, name: str, media_type: str) -> Response:
+    """A file for the browser to save as ``name``."""
+    return Response(content, media_type=media_type, headers=attachment_headers(name))
+
+
+def csv_download(rows: Iterable[Sequence[object]], name: str) -> Response:
+    """Rows (the header first) as a neutralised CSV download (see ``consular.exports``)."""
+    return download(csv_text(rows).encode(), name, "text/csv; charset=utf-8")

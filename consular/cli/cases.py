@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from enum import StrEnum
@@ -11,6 +10,7 @@ import typer
 from consular.auth.service import Actor
 from consular.cases import service
 from consular.cli.context import command_unit
+from consular.exports import write_csv
 
 app = typer.Typer(no_args_is_help=True, help="Consular cases.")
 
@@ -56,9 +56,7 @@ def index(
     for row in rows:
         row["overdue"] = ",".join(row["overdue"])
     if format is Format.CSV:
-        writer = csv.DictWriter(sys.stdout, fieldnames=COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
+        write_csv(sys.stdout, [COLUMNS, *([r[k] for k in COLUMNS] for r in rows)])
     else:
         for r in rows:
             typer.echo(

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from datetime import datetime
 from enum import StrEnum
@@ -12,6 +10,7 @@ import typer
 
 from consular.auth.service import Actor
 from consular.cli.context import command_unit, fail
+from consular.exports import csv_text
 from consular.flights import service
 from consular.flights.pdf import manifest_pdf
 from consular.incidents.models import Incident
@@ -98,11 +97,7 @@ def manifest(
         elif format is ManifestFormat.HTML:
             content = render_manifest(db, found, rows, language).encode()
         else:
-            table = io.StringIO()
-            writer = csv.DictWriter(table, fieldnames=service.MANIFEST_COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
-            content = table.getvalue().encode()
+            content = csv_text(service.manifest_table(rows)).encode()
     if output is None:
         sys.stdout.buffer.write(content)
     else:

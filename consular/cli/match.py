@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 
 from consular.cli.context import fail, progress_bar
 from consular.config import get_settings
+from consular.exports import write_csv
 from consular.fields import RowError
 from consular.importing import command_line_limits
 from consular.incidents.listrows import ListRow, parse_list
@@ -66,19 +66,7 @@ def match(
                 progress(done)
     try:
         with output.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(COLUMNS)
-            for link in links:
-                best = link.best if link.decision is not Decision.NONE else None
-                writer.writerow(
-                    [
-                        link.record_id,
-                        best.registry_id if best else "",
-                        link.decision.value,
-                        f"{link.best.probability:.4f}" if link.best else "0",
-                        _explain(link) if explain else "",
-                    ]
-                )
+            write_csv(out, [COLUMNS, *(_row(link, explain) for link in links)])
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}", 2)
     counts = {d: sum(1 for link in links if link.decision is d) for d in Decision}
@@ -86,6 +74,17 @@ def match(
         f"{len(links)} rows: {counts[Decision.MATCH]} match, {counts[Decision.REVIEW]} review, "
         f"{counts[Decision.NONE]} none → {output}"
     )
+
+
+def _row(link: Link, explain: bool) -> list[str]:
+    best = link.best if link.decision is not Decision.NONE else None
+    return [
+        link.record_id,
+        best.registry_id if best else "",
+        link.decision.value,
+        f"{link.best.probability:.4f}" if link.best else "0",
+        _explain(link) if explain else "",
+    ]
 
 
 def _explain(link: Link) -> str:

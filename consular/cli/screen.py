@@ -10,10 +10,11 @@ import typer
 
 from consular.cli.context import fail
 from consular.config import get_settings
+from consular.exports import write_table
 from consular.fields import FieldError, parse_date
 from consular.importing import command_line_limits
 from consular.rules import LANGUAGES, ruleset
-from consular.screening.service import parse_plan, result_rows, screen, write_rows
+from consular.screening.service import parse_plan, result_rows, screen
 from consular.tabular import TableError, read_table
 
 SHOWN_ERRORS = 20
@@ -50,7 +51,7 @@ def screen_plan(
         fail(f"{table.source}: {len(errors)} error(s){more}; nothing was screened", 2)
     screened = screen(trips, day)
     try:
-        write_rows(output, result_rows(table, screened, lang))
+        write_table(output, result_rows(table, screened, lang), title="screen")
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}", 2)
     counts = {outcome: 0 for outcome in ruleset("screen").outcomes}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -325,6 +326,11 @@ MANIFEST_COLUMNS = (
     "travel_document",
     "special_needs",
 )
+
+
+def manifest_table(rows: Sequence[dict[str, Any]]) -> list[list[object]]:
+    """The manifest as a table for an export: the column names, then one row per passenger."""
+    return [list(MANIFEST_COLUMNS), *([row[column] for column in MANIFEST_COLUMNS] for row in rows)]
 
 
 def manifest(flight: Flight) -> list[dict[str, str]]:

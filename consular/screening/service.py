@@ -3,14 +3,10 @@ from a spreadsheet, checked against the screen rule set, each row with its verdi
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
-
-from openpyxl import Workbook
 
 from consular.fields import FieldError, RowError, parse_country
 from consular.importing import DuplicateIds
@@ -169,18 +165,3 @@ def result_rows(table: Table, screened: Sequence[Screened], language: str) -> li
             ]
         )
     return rows
-
-
-def write_rows(path: Path, rows: Sequence[Sequence[str]]) -> None:
-    """CSV (UTF-8 with a byte-order mark, so spreadsheet programs read Hangul) or XLSX."""
-    if path.suffix.lower() == ".xlsx":
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.title = "screen"
-        for values in rows:
-            sheet.append(list(values))
-        book.save(path)
-        return
-    with path.open("w", newline="", encoding="utf-8-sig") as out:
-        csv.writer(out).writerows(rows)

@@ -3,8 +3,6 @@ the forms to register a worker (a passport zone may be pasted) or a file of them
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -19,7 +17,7 @@ from consular.limits import UploadLimits
 from consular.rules import ruleset
 from consular.screening import deployments as service
 from consular.screening.service import parse_plan, result_rows, screen
-from consular.web import DB, ReadDB
+from consular.web import DB, ReadDB, csv_download
 from consular.workspace.common import not_found, page_for, signed_in, signed_in_form
 from consular.workspace.models import WebSession
 from consular.workspace.reasons import N_
@@ -198,11 +196,5 @@ def plan_screen(
     trips, errors = parse_plan(table)
     if errors:
         return _deployments_page(request, db, session, status_code=422, errors=errors)
-    out = io.StringIO()
-    csv.writer(out).writerows(result_rows(table, screen(trips), page.language))
     name = table.source.rsplit(".", 1)[0]
-    return Response(
-        ("\ufeff" + out.getvalue()).encode(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}-screened.csv"'},
-    )
+    return csv_download(result_rows(table, screen(trips), page.language), f"{name}-screened.csv")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
@@ -22,7 +20,6 @@ from consular.errors import InvalidInput, NotFound
 from consular.flights.models import FlightSeat
 from consular.flights.pdf import manifest_pdf
 from consular.flights.service import (
-    MANIFEST_COLUMNS,
     FlightPlan,
     assign,
     create_flight,
@@ -30,11 +27,12 @@ from consular.flights.service import (
     get_flight,
     lock,
     manifest,
+    manifest_table,
     problems,
     unassign,
 )
 from consular.incidents.models import Incident
-from consular.web import DB
+from consular.web import DB, csv_download, download
 from consular.workspace.common import not_found, page_for, signed_in, signed_in_form, submit
 from consular.workspace.manifest import render_manifest
 from consular.workspace.models import WebSession
@@ -229,27 +227,16 @@ def _manifest_export(request: Request, db: DB, flight_id: str, kind: str) -> Res
         incident = db.get(Incident, flight.incident_id)
         assert incident is not None
         name = f"manifest-{flight.number.replace(' ', '')}-{flight.departs_at:%Y%m%d}.pdf"
-        return Response(
-            manifest_pdf(flight, incident, rows, page.language),
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
-        )
+        content = manifest_pdf(flight, incident, rows, page.language)
+        return download(content, name, "application/pdf")
     if kind == "html":
         response: Response = HTMLResponse(
             render_manifest(db, flight, rows, page.language, standalone=False)
         )
         response.headers["Cache-Control"] = "no-store"
         return response
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=MANIFEST_COLUMNS)
-    writer.writeheader()
-    writer.writerows(rows)
     name = f"manifest-{flight.number.replace(' ', '')}-{flight.departs_at:%Y%m%d}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(manifest_table(rows), name)
 
 
 @router.get("/flights/{flight_id}/manifest", response_class=HTMLResponse)

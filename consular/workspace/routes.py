@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -48,7 +46,7 @@ from consular.notifications.service import of_case as notifications_of_case
 from consular.registry.models import Deployment, Employer, Person
 from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.screening.deployments import disagreeing_deployments
-from consular.web import DB
+from consular.web import DB, csv_download
 from consular.workspace.chart import COLOURS, states_by_day
 from consular.workspace.common import (
     SESSION_COOKIE,
@@ -372,21 +370,18 @@ def incident_cases_csv(
     except NotFound:
         return not_found(request, page)
     now = utcnow()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for summary in cases:
-        writer.writerow(
-            [
-                summary.number,
-                summary.person_name,
-                summary.date_of_birth or "",
-                summary.state,
-                summary.facility or "",
-                summary.disposition or "",
-                " ".join(summary.overdue),
-            ]
-        )
+    rows = [
+        [
+            summary.number,
+            summary.person_name,
+            summary.date_of_birth or "",
+            summary.state,
+            summary.facility or "",
+            summary.disposition or "",
+            " ".join(summary.overdue),
+        ]
+        for summary in cases
+    ]
     audit.record(
         db,
         actor=actor.name,
@@ -396,11 +391,7 @@ def incident_cases_csv(
         diff={"rows": total, **{k: v for k, v in filters.items() if v and k != "sort"}},
     )
     name = f"cases-{incident_id[:8]}-{now:%Y%m%d-%H%M}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),  # a byte order mark, so spreadsheet programs read UTF-8
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download([CSV_COLUMNS, *rows], name)
 
 
 def _case_page(

@@ -94,7 +94,9 @@ def test_a_plan_is_screened_on_the_page_and_comes_back_as_a_csv(
         files={"file": ("plan.csv", rows_csv(header, rows))},
     )
     assert answer.status_code == 200
-    assert answer.headers["content-disposition"] == 'attachment; filename="plan-screened.csv"'
+    assert answer.headers["content-disposition"] == (
+        "attachment; filename=\"plan-screened.csv\"; filename*=UTF-8''plan-screened.csv"
+    )
     text = answer.content.decode("utf-8-sig")
     assert (
         "T-1" in text

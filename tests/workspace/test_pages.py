@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -234,7 +236,7 @@ def test_the_incident_page_lists_filters_and_exports_its_cases(
     export = browser.get(f"{url}/cases.csv", params={"facility": "Folkston ICE Processing Center"})
     assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
     lines = export.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "number,name,date_of_birth,state,facility,disposition,overdue"
+    assert lines[0] == '"number","name","date_of_birth","state","facility","disposition","overdue"'
     assert len(lines) == 3 and all("Folkston" in line for line in lines[1:])
     with factory() as db:
         exported = db.scalar(select(AuditEvent).where(AuditEvent.tag == "incidents:cases:export"))
@@ -513,7 +515,8 @@ def test_cases_are_filtered_by_employer_and_sorted_on_the_incident_page(
     by_number = re.findall(r'href="/cases/[^"]+">([A-Z]+) ', browser.get(url).text)
     assert by_number == ["LEE", "PARK", "CHOI"]  # the list's order: case numbers
     csv_text = browser.get(f"{url}/cases.csv", params={"sort": "name"}).content.decode("utf-8-sig")
-    assert [line.split(",")[1].split(" ")[0] for line in csv_text.splitlines()[1:]] == [
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    assert [row[1].split(" ")[0] for row in rows[1:]] == [
         "CHOI",
         "LEE",
         "PARK",

@@ -1,0 +1,84 @@
+"""Every table the product writes for a spreadsheet (CSV and XLSX), safe to open.
+
+A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is a formula
+to Excel, LibreOffice and Google Sheets: a name, a note or a host authority's value such as
+``=HYPERLINK("http://…", "click")`` would run when an officer opens the export. Following
+OWASP's guidance on CSV injection, every CSV cell is quoted and such a cell is written with a
+leading apostrophe, which spreadsheets show as text; XLSX cells are written as text cells,
+never as formulas. All exports go through this module, so no writer forgets.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+__all__ = ["csv_text", "neutralised", "write_csv", "write_table", "write_xlsx"]
+
+Row = Sequence[object]
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value: object) -> str:
+    """The cell's text, with a leading apostrophe where a spreadsheet would see a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # a number is data, even when negative
+    text = value if isinstance(value, str) else str(value)
+    if text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def write_csv(out: TextIO, rows: Iterable[Row]) -> int:
+    """Write ``rows`` (the header first) as quoted, neutralised CSV; answer the rows written."""
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+    written = 0
+    for row in rows:
+        writer.writerow([neutralised(value) for value in row])
+        written += 1
+    return written
+
+
+def csv_text(rows: Iterable[Row], *, byte_order_mark: bool = True) -> str:
+    """The rows as CSV text; with a byte-order mark so spreadsheet programs read Hangul."""
+    out = io.StringIO()
+    if byte_order_mark:
+        out.write("\ufeff")
+    write_csv(out, rows)
+    return out.getvalue()
+
+
+def _xlsx_cell(sheet: object, value: object) -> object:
+    if value is None or isinstance(value, bool | int | float | date | datetime):
+        return value  # typed values are never formulas
+    cell = WriteOnlyCell(sheet, value=str(value))
+    cell.data_type = "s"  # a text cell, even when the text begins with "="
+    return cell
+
+
+def write_xlsx(path: Path, rows: Iterable[Row], *, title: str = "export") -> None:
+    """Write ``rows`` to one sheet of an XLSX workbook, streaming, every text as text."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    book.save(path)
+
+
+def write_table(path: Path, rows: Iterable[Row], *, title: str = "export") -> None:
+    """XLSX when ``path`` ends in ``.xlsx``, otherwise CSV (UTF-8 with a byte-order mark)."""
+    if path.suffix.lower() == ".xlsx":
+        write_xlsx(path, rows, title=title)
+        return
+    with path.open("w", newline="", encoding="utf-8-sig") as out:
+        write_csv(out, rows)
