@@ -32,7 +32,10 @@ def person_read(person: Person) -> PersonRead:
 
 
 @router.get(
-    "", response_model=list[PersonRead], summary="Search the registry", responses=answers(422)
+    "",
+    response_model=list[PersonRead],
+    summary="Search the registry",
+    responses=answers(404, 422),
 )
 def search(
     db: DB,

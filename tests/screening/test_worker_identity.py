@@ -109,6 +109,11 @@ def test_employer_b_cannot_read_employer_a_deployment_through_the_person(
     with factory() as db:
         r1 = db.scalar(select(Person.id).where(Person.registry_ref == "R1"))
     assert app_client.get(f"/api/v1/persons/{r1}", headers=headers).status_code == 404
+    # Nor by searching the registry: the same 404, and the document says so.
+    searched = app_client.get("/api/v1/persons", params={"name": "LEE"}, headers=headers)
+    assert searched.status_code == 404
+    document = app_client.get("/api/v1/openapi.json", headers=auth(world.token)).json()
+    assert "404" in document["paths"]["/api/v1/persons"]["get"]["responses"]
     listed = app_client.get("/api/v1/deployments", headers=headers).json()
     assert [d["worker_name"] for d in listed if d["passport_number_masked"] == "••••••678"] == [
         "LEE SEONGHO"
