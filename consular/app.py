@@ -20,10 +20,12 @@ from consular.config import Settings, UnsafeSettings, get_settings, unsafe_setti
 from consular.db import is_busy, make_engine, make_session_factory
 from consular.errors import DomainError
 from consular.incidents.api import router as incidents_router
+from consular.keys.service import check_keys
 from consular.limits import RequestBodyLimit
 from consular.reentry.api import router as reentry_api_router
 from consular.registry.api import router as persons_router
 from consular.screening.api import router as screening_router
+from consular.sealing import KeyProblem, install, source_of
 from consular.security_headers import SecurityHeaders, security_headers
 from consular.workspace.deployments import router as deployments_router
 from consular.workspace.flights import router as flights_router
@@ -58,6 +60,14 @@ def create_app(settings: Settings | None = None, *, check_settings: bool = True)
     engine = make_engine(
         settings.database_url, busy_timeout_ms=int(settings.busy_timeout_seconds * 1000)
     )
+    # Always, the demo too: without the right data key no identifier can be read or written.
+    keys = source_of(settings)
+    try:
+        check_keys(engine, keys)
+    except KeyProblem as exc:
+        engine.dispose()
+        raise UnsafeSettings(f"refusing to start: {exc}") from None
+    install(keys)
     app = FastAPI(
         title="consular",
         version=__version__,

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     # Audit log: the Ed25519 private key that signs `consular audit checkpoint`, a file kept
     # out of the database and its backups, so whoever rewrites the database cannot forge one.
     audit_signing_key_file: str = ""
+    # The data key that seals passport numbers, A-numbers, phones, e-mails and uploaded rows
+    # (consular.sealing): a key file of its owner's only (`consular keys generate`), or its
+    # content inline. Kept out of the database and its backups, which are useless without it.
+    data_key: str = Field(default="", repr=False)
+    data_key_file: str = ""
     # Sign-in hardening: a client address is held back, whatever names it tries, after this
     # many failed sign-ins within sign_in_window_minutes (above its per-name limit).
     sign_in_attempts_per_client: int = Field(default=20, ge=1)

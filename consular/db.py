@@ -22,6 +22,7 @@ from sqlalchemy.types import TypeDecorator
 
 from consular.errors import InvalidInput
 from consular.fields import limit_of, too_long
+from consular.sealing import blind_index
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -70,11 +71,32 @@ def _bound_text_columns(mapper: Mapper[Any], class_: type) -> None:
     (which would store it) and PostgreSQL (which would fail at the flush with a 500)."""
     for prop in mapper.column_attrs:
         column = prop.columns[0]
-        if isinstance(column.type, String) and (
-            column.info.get("max_length") or column.type.length
+        if column.info.get("max_length") or (
+            isinstance(column.type, String) and column.type.length
         ):
             guard = _length_guard(prop.key, limit_of(column))
             event.listen(getattr(class_, prop.key), "set", guard)
+        if "blind_index" in column.info:
+            keeper = _index_keeper(*column.info["blind_index"])
+            event.listen(getattr(class_, prop.key), "set", keeper)
+
+
+def _index_keeper(index: str, kind: str) -> Callable[..., None]:
+    # A sealed value that is searched keeps its blind index beside it (consular.sealing).
+    def keep(target: Any, value: Any, _old: Any, _initiator: Any) -> None:
+        setattr(target, index, blind_index(kind, value))
+
+    return keep
+
+
+def with_blind_indexes(model: type[Base], row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` (for a bulk insert or update of ``model``) with the blind index of each
+    searched sealed value it sets, as setting the attribute would give it."""
+    for column in model.__table__.columns:
+        if column.key in row and "blind_index" in column.info:
+            index, kind = column.info["blind_index"]
+            row[index] = blind_index(kind, row[column.key])
+    return row
 
 
 def _length_guard(name: str, limit: int) -> Callable[..., None]:

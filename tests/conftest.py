@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, inspect, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from consular import sealing
 from consular.audit.service import start_chain
 from consular.auth.service import Actor
 from consular.config import Settings
@@ -33,6 +34,19 @@ from tests.factories import (
     setup_posts,
     user_with_token,
 )
+
+# The tests' own synthetic data key, for this process and every command the tests start.
+TEST_KEYS = sealing.new_key_ring(source="CONSULAR_DATA_KEY")
+os.environ["CONSULAR_DATA_KEY"] = TEST_KEYS.as_file_text()
+os.environ.pop("CONSULAR_DATA_KEY_FILE", None)
+
+
+@pytest.fixture(autouse=True)
+def _keys_of_the_session() -> Iterator[None]:
+    """Each test starts with the session's data key, whatever keys the previous one used."""
+    sealing.install(sealing.KeySource(inline=os.environ["CONSULAR_DATA_KEY"]))
+    yield
+    sealing.install(sealing.KeySource(inline=os.environ["CONSULAR_DATA_KEY"]))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consular.db import Base, Timestamps, UUIDPrimaryKey, utcnow
 from consular.incidents.models import Incident
 from consular.registry.models import Person
+from consular.sealing import SealedText
 
 
 class Case(UUIDPrimaryKey, Timestamps, Base):
@@ -24,7 +25,12 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
     number: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(24), index=True)
     facility: Mapped[str | None] = mapped_column(String(200))
-    host_identifier: Mapped[str | None] = mapped_column(String(40))
+    # The host authority's identifier (an A-number): sealed, found by its blind index.
+    host_identifier: Mapped[str | None] = mapped_column(
+        SealedText("case_file.host_identifier"),
+        info={"max_length": 40, "blind_index": ("host_identifier_index", "identifier")},
+    )
+    host_identifier_index: Mapped[str | None] = mapped_column(String(32), index=True)
     arrested_at: Mapped[datetime]
     disposition: Mapped[str | None] = mapped_column(String(24))
     # What the person will travel on: "" (none yet), passport_held (by the host authority,

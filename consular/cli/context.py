@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from consular.config import get_settings
 from consular.db import is_busy, make_engine, make_session_factory, unit_of_work
 from consular.errors import DomainError, InvalidInput
+from consular.keys.service import check_keys
+from consular.sealing import KeyProblem, install, source_of
 from consular.tabular import TableError
 
 __all__ = ["CliState", "command_unit", "fail", "progress_bar", "state"]
@@ -26,6 +28,8 @@ __all__ = ["CliState", "command_unit", "fail", "progress_bar", "state"]
 @dataclass
 class CliState:
     database_url: str | None = None
+    # Off only for `consular keys status`, which reports a wrong key instead of refusing.
+    check_keys: bool = True
     _engine: Engine | None = field(default=None, repr=False)
     _factory: sessionmaker[Session] | None = field(default=None, repr=False)
 
@@ -43,8 +47,23 @@ class CliState:
     def engine(self) -> Engine:
         if self._engine is None:
             timeout = get_settings().busy_timeout_seconds
-            self._engine = make_engine(self.url, busy_timeout_ms=int(timeout * 1000))
+            engine = make_engine(self.url, busy_timeout_ms=int(timeout * 1000))
+            self._use_keys(engine)
+            self._engine = engine
         return self._engine
+
+    def _use_keys(self, engine: Engine) -> None:
+        # Every command that touches the database needs the data key that sealed it.
+        keys = source_of(get_settings())
+        if self.check_keys:
+            try:
+                check_keys(engine, keys)
+            except KeyProblem as exc:
+                engine.dispose()
+                fail(f"refusing to start: {exc}", 2)
+            except OperationalError:
+                pass  # a database it cannot reach: the command itself says so
+        install(keys)
 
     @property
     def factory(self) -> sessionmaker[Session]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -23,11 +24,13 @@ from consular.cli import families as families_cli
 from consular.cli import flights as flights_cli
 from consular.cli import imports as imports_cli
 from consular.cli import incidents as incidents_cli
+from consular.cli import keys as keys_cli
 from consular.cli import match as match_cli
 from consular.cli import reentry as reentry_cli
 from consular.cli import screen as screen_cli
 from consular.cli.context import command_unit, database_problem, fail, field_message, state
 from consular.config import Settings, get_settings, unsafe_settings
+from consular.sealing import KeyProblem, install, source_of
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -49,6 +52,7 @@ app.add_typer(post_app, name="post")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 app.add_typer(audit_cli.app, name="audit")
+app.add_typer(keys_cli.app, name="keys")
 app.command("match")(match_cli.match)
 app.command("screen")(screen_cli.screen_plan)
 
@@ -79,6 +83,8 @@ def db_upgrade() -> None:
         upgrade(state.engine)
     except OperationalError as exc:
         fail(database_problem(exc))
+    except KeyProblem as exc:
+        fail(str(exc), 2)
     typer.echo(f"database at head: {state.engine.url.render_as_string(hide_password=True)}")
 
 
@@ -163,10 +169,16 @@ def demo(
     port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
 ) -> None:
     """Build the model case (Ellabell, Georgia, September 2025) in a fresh database and serve it."""
-    from consular.demo.build import DemoRefused, build_demo
+    from consular.demo.build import DemoRefused, build_demo, demo_key_file
 
     if db:
         state.use(db)
+    settings = get_settings()
+    if not (settings.data_key or settings.data_key_file):
+        # The demo seals its synthetic identifiers too, under a key file of its own.
+        os.environ["CONSULAR_DATA_KEY_FILE"] = str(demo_key_file(state.url).resolve())
+        get_settings.cache_clear()
+    install(source_of(get_settings()))
     try:
         logins = build_demo(state.url, seed=seed, echo=typer.echo)
     except DemoRefused as exc:

@@ -68,6 +68,7 @@ from consular.incidents.service import (
 from consular.migrate import upgrade
 from consular.registry.models import EmergencyContact, Employer, Person, RegistryImport
 from consular.registry.service import import_registry
+from consular.sealing import new_key_ring, write_key_file
 
 Echo = Callable[[str], None]
 
@@ -240,6 +241,17 @@ def prepare_database(url: str) -> None:
             engine.dispose()
     for suffix in ("", "-wal", "-shm"):
         Path(path + suffix).unlink(missing_ok=True)
+
+
+def demo_key_file(url: str) -> Path:
+    """The demo's own data key, beside its SQLite file (``demo.db`` → ``demo.key``), made
+    when missing; a demo in another database keeps ``demo.key`` in the current folder."""
+    parsed = make_url(url)
+    database = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    path = Path(database).with_suffix(".key") if database else Path("demo.key")
+    if not path.exists():
+        write_key_file(path, new_key_ring())
+    return path
 
 
 def refuse_foreign_data(engine: Engine, *, allow_demo: bool) -> None:

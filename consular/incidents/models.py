@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consular.auth.models import Post
 from consular.db import Base, Timestamps, UUIDPrimaryKey, utcnow
+from consular.sealing import SealedJSON, SealedText
 
 
 class Incident(UUIDPrimaryKey, Timestamps, Base):
@@ -40,7 +41,10 @@ class SourceList(UUIDPrimaryKey, Base):
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     row_count: Mapped[int] = mapped_column(Integer)
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Each bad row's error quotes the value it refused: sealed like the rows themselves.
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(
+        SealedJSON("source_list.errors"), default=list
+    )
 
 
 class SourceRecord(UUIDPrimaryKey, Timestamps, Base):
@@ -53,23 +57,34 @@ class SourceRecord(UUIDPrimaryKey, Timestamps, Base):
     )
     incident_id: Mapped[str] = mapped_column(ForeignKey("incident.id"), index=True)
     row_number: Mapped[int] = mapped_column(Integer)
-    raw: Mapped[dict[str, str]] = mapped_column(JSON)
+    raw: Mapped[dict[str, str]] = mapped_column(SealedJSON("source_record.raw"))
     family_name: Mapped[str | None] = mapped_column(String(80))
     given_name: Mapped[str | None] = mapped_column(String(120))
     full_name_hangul: Mapped[str | None] = mapped_column(String(60))
     date_of_birth: Mapped[date | None]
     sex: Mapped[str | None] = mapped_column(String(1))
     nationality: Mapped[str | None] = mapped_column(String(3))
-    passport_number: Mapped[str | None] = mapped_column(String(20))
+    passport_number: Mapped[str | None] = mapped_column(
+        SealedText("source_record.passport_number"),
+        info={"max_length": 20, "blind_index": ("passport_index", "passport")},
+    )
+    passport_index: Mapped[str | None] = mapped_column(String(32), index=True)
     facility: Mapped[str | None] = mapped_column(String(200))
-    host_identifier: Mapped[str | None] = mapped_column(String(40))
+    # The host authority's identifier (an A-number), sealed like the passport number.
+    host_identifier: Mapped[str | None] = mapped_column(
+        SealedText("source_record.host_identifier"),
+        info={"max_length": 40, "blind_index": ("host_identifier_index", "identifier")},
+    )
+    host_identifier_index: Mapped[str | None] = mapped_column(String(32), index=True)
     arrested_at: Mapped[datetime | None]
     # pending (review queue), auto, confirmed, rejected, new_person, out_of_scope
     decision: Mapped[str] = mapped_column(String(16), index=True)
     person_id: Mapped[str | None] = mapped_column(ForeignKey("person.id"), index=True)
     case_id: Mapped[str | None] = mapped_column(ForeignKey("case_file.id"), index=True)
     score: Mapped[float | None] = mapped_column(Float)
-    candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    candidates: Mapped[list[dict[str, Any]]] = mapped_column(
+        SealedJSON("source_record.candidates"), default=list
+    )
     decided_by: Mapped[str | None] = mapped_column(String(120))
     decided_at: Mapped[datetime | None]
 
@@ -97,15 +112,17 @@ class ImportDraft(UUIDPrimaryKey, Timestamps, Base):
     file_sha256: Mapped[str] = mapped_column(String(64))
     # The file as read: its columns, and each row as [row number, {column: value}].
     columns: Mapped[list[str]] = mapped_column(JSON)
-    rows: Mapped[list[Any]] = mapped_column(JSON)
+    rows: Mapped[list[Any]] = mapped_column(SealedJSON("import_draft.rows"))
     # Each column of the file with the field it holds ("" for none).
     mapping: Mapped[dict[str, str]] = mapped_column(JSON)
     date_format: Mapped[str] = mapped_column(String(20))
     # Values an officer typed over the file's: {"row number": {column: value}}.
-    corrections: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
+    corrections: Mapped[dict[str, dict[str, str]]] = mapped_column(
+        SealedJSON("import_draft.corrections"), default=dict
+    )
     skip_invalid: Mapped[bool] = mapped_column(default=False)
     # Set by the reconcile step, cleared by any change before it: {"row number": RowLink}.
-    links: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    links: Mapped[dict[str, Any] | None] = mapped_column(SealedJSON("import_draft.links"))
     # The officer's decisions on doubtful rows: {"row number": {"action", "person_id"}}.
     decisions: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     # Set by the commit, which also empties the draft: the list it became. Kept until the

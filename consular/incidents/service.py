@@ -36,6 +36,7 @@ from consular.registry.service import (
     mask_identifier,
     readable_persons,
 )
+from consular.sealing import blind_index
 from consular.tabular import Table
 
 
@@ -231,7 +232,7 @@ def _in_scope(row: ListRow, home: str) -> bool:
 
 def _candidate_pool(db: Session, rows: Sequence[ListRow]) -> list[PersonRecord]:
     """Registry persons that could be any of the rows (blocking on passport, birth date, name)."""
-    passports = {r.record.passport_number for r in rows} - {None}
+    passports = {blind_index("passport", r.record.passport_number) for r in rows} - {None}
     births = {r.record.date_of_birth for r in rows if r.record.date_of_birth is not None}
     # Day and month swapped (a US list's 05/04 for 4 May), where the day can be a month.
     births |= {b.replace(month=b.day, day=b.month) for b in births if b.day <= 12}
@@ -241,7 +242,7 @@ def _candidate_pool(db: Session, rows: Sequence[ListRow]) -> list[PersonRecord]:
     by_key = select(PersonNameKey.person_id)
     found: dict[str, Person] = {}
     for column, values in (
-        (Person.passport_number, passports),
+        (Person.passport_index, passports),
         (Person.date_of_birth, births),
         (Person.name_key, names),
         (Person.hangul_key, hanguls),

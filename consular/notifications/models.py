@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consular.db import Base, UUIDPrimaryKey, utcnow
+from consular.sealing import SealedText
 
 
 class Notification(UUIDPrimaryKey, Base):
@@ -29,7 +30,9 @@ class Notification(UUIDPrimaryKey, Base):
     )
     event: Mapped[str] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(8))  # email, sms
-    recipient: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(
+        SealedText("notification.recipient"), info={"max_length": 200}
+    )
     language: Mapped[str] = mapped_column(String(5))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)

@@ -7,6 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consular.db import Base, Timestamps, UUIDPrimaryKey, utcnow
+from consular.sealing import SealedText
 
 
 def display_name(
@@ -56,9 +57,18 @@ class Person(UUIDPrimaryKey, Timestamps, Base):
     sex: Mapped[str | None] = mapped_column(String(1))
     date_of_birth: Mapped[date | None] = mapped_column(index=True)
     nationality: Mapped[str] = mapped_column(String(3))
-    passport_number: Mapped[str | None] = mapped_column(String(20), index=True)
-    phone: Mapped[str] = mapped_column(String(40), default="")
-    email: Mapped[str] = mapped_column(String(200), default="")
+    # Sealed (consular.sealing); found by passport_index, its blind index.
+    passport_number: Mapped[str | None] = mapped_column(
+        SealedText("person.passport_number"),
+        info={"max_length": 20, "blind_index": ("passport_index", "passport")},
+    )
+    passport_index: Mapped[str | None] = mapped_column(String(32), index=True)
+    phone: Mapped[str] = mapped_column(
+        SealedText("person.phone"), default="", info={"max_length": 40}
+    )
+    email: Mapped[str] = mapped_column(
+        SealedText("person.email"), default="", info={"max_length": 200}
+    )
     # Search keys: Latin name upper-cased letters only (family+given), Hangul without spaces.
     name_key: Mapped[str] = mapped_column(String(200), index=True, default="")
     hangul_key: Mapped[str] = mapped_column(String(80), index=True, default="")
@@ -84,8 +94,12 @@ class EmergencyContact(UUIDPrimaryKey, Base):
     person_id: Mapped[str] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     relationship_to_person: Mapped[str] = mapped_column(String(60), default="")
-    phone: Mapped[str] = mapped_column(String(40), default="")
-    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(
+        SealedText("emergency_contact.phone"), default="", info={"max_length": 40}
+    )
+    email: Mapped[str] = mapped_column(
+        SealedText("emergency_contact.email"), default="", info={"max_length": 200}
+    )
     language: Mapped[str] = mapped_column(String(5), default="ko")
     # The contact asked to receive no messages from the system.
     opted_out: Mapped[bool] = mapped_column(default=False)
@@ -112,7 +126,11 @@ class Deployment(UUIDPrimaryKey, Timestamps, Base):
     worker_sex: Mapped[str | None] = mapped_column(String(1))
     worker_date_of_birth: Mapped[date | None]
     worker_nationality: Mapped[str | None] = mapped_column(String(3))
-    worker_passport_number: Mapped[str | None] = mapped_column(String(20))
+    worker_passport_number: Mapped[str | None] = mapped_column(
+        SealedText("deployment.worker_passport_number"),
+        info={"max_length": 20, "blind_index": ("worker_passport_index", "passport")},
+    )
+    worker_passport_index: Mapped[str | None] = mapped_column(String(32), index=True)
     host_country: Mapped[str] = mapped_column(String(3), default="USA")
     worksite: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(120), default="")

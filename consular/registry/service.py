@@ -29,7 +29,7 @@ from sqlalchemy.sql.schema import Table as SchemaTable
 from consular import audit
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
-from consular.db import new_id
+from consular.db import new_id, with_blind_indexes
 from consular.errors import InvalidInput, NotFound
 from consular.fields import (
     FieldError,
@@ -55,6 +55,7 @@ from consular.registry.models import (
     RegistryImport,
 )
 from consular.registry.schemas import PersonCreate
+from consular.sealing import blind_index
 from consular.tabular import Row, Table
 
 Progress = Callable[[int], None]
@@ -138,7 +139,7 @@ def search_persons(
             number = parse_passport(passport_number)
         except FieldError as exc:
             raise InvalidInput(str(exc)) from None
-        query = query.where(Person.passport_number == number)
+        query = query.where(Person.passport_index == blind_index("passport", number))
     query = query.order_by(Person.family_name, Person.given_name, Person.id)
     return db.scalars(query.limit(limit).offset(offset)).all()
 
@@ -286,6 +287,8 @@ def _parse_registry_row(
     }
     if len(errors) > start:
         return None
+    with_blind_indexes(Person, person)
+    with_blind_indexes(Deployment, deployment)
     person["name_key"] = latin_name_key(person["family_name"] or "", person["given_name"] or "")
     person["hangul_key"] = hangul_key(person["family_name_hangul"], person["given_name_hangul"])
     person["deployment"] = deployment

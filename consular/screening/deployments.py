@@ -36,6 +36,7 @@ from consular.screening.service import (
     plan_value,
     suggested_status,
 )
+from consular.sealing import blind_index
 from consular.tabular import Table
 
 # The plan columns a deployment carries: no id (the worker is named), no nationality (the
@@ -228,7 +229,7 @@ def _own_deployment(db: Session, employer_id: str, registration: Registration) -
     deployment = db.scalar(
         select(Deployment).where(
             Deployment.employer_id == employer_id,
-            Deployment.worker_passport_number == worker["passport_number"],
+            Deployment.worker_passport_index == blind_index("passport", worker["passport_number"]),
             Deployment.worker_nationality == worker["nationality"],
             Deployment.entry_date.is_(None)
             if entry_date is None
@@ -271,7 +272,7 @@ def disagreeing_deployments(db: Session, actor: Actor, person: Person) -> Sequen
         readable_deployments(actor)
         .where(
             Deployment.person_id.is_(None),
-            Deployment.worker_passport_number == person.passport_number,
+            Deployment.worker_passport_index == person.passport_index,
             Deployment.worker_nationality == person.nationality,
         )
         .order_by(Deployment.created_at)
@@ -282,7 +283,7 @@ def _passport_holders(db: Session, worker: Mapping[str, Any]) -> Sequence[Person
     return db.scalars(
         select(Person)
         .where(
-            Person.passport_number == worker["passport_number"],
+            Person.passport_index == blind_index("passport", worker["passport_number"]),
             Person.nationality == worker["nationality"],
         )
         .order_by(Person.created_at, Person.id)

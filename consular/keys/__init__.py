@@ -1,0 +1,1 @@
+"""The data key on record: fingerprints, start-up checks, rotation and retirement."""
