@@ -41,7 +41,7 @@ unit: dev
 test: lint typecheck unit
 
 clean:
-	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm
+	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm demo.key
 
 # After changing a page's text: extract the strings, then translate the new ones in the .po files.
 messages: dev

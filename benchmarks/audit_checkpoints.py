@@ -31,6 +31,11 @@ from consular.audit.checkpoints import (
 from consular.audit.service import read_one_moment, verify_chain
 from consular.db import make_engine, make_session_factory, unit_of_work
 from consular.migrate import upgrade
+from consular.sealing import throwaway_key_unless_configured
+
+# Synthetic people only: a throwaway data key unless one is configured (inherited by
+# the processes started here).
+throwaway_key_unless_configured()
 
 
 def main() -> None:

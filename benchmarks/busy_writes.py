@@ -34,6 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.import_registry import POSTGRES_SERVER, Latency, serve
 from benchmarks.import_wizard import host_list, ok
 from benchmarks.workspace_pages import build_demo, scratch_database, sign_in
+from consular.sealing import throwaway_key_unless_configured
+
+# Synthetic people only: a throwaway data key unless one is configured (inherited by
+# the processes started here).
+throwaway_key_unless_configured()
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 

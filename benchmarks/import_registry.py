@@ -44,7 +44,12 @@ from consular.incidents.schemas import IncidentCreate
 from consular.incidents.service import create_incident, import_list
 from consular.migrate import upgrade
 from consular.registry.service import import_registry
+from consular.sealing import throwaway_key_unless_configured
 from consular.tabular import read_table
+
+# Synthetic people only: a throwaway data key unless one is configured (inherited by
+# the processes started here).
+throwaway_key_unless_configured()
 
 # Read as `consular import` reads a file.
 LIMITS = command_line_limits(Settings())

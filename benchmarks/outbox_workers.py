@@ -51,7 +51,12 @@ from consular.incidents.service import import_list
 from consular.migrate import upgrade
 from consular.notifications.models import Notification
 from consular.registry.service import import_registry
+from consular.sealing import throwaway_key_unless_configured
 from consular.tabular import read_table_bytes
+
+# Synthetic people only: a throwaway data key unless one is configured (inherited by
+# the processes started here).
+throwaway_key_unless_configured()
 
 REGISTRY = (
     "id,family_name,given_name,family_name_hangul,given_name_hangul,sex,date_of_birth,"

@@ -28,7 +28,12 @@ from consular.exports import write_table
 from consular.importing import command_line_limits
 from consular.rules import ruleset
 from consular.screening.service import PLAN_COLUMNS, parse_plan, result_rows, screen
+from consular.sealing import throwaway_key_unless_configured
 from consular.tabular import read_table
+
+# Synthetic people only: a throwaway data key unless one is configured (inherited by
+# the processes started here).
+throwaway_key_unless_configured()
 
 # Read as the command line reads a plan.
 LIMITS = command_line_limits(Settings())

@@ -22,6 +22,11 @@ from consular.auth.service import Actor, authenticate_password, create_user, get
 from consular.db import make_engine, make_session_factory, unit_of_work
 from consular.errors import Unauthenticated
 from consular.migrate import upgrade
+from consular.sealing import throwaway_key_unless_configured
+
+# Synthetic people only: a throwaway data key unless one is configured (inherited by
+# the processes started here).
+throwaway_key_unless_configured()
 
 
 def _median_ms(factory, name: str, rounds: int) -> float:  # type: ignore[no-untyped-def]

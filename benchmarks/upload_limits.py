@@ -38,6 +38,11 @@ from benchmarks.import_registry import (
 from consular.auth.service import get_or_create_post
 from consular.db import make_engine, make_session_factory, unit_of_work
 from consular.migrate import upgrade
+from consular.sealing import throwaway_key_unless_configured
+
+# Synthetic people only: a throwaway data key unless one is configured (inherited by
+# the processes started here).
+throwaway_key_unless_configured()
 
 SERVER_CODE = (
     "import sys, uvicorn\n"

@@ -44,6 +44,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.import_registry import Latency, scratch_postgres, serve
 from consular.demo.build import ATLANTA, INCIDENT_TITLE, plan_demo
 from consular.demo.lists import FOLKSTON, STEWART
+from consular.sealing import throwaway_key_unless_configured
+
+# Synthetic people only: a throwaway data key unless one is configured (inherited by
+# the processes started here).
+throwaway_key_unless_configured()
 
 WARM_UP = 5
 AIM_MS = 300.0

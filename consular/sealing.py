@@ -346,3 +346,10 @@ class SealedJSON(TypeDecorator[Any]):
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> Any:
         return None if value is None else json.loads(open_sealed(value, self.where))
+
+
+def throwaway_key_unless_configured() -> None:
+    """For scripts over synthetic people only (benchmarks, tools): a fresh data key in the
+    environment, which the processes they start inherit, unless a key is configured."""
+    if not (os.environ.get("CONSULAR_DATA_KEY") or os.environ.get("CONSULAR_DATA_KEY_FILE")):
+        os.environ["CONSULAR_DATA_KEY"] = new_key_ring(source="CONSULAR_DATA_KEY").as_file_text()

@@ -24,6 +24,7 @@ from consular.audit.service import start_chain
 from consular.auth.service import Actor
 from consular.config import Settings
 from consular.db import make_engine, make_session_factory, unit_of_work
+from consular.keys.service import record_ring
 from consular.migrate import upgrade
 from consular.registry.service import import_registry
 from tests.factories import (
@@ -126,6 +127,7 @@ def _truncate(engine: Engine) -> None:
         conn.exec_driver_sql("ALTER TABLE audit_event ENABLE TRIGGER USER")
         conn.exec_driver_sql("ALTER TABLE audit_head ENABLE TRIGGER USER")
         start_chain(conn)
+        record_ring(conn, TEST_KEYS)  # as the migration records the key it sealed with
 
 
 BACKENDS = os.environ.get("CONSULAR_TEST_BACKENDS", "sqlite,postgresql").split(",")

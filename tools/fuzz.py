@@ -35,6 +35,11 @@ from consular.db import make_engine, make_session_factory, unit_of_work
 from consular.demo.build import build_demo
 from consular.incidents.models import Incident, SourceRecord
 from consular.registry.models import Person
+from consular.sealing import throwaway_key_unless_configured
+
+# Synthetic people only: a throwaway data key unless one is configured (inherited by
+# the processes started here).
+throwaway_key_unless_configured()
 
 OPENAPI = f"{API_PREFIX}/openapi.json"
 # Who fuzzes: an officer of the Atlanta post, and the battery maker's HR.

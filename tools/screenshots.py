@@ -22,6 +22,11 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.import_registry import serve  # noqa: E402
 from benchmarks.workspace_pages import build_demo  # noqa: E402
+from consular.sealing import throwaway_key_unless_configured  # noqa: E402
+
+# Synthetic people only: a throwaway data key unless one is configured (inherited by
+# the processes started here).
+throwaway_key_unless_configured()
 
 OUT = ROOT / "docs" / "screenshots"
 # A made-up host authority list with one impossible date, for the import wizard.

@@ -38,6 +38,7 @@ class CliState:
         if self._engine is not None:
             self._engine.dispose()
         self.database_url, self._engine, self._factory = database_url, None, None
+        self.check_keys = True
 
     @property
     def url(self) -> str:

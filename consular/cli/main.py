@@ -29,7 +29,7 @@ from consular.cli import match as match_cli
 from consular.cli import reentry as reentry_cli
 from consular.cli import screen as screen_cli
 from consular.cli.context import command_unit, database_problem, fail, field_message, state
-from consular.config import Settings, get_settings, unsafe_settings
+from consular.config import Settings, UnsafeSettings, get_settings, unsafe_settings
 from consular.sealing import KeyProblem, install, source_of
 
 app = typer.Typer(
@@ -148,8 +148,12 @@ def _serve(host: str | None, port: int | None, *, demo: bool) -> None:
     listen = host or settings.host
     if not demo:
         _refuse_unsafe(settings, listen)
+    try:
+        application = create_app(settings, check_settings=not demo)
+    except UnsafeSettings as exc:  # the data key (4.5): missing or not the database's
+        fail(str(exc), 2)
     uvicorn.run(
-        create_app(settings, check_settings=not demo),
+        application,
         host=listen,
         port=port or settings.port,
         log_level="info",

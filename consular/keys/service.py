@@ -28,6 +28,7 @@ from consular.sealing import (
     KeySource,
     SealedJSON,
     SealedText,
+    SealError,
     fingerprint,
 )
 
@@ -154,10 +155,30 @@ def check_keys(engine: Engine, source: KeySource) -> None:
             recorded = recorded_keys(conn)
             raise KeyProblem(_missing(recorded) if recorded else NO_KEY)
         problem = key_problem(conn, source)
+        if not problem and not recorded_keys(conn):
+            problem = _sample_problem(conn, source.ring())
+            if not problem:
+                record_ring(conn, source.ring())
         if problem:
             raise KeyProblem(problem)
-        if not recorded_keys(conn):
-            record_ring(conn, source.ring())
+
+
+def _sample_problem(conn: Connection, ring: KeyRing) -> str | None:
+    """With no key on record, a stored value of each sealed column must open with these
+    keys, or a wrong key would be put on record."""
+    for sealed in sealed_columns():
+        column = _raw(sealed.table, sealed.column).c[sealed.column]
+        stored = conn.execute(sa.select(column).where(column.is_not(None)).limit(1)).scalar()
+        if stored is None:
+            continue
+        try:
+            ring.open(stored, sealed.where)
+        except (KeyProblem, SealError):
+            return (
+                f"the values stored in {sealed.where} do not open with the keys in "
+                f"{ring.source}: wrong key file?"
+            )
+    return None
 
 
 # --- counting, rotating, retiring ---------------------------------------------------------
