@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -163,7 +164,11 @@ def test_a_message_that_keeps_failing_is_given_up_and_kept(
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_delivers_nothing_twice(
-    factory: sessionmaker[Session], world: World, db_url: str, provider: tuple[str, Provider]
+    factory: sessionmaker[Session],
+    world: World,
+    db_url: str,
+    provider: tuple[str, Provider],
+    tmp_path: Path,
 ) -> None:
     url, sms = provider
     case_id = case_with_contacts(factory, world)
@@ -183,17 +188,21 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_delivers_nothing_twice(
         "CONSULAR_NOTIFY_LEASE_SECONDS": "5",
         "CONSULAR_NOTIFY_TIMEOUT_SECONDS": "2",
     }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "consular.cli", "--db", db_url, "worker", "--batch", "10"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        assert sms.arrived.wait(30), "the worker sent nothing"
-        worker.send_signal(signal.SIGKILL)
-    finally:
-        worker.wait(10)
+    said = tmp_path / "worker.err"
+    with said.open("w") as errors:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "consular.cli", "--db", db_url, "worker", "--batch", "10"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        try:
+            # A loaded machine can take a while to start Python and import the application.
+            arrived = sms.arrived.wait(90)
+            worker.send_signal(signal.SIGKILL)
+        finally:
+            worker.wait(10)
+    assert arrived, f"the worker sent nothing; it said: {said.read_text()}"
     sms.delay_s = 0.0
     # Both messages are still owed: the one in flight is left to be taken again after its
     # lease, the other was never taken (each message is taken just before it is sent).
