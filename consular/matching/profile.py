@@ -150,8 +150,13 @@ def _latin_parts(record: PersonRecord) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def _keyboard_reading(text: str) -> Reading | None:
-    """Hangul typed with the keyboard in Latin layout: 'rlaalswns' is 김민준."""
+    """Hangul typed with the keyboard in Latin layout: 'rlaalswns' is 김민준.
+
+    ``text`` is read in the order it was written: 'rla gns' is 김 훈, whichever word a
+    Latin reading would take for the family name.
+    """
     letters = "".join(_LATIN_WORD.findall(text))
     if not letters or letters.upper() == letters or len(letters) < 3:
         return None
@@ -179,7 +184,7 @@ def _hangul_reading(family: str, given: str) -> Reading:
 
 @lru_cache(maxsize=1 << 18)
 def _latin_readings(family: str, given: str) -> tuple[Reading, ...]:
-    """The forward, swapped and keyboard readings of a Latin name (cached: names repeat)."""
+    """The forward and swapped readings of a Latin name (cached: names repeat)."""
     readings: list[Reading] = []
     forward = Reading(surnames_of(family), given_key_from_latin(given), letters=_letters(given))
     if forward.surnames or forward.given:
@@ -190,9 +195,6 @@ def _latin_readings(family: str, given: str) -> tuple[Reading, ...]:
                 surnames_of(given), given_key_from_latin(family), True, letters=_letters(family)
             )
         )
-    keyboard = _keyboard_reading(f"{family}{given}")
-    if keyboard is not None:
-        readings.append(keyboard)
     return tuple(readings)
 
 
@@ -211,6 +213,11 @@ def profile(record: PersonRecord) -> Profile:
     latin = _latin_parts(record)
     if latin is not None:
         readings.extend(_latin_readings(*latin))
+        # Keyboard-typed Hangul is read in the written order, not in the Latin split's.
+        written = record.full_name if not (record.family_name or record.given_name) else None
+        keyboard = _keyboard_reading(written or "".join(latin))
+        if keyboard is not None:
+            readings.append(keyboard)
     latin_text = " ".join(p for p in (latin or ()) if p)
     return Profile(
         id=record.id,

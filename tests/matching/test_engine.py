@@ -106,6 +106,7 @@ def link(matcher, **fields: object):  # type: ignore[no-untyped-def]
         {"full_name": "SEONGHO, LEE"},  # family and given swapped by mistake
         {"full_name_hangul": "이성호"},  # Hangul list row, Latin-and-Hangul registry
         {"full_name": "dltjdgh"},  # 이성호 typed with the keyboard in Latin layout
+        {"full_name": "dl tjdgh"},  # the same, family name first, as it was typed
     ],
 )
 def test_the_ways_one_name_is_written_all_reach_the_same_person(matcher, fields) -> None:  # type: ignore[no-untyped-def]
