@@ -310,8 +310,8 @@ class _Refused(TypeDecorator.Comparator):
         raise TypeError(f"{self.expr} is sealed: compare its blind index column instead")
 
 
-class SealedText(TypeDecorator[str]):
-    """A text column stored sealed; ``where`` ("table.column") binds each value to it."""
+class _Sealed(TypeDecorator[Any]):
+    """A column stored sealed as text; ``where`` ("table.column") binds each value to it."""
 
     impl = Text
     cache_ok = True
@@ -320,6 +320,12 @@ class SealedText(TypeDecorator[str]):
     def __init__(self, where: str) -> None:
         super().__init__()
         self.where = where
+
+
+class SealedText(_Sealed):
+    """A text column stored sealed."""
+
+    cache_ok = True  # SQLAlchemy reads it from each class itself
 
     def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
         return None if value is None else seal(value, self.where)
@@ -328,16 +334,10 @@ class SealedText(TypeDecorator[str]):
         return None if value is None else open_sealed(value, self.where)
 
 
-class SealedJSON(TypeDecorator[Any]):
+class SealedJSON(_Sealed):
     """A JSON-shaped value (an uploaded row, a list of errors) stored sealed as text."""
 
-    impl = Text
     cache_ok = True
-    comparator_factory = _Refused
-
-    def __init__(self, where: str) -> None:
-        super().__init__()
-        self.where = where
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         if value is None:
