@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -33,18 +34,111 @@ class FieldError(ValueError):
     """A value that cannot be accepted; the caller adds the row and column."""
 
 
+# Forms people write that pycountry does not carry: US agencies' "BURMA", short English
+# names, Korean names, abbreviations. Keys are compared as ``_country_key`` leaves them.
+COUNTRY_ALIASES = {
+    "ROK": "KOR",
+    "한국": "KOR",
+    "남한": "KOR",
+    "大韓民國": "KOR",
+    "韓國": "KOR",
+    "DPRK": "PRK",
+    "북한": "PRK",
+    "북조선": "PRK",
+    "AMERICA": "USA",
+    "미합중국": "USA",
+    "UK": "GBR",
+    "GREAT BRITAIN": "GBR",
+    "BRITAIN": "GBR",
+    "PRC": "CHN",
+    "CHINA, MAINLAND": "CHN",
+    "ROC": "TWN",
+    "대만": "TWN",
+    "중화민국": "TWN",
+    "BURMA": "MMR",
+    "버마": "MMR",
+    "RUSSIA": "RUS",
+    "러시아": "RUS",
+    "호주": "AUS",
+    "TURKEY": "TUR",
+    "터키": "TUR",
+    "IVORY COAST": "CIV",
+    "CAPE VERDE": "CPV",
+    "SWAZILAND": "SWZ",
+    "MACEDONIA": "MKD",
+    "HOLLAND": "NLD",
+    "BRUNEI": "BRN",
+    "VATICAN": "VAT",
+    "UAE": "ARE",
+    "CONGO (KINSHASA)": "COD",
+    "CONGO (BRAZZAVILLE)": "COG",
+    "DR CONGO": "COD",
+    "DRC": "COD",
+}
+# Written alone, these name more than one country: the refusal says which forms to use.
+_AMBIGUOUS_COUNTRIES = {"KOREA": "KOREA, SOUTH (KOR) or KOREA, NORTH (PRK)"}
+_COUNTRY_FILLERS = frozenset({"THE", "OF"})
+# Gone without a trace, so that "U.S.A." is USA and "People's" is PEOPLES.
+_COUNTRY_DROPPED = frozenset(".'’")
+_COUNTRY_EXAMPLES = (
+    "an ISO code (KOR, KR, 410), an English name (South Korea, KOREA, SOUTH, "
+    "Republic of Korea, MEXICO) or a Korean name (대한민국, 한국, 미국)"
+)
+
+
+def _country_key(text: str) -> str:
+    """Case, accents, punctuation and word order ignored: "Korea, Republic of" is "Republic of
+    Korea", "KOREA, SOUTH" is "South Korea", "U.S.A." is "USA", "대한 민국" is "대한민국"."""
+    folded = unicodedata.normalize("NFKD", text.replace("&", " AND "))
+    letters = "".join(
+        ch if ch.isalnum() else " "
+        for ch in folded
+        if not unicodedata.combining(ch) and ch not in _COUNTRY_DROPPED
+    ).upper()
+    words = [w for w in letters.split() if w not in _COUNTRY_FILLERS]
+    if any(not w.isascii() for w in words):
+        return "".join(words)  # Korean and Chinese names: spacing is not part of the name
+    return " ".join(sorted(words))
+
+
 @lru_cache(maxsize=1)
-def _alpha3() -> frozenset[str]:
-    return frozenset(c.alpha_3 for c in pycountry.countries)
+def _countries() -> dict[str, str]:
+    """Every written form of every country, keyed by ``_country_key``, with its alpha-3 code."""
+    korean = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, ["ko"], fallback=True)
+    forms: dict[str, set[str]] = {}
+    for country in pycountry.countries:
+        names = [
+            getattr(country, attribute, None)
+            for attribute in ("name", "official_name", "common_name")
+        ]
+        written = [country.alpha_2, country.alpha_3, country.numeric, str(int(country.numeric))]
+        written += [n for n in names if n] + [korean.gettext(n) for n in names if n]
+        for form in written:
+            forms.setdefault(_country_key(form), set()).add(country.alpha_3)
+    # A form that names two countries names neither; an alias settles what it means.
+    table = {key: next(iter(codes)) for key, codes in forms.items() if len(codes) == 1}
+    table.update((_country_key(form), code) for form, code in COUNTRY_ALIASES.items())
+    return table
 
 
+@lru_cache(maxsize=4096)
 def parse_country(value: str) -> str | None:
-    code = value.strip().upper()
-    if not code:
+    """A country as people write it, as its ISO 3166 alpha-3 code: ``KOREA, SOUTH`` → KOR.
+
+    ISO alpha-2, alpha-3 and numeric codes, English short, official and common names, the
+    forms US agencies use and Korean names, whatever the case and punctuation.
+    """
+    text = value.strip()
+    if not text:
         return None
-    if code not in _alpha3():
-        raise FieldError(f"unknown country code {value!r} (use ISO 3166 alpha-3, e.g. KOR, USA)")
-    return code
+    key = _country_key(text)
+    code = _countries().get(key)
+    if code is not None:
+        return code
+    if key in _AMBIGUOUS_COUNTRIES:
+        which = _AMBIGUOUS_COUNTRIES[key]
+        raise FieldError(f"{value!r} could be more than one country: write {which}")
+    raise FieldError(f"unknown country {value!r}: write {_COUNTRY_EXAMPLES}")
 
 
 _SHOWN = {"%Y": "YYYY", "%y": "YY", "%m": "MM", "%d": "DD", "%b": "Mon", "%B": "Month"}
@@ -121,10 +215,12 @@ _SEX = {
     "MALE": "M",
     "남": "M",
     "남자": "M",
+    "남성": "M",
     "F": "F",
     "FEMALE": "F",
     "여": "F",
     "여자": "F",
+    "여성": "F",
     "X": "X",
 }
 
@@ -134,7 +230,7 @@ def parse_sex(value: str) -> str | None:
     if not text:
         return None
     if text not in _SEX:
-        raise FieldError(f"unknown sex {value!r} (use M, F or X)")
+        raise FieldError(f"unknown sex {value!r} (use M, F or X; male, female; 남, 여)")
     return _SEX[text]
 
 

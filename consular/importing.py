@@ -83,6 +83,9 @@ class ImportReport(BaseModel):
     corrected: int = 0
     decided: int = 0
     source_list_id: str | None = None
+    # How a list was read: each of its columns with the field it holds ("" for not used).
+    columns: dict[str, str] = Field(default_factory=dict)
+    date_format: str | None = None
     errors: list[dict[str, object]] = Field(default_factory=list)
 
     @classmethod

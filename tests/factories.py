@@ -34,6 +34,17 @@ REGISTRY_ROWS = [
     "R5,CHOI,DONGHYUN,최,동현,M,1979-11-11,KOR,M55555555,HL Battery",
 ]
 
+# A detainee roster as a US agency writes it: its own headers and country names, US dates,
+# and columns the import has no field for.
+AGENCY_ROSTER = (
+    "A-Number,Last Name,First Name,Date of Birth,Country of Citizenship,Gender,Facility,"
+    "Booking Date\n"
+    'A123456789,LEE,SEONGHO,03/14/1988,"KOREA, SOUTH",M,Folkston ICE Processing Center,'
+    "09/04/2025\n"
+    "A234567890,PARK,JI HYE,07/30/1995,Korea (South),F,Stewart Detention Center,09/04/2025\n"
+    "A345678901,GARCIA,JUAN,04/21/1980,MEXICO,M,Folkston ICE Processing Center,09/05/2025\n"
+)
+
 # The command line's limits, as the defaults have them.
 LIMITS = command_line_limits(Settings())
 

@@ -48,11 +48,80 @@ def test_a_bad_date_names_the_expected_form(value: str, fmt: str, shown: str) ->
     assert shown in str(raised.value) and value in str(raised.value)
 
 
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        # ISO 3166 alpha-3, alpha-2 and numeric, any case
+        (" kor ", "KOR"),
+        ("KR", "KOR"),
+        ("410", "KOR"),
+        ("usa", "USA"),
+        ("4", "AFG"),
+        # English short, official and common names
+        ("Korea, Republic of", "KOR"),
+        ("Republic of Korea", "KOR"),
+        ("South Korea", "KOR"),
+        ("United States of America", "USA"),
+        ("Viet Nam", "VNM"),
+        ("Vietnam", "VNM"),
+        ("Côte d'Ivoire", "CIV"),
+        ("Cote d'Ivoire", "CIV"),
+        ("Trinidad & Tobago", "TTO"),
+        # as US agencies write them
+        ("KOREA, SOUTH", "KOR"),
+        ("Korea (South)", "KOR"),
+        ("korea-south", "KOR"),
+        ("ROK", "KOR"),
+        ("KOREA, NORTH", "PRK"),
+        ("MEXICO", "MEX"),
+        ("CHINA, PEOPLE'S REPUBLIC OF", "CHN"),
+        ("U.S.A.", "USA"),
+        ("BURMA", "MMR"),
+        ("RUSSIA", "RUS"),
+        ("Turkey", "TUR"),
+        # in Korean
+        ("대한민국", "KOR"),
+        ("대한 민국", "KOR"),
+        ("한국", "KOR"),
+        ("미국", "USA"),
+        ("멕시코", "MEX"),
+        ("중국", "CHN"),
+        ("일본", "JPN"),
+        ("베트남", "VNM"),
+        ("필리핀", "PHL"),
+        ("태국", "THA"),
+        ("북한", "PRK"),
+        ("대만", "TWN"),
+        ("러시아", "RUS"),
+    ],
+)
+def test_countries_are_read_as_people_write_them(written: str, code: str) -> None:
+    assert parse_country(written) == code
+
+
+def test_a_country_that_is_not_read_says_which_forms_are() -> None:
+    with pytest.raises(FieldError, match="KOREA, SOUTH") as raised:
+        parse_country("Atlantis")
+    assert "unknown country 'Atlantis'" in str(raised.value) and "대한민국" in str(raised.value)
+    # North or South: an officer must say which.
+    with pytest.raises(FieldError, match="more than one country"):
+        parse_country("KOREA")
+    assert parse_country("  ") is None
+
+
 def test_codes_sex_and_passports() -> None:
     assert parse_country(" kor ") == "KOR"
     with pytest.raises(FieldError, match="KOREA"):
         parse_country("KOREA")
     assert parse_sex("여") == "F" and parse_sex("male") == "M"
+    assert [parse_sex(v) for v in ("m", "Female", "x", "남자", "여성", "남성")] == [
+        "M",
+        "F",
+        "X",
+        "M",
+        "F",
+        "M",
+    ]
     with pytest.raises(FieldError):
         parse_sex("unknown")
     assert parse_passport(" m1234-5678 ") == "M12345678"

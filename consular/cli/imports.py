@@ -8,7 +8,10 @@ import typer
 from consular.auth.service import Actor
 from consular.cli.context import command_unit, fail, progress_bar
 from consular.config import get_settings
+from consular.errors import InvalidInput
+from consular.fields import shown_format
 from consular.importing import ImportReport, command_line_limits
+from consular.incidents.listrows import read_columns_option
 from consular.incidents.service import import_list
 from consular.registry.service import import_registry
 from consular.tabular import Table, TableError, read_table
@@ -46,6 +49,22 @@ def print_report(report: ImportReport) -> None:
         typer.echo(f"{label + ':':<15}{value}")
     for error in report.errors:
         typer.echo(f"  row {error['row']}, column {error['column']}: {error['message']}")
+    print_layout(report.columns, report.date_format, unused_note=" (kept with each row as read)")
+
+
+def print_layout(
+    columns: dict[str, str], date_format: str | None, *, unused_note: str = ""
+) -> None:
+    """How a list was read: which field each column held, the unused ones, the date format."""
+    if not columns:
+        return
+    used = [f"{column} → {field}" for column, field in columns.items() if field]
+    unused = [column for column, field in columns.items() if not field]
+    typer.echo(f"{'columns:':<15}{', '.join(used)}")
+    if unused:
+        typer.echo(f"{'not used:':<15}{', '.join(unused)}{unused_note}")
+    if date_format:
+        typer.echo(f"{'date format:':<15}{shown_format(date_format)}")
 
 
 @app.command("registry")
@@ -68,10 +87,28 @@ def source_list(
     ],
     skip_invalid: SkipOption = False,
     date_format: Annotated[
-        str, typer.Option(help="Date format of date_of_birth, e.g. %m/%d/%Y")
-    ] = "%Y-%m-%d",
+        str | None,
+        typer.Option(
+            help="Date format of date_of_birth, e.g. %m/%d/%Y (guessed from the dates if not given)"
+        ),
+    ] = None,
+    columns: Annotated[
+        str,
+        typer.Option(
+            help="Fields of columns, over the guess from their headers: "
+            "'Country of Citizenship=nationality,Booking Date=' (empty: not used)"
+        ),
+    ] = "",
 ) -> None:
-    """Import a source list into an incident and reconcile it against the registry."""
+    """Import a source list into an incident and reconcile it against the registry.
+
+    The columns are read by their header names (English or Korean) and the dates in the
+    format that reads them, both printed in the report.
+    """
+    try:
+        chosen = read_columns_option(columns)
+    except InvalidInput as exc:
+        fail(exc.message, 2)
     table = _read(file)
     with progress_bar(len(table.rows), "importing") as progress, command_unit() as db:
         report = import_list(
@@ -82,6 +119,7 @@ def source_list(
             table,
             skip_invalid=skip_invalid,
             date_format=date_format,
+            columns=chosen,
             progress=progress,
         )
     print_report(report)

@@ -8,11 +8,19 @@ from typing import Annotated
 import typer
 
 from consular.cli.context import fail, progress_bar
+from consular.cli.imports import print_layout
 from consular.config import get_settings
+from consular.errors import InvalidInput
 from consular.exports import write_csv
 from consular.fields import RowError
 from consular.importing import command_line_limits
-from consular.incidents.listrows import ListRow, parse_list
+from consular.incidents.listrows import (
+    ListLayout,
+    ListRow,
+    list_layout,
+    parse_list,
+    read_columns_option,
+)
 from consular.matching import Decision, Link, build_matcher
 from consular.tabular import Table, TableError, read_table
 
@@ -20,18 +28,24 @@ PROGRESS_THRESHOLD = 2000
 COLUMNS = ("list_id", "registry_id", "decision", "probability", "explanation")
 
 
-def _rows(path: Path, what: str, date_format: str) -> list[ListRow]:
+def _rows(
+    path: Path, what: str, date_format: str | None, columns: dict[str, str] | None = None
+) -> tuple[list[ListRow], ListLayout]:
     try:
         table: Table = read_table(path, limits=command_line_limits(get_settings()))
     except TableError as exc:
         fail(str(exc), 2)
-    rows, errors = parse_list(table, date_format=date_format)
+    try:
+        layout = list_layout(table, columns=columns, date_format=date_format)
+    except InvalidInput as exc:
+        fail(f"{what} {table.source}: {exc.message}", 2)
+    rows, errors = parse_list(table, date_format=layout.date_format, columns=layout.columns)
     header = [e for e in errors if e.row == 1]
     if header:
         fail(f"{what} {table.source}: {header[0].message}", 2)
     if errors:
         _report(what, table.source, errors)
-    return rows
+    return rows, layout
 
 
 def _report(what: str, source: str, errors: list[RowError]) -> None:
@@ -48,12 +62,31 @@ def match(
         bool, typer.Option("--explain", help="Fill the explanation column, field by field")
     ] = False,
     dob_format: Annotated[
-        str, typer.Option("--dob-format", help="Date format of both files, e.g. %m/%d/%Y")
-    ] = "%Y-%m-%d",
+        str | None,
+        typer.Option(
+            "--dob-format",
+            help="Date format of both files, e.g. %m/%d/%Y (guessed from each file's dates)",
+        ),
+    ] = None,
+    columns: Annotated[
+        str,
+        typer.Option(
+            help="Fields of the list's columns, over the guess from their headers: "
+            "'Country of Citizenship=nationality,Booking Date=' (empty: not used)"
+        ),
+    ] = "",
 ) -> None:
-    """Link each row of LIST to a person of REGISTRY: match, review or none, with a probability."""
-    people = _rows(registry, "registry", dob_format)
-    listed = _rows(list_file, "list", dob_format)
+    """Link each row of LIST to a person of REGISTRY: match, review or none, with a probability.
+
+    Both files' columns are read by their header names (English or Korean), their dates in
+    the format that reads them; how the list was read is printed.
+    """
+    try:
+        chosen = read_columns_option(columns)
+    except InvalidInput as exc:
+        fail(exc.message, 2)
+    people, _ = _rows(registry, "registry", dob_format)
+    listed, layout = _rows(list_file, "list", dob_format, chosen)
     ids = [row.record.id for row in people]
     if len(set(ids)) != len(ids):
         fail(f"registry {registry.name}: ids must be unique (give an id column)", 2)
@@ -69,6 +102,7 @@ def match(
             write_csv(out, [COLUMNS, *(_row(link, explain) for link in links)])
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}", 2)
+    print_layout(layout.columns, layout.date_format)
     counts = {d: sum(1 for link in links if link.decision is d) for d in Decision}
     typer.echo(
         f"{len(links)} rows: {counts[Decision.MATCH]} match, {counts[Decision.REVIEW]} review, "

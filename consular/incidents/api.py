@@ -12,6 +12,7 @@ from consular.cases.service import list_cases
 from consular.cases.states import CaseState
 from consular.importing import ImportReport, read_upload
 from consular.incidents import service
+from consular.incidents.listrows import read_columns_option
 from consular.incidents.models import Incident, SourceList
 from consular.incidents.schemas import (
     IncidentCreate,
@@ -78,10 +79,21 @@ def upload_list(
     file: Annotated[UploadFile, File(description="CSV or XLSX")],
     limits: UploadLimits,
     skip_invalid: Annotated[bool, Form()] = False,
-    date_format: Annotated[str, Form()] = "%Y-%m-%d",
+    date_format: Annotated[
+        str | None,
+        Form(description="How the birth dates are written, e.g. %m/%d/%Y; guessed when not given"),
+    ] = None,
+    columns: Annotated[
+        str,
+        Form(
+            description="The field a column holds, over the guess from its header: "
+            "'Country of Citizenship=nationality,Booking Date=' (empty: not used)"
+        ),
+    ] = "",
 ) -> ImportReport:
     # Reading and reconciling the list holds no write lock; writing it is a short transaction.
     service.get_incident(db, actor, incident_id)
+    chosen = read_columns_option(columns)
     table = read_upload(file.file, file.filename or "upload.csv", limits)
     prepared = service.prepare_list(
         db,
@@ -90,7 +102,8 @@ def upload_list(
         kind.value,
         table,
         skip_invalid=skip_invalid,
-        date_format=date_format,
+        date_format=date_format or None,
+        columns=chosen,
     )
     with write_unit(request) as writing:
         return service.store_prepared(writing, actor, prepared)

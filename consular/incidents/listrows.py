@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from consular.errors import InvalidInput
 from consular.fields import (
     FieldError,
     RowError,
@@ -27,7 +28,7 @@ from consular.incidents.models import SourceList, SourceRecord
 from consular.matching import PersonRecord, name_keys
 from consular.matching.normalize import hangul_name_key, record_name_keys, split_full_name
 from consular.registry.models import Person
-from consular.tabular import Row, Table
+from consular.tabular import Row, Table, normalize_column
 
 NAME_COLUMNS = (
     "family_name",
@@ -48,11 +49,18 @@ ALIASES = {
     "passport_no": "passport_number",
     "gender": "sex",
     "citizenship": "nationality",
+    "country_of_citizenship": "nationality",
+    "citizenship_country": "nationality",
+    "country_of_nationality": "nationality",
+    "birth_country": "country_of_birth",
+    "place_of_birth": "country_of_birth",
     "last_name": "family_name",
     "surname": "family_name",
     "first_name": "given_name",
     "name": "full_name",
     "detention_facility": "facility",
+    "facility_name": "facility",
+    "current_facility": "facility",
     "arrest_time": "arrested_at",
     "list_id": "id",
     "home_address": "address",
@@ -147,6 +155,16 @@ KOREAN_ALIASES = {
     "시설": "facility",
     "주소": "address",
     "우편번호": "postcode",
+    "한글이름": "full_name_hangul",
+    "영문성": "family_name",
+    "생일": "date_of_birth",
+    "출생일": "date_of_birth",
+    "여권": "passport_number",
+    "수용시설": "facility",
+    "a번호": "host_identifier",
+    "외국인번호": "host_identifier",
+    "체포일시": "arrested_at",
+    "출생국": "country_of_birth",
 }
 _LATIN_TWIN = {
     "full_name_hangul": "full_name",
@@ -180,14 +198,18 @@ def _mostly_hangul(values: list[str]) -> bool:
 def guess_columns(table: Table) -> dict[str, str]:
     """Each of the file's columns with the field it probably holds ("" for none).
 
-    Header names first (English, Korean and common other names, punctuation ignored), then
-    the values: a name column written in Hangul is the Hangul name, and the other way round.
-    The first column to claim a field keeps it.
+    A header that is a field's own name holds that field. Other header names next (English,
+    Korean and common other names, punctuation ignored), then the values: a name column
+    written in Hangul is the Hangul name, and the other way round. The first column to
+    claim a field keeps it.
     """
     guessed: dict[str, str] = {}
-    taken: set[str] = set()
+    taken = {column for column in table.columns if column in FIELDS}
     sample = table.rows[:200]
     for column in table.columns:
+        if column in FIELDS:
+            guessed[column] = column
+            continue
         field = _GUESSES.get(_compact(column), "")
         if field in _LATIN_TWIN or field in _HANGUL_TWIN:
             hangul = _mostly_hangul([row.values.get(column, "") for row in sample])
@@ -200,6 +222,55 @@ def guess_columns(table: Table) -> dict[str, str]:
         taken.add(field)
         guessed[column] = field
     return guessed
+
+
+def read_columns_option(text: str) -> dict[str, str]:
+    """``"Country of Citizenship=nationality,Booking Date="`` as {column: field}; an empty
+    field leaves the column unused. Column names are compared as the file's header is read."""
+    chosen: dict[str, str] = {}
+    for part in (p for p in text.split(",") if p.strip()):
+        column, equals, field = part.partition("=")
+        if not equals or not column.strip():
+            raise InvalidInput(f"columns: {part.strip()!r} is not COLUMN=FIELD")
+        chosen[normalize_column(column)] = field.strip().lower()
+    return chosen
+
+
+@dataclass(frozen=True)
+class ListLayout:
+    """How a list is read: the field each of its columns holds, and how its dates are written."""
+
+    columns: dict[str, str]  # each of the file's columns with its field ("" for not used)
+    date_format: str
+
+    @property
+    def unused(self) -> list[str]:
+        return [column for column, field in self.columns.items() if not field]
+
+
+def list_layout(
+    table: Table, *, columns: dict[str, str] | None = None, date_format: str | None = None
+) -> ListLayout:
+    """The columns as ``guess_columns`` reads them with ``columns`` chosen over the guesses,
+    and ``date_format`` or else the format that reads the birth dates (``guess_date_format``).
+    """
+    chosen = guess_columns(table)
+    overrides = columns or {}
+    for column, field in overrides.items():
+        if column not in chosen:
+            raise InvalidInput(
+                f"columns: {table.source} has no column {column!r} (it has {', '.join(chosen)})"
+            )
+        if field and field not in FIELDS:
+            offered = ", ".join(FIELDS)
+            raise InvalidInput(f"columns: unknown field {field!r} for {column!r}; use {offered}")
+    claimed = {field for field in overrides.values() if field}
+    for column, field in chosen.items():
+        if column not in overrides and field in claimed:
+            chosen[column] = ""  # the field chosen for another column is that column's
+    chosen.update(overrides)
+    born = next((column for column, field in chosen.items() if field == "date_of_birth"), None)
+    return ListLayout(chosen, date_format or guess_date_format(table, born))
 
 
 def check_columns(columns: dict[str, str]) -> tuple[dict[str, str], list[RowError]]:
@@ -230,11 +301,6 @@ def check_columns(columns: dict[str, str]) -> tuple[dict[str, str], list[RowErro
     return header, errors
 
 
-def _header(table: Table) -> tuple[dict[str, str], list[RowError]]:
-    """Each standard column with the file's own name for it, and the header's problems."""
-    return check_columns({column: ALIASES.get(column, column) for column in table.columns})
-
-
 # Date formats the wizard offers, in the order a tie is settled.
 DATE_FORMATS = ("%Y-%m-%d", "%Y.%m.%d", "%m/%d/%Y", "%d/%m/%Y", "%Y%m%d")
 
@@ -261,16 +327,20 @@ def guess_date_format(table: Table, column: str | None) -> str:
 def parse_list(
     table: Table,
     *,
-    date_format: str = "%Y-%m-%d",
+    date_format: str | None = None,
     time_zone: str = "UTC",
     columns: dict[str, str] | None = None,
 ) -> tuple[list[ListRow], list[RowError]]:
     """Every row as a record, and every error by row and the file's own column name.
 
-    ``columns`` says which field each of the file's columns holds (see ``check_columns``);
-    without it the header's names say it.
+    ``columns`` says which field each of the file's columns holds (see ``check_columns``),
+    ``date_format`` how its dates are written; without them ``list_layout`` guesses them.
     """
-    header, errors = _header(table) if columns is None else check_columns(columns)
+    if columns is None or date_format is None:
+        layout = list_layout(table)
+        columns = layout.columns if columns is None else columns
+        date_format = layout.date_format if date_format is None else date_format
+    header, errors = check_columns(columns)
     if errors:
         return [], errors
     duplicates = DuplicateIds(header.get("id", "id"))

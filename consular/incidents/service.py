@@ -21,7 +21,7 @@ from consular.db import new_id, utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.fields import FieldError, is_hangul, parse_country
 from consular.importing import ImportReport, refuse_bad_rows, refuse_repeat
-from consular.incidents.listrows import ListRow, parse_list
+from consular.incidents.listrows import ListRow, list_layout, parse_list
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import IncidentCreate, ListKind, ReviewAction
 from consular.incidents.scope import readable_incidents
@@ -105,16 +105,26 @@ def import_list(
     table: Table,
     *,
     skip_invalid: bool = False,
-    date_format: str = "%Y-%m-%d",
+    date_format: str | None = None,
+    columns: dict[str, str] | None = None,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import a source list into an incident and reconcile each row, all or nothing.
 
     Rows linked with confidence join (or open) the person's case; doubtful rows wait in the
-    review queue; rows about other nationalities are kept but open no case.
+    review queue; rows about other nationalities are kept but open no case. The columns and
+    the date format are guessed as the import wizard guesses them; ``columns`` and
+    ``date_format`` choose over the guesses.
     """
     prepared = prepare_list(
-        db, actor, incident_id, kind, table, skip_invalid=skip_invalid, date_format=date_format
+        db,
+        actor,
+        incident_id,
+        kind,
+        table,
+        skip_invalid=skip_invalid,
+        date_format=date_format,
+        columns=columns,
     )
     return store_prepared(db, actor, prepared, progress)
 
@@ -139,13 +149,21 @@ def prepare_list(
     table: Table,
     *,
     skip_invalid: bool = False,
-    date_format: str = "%Y-%m-%d",
+    date_format: str | None = None,
+    columns: dict[str, str] | None = None,
 ) -> PreparedList:
     """Check and reconcile a list; reads only, so it need not hold the write lock."""
     incident, list_kind = check_import(db, actor, incident_id, kind)
     report = ImportReport.start(table)
     refuse_imported(db, incident, table, report)
-    rows, errors = parse_list(table, date_format=date_format, time_zone=incident.post.time_zone)
+    layout = list_layout(table, columns=columns, date_format=date_format)
+    report.columns, report.date_format = layout.columns, layout.date_format
+    rows, errors = parse_list(
+        table,
+        date_format=layout.date_format,
+        time_zone=incident.post.time_zone,
+        columns=layout.columns,
+    )
     refuse_bad_rows(report, errors, skip_invalid=skip_invalid, usable_rows=len(rows))
     return PreparedList(incident.id, list_kind, table, rows, link_rows(db, rows), report)
 

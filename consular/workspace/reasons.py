@@ -322,13 +322,20 @@ _REASONS = [
         N_("The date of birth “%(value)s” is in the future."),
     ),
     (
-        r"unknown country code " + _Q.format("value") + r" \(use ISO 3166 alpha-3, e\.g\. KOR, "
-        r"USA\)",
-        N_("“%(value)s” is not a country code (use three letters, such as KOR or USA)."),
+        r"unknown country " + _Q.format("value") + r": write an ISO code .*",
+        N_(
+            "“%(value)s” is not a country this system reads: write an ISO code (KOR, KR, 410), "
+            "an English name (South Korea, KOREA, SOUTH, Republic of Korea) or a Korean name "
+            "(대한민국, 한국, 미국)."
+        ),
     ),
     (
-        r"unknown sex " + _Q.format("value") + r" \(use M, F or X\)",
-        N_("“%(value)s” is not a sex (use M, F or X)."),
+        _Q.format("value") + r" could be more than one country: write (?P<one>.+) or (?P<other>.+)",
+        N_("“%(value)s” could be more than one country: write %(one)s or %(other)s."),
+    ),
+    (
+        r"unknown sex " + _Q.format("value") + r" \(use M, F or X; male, female; 남, 여\)",
+        N_("“%(value)s” is not a sex (use M, F or X; male, female; 남, 여)."),
     ),
     (
         r"passport number " + _Q.format("value") + r" should have 5 to 20 letters and digits",

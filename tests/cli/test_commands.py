@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from consular.cli.main import app
 from consular.db import make_engine
-from tests.factories import ATLANTA, REGISTRY_COLUMNS, REGISTRY_ROWS, auth
+from tests.factories import AGENCY_ROSTER, ATLANTA, REGISTRY_COLUMNS, REGISTRY_ROWS, auth
 
 runner = CliRunner()
 
@@ -158,6 +158,60 @@ def test_import_reports_and_rejects_with_rows_and_columns(
     assert wrong_kind[0] == 2 and "unknown list kind" in wrong_kind[2]
 
 
+def _records(db_url: str) -> list[tuple[str | None, str, str | None, str]]:
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "select nationality, date_of_birth, facility, decision from source_record "
+                "order by row_number"
+            )
+        ).all()
+    engine.dispose()
+    return [(r[0], str(r[1]), r[2], r[3]) for r in rows]
+
+
+def test_a_roster_as_a_us_agency_writes_it_is_read_by_its_headers_and_country_names(
+    db_url: str, incident: str, tmp_path: Path
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(AGENCY_ROSTER, encoding="utf-8")
+    code, out, err = run(
+        db_url, "import", "list", "--incident", incident, "--kind", "host_authority", str(roster)
+    )
+    assert code == 0, err
+    assert "linked:        2" in out and "out of scope:  1" in out and "errors:        0" in out
+    assert "a_number → host_identifier" in out and "last_name → family_name" in out
+    assert "country_of_citizenship → nationality" in out and "gender → sex" in out
+    assert "not used:      booking_date" in out and "date format:   MM/DD/YYYY" in out
+    folkston = "Folkston ICE Processing Center"
+    assert _records(db_url) == [
+        ("KOR", "1988-03-14", folkston, "auto"),
+        ("KOR", "1995-07-30", "Stewart Detention Center", "auto"),
+        ("MEX", "1980-04-21", folkston, "out_of_scope"),
+    ]
+
+
+def test_columns_chosen_on_the_command_line_win_over_the_guess(
+    db_url: str, incident: str, tmp_path: Path
+) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text(AGENCY_ROSTER.replace("Country of Citizenship", "Nation"), encoding="utf-8")
+    args = ["import", "list", "--incident", incident, "--kind", "host_authority", str(roster)]
+    code, _, err = run(db_url, *args, "--columns", "Nationality=nationality")
+    assert code == 2 and "has no column 'nationality'" in err and "nation" in err
+    code, _, err = run(db_url, *args, "--columns", "Nation=citizenship")
+    assert code == 2 and "unknown field 'citizenship'" in err
+    code, out, err = run(db_url, *args, "--columns", "Nation=nationality,Facility=")
+    assert code == 0, err
+    assert "nation → nationality" in out and "not used:      facility, booking_date" in out
+    assert [(nationality, facility) for nationality, _, facility, _ in _records(db_url)] == [
+        ("KOR", None),
+        ("KOR", None),
+        ("MEX", None),
+    ]
+
+
 def test_cases_list_in_three_formats(db_url: str, incident: str, tmp_path: Path) -> None:
     host = tmp_path / "host.csv"
     host.write_text(
@@ -224,7 +278,7 @@ def test_database_and_input_problems_are_one_line_not_a_traceback(
     )
     assert code == 2 and "needs a UTC offset" in err and "Traceback" not in err
     code, _, err = run(db_url, "post", "create", "Consulate in Nowhere", "--country", "ZZZ")
-    assert code == 2 and "unknown country code 'ZZZ'" in err
+    assert code == 2 and "unknown country 'ZZZ'" in err
 
 
 def test_audit_verify_prints_the_head_to_keep_elsewhere(db_url: str, incident: str) -> None:

@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from consular.cli.main import app
+from tests.factories import AGENCY_ROSTER, REGISTRY_COLUMNS, REGISTRY_ROWS
 
 runner = CliRunner()
 REGISTRY = (
@@ -117,3 +118,40 @@ def test_addresses_and_postcodes_are_read_and_weighed(tmp_path: Path) -> None:
     row = next(csv.DictReader(out.open(encoding="utf-8")))
     assert (row["registry_id"], row["decision"]) == ("R1", "match"), row
     assert "address exact" in row["explanation"] and "postcode exact" in row["explanation"]
+
+
+def test_a_roster_as_a_us_agency_writes_it_is_read_as_the_import_reads_it(tmp_path: Path) -> None:
+    registry = tmp_path / "registry.csv"
+    registry.write_text("\n".join([REGISTRY_COLUMNS, *REGISTRY_ROWS]) + "\n", encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text(AGENCY_ROSTER, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code, stdout, stderr = run(str(registry), str(roster), "-o", str(out), "--explain")
+    assert code == 0, stderr
+    assert "3 rows: 2 match, 0 review, 1 none" in stdout
+    assert (
+        "country_of_citizenship → nationality" in stdout and "not used:      booking_date" in stdout
+    )
+    assert "date format:   MM/DD/YYYY" in stdout
+    rows = {r["list_id"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    assert (rows["2"]["registry_id"], rows["3"]["registry_id"], rows["4"]["decision"]) == (
+        "R1",
+        "R4",
+        "none",
+    )
+    assert "date of birth exact (1995-07-30" in rows["3"]["explanation"]
+    assert "nationality exact (KOR / KOR)" in rows["2"]["explanation"]
+
+
+def test_the_lists_columns_can_be_chosen_over_the_guess(registry: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "list.csv"
+    listing.write_text('Ref,Who,Born\nL1,"LEE, SEONGHO",1988-03-14\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code, _, stderr = run(str(registry), str(listing), "-o", str(out))
+    assert code == 2 and "no name column" in stderr
+    chosen = "Ref=id,Who=full_name,Born=date_of_birth"
+    code, stdout, stderr = run(str(registry), str(listing), "-o", str(out), "--columns", chosen)
+    assert code == 0, stderr
+    assert "who → full_name" in stdout
+    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    assert (row["list_id"], row["registry_id"], row["decision"]) == ("L1", "R1", "match")

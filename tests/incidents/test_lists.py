@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from consular.cases.models import Case
 from consular.incidents.models import SourceList, SourceRecord
 from tests.conftest import World
-from tests.factories import auth, rows_csv
+from tests.factories import AGENCY_ROSTER, auth, rows_csv
 
 HOST_HEADER = ["id", "full_name", "date_of_birth", "nationality", "facility", "a_number"]
 HOST_ROWS = [
@@ -164,13 +164,16 @@ def test_a_missing_name_column_and_a_repeated_file_are_refused(
     assert "already imported" in again.json()["message"]
 
 
-def test_us_dates_need_the_date_format(app_client: TestClient, world: World) -> None:
+def test_us_dates_are_read_in_the_format_that_reads_them_unless_one_is_given(
+    app_client: TestClient, world: World
+) -> None:
     content = rows_csv(
         ["full_name", "date_of_birth", "nationality"], [["LEE, SEONGHO", "03/14/1988", "KOR"]]
     )
-    assert upload(app_client, world, content).status_code == 422
-    ok = upload(app_client, world, content, date_format="%m/%d/%Y")
+    assert upload(app_client, world, content, date_format="%Y.%m.%d").status_code == 422
+    ok = upload(app_client, world, content)
     assert ok.status_code == 201 and ok.json()["linked"] == 1
+    assert ok.json()["date_format"] == "%m/%d/%Y"
 
 
 def test_other_posts_cannot_see_or_import_into_the_incident(
@@ -262,13 +265,24 @@ def test_a_later_host_list_brings_the_real_arrest_time_and_the_deadlines_follow(
 
 
 def test_errors_name_the_files_own_columns(app_client: TestClient, world: World) -> None:
-    content = rows_csv(["Name", "DOB", "Citizenship"], [["LEE, SEONGHO", "14/03/1988", "KOR"]])
+    content = rows_csv(["Name", "DOB", "Citizenship"], [["LEE, SEONGHO", "14 March", "KOR"]])
     errors = upload(app_client, world, content).json()["report"]["errors"]
     assert [(e["row"], e["column"]) for e in errors] == [(2, "dob")]
+
+
+def test_a_field_in_two_columns_is_read_from_the_one_named_for_it(
+    app_client: TestClient, world: World
+) -> None:
     both = rows_csv(["full_name", "dob", "date_of_birth"], [["LEE, SEONGHO", "", "1988-03-14"]])
-    response = upload(app_client, world, both, name="both.csv").json()
-    assert response["report"]["errors"][0]["column"] == "date_of_birth"
-    assert "row 1" in response["message"]
+    response = upload(app_client, world, both, name="both.csv")
+    assert response.status_code == 201, response.text
+    report = response.json()
+    assert report["columns"] == {
+        "full_name": "full_name",
+        "dob": "",
+        "date_of_birth": "date_of_birth",
+    }
+    assert report["linked"] == 1
 
 
 def test_one_new_person_decision_settles_the_other_reports_of_that_person(
@@ -409,3 +423,60 @@ def test_a_name_written_on_two_lines_reaches_the_list_on_one(
         "SEONG HO",
         "Folkston ICE",
     )
+
+
+def test_a_roster_as_a_us_agency_writes_it_is_imported_through_the_api(
+    app_client: TestClient, world: World, db: Session
+) -> None:
+    response = upload(app_client, world, AGENCY_ROSTER.encode(), name="roster.csv")
+    assert response.status_code == 201, response.text
+    report = response.json()
+    assert (report["linked"], report["out_of_scope"], report["errors"]) == (2, 1, [])
+    assert report["columns"] == {
+        "a_number": "host_identifier",
+        "last_name": "family_name",
+        "first_name": "given_name",
+        "date_of_birth": "date_of_birth",
+        "country_of_citizenship": "nationality",
+        "gender": "sex",
+        "facility": "facility",
+        "booking_date": "",
+    }
+    assert report["date_format"] == "%m/%d/%Y"
+    records = db.scalars(select(SourceRecord).order_by(SourceRecord.row_number)).all()
+    assert [
+        (r.nationality, r.date_of_birth.isoformat() if r.date_of_birth else None) for r in records
+    ] == [
+        ("KOR", "1988-03-14"),
+        ("KOR", "1995-07-30"),
+        ("MEX", "1980-04-21"),
+    ]
+    assert [r.decision for r in records] == ["auto", "auto", "out_of_scope"]
+    # A column with no field stays with the row as the file had it.
+    assert records[0].raw["booking_date"] == "09/04/2025"
+    assert records[0].host_identifier == "A123456789"
+
+
+def test_the_api_takes_a_choice_of_columns_over_the_guess(
+    app_client: TestClient, world: World
+) -> None:
+    roster = AGENCY_ROSTER.replace("Country of Citizenship", "Nation").encode()
+    wrong = upload(app_client, world, roster, columns="Nation=citizenship")
+    assert wrong.status_code == 422 and "unknown field 'citizenship'" in wrong.json()["message"]
+    chosen = upload(app_client, world, roster, columns="Nation=nationality,Facility=")
+    assert chosen.status_code == 201, chosen.text
+    report = chosen.json()
+    assert report["columns"]["nation"] == "nationality" and report["columns"]["facility"] == ""
+    assert report["out_of_scope"] == 1
+
+
+def test_an_unreadable_country_names_its_row_and_column_and_the_forms_that_are_read(
+    app_client: TestClient, world: World
+) -> None:
+    roster = AGENCY_ROSTER.replace("MEXICO", "Atlantis").encode()
+    response = upload(app_client, world, roster)
+    assert response.status_code == 422
+    [error] = response.json()["report"]["errors"]
+    assert (error["row"], error["column"]) == (4, "country_of_citizenship")
+    assert "unknown country 'Atlantis'" in error["message"]
+    assert "KOREA, SOUTH" in error["message"] and "대한민국" in error["message"]

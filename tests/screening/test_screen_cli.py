@@ -106,7 +106,7 @@ def test_an_xlsx_plan_is_read(tmp_path: Path) -> None:
         ),
         (
             "W-9,KOREA,b1,meetings,no,no,no,no,no,10,no",
-            "row 3, column nationality: unknown country code 'KOREA'",
+            "row 3, column nationality: 'KOREA' could be more than one country",
         ),
         (
             "W-9,KOR,b1,meetings,no,no,no,no,no,ten,no",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from consular.fields import FieldError, parse_country, parse_sex
 from consular.workspace.i18n import translations
 from consular.workspace.reasons import translate
 
@@ -24,3 +25,20 @@ def test_the_values_a_message_quotes_are_kept() -> None:
 def test_a_message_without_a_translation_is_shown_as_it_is() -> None:
     message = "unknown custody record 'escaped'"
     assert translate(message, translations("ko").gettext) == message
+
+
+def test_a_country_or_a_sex_not_read_is_explained_in_korean() -> None:
+    messages = []
+    for parse, value in ((parse_country, "Atlantis"), (parse_country, "KOREA"), (parse_sex, "W")):
+        try:
+            parse(value)
+        except FieldError as exc:
+            messages.append(translate(str(exc), translations("ko").gettext))
+    assert messages == [
+        "“Atlantis”은(는) 읽을 수 있는 국가가 아닙니다. ISO 코드(KOR, KR, 410), 영어 이름"
+        "(South Korea, KOREA, SOUTH, Republic of Korea) 또는 한국어 이름(대한민국, 한국, 미국)"
+        "으로 쓰십시오.",
+        "“KOREA”은(는) 둘 이상의 국가일 수 있습니다. KOREA, SOUTH (KOR) 또는 KOREA, NORTH (PRK)"
+        "(으)로 쓰십시오.",
+        "“W”은(는) 성별 값이 아닙니다 (M, F 또는 X; male, female; 남, 여).",
+    ]
