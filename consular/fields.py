@@ -34,6 +34,17 @@ class FieldError(ValueError):
     """A value that cannot be accepted; the caller adds the row and column."""
 
 
+class DoubtfulValue(FieldError):
+    """A value that is read but cannot be true: a birth date in the future or 30 February, a
+    sex code outside the set. A registry refuses it like any bad value; a list, which the
+    consulate cannot correct, keeps the row without it and warns. ``written`` holds a date's
+    digits as written (YYYYMMDD), to compare as a possible typing error."""
+
+    def __init__(self, message: str, written: str | None = None) -> None:
+        super().__init__(message)
+        self.written = written
+
+
 # Forms people write that pycountry does not carry: US agencies' "BURMA", short English
 # names, Korean names, abbreviations. Keys are compared as ``_country_key`` leaves them.
 COUNTRY_ALIASES = {
@@ -184,16 +195,62 @@ def parse_date(value: str, fmt: str = ISO_DATE) -> date | None:
 
 
 def parse_birth_date(value: str, fmt: str = "%Y-%m-%d") -> date | None:
-    """A date of birth: never in the future; a two-digit year is the most recent past one."""
-    born = parse_date(value, fmt)
+    """A date of birth: never in the future; a two-digit year is the most recent past one.
+
+    A value written as a date that cannot be one (30 February, a month 13, a day in the
+    future) is a ``DoubtfulValue`` carrying its digits as written.
+    """
+    try:
+        born = parse_date(value, fmt)
+    except FieldError:
+        digits = written_date_digits(value, fmt)
+        if digits is None:
+            raise
+        raise DoubtfulValue(
+            f"{value!r} is not a real date in the form {shown_format(fmt)}", digits
+        ) from None
     if born is None:
         return None
     today = datetime.now(UTC).date()
     if born > today and "%y" in fmt:
         born = born.replace(year=born.year - 100)
     if born > today:
-        raise FieldError(f"date of birth {value!r} is in the future")
+        raise DoubtfulValue(f"date of birth {value!r} is in the future", _digits(born))
     return born
+
+
+def _digits(day: date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+_DATE_PARTS = {"%Y": r"(?P<year>\d{4})", "%m": r"(?P<month>\d{1,2})", "%d": r"(?P<day>\d{1,2})"}
+
+
+@lru_cache(maxsize=32)
+def _date_shape(fmt: str) -> re.Pattern[str] | None:
+    """The pattern of digits a format writes, whatever their values; ``None`` for a format
+    without a four-digit year, a month number and a day."""
+    pattern = ""
+    for part in re.split(r"(%.)", fmt):
+        if part in _DATE_PARTS:
+            pattern += _DATE_PARTS[part]
+        elif part.startswith("%"):
+            return None
+        else:
+            pattern += re.escape(part)
+    return re.compile(pattern) if all(p in fmt for p in _DATE_PARTS) else None
+
+
+def written_date_digits(value: str, fmt: str = ISO_DATE) -> str | None:
+    """A value shaped as a date in ``fmt`` (or ISO), as its digits YYYYMMDD, real or not:
+    ``30/02/1980`` in DD/MM/YYYY is ``19800230``; ``None`` for anything else."""
+    text = value.strip()
+    for form in (fmt, ISO_DATE):
+        shape = _date_shape(form)
+        found = shape.fullmatch(text) if shape is not None else None
+        if found is not None:
+            return found["year"] + found["month"].zfill(2) + found["day"].zfill(2)
+    return None
 
 
 def parse_datetime(value: str, default_zone: str = "UTC") -> datetime | None:
@@ -230,7 +287,7 @@ def parse_sex(value: str) -> str | None:
     if not text:
         return None
     if text not in _SEX:
-        raise FieldError(f"unknown sex {value!r} (use M, F or X; male, female; 남, 여)")
+        raise DoubtfulValue(f"unknown sex {value!r} (use M, F or X; male, female; 남, 여)")
     return _SEX[text]
 
 

@@ -66,7 +66,11 @@ def read_upload(file: BinaryIO, filename: str, limits: TableLimits) -> Table:
 
 
 class ImportReport(BaseModel):
-    """What an import did. Errors are listed by row and column."""
+    """What an import did. Errors and warnings are listed by row and column.
+
+    A warning names a value of a list that cannot be true (a birth date in the future): the
+    row was imported without it, the value kept as written.
+    """
 
     file_name: str
     file_sha256: str
@@ -87,6 +91,7 @@ class ImportReport(BaseModel):
     columns: dict[str, str] = Field(default_factory=dict)
     date_format: str | None = None
     errors: list[dict[str, object]] = Field(default_factory=list)
+    warnings: list[dict[str, object]] = Field(default_factory=list)
 
     @classmethod
     def start(cls, table: Table) -> ImportReport:

@@ -9,6 +9,7 @@ import pytest
 
 from consular.cases.models import Case
 from consular.fields import (
+    DoubtfulValue,
     FieldError,
     limit_of,
     parse_birth_date,
@@ -32,6 +33,38 @@ def test_two_digit_years_of_birth_are_in_the_past() -> None:
 def test_a_birth_date_in_the_future_is_an_error() -> None:
     with pytest.raises(FieldError, match="in the future"):
         parse_birth_date("2999-01-01")
+
+
+@pytest.mark.parametrize(
+    ("value", "fmt", "written", "message"),
+    [
+        ("2052-11-15", "%Y-%m-%d", "20521115", "date of birth '2052-11-15' is in the future"),
+        (
+            "30/02/1980",
+            "%d/%m/%Y",
+            "19800230",
+            "'30/02/1980' is not a real date in the form DD/MM/YYYY",
+        ),
+        ("02/30/1980", "%m/%d/%Y", "19800230", "not a real date in the form MM/DD/YYYY"),
+        ("1988-13-14", "%m/%d/%Y", "19881314", "not a real date"),
+        ("19800230", "%Y%m%d", "19800230", "not a real date in the form YYYYMMDD"),
+    ],
+)
+def test_a_date_that_cannot_be_true_keeps_its_digits_as_written(
+    value: str, fmt: str, written: str, message: str
+) -> None:
+    with pytest.raises(DoubtfulValue, match=message) as raised:
+        parse_birth_date(value, fmt)
+    assert raised.value.written == written
+
+
+def test_a_value_that_is_no_date_at_all_is_an_error_not_a_doubt() -> None:
+    for value, fmt in (("unknown", "%Y-%m-%d"), ("1990-31", "%Y-%m-%d"), ("14.03.88", "%m/%d/%y")):
+        with pytest.raises(FieldError) as raised:
+            parse_birth_date(value, fmt)
+        assert not isinstance(raised.value, DoubtfulValue)
+    with pytest.raises(DoubtfulValue, match="unknown sex 'W'"):
+        parse_sex("W")
 
 
 @pytest.mark.parametrize(

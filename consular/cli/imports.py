@@ -45,10 +45,17 @@ def print_report(report: ImportReport) -> None:
         ("skipped", report.skipped),
         ("errors", len(report.errors)),
     ]
+    if report.warnings:
+        lines.append(("warnings", f"{len(report.warnings)} (rows kept; see below)"))
     for label, value in lines:
         typer.echo(f"{label + ':':<15}{value}")
     for error in report.errors:
         typer.echo(f"  row {error['row']}, column {error['column']}: {error['message']}")
+    for warning in report.warnings:
+        typer.echo(
+            f"  warning: row {warning['row']}, column {warning['column']}: {warning['message']}"
+            " (row kept, the value as written)"
+        )
     print_layout(report.columns, report.date_format, unused_note=" (kept with each row as read)")
 
 

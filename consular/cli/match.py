@@ -18,6 +18,7 @@ from consular.incidents.listrows import (
     ListLayout,
     ListRow,
     list_layout,
+    list_warnings,
     parse_list,
     read_columns_option,
 )
@@ -25,7 +26,7 @@ from consular.matching import Decision, Link, build_matcher
 from consular.tabular import Table, TableError, read_table
 
 PROGRESS_THRESHOLD = 2000
-COLUMNS = ("list_id", "registry_id", "decision", "probability", "explanation")
+COLUMNS = ("list_id", "registry_id", "decision", "probability", "explanation", "warnings")
 
 
 def _rows(
@@ -40,6 +41,9 @@ def _rows(
     except InvalidInput as exc:
         fail(f"{what} {table.source}: {exc.message}", 2)
     rows, errors = parse_list(table, date_format=layout.date_format, columns=layout.columns)
+    if what == "registry":
+        # The registry keeps its strictness: what a list may keep with a warning, it refuses.
+        errors = sorted([*errors, *list_warnings(rows)], key=lambda e: e.row)
     header = [e for e in errors if e.row == 1]
     if header:
         fail(f"{what} {table.source}: {header[0].message}", 2)
@@ -99,10 +103,16 @@ def match(
                 progress(done)
     try:
         with output.open("w", newline="", encoding="utf-8") as out:
-            write_csv(out, [COLUMNS, *(_row(link, explain) for link in links)])
+            written = (_row(link, row, explain) for link, row in zip(links, listed, strict=True))
+            write_csv(out, [COLUMNS, *written])
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}", 2)
     print_layout(layout.columns, layout.date_format)
+    warnings = list_warnings(listed)
+    for warning in warnings[:5]:
+        typer.echo(f"warning: {warning} (row kept)")
+    if len(warnings) > 5:
+        typer.echo(f"warning: and {len(warnings) - 5} more (see the warnings column)")
     counts = {d: sum(1 for link in links if link.decision is d) for d in Decision}
     typer.echo(
         f"{len(links)} rows: {counts[Decision.MATCH]} match, {counts[Decision.REVIEW]} review, "
@@ -110,7 +120,7 @@ def match(
     )
 
 
-def _row(link: Link, explain: bool) -> list[str]:
+def _row(link: Link, row: ListRow, explain: bool) -> list[str]:
     best = link.best if link.decision is not Decision.NONE else None
     return [
         link.record_id,
@@ -118,6 +128,8 @@ def _row(link: Link, explain: bool) -> list[str]:
         link.decision.value,
         f"{link.best.probability:.4f}" if link.best else "0",
         _explain(link) if explain else "",
+        # The cell and what cannot be true in it; the row was matched without that value.
+        " | ".join(f"{w.column}: {w.message}" for w in row.warnings),
     ]
 
 

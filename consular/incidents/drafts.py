@@ -31,6 +31,7 @@ from consular.incidents.listrows import (
     check_columns,
     guess_columns,
     guess_date_format,
+    list_warnings,
     parse_list,
 )
 from consular.incidents.models import ImportDraft, Incident, SourceList, SourceRecord
@@ -42,6 +43,7 @@ from consular.incidents.service import (
     get_incident,
     link_rows,
     refuse_imported,
+    report_kept,
     store_list,
 )
 from consular.tabular import Row, Table
@@ -165,12 +167,18 @@ def draft_table(draft: ImportDraft) -> Table:
 
 @dataclass
 class DraftCheck:
-    """A draft read with its chosen columns: the good rows and every error, by row."""
+    """A draft read with its chosen columns: the good rows and every error, by row; and the
+    values kept that cannot be true (warnings), by row."""
 
     rows: list[ListRow]
     errors: list[RowError]
     header_errors: list[RowError] = field(default_factory=list)
     by_row: dict[int, list[RowError]] = field(default_factory=dict)
+    warnings_by_row: dict[int, list[RowError]] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[RowError]:
+        return list_warnings(self.rows)
 
     @property
     def ready(self) -> bool:
@@ -189,7 +197,8 @@ def check_draft(db: Session, draft: ImportDraft) -> DraftCheck:
     by_row: dict[int, list[RowError]] = {}
     for error in errors:
         by_row.setdefault(error.row, []).append(error)
-    return DraftCheck(rows, errors, [], by_row)
+    warned = {row.row_number: list(row.warnings) for row in rows if row.warnings}
+    return DraftCheck(rows, errors, [], by_row, warned)
 
 
 def _require_open(draft: ImportDraft) -> None:
@@ -369,6 +378,8 @@ def commit_draft(db: Session, actor: Actor, draft: ImportDraft) -> ImportReport:
     report = ImportReport.start(table)
     refuse_imported(db, incident, table, report)
     checked = check_draft(db, draft)
+    report.columns, report.date_format = dict(draft.mapping), draft.date_format
+    report.warnings = [warning.as_dict() for warning in checked.warnings]
     refuse_bad_rows(
         report, checked.errors, skip_invalid=draft.skip_invalid, usable_rows=len(checked.rows)
     )
@@ -433,4 +444,4 @@ def _carry_out(
     report.review = pending
     source = db.get(SourceList, report.source_list_id)
     if source is not None:
-        source.report = report.model_dump(exclude={"errors"})
+        source.report = report_kept(report)

@@ -10,6 +10,7 @@ from typing import Any
 
 from consular.errors import InvalidInput
 from consular.fields import (
+    DoubtfulValue,
     FieldError,
     RowError,
     check_length,
@@ -80,6 +81,8 @@ class ListRow:
     facility: str | None
     host_identifier: str | None
     arrested_at: datetime | None
+    # Values that cannot be true, left out of the record and kept as written in ``raw``.
+    warnings: tuple[RowError, ...] = ()
 
     @property
     def name_keys(self) -> set[str]:
@@ -333,6 +336,9 @@ def parse_list(
 ) -> tuple[list[ListRow], list[RowError]]:
     """Every row as a record, and every error by row and the file's own column name.
 
+    A value that cannot be true (a birth date in the future or on 30 February, a sex code
+    outside the set) is no error: the row keeps it in ``warnings`` (see ``list_warnings``).
+
     ``columns`` says which field each of the file's columns holds (see ``check_columns``),
     ``date_format`` how its dates are written; without them ``list_layout`` guesses them.
     """
@@ -399,11 +405,19 @@ def _parse_row(
     parsers: dict[str, Callable[[str], Any]],
 ) -> ListRow | None:
     start = len(errors)
+    warnings: list[RowError] = []
+    written_birth: list[str] = []
 
     def field(name: str) -> Any:
         column = header.get(name, name)
         try:
             return parsers[name](row.values.get(column, "") if name in header else "")
+        except DoubtfulValue as exc:
+            # A list cannot be corrected by the consulate: the row is kept without the value.
+            warnings.append(RowError(row.number, column, str(exc)))
+            if name == "date_of_birth" and exc.written:
+                written_birth.append(exc.written)
+            return None
         except FieldError as exc:
             errors.append(RowError(row.number, column, str(exc)))
             return None
@@ -413,6 +427,7 @@ def _parse_row(
     record = PersonRecord(
         id=values["id"] or str(row.number),
         **{name: values[name] for name in _RECORD_FIELDS},
+        written_birth_date=written_birth[0] if written_birth else None,
     )
     named = any(values[c] for c in NAME_COLUMNS)
     if not named and not any(e.column in _columns(header, NAME_COLUMNS) for e in errors[start:]):
@@ -426,7 +441,13 @@ def _parse_row(
         facility=values["facility"],
         host_identifier=values["host_identifier"],
         arrested_at=values["arrested_at"],
+        warnings=tuple(warnings),
     )
+
+
+def list_warnings(rows: list[ListRow]) -> list[RowError]:
+    """What the kept rows hold that cannot be true, by row and the file's own column."""
+    return [warning for row in rows for warning in row.warnings]
 
 
 _RECORD_FIELDS = (

@@ -45,6 +45,10 @@ class SourceList(UUIDPrimaryKey, Base):
     errors: Mapped[list[dict[str, Any]]] = mapped_column(
         SealedJSON("source_list.errors"), default=list
     )
+    # Values kept as written that cannot be true (a birth date in the future), by row.
+    warnings: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        SealedJSON("source_list.warnings"), default=list
+    )
 
 
 class SourceRecord(UUIDPrimaryKey, Timestamps, Base):

@@ -21,7 +21,7 @@ from consular.db import new_id, utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.fields import FieldError, is_hangul, parse_country
 from consular.importing import ImportReport, refuse_bad_rows, refuse_repeat
-from consular.incidents.listrows import ListRow, list_layout, parse_list
+from consular.incidents.listrows import ListRow, list_layout, list_warnings, parse_list
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import IncidentCreate, ListKind, ReviewAction
 from consular.incidents.scope import readable_incidents
@@ -164,6 +164,7 @@ def prepare_list(
         time_zone=incident.post.time_zone,
         columns=layout.columns,
     )
+    report.warnings = [warning.as_dict() for warning in list_warnings(rows)]
     refuse_bad_rows(report, errors, skip_invalid=skip_invalid, usable_rows=len(rows))
     return PreparedList(incident.id, list_kind, table, rows, link_rows(db, rows), report)
 
@@ -225,13 +226,14 @@ def store_list(
         imported_by=actor.name,
         row_count=len(table.rows),
         errors=report.errors,
+        warnings=report.warnings,
     )
     db.add(source)
     db.flush()
     report.source_list_id = source.id
     _write_records(db, actor, incident, source, rows, links, report, progress)
     report.status = "imported"
-    source.report = report.model_dump(exclude={"errors"})
+    source.report = report_kept(report)
     audit.record(
         db,
         actor=actor.name,
@@ -241,6 +243,12 @@ def store_list(
         diff=source.report | {"kind": kind.value},
     )
     return report
+
+
+def report_kept(report: ImportReport) -> dict[str, object]:
+    """The report as kept in the clear with its list: errors and warnings quote the values
+    they name, so they are kept sealed beside it instead."""
+    return report.model_dump(exclude={"errors", "warnings"})
 
 
 def _in_scope(row: ListRow, home: str) -> bool:

@@ -365,6 +365,14 @@ class Engine:
             level = _birth_level(probe.date_of_birth, entry.date_of_birth)
             detail = f"{probe.date_of_birth.isoformat()} / {entry.date_of_birth.isoformat()}"
             out.append(FieldEvidence("date_of_birth", level, model.weight("birth", level), detail))
+        elif probe.written_birth and entry.date_of_birth:
+            # A date that cannot be true (2052 for 2002) may be one typing error from the real one.
+            written_digits, registry_digits = probe.written_birth, _digits(entry.date_of_birth)
+            close = Levenshtein.distance(written_digits, registry_digits) == 1
+            level = "one_digit" if close else "different"
+            written = f"{written_digits[:4]}-{written_digits[4:6]}-{written_digits[6:]}"
+            detail = f"{written} as written / {entry.date_of_birth.isoformat()}"
+            out.append(FieldEvidence("date_of_birth", level, model.weight("birth", level), detail))
         if probe.sex and entry.sex and "X" not in (probe.sex, entry.sex):
             level = "exact" if probe.sex == entry.sex else "different"
             out.append(

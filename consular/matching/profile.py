@@ -58,6 +58,7 @@ class Profile:
     origin: str | None  # nationality, else country of birth
     address: str | None = None  # upper-case words of letters and digits, in order
     postcode: str | None = None  # letters and digits only, upper case
+    written_birth: str | None = None  # an impossible birth date's digits, YYYYMMDD
 
     @property
     def primary(self) -> Reading | None:
@@ -231,4 +232,5 @@ def profile(record: PersonRecord) -> Profile:
         origin=(record.nationality or record.country_of_birth or "").strip().upper() or None,
         address=_address_words(record.address),
         postcode=fold_postcode(record.postcode),
+        written_birth=record.written_birth_date,
     )

@@ -44,6 +44,10 @@ class PersonRecord:
     address: str | None = None
     """Home address on one line (house number, street, town), as a list writes it."""
     postcode: str | None = None
+    written_birth_date: str | None = None
+    """A list's birth date that cannot be true (in the future, 30 February), its digits as
+    written (``"20521115"``), with ``date_of_birth`` left empty: compared with a registry
+    date as a possible typing error. Registry records never set it."""
 
 
 # Readable labels and outcome phrases used by Candidate.explanation().

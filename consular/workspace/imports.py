@@ -254,6 +254,7 @@ def _preview_values(db: DB, draft: ImportDraft, error: str | None = None) -> dic
         (index, column) for index, column in enumerate(draft.columns) if draft.mapping.get(column)
     ]
     bad = [row for row in table.rows if row.number in checked.by_row]
+    warned = [row for row in table.rows if row.number in checked.warnings_by_row]
     corrected = [
         row
         for row in table.rows
@@ -262,13 +263,14 @@ def _preview_values(db: DB, draft: ImportDraft, error: str | None = None) -> dic
     good = [row for row in table.rows if row.number not in checked.by_row][:SAMPLE_ROWS]
     # A column wrong on most rows is a wrong choice of column or date format, not bad rows.
     wrong_rows: dict[str, set[int]] = {}
-    for problem in checked.errors:
+    for problem in [*checked.errors, *checked.warnings]:
         wrong_rows.setdefault(problem.column, set()).add(problem.row)
     suspect = sorted(c for c, rows in wrong_rows.items() if len(rows) * 2 > len(table.rows))
     return {
         "checked": checked,
         "used": used,
         "bad": bad,
+        "warned": warned,
         "corrected": corrected,
         "sample": good,
         "suspect": suspect,

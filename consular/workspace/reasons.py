@@ -318,6 +318,10 @@ _REASONS = [
         N_("“%(value)s” is not a date in the form %(form)s."),
     ),
     (
+        _Q.format("value") + r" is not a real date in the form (?P<form>\S+)",
+        N_("“%(value)s” is not a real date in the form %(form)s."),
+    ),
+    (
         r"date of birth " + _Q.format("value") + r" is in the future",
         N_("The date of birth “%(value)s” is in the future."),
     ),

@@ -119,7 +119,7 @@ def test_import_reports_and_rejects_with_rows_and_columns(
     host.write_text(
         "full_name,date_of_birth,nationality,facility\n"
         '"LEE, SEONGHO",1988-03-14,KOR,Folkston\n'
-        '"KIM, MIN JUN",1990-31-01,KOR,Folkston\n',
+        '"KIM, MIN JUN",unknown,KOR,Folkston\n',
         encoding="utf-8",
     )
     code, out, err = run(
@@ -210,6 +210,34 @@ def test_columns_chosen_on_the_command_line_win_over_the_guess(
         ("KOR", None),
         ("MEX", None),
     ]
+
+
+def test_a_list_with_a_birth_date_in_the_future_is_imported_with_a_warning(
+    db_url: str, incident: str, tmp_path: Path
+) -> None:
+    host = tmp_path / "host.csv"
+    host.write_text(
+        "full_name,date_of_birth,sex,nationality\n"
+        '"LEE, SEONGHO",2988-03-14,M,KOR\n'  # for 1988: one digit off, in the future
+        '"PARK, JIHYE",1995-02-30,F,KOR\n'  # 30 February
+        '"CHOI, DONGHYUN",1979-11-11,W,KOR\n',  # a sex code outside the set
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        db_url, "import", "list", "--incident", incident, "--kind", "host_authority", str(host)
+    )
+    assert code == 0, err
+    assert "imported:      3" in out and "errors:        0" in out
+    assert "warnings:      3 (rows kept; see below)" in out
+    assert (
+        "warning: row 2, column date_of_birth: date of birth '2988-03-14' is in the future" in out
+    )
+    assert "warning: row 3, column date_of_birth: '1995-02-30' is not a real date" in out
+    assert "warning: row 4, column sex: unknown sex 'W'" in out
+    records = _records(db_url)
+    # Kept without the value that cannot be true; CHOI is still linked on the rest.
+    assert [(born, decision) for _, born, _, decision in records][2] == ("1979-11-11", "auto")
+    assert [born for _, born, _, _ in records][:2] == ["None", "None"]
 
 
 def test_cases_list_in_three_formats(db_url: str, incident: str, tmp_path: Path) -> None:

@@ -51,7 +51,14 @@ def test_each_list_row_gets_a_decision_and_an_explanation(registry: Path, tmp_pa
     assert code == 0, stderr
     assert "4 rows: 2 match, 1 review, 1 none" in stdout
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0]) == ["list_id", "registry_id", "decision", "probability", "explanation"]
+    assert list(rows[0]) == [
+        "list_id",
+        "registry_id",
+        "decision",
+        "probability",
+        "explanation",
+        "warnings",
+    ]
     by_id = {r["list_id"]: r for r in rows}
     assert (by_id["L1"]["registry_id"], by_id["L1"]["decision"]) == ("R1", "match")
     assert "name variant" in by_id["L1"]["explanation"]
@@ -79,7 +86,7 @@ def test_without_explain_the_explanation_column_stays_empty(registry: Path, tmp_
         (b"\x00\x01 not a workbook", "broken.xlsx", "broken.xlsx"),
         (b"id,date_of_birth\n1,1990-01-01\n", "nameless.csv", "no name column"),
         (
-            b'full_name,date_of_birth\n"KIM, A",1990-31-31\n',
+            b'full_name,date_of_birth\n"KIM, A",1990-31\n',
             "bad.csv",
             "row 2, column date_of_birth",
         ),
@@ -155,3 +162,53 @@ def test_the_lists_columns_can_be_chosen_over_the_guess(registry: Path, tmp_path
     assert "who → full_name" in stdout
     row = next(csv.DictReader(out.open(encoding="utf-8")))
     assert (row["list_id"], row["registry_id"], row["decision"]) == ("L1", "R1", "match")
+
+
+TYPING_ERRORS = (
+    "id,full_name,date_of_birth,sex\n"
+    'L1,"SEO, YUNA",2052-11-15,F\n'  # for 2002-11-15: one digit off, in the future
+    'L2,"LEE, SEONGHO",1988-02-30,M\n'  # 30 February
+    'L3,"PARK, JIHYE",1995-07-30,W\n'  # a sex code outside the set
+)
+SEO = "R6,SEO,YUNA,서,유나,F,2002-11-15,KOR,M66666666,HL Battery"
+
+
+def test_a_value_that_cannot_be_true_keeps_the_row_and_is_named_in_the_output(
+    tmp_path: Path,
+) -> None:
+    registry = tmp_path / "registry.csv"
+    registry.write_text("\n".join([REGISTRY_COLUMNS, *REGISTRY_ROWS, SEO]) + "\n", encoding="utf-8")
+    listing = tmp_path / "host.csv"
+    listing.write_text(TYPING_ERRORS, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code, stdout, stderr = run(str(registry), str(listing), "-o", str(out), "--explain")
+    assert code == 0, stderr
+    assert "3 rows:" in stdout
+    assert "warning: row 2, column date_of_birth: date of birth '2052-11-15' is in the future" in (
+        stdout
+    )
+    rows = {r["list_id"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
+    seo = rows["L1"]
+    assert seo["registry_id"] == "R6" and seo["decision"] in ("match", "review")
+    assert "date of birth one digit (2052-11-15 as written / 2002-11-15)" in seo["explanation"]
+    assert seo["warnings"] == "date_of_birth: date of birth '2052-11-15' is in the future"
+    assert rows["L2"]["warnings"] == (
+        "date_of_birth: '1988-02-30' is not a real date in the form YYYY-MM-DD"
+    )
+    assert rows["L2"]["decision"] != "none" and "R1" in rows["L2"]["explanation"]
+    assert rows["L3"]["warnings"].startswith("sex: unknown sex 'W'")
+    assert (rows["L3"]["registry_id"], rows["L3"]["decision"]) == ("R4", "match")
+
+
+def test_the_registry_file_keeps_its_strictness(tmp_path: Path) -> None:
+    registry = tmp_path / "registry.csv"
+    future = SEO.replace("2002-11-15", "2052-11-15")
+    registry.write_text(
+        "\n".join([REGISTRY_COLUMNS, *REGISTRY_ROWS, future]) + "\n", encoding="utf-8"
+    )
+    listing = tmp_path / "host.csv"
+    listing.write_text(TYPING_ERRORS, encoding="utf-8")
+    out = tmp_path / "out.csv"
+    code, _, stderr = run(str(registry), str(listing), "-o", str(out))
+    assert code == 2 and not out.exists()
+    assert "row 7, column date_of_birth: date of birth '2052-11-15' is in the future" in stderr

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from consular.cases.models import Case
+from consular.db import unit_of_work
 from consular.incidents.models import SourceList, SourceRecord
+from consular.registry.models import Person
+from consular.registry.service import import_registry
 from tests.conftest import World
-from tests.factories import AGENCY_ROSTER, auth, rows_csv
+from tests.factories import AGENCY_ROSTER, OPERATOR, REGISTRY_ROWS, auth, registry_table, rows_csv
 
 HOST_HEADER = ["id", "full_name", "date_of_birth", "nationality", "facility", "a_number"]
 HOST_ROWS = [
@@ -129,7 +132,7 @@ def test_a_file_with_bad_rows_is_rejected_whole_with_every_error(
 ) -> None:
     bad = [
         *HOST_ROWS[:2],
-        ["H6", "SONG, GIHO", "1988-13-45", "KOR", "Folkston", ""],
+        ["H6", "SONG, GIHO", "1988-13", "KOR", "Folkston", ""],
         ["H7", "YOON, MIRAE", "1990-01-01", "KRX", "Folkston", ""],
         ["H1", "LEE, DUPLICATE", "1990-01-01", "KOR", "Folkston", ""],
     ]
@@ -480,3 +483,43 @@ def test_an_unreadable_country_names_its_row_and_column_and_the_forms_that_are_r
     assert (error["row"], error["column"]) == (4, "country_of_citizenship")
     assert "unknown country 'Atlantis'" in error["message"]
     assert "KOREA, SOUTH" in error["message"] and "대한민국" in error["message"]
+
+
+def test_a_value_that_cannot_be_true_is_a_warning_and_the_row_is_reconciled_on_the_rest(
+    app_client: TestClient, world: World, db: Session, factory: sessionmaker[Session]
+) -> None:
+    with unit_of_work(factory) as uow:
+        seo = "R6,SEO,YUNA,서,유나,F,2002-11-15,KOR,M66666666,HL Battery"
+        import_registry(uow, OPERATOR, registry_table([*REGISTRY_ROWS, seo], name="v2.csv"))
+    content = rows_csv(
+        ["id", "full_name", "date_of_birth", "sex", "nationality"],
+        [
+            ["H1", "SEO, YUNA", "2052-11-15", "F", "KOR"],  # for 2002: in the future
+            ["H2", "PARK, JI HYE", "1995-02-30", "F", "KOR"],  # 30 February
+            ["H3", "CHOI, DONG HYUN", "1979-11-11", "Q", "KOR"],  # no such sex code
+        ],
+    )
+    response = upload(app_client, world, content)
+    assert response.status_code == 201, response.text
+    report = response.json()
+    assert report["imported"] == 3 and report["errors"] == []
+    assert [(w["row"], w["column"]) for w in report["warnings"]] == [
+        (2, "date_of_birth"),
+        (3, "date_of_birth"),
+        (4, "sex"),
+    ]
+    assert report["warnings"][0]["message"] == "date of birth '2052-11-15' is in the future"
+    records = {r.row_number: r for r in db.scalars(select(SourceRecord))}
+    seo_row = records[2]
+    # The written value stays with the row; the engine compared it as a possible typing error.
+    assert seo_row.raw["date_of_birth"] == "2052-11-15" and seo_row.date_of_birth is None
+    best = seo_row.candidates[0]
+    registered = db.scalars(select(Person).where(Person.registry_ref == "R6")).one()
+    assert best["person_id"] == registered.id
+    assert "date of birth one digit (2052-11-15 as written / 2002-11-15)" in best["explanation"]
+    assert seo_row.decision in ("auto", "pending")
+    assert records[4].decision == "auto" and records[4].sex is None
+    # Kept with the list, sealed like its errors, and out of the report kept in the clear.
+    source = db.scalars(select(SourceList)).one()
+    assert [w["row"] for w in source.warnings or []] == [2, 3, 4]
+    assert "warnings" not in source.report

@@ -455,3 +455,26 @@ def test_a_garbled_name_is_linked_only_on_the_passport_with_the_birth_date() -> 
         PersonRecord(id="L", full_name="QWERTY, ASDF", passport_number="M12345678")
     )
     assert passport_only.decision is Decision.REVIEW
+
+
+def test_a_birth_date_that_cannot_be_true_is_compared_as_written() -> None:
+    registry = [
+        lee(date_of_birth=date(2002, 11, 15)),
+        lee(id="R-OTHER", date_of_birth=date(1970, 1, 1)),
+    ]
+    matcher = build_matcher(registry, population=POPULATION)
+    # A host list's 2052-11-15 for 2002-11-15: one digit from the registry's date.
+    listed = PersonRecord(
+        id="L1", family_name="LEE", given_name="SEONGHO", written_birth_date="20521115"
+    )
+    link = matcher.link(listed)
+    assert link.best is not None and link.best.registry_id == "R-LEE"
+    births = {
+        c.registry_id: e for c in link.candidates for e in c.evidence if e.field == "date_of_birth"
+    }
+    assert births["R-LEE"].outcome == "one_digit"
+    assert births["R-LEE"].detail == "2052-11-15 as written / 2002-11-15"
+    assert "R-OTHER" not in births or births["R-OTHER"].outcome == "different"
+    # Without the written date the two namesakes could not be told apart.
+    unknown = matcher.link(PersonRecord(id="L2", family_name="LEE", given_name="SEONGHO"))
+    assert unknown.best is not None and unknown.best.probability < link.best.probability

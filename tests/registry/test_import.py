@@ -261,3 +261,18 @@ def test_a_name_written_on_two_lines_is_one_line_and_a_contact_on_two_is_refused
     with unit_of_work(factory) as uow:
         import_registry(uow, OPERATOR, table)
     assert db.scalar(select(Person.given_name)) == "MIN JUN"
+
+
+def test_the_registry_refuses_what_a_list_keeps_with_a_warning(
+    factory: sessionmaker[Session], db: Session
+) -> None:
+    rows = [*REGISTRY_ROWS, "R6,SEO,YUNA,서,유나,W,2052-11-15,KOR,M66666666,"]
+    with pytest.raises(InvalidInput) as raised, unit_of_work(factory) as uow:
+        import_registry(uow, OPERATOR, registry_table(rows))
+    errors = raised.value.details["report"]["errors"]
+    assert [(e["row"], e["column"]) for e in errors] == [(7, "sex"), (7, "date_of_birth")] or [
+        (e["row"], e["column"]) for e in errors
+    ] == [(7, "date_of_birth"), (7, "sex")]
+    assert any("in the future" in str(e["message"]) for e in errors)
+    assert raised.value.details["report"]["warnings"] == []
+    assert count(db, Person) == 0

@@ -20,13 +20,13 @@ from tests.factories import rows_csv, user_with_token
 from tests.workspace.client import form_token, sign_in
 
 EN = {"Accept-Language": "en"}
-# The host authority's list: US dates, one of them impossible, two namesakes, one stranger.
+# The host authority's list: US dates, one of them unreadable, two namesakes, one stranger.
 HOST_HEADER = ["A-Number", "Name", "DOB", "Citizenship", "Detention Facility"]
 HOST_ROWS = [
     ["A100", "LEE, SEONGHO", "03/14/1988", "KOR", "Folkston ICE Processing Center"],
     ["A101", "KIM, MIN JUN", "01/02/1990", "KOR", "Stewart Detention Center"],
     ["A102", "PARK, JI HYE", "07/30/1995", "KOR", "Stewart Detention Center"],
-    ["A103", "CHOI, DONG HYUN", "11/31/1979", "KOR", "Folkston ICE Processing Center"],
+    ["A103", "CHOI, DONG HYUN", "11/31/79", "KOR", "Folkston ICE Processing Center"],
     ["A104", "GARCIA, JUAN", "05/05/1985", "MEX", "Folkston ICE Processing Center"],
 ]
 
@@ -102,12 +102,12 @@ def test_an_officer_imports_a_list_through_the_wizard_and_nothing_is_written_bef
     assert _selected(html, "date_format") == "%m/%d/%Y"
     _save_columns(browser, columns_url, html, "%m/%d/%Y")
 
-    # The check: the impossible date is shown on its row, in place; reconciling is refused.
+    # The check: the unreadable date is shown on its row, in place; reconciling is refused.
     preview = browser.get(f"{base}/preview", headers=EN)
     assert "1 row has errors." in preview.text
     row = re.search(r'<section class="row-errors" id="row-5".*?</section>', preview.text, re.S)
     assert row, preview.text
-    assert "dob: “11/31/1979” is not a date in the form MM/DD/YYYY." in row.group(0)
+    assert "dob: “11/31/79” is not a date in the form MM/DD/YYYY." in row.group(0)
     assert 'aria-invalid="true"' in row.group(0)
     assert "Reconcile with the registry" not in preview.text
     refused = browser.post(f"{base}/reconcile", data={"csrf_token": form_token(preview.text)})
@@ -117,7 +117,7 @@ def test_an_officer_imports_a_list_through_the_wizard_and_nothing_is_written_bef
     cells = dict(
         re.findall(r'<input id="cell-5-\d+" name="(cell-\d+)" value="([^"]*)"', row.group(0))
     )
-    assert cells["cell-2"] == "11/31/1979"
+    assert cells["cell-2"] == "11/31/79"
     cells["cell-2"] = "11/11/1979"
     fixed = browser.post(f"{base}/rows/5", data={"csrf_token": form_token(preview.text), **cells})
     assert fixed.status_code == 303
@@ -164,7 +164,7 @@ def test_an_officer_imports_a_list_through_the_wizard_and_nothing_is_written_bef
         assert choi is not None and choi.raw["dob"] == "11/11/1979" and choi.decision == "auto"
         correction = db.scalar(select(AuditEvent).where(AuditEvent.tag == "incidents:list:correct"))
         assert correction is not None
-        assert correction.diff == {"5": {"dob": {"file": "11/31/1979", "typed": "11/11/1979"}}}
+        assert correction.diff == {"5": {"dob": {"file": "11/31/79", "typed": "11/11/1979"}}}
         # The draft keeps only where its rows went.
         draft = db.scalars(select(ImportDraft)).one()
         assert draft.rows == [] and draft.links is None and draft.source_list_id is not None
@@ -224,7 +224,7 @@ def test_rows_with_errors_can_be_left_out_and_stay_in_the_report(
     report = browser.get(link.group(1), headers=EN).text
     assert "Rows left out for errors" in report
     assert "Waiting in the review queue: 1" in report
-    assert "“11/31/1979” is not a date in the form MM/DD/YYYY." in report
+    assert "“11/31/79” is not a date in the form MM/DD/YYYY." in report
     other = browser.get(link.group(1).replace(world.incident_id, "0" * 36))
     assert other.status_code == 404
 
@@ -345,3 +345,40 @@ def test_two_columns_for_one_field_are_refused_with_the_choice_kept(
     assert refused.status_code == 422
     assert "name: says the same as column a_number; keep one of them." in refused.text
     assert _selected(refused.text, "field-0") == "full_name"
+
+
+def test_a_value_that_cannot_be_true_is_shown_as_a_warning_and_the_row_is_kept(
+    browser: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    sign_in(browser)
+    rows = [*HOST_ROWS[:3], ["A105", "CHOI, DONG HYUN", "11/11/2979", "KOR", "Folkston"]]
+    base = _upload(browser, world, rows).headers["location"].rsplit("/", 1)[0]
+    html = browser.get(f"{base}/columns").text
+    _save_columns(browser, f"{base}/columns", html, "%m/%d/%Y")
+    preview = browser.get(f"{base}/preview", headers=EN).text
+    assert "No row has errors." in preview
+    assert "1 row has a value that cannot be true; it is kept." in preview
+    row = re.search(r'<section class="row-warnings" id="row-5".*?</section>', preview, re.S)
+    assert row, preview
+    assert "dob: The date of birth “11/11/2979” is in the future." in row.group(0)
+    korean = browser.get(f"{base}/preview").text
+    assert (
+        "있을 수 없는 값이 있는 행" in korean
+        and "생년월일 “11/11/2979”이(가) 미래입니다." in korean
+    )
+    # Nothing to correct first: the list is reconciled and committed with the row.
+    token = form_token(preview)
+    assert browser.post(f"{base}/reconcile", data={"csrf_token": token}).status_code == 303
+    assert browser.post(f"{base}/commit", data={"csrf_token": token}).status_code == 303
+    with factory() as db:
+        source = db.scalars(select(SourceList)).one()
+        assert [(w["row"], w["column"]) for w in source.warnings or []] == [(5, "dob")]
+        choi = db.scalar(select(SourceRecord).where(SourceRecord.row_number == 5))
+        assert choi is not None and choi.raw["dob"] == "11/11/2979" and choi.date_of_birth is None
+    incident = browser.get(f"/incidents/{world.incident_id}", headers=EN).text
+    link = re.search(r'<a href="(/incidents/[^"]+/lists/[^"]+)">ice-list.csv</a>', incident)
+    assert link
+    report = browser.get(link.group(1), headers=EN).text
+    assert "Values that cannot be true" in report
+    assert "The date of birth “11/11/2979” is in the future." in report
+    assert "있을 수 없는 값" in browser.get(link.group(1)).text
