@@ -71,6 +71,10 @@ class ReviewCandidate(BaseModel):
     employers: list[str] = Field(default_factory=list)
     probability: float
     explanation: str
+    hold: str | None = None
+    """Why the likeliest candidate waits for an officer: ``birth_date_differs``,
+    ``name_part_only``, ``conflict``, ``host_identifier_differs`` or ``host_identifier_taken``."""
+    hold_detail: str = ""
 
 
 class ReviewItem(BaseModel):
