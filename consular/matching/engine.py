@@ -572,7 +572,11 @@ def _hold(evidence: tuple[FieldEvidence, ...]) -> tuple[Hold | None, str] | None
         return item.outcome if item is not None else None
 
     passport = outcome("passport_number") == "exact"
-    confirmed = any(outcome(field) == "exact" for field in _CONFIRMING)
+    # A passport number one character off is still that passport: an unrelated person's
+    # number lies one character away about once in a million.
+    confirmed = outcome("passport_number") == "one_character" or any(
+        outcome(field) == "exact" for field in _CONFIRMING
+    )
     for field in ("nationality", "sex"):
         if outcome(field) == "different" and not passport:
             return Hold.CONFLICT, found[field].detail

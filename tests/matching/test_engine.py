@@ -507,6 +507,7 @@ def test_a_namesake_with_another_birth_date_is_never_linked_on_the_name(
     "identifier",
     [
         {"passport_number": "M55555555"},
+        {"passport_number": "M55555575"},  # one digit misread
         {"host_identifier": "A-201-555-555"},
         {"employers": ("HANBIT CONSTRUCTION",)},
     ],
