@@ -143,6 +143,7 @@ def fold_host_identifier(number: str | None) -> str | None:
     return digits.lstrip("0") or None
 
 
+_NO_EMPLOYERS: frozenset[str] = frozenset()
 # Legal forms that one list writes and another leaves out: Hanbit Construction Co., Ltd.
 _LEGAL_FORMS = frozenset(
     {"CO", "LTD", "INC", "CORP", "CORPORATION", "LLC", "COMPANY", "LIMITED", "주식회사", "주"}
@@ -254,5 +255,7 @@ def profile(record: PersonRecord) -> Profile:
         address=_address_words(record.address),
         postcode=fold_postcode(record.postcode),
         host_identifier=fold_host_identifier(record.host_identifier),
-        employers=frozenset(e for e in map(fold_employer, record.employers) if e),
+        employers=frozenset(filter(None, map(fold_employer, record.employers)))
+        if record.employers
+        else _NO_EMPLOYERS,
     )
