@@ -30,6 +30,7 @@ from consular.security_headers import SecurityHeaders, security_headers
 from consular.workspace.deployments import router as deployments_router
 from consular.workspace.flights import router as flights_router
 from consular.workspace.imports import router as imports_router
+from consular.workspace.listchanges import router as list_changes_router
 from consular.workspace.pages import Page, request_language
 from consular.workspace.reentry import router as reentry_router
 from consular.workspace.routes import router as workspace_router
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, *, check_settings: bool = True)
     app.include_router(api)
     app.include_router(workspace_router)
     app.include_router(imports_router)
+    app.include_router(list_changes_router)
     app.include_router(flights_router)
     app.include_router(reentry_router)
     app.include_router(deployments_router)

@@ -54,12 +54,28 @@ HOST = "host"
 EMPLOYER = "employer"
 FAMILY = "family"
 UNREGISTERED = "unregistered"
+# Unregistered namesakes made to look like typing errors: born a digit off (a few years
+# apart on the same day and month) or one day apart, or sharing only the given name with
+# a registered person born the same day.
+NAMESAKE_DIGIT = "namesake_digit"
+NAMESAKE_DAY = "namesake_day"
+GIVEN_NAME_TWIN = "given_name_twin"
 FOREIGN = "foreign"
 FOREIGN_LI = "foreign_li"
 KOREAN_CHINESE = "korean_chinese"
 REGISTERED_KINDS = (HOST, EMPLOYER, FAMILY)
-KINDS = (*REGISTERED_KINDS, UNREGISTERED, FOREIGN, FOREIGN_LI, KOREAN_CHINESE)
-LIST_MIX = ((HOST, 0.75), (EMPLOYER, 0.10), (FAMILY, 0.05), (UNREGISTERED, 0.05), (FOREIGN, 0.05))
+NAMESAKE_KINDS = (NAMESAKE_DIGIT, NAMESAKE_DAY, GIVEN_NAME_TWIN)
+KINDS = (*REGISTERED_KINDS, UNREGISTERED, *NAMESAKE_KINDS, FOREIGN, FOREIGN_LI, KOREAN_CHINESE)
+LIST_MIX = (
+    (HOST, 0.72),
+    (EMPLOYER, 0.10),
+    (FAMILY, 0.05),
+    (UNREGISTERED, 0.05),
+    (NAMESAKE_DIGIT, 0.01),
+    (NAMESAKE_DAY, 0.01),
+    (GIVEN_NAME_TWIN, 0.01),
+    (FOREIGN, 0.05),
+)
 
 _HANGUL_ONLY_SHARE = 0.10
 _LATIN_ONLY_SHARE = 0.10
@@ -202,9 +218,10 @@ def draw_list(registry: Sequence[PersonRecord], m: int, rng: random.Random) -> S
     taken = {person.passport_number for person in registry}
     with_both = [p for p in registry if p.family_name and p.family_name_hangul]
     planted = [p for p in registry if p.passport_number and is_planted(p.passport_number)]
-    for _ in range(counts[UNREGISTERED]):
-        twin = rng.choice(with_both)
-        rows.append((UNREGISTERED, _namesake_row(rng, twin, taken), None, twin.id))
+    for kind in (UNREGISTERED, *NAMESAKE_KINDS):
+        for _ in range(counts[kind]):
+            twin = rng.choice(with_both)
+            rows.append((kind, _namesake_row(rng, twin, taken, kind), None, twin.id))
     for _ in range(counts[FOREIGN]):
         kind, record, twin_id = _foreign_row(rng, with_both, planted)
         rows.append((kind, record, None, twin_id))
@@ -318,11 +335,25 @@ def _listed_passport(rng: random.Random, passport: str, present: float) -> str |
 # --- people who must not be linked --------------------------------------------------------
 
 
-def _namesake_row(rng: random.Random, twin: PersonRecord, taken: set[str | None]) -> PersonRecord:
-    """An unregistered Korean with ``twin``'s name in both scripts, born another day."""
+def _namesake_row(
+    rng: random.Random, twin: PersonRecord, taken: set[str | None], kind: str = UNREGISTERED
+) -> PersonRecord:
+    """An unregistered Korean with ``twin``'s name in both scripts, born another day.
+
+    ``kind`` says how close the birth date comes (see ``NAMESAKE_KINDS``); a
+    ``GIVEN_NAME_TWIN`` keeps the birth date and the given name under another surname.
+    """
     assert twin.passport_number and twin.sex and twin.date_of_birth
     name = true_name(twin.passport_number, twin.sex)
-    birth = _other_birth(rng, twin.date_of_birth)
+    if kind == NAMESAKE_DIGIT:
+        birth = _digit_away(rng, twin.date_of_birth)
+    elif kind == NAMESAKE_DAY:
+        birth = twin.date_of_birth + timedelta(days=rng.choice((-1, 1)))
+    elif kind == GIVEN_NAME_TWIN:
+        birth = twin.date_of_birth
+        name = _other_surname(rng, name)
+    else:
+        birth = _other_birth(rng, twin.date_of_birth)
     passport = _new_passport(rng, taken)
     form = rng.choices([f for f, _ in _TWIN_FORMS], weights=[w for _, w in _TWIN_FORMS])[0]
     if form == HOST:
@@ -345,6 +376,28 @@ def _namesake_row(rng: random.Random, twin: PersonRecord, taken: set[str | None]
     return PersonRecord(
         id="", full_name_hangul=name.full_hangul, date_of_birth=birth, nationality="KOR"
     )
+
+
+def _digit_away(rng: random.Random, birth: date) -> date:
+    """Born on the same day and month, a few years apart: one digit of the year differs."""
+    for _ in range(100):
+        year = birth.year - (birth.year % 10) + rng.randrange(10)
+        if year != birth.year and FIRST_BIRTH.year <= year <= LAST_BIRTH.year:
+            try:
+                return birth.replace(year=year)
+            except ValueError:  # 29 February
+                continue
+    return _wrong_digit(rng, birth)
+
+
+def _other_surname(rng: random.Random, name: KoreanName) -> KoreanName:
+    """The same given name under another common surname."""
+    while True:
+        other = draw_korean_name(rng, "M")
+        if other.family_hangul != name.family_hangul:
+            return dataclasses.replace(
+                name, family_hangul=other.family_hangul, family_latin=other.family_latin
+            )
 
 
 def _other_birth(rng: random.Random, birth: date) -> date:

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
 import typer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from consular.auth.service import Actor
 from consular.cli.context import command_unit, fail
-from consular.incidents import service
-from consular.incidents.schemas import IncidentCreate
+from consular.incidents import listdiff, service
+from consular.incidents.listdiff import DiffRow, compare_lists
+from consular.incidents.models import SourceList
+from consular.incidents.schemas import IncidentCreate, ListKind
 
 app = typer.Typer(no_args_is_help=True, help="Incidents and their review queues.")
 
@@ -96,3 +101,64 @@ def decide(
             db, Actor.operator(), incident, record, action, person_id=person, note=note
         )
     typer.echo(f"{decided.decision} case={decided.case_id or '-'}")
+
+
+def _latest_host_list(db: Session, incident: str) -> str:
+    latest = db.scalars(
+        select(SourceList.id)
+        .where(SourceList.incident_id == incident, SourceList.kind == ListKind.HOST_AUTHORITY)
+        .order_by(SourceList.imported_at.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        fail(f"incident {incident} has no host authority list", 1)
+    return latest
+
+
+def _print_rows(title: str, rows: list[DiffRow], show: Callable[[DiffRow], str]) -> None:
+    typer.echo(f"{title}: {len(rows)}")
+    for row in rows:
+        case = f"case {row.case_number}" if row.case_number else "no case yet"
+        typer.echo(f"  {case:<12} {row.name}: {show(row)}")
+
+
+@app.command("changes")
+def changes(
+    incident: Annotated[str, typer.Option(help="Incident id")],
+    list_id: Annotated[
+        str | None, typer.Option("--list", help="Source list id (default: the latest host list)")
+    ] = None,
+    against: Annotated[
+        str | None, typer.Option(help="The earlier list's id (default: the one before)")
+    ] = None,
+    record_transfers: Annotated[
+        bool, typer.Option("--record-transfers", help="Record each facility change as a transfer")
+    ] = False,
+) -> None:
+    """Show a host list against the previous one: new, gone, moved, written differently."""
+    actor = Actor.operator()
+    with command_unit(write=record_transfers) as db:
+        chosen = list_id or _latest_host_list(db, incident)
+        diff = compare_lists(db, actor, incident, chosen, against=against)
+        if diff.previous is None:
+            typer.echo(
+                f"{diff.source_list.file_name}: the first list of its kind, nothing to compare"
+            )
+            return
+        typer.echo(f"{diff.source_list.file_name} against {diff.previous.file_name}")
+        _print_rows("new", diff.new, lambda r: f"row {r.row}, {r.facility or 'no facility'}")
+        _print_rows("gone", diff.gone, lambda r: f"last at {r.facility or 'no facility'}")
+        _print_rows("moved", diff.moved, lambda r: f"{r.previous_facility} → {r.facility}")
+        _print_rows(
+            "changed",
+            diff.changed,
+            lambda r: "; ".join(f"{k}: {a} → {b}" for k, (a, b) in r.changes.items()),
+        )
+        typer.echo(f"unchanged: {diff.unchanged}")
+        typer.echo(f"not comparable (no person, no A-number): {diff.not_comparable}")
+        if record_transfers:
+            for result in listdiff.record_transfers(db, actor, incident, chosen, against=against):
+                outcome = (
+                    f"→ {result.facility}" if result.applied else f"not recorded: {result.reason}"
+                )
+                typer.echo(f"transfer case {result.case_number}: {outcome}")

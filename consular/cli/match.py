@@ -134,6 +134,6 @@ def _row(link: Link, row: ListRow, explain: bool) -> list[str]:
 
 
 def _explain(link: Link) -> str:
-    return " | ".join(
-        f"{c.registry_id} ({c.probability:.3f}): {c.explanation()}" for c in link.candidates
-    )
+    """Why the row was held back, if it was, then each candidate's evidence."""
+    shown = [f"{c.registry_id} ({c.probability:.3f}): {c.explanation()}" for c in link.candidates]
+    return " | ".join([link.note, *shown] if link.note else shown)

@@ -12,16 +12,20 @@ from consular.cases.service import list_cases
 from consular.cases.states import CaseState
 from consular.importing import ImportReport, read_upload
 from consular.incidents import service
+from consular.incidents.listdiff import changes_read, compare_lists, record_transfers
 from consular.incidents.listrows import read_columns_option
 from consular.incidents.models import Incident, SourceList
 from consular.incidents.schemas import (
     IncidentCreate,
     IncidentRead,
+    ListChanges,
     ListKind,
     ReviewDecision,
     ReviewItem,
     ReviewResult,
     SourceListRead,
+    TransferOutcome,
+    TransfersRequest,
 )
 from consular.limits import UploadLimits
 from consular.web import DB, CurrentActor, ReadDB, ReadingActor, write_unit
@@ -120,6 +124,32 @@ def lists(incident_id: str, db: DB, actor: CurrentActor) -> list[SourceListRead]
         .order_by(SourceList.imported_at)
     )
     return [SourceListRead.model_validate(s) for s in found]
+
+
+@router.get(
+    "/{incident_id}/lists/{list_id}/changes",
+    response_model=ListChanges,
+    summary="A host list against the previous one: new, gone, moved, changed",
+    responses=answers(404, 422),
+)
+def list_changes(
+    incident_id: str, list_id: str, db: DB, actor: CurrentActor, against: str | None = None
+) -> ListChanges:
+    return changes_read(compare_lists(db, actor, incident_id, list_id, against=against))
+
+
+@router.post(
+    "/{incident_id}/lists/{list_id}/transfers",
+    response_model=list[TransferOutcome],
+    summary="Record the list's facility changes as transfers, case by case",
+    responses=answers(*TAKES_BODY, 404, 409),
+)
+def list_transfers(
+    incident_id: str, list_id: str, body: TransfersRequest, db: DB, actor: CurrentActor
+) -> list[TransferOutcome]:
+    return record_transfers(
+        db, actor, incident_id, list_id, case_ids=body.case_ids, against=body.against
+    )
 
 
 @router.get("/{incident_id}/cases", response_model=CasePage, responses=answers(404, 422))

@@ -296,7 +296,7 @@ def compute_links(db: Session, draft: ImportDraft) -> Reconciled:
         )
     if not checked.rows:
         raise InvalidInput("no row without errors is left to import")
-    return Reconciled(draft.updated_at, link_rows(db, checked.rows))
+    return Reconciled(draft.updated_at, link_rows(db, checked.rows, incident_id=draft.incident_id))
 
 
 def keep_links(db: Session, draft: ImportDraft, reconciled: Reconciled) -> dict[int, RowLink]:

@@ -71,6 +71,10 @@ class ReviewCandidate(BaseModel):
     employers: list[str] = Field(default_factory=list)
     probability: float
     explanation: str
+    hold: str | None = None
+    """Why the likeliest candidate waits for an officer: ``birth_date_differs``,
+    ``name_part_only``, ``conflict``, ``host_identifier_differs`` or ``host_identifier_taken``."""
+    hold_detail: str = ""
 
 
 class ReviewItem(BaseModel):
@@ -105,3 +109,55 @@ class ReviewResult(BaseModel):
     decision: str
     person_id: str | None
     case_id: str | None
+
+
+class ListChange(BaseModel):
+    """One person on a host list and the list before it, with what changed."""
+
+    name: str
+    row: int | None = Field(description="Row on the newer list (none for a person gone)")
+    previous_row: int | None
+    case_id: str | None
+    case_number: int | None
+    case_state: str | None
+    facility: str | None
+    previous_facility: str | None
+    changes: dict[str, tuple[str, str]] = Field(
+        default_factory=dict, description="Field: [before, after]; identifiers masked"
+    )
+
+
+class ListChanges(BaseModel):
+    """A host list against the previous one of its kind in the incident."""
+
+    source_list_id: str
+    previous_list_id: str | None
+    previous_file_name: str | None
+    new: list[ListChange]
+    gone: list[ListChange]
+    moved: list[ListChange]
+    changed: list[ListChange]
+    unchanged: int
+    not_comparable: int = Field(
+        description="Rows known by neither a linked person nor an A-number (both lists)"
+    )
+
+
+class TransfersRequest(BaseModel):
+    case_ids: list[str] | None = Field(
+        default=None, description="Only these cases; by default every case the list moved"
+    )
+    against: str | None = Field(default=None, description="The earlier list; by default the last")
+
+
+class TransferOutcome(BaseModel):
+    case_id: str
+    case_number: int | None
+    name: str
+    applied: bool
+    reason: str = ""
+    facility: str | None = None
+    code: str = Field(
+        "", description="Why refused: settled, already_there, moved_meanwhile, not_moved"
+    )
+    detail: str = ""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import TypedDict
@@ -27,8 +29,9 @@ from consular.incidents.schemas import IncidentCreate, ListKind, ReviewAction
 from consular.incidents.scope import readable_incidents
 from consular.matching import Decision, Link, PersonRecord, build_matcher
 from consular.matching.engine import NAME_BLOCK_LIMIT
+from consular.matching.profile import fold_host_identifier
 from consular.matching.romanize import split_hangul_name
-from consular.registry.models import Person, PersonNameKey
+from consular.registry.models import Deployment, Employer, Person, PersonNameKey
 from consular.registry.schemas import PersonCreate
 from consular.registry.service import (
     Progress,
@@ -166,7 +169,8 @@ def prepare_list(
     )
     report.warnings = [warning.as_dict() for warning in list_warnings(rows)]
     refuse_bad_rows(report, errors, skip_invalid=skip_invalid, usable_rows=len(rows))
-    return PreparedList(incident.id, list_kind, table, rows, link_rows(db, rows), report)
+    links = link_rows(db, rows, incident_id=incident.id)
+    return PreparedList(incident.id, list_kind, table, rows, links, report)
 
 
 def store_prepared(
@@ -256,8 +260,11 @@ def _in_scope(row: ListRow, home: str) -> bool:
     return origin is None or origin == home
 
 
-def _candidate_pool(db: Session, rows: Sequence[ListRow]) -> list[PersonRecord]:
-    """Registry persons that could be any of the rows (blocking on passport, birth date, name)."""
+def _candidate_pool(
+    db: Session, rows: Sequence[ListRow], identified: dict[str, str]
+) -> list[PersonRecord]:
+    """Registry persons that could be any of the rows (blocking on passport, birth date, name,
+    and the A-numbers already linked in the incident, ``identified``: A-number → person)."""
     passports = {blind_index("passport", r.record.passport_number) for r in rows} - {None}
     births = {r.record.date_of_birth for r in rows if r.record.date_of_birth is not None}
     # Day and month swapped (a US list's 05/04 for 4 May), where the day can be a month.
@@ -291,7 +298,51 @@ def _candidate_pool(db: Session, rows: Sequence[ListRow]) -> list[PersonRecord]:
                 where = column.in_(chunk)
             for person in db.scalars(select(Person).where(where)):
                 found[person.id] = person
-    return [person_record(p) for p in found.values()]
+    listed = {fold_host_identifier(r.host_identifier) or "" for r in rows}
+    held = listed & identified.keys()
+    wanted = sorted({identified[number] for number in held} - found.keys())
+    for person in db.scalars(select(Person).where(Person.id.in_(wanted))):
+        found[person.id] = person
+    numbers = {person_id: number for number, person_id in identified.items()}
+    employers = _employers_of(db, found.keys())
+    return [
+        dataclasses.replace(
+            person_record(p), host_identifier=numbers.get(p.id), employers=employers.get(p.id, ())
+        )
+        for p in found.values()
+    ]
+
+
+def _employers_of(db: Session, person_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The employers each person was deployed by, as the registry knows them."""
+    found: dict[str, set[str]] = defaultdict(set)
+    ordered = sorted(person_ids)
+    for start in range(0, len(ordered), 900):
+        query = (
+            select(Deployment.person_id, Employer.name)
+            .join(Employer, Deployment.employer_id == Employer.id)
+            .where(Deployment.person_id.in_(ordered[start : start + 900]))
+        )
+        for person_id, name in db.execute(query):
+            if person_id is not None:
+                found[person_id].add(name)
+    return {person_id: tuple(sorted(names)) for person_id, names in found.items()}
+
+
+def incident_identifiers(db: Session, incident_id: str) -> dict[str, str]:
+    """The A-numbers already linked in an incident (folded), each with its person's id.
+
+    The host authority's number follows a detainee from one of its lists to the next.
+    """
+    query = select(Case.person_id, Case.host_identifier).where(
+        Case.incident_id == incident_id, Case.host_identifier_index.is_not(None)
+    )
+    out: dict[str, str] = {}
+    for person_id, number in db.execute(query):
+        folded = fold_host_identifier(number)
+        if folded:
+            out[folded] = person_id
+    return out
 
 
 def person_record(person: Person) -> PersonRecord:
@@ -317,18 +368,23 @@ class RowLink(TypedDict):
     candidates: list[dict[str, object]]
 
 
-def link_rows(db: Session, rows: Sequence[ListRow]) -> dict[int, RowLink]:
+def link_rows(
+    db: Session, rows: Sequence[ListRow], *, incident_id: str | None = None
+) -> dict[int, RowLink]:
     """Each row of the home country by row number, reconciled with the registry; reads only.
 
-    Rows about other nationals are left out (they open no case).
+    Rows about other nationals are left out (they open no case). In an incident, the
+    A-numbers already linked there are evidence: a row carrying one is that person's,
+    unless its name and birth date say otherwise (then an officer decides).
     """
     home = get_settings().home_country
     in_scope = [r for r in rows if _in_scope(r, home)]
+    identified = incident_identifiers(db, incident_id) if incident_id else {}
     # The pool holds only the likely candidates; how telling a name or a birth date is
     # depends on the whole registry.
     population = db.scalar(select(func.count()).select_from(Person)) or 0
-    matcher = build_matcher(_candidate_pool(db, in_scope), population=population)
-    links = list(matcher.link_many(r.record for r in in_scope))
+    matcher = build_matcher(_candidate_pool(db, in_scope, identified), population=population)
+    links = list(matcher.link_many(_with_identifier(r) for r in in_scope))
     names = _persons_by_id(db, {c.registry_id for link in links for c in link.candidates})
     out: dict[int, RowLink] = {}
     for row, link in zip(in_scope, links, strict=True):
@@ -340,6 +396,12 @@ def link_rows(db: Session, rows: Sequence[ListRow]) -> dict[int, RowLink]:
             candidates=_candidates_json(link, names),
         )
     return out
+
+
+def _with_identifier(row: ListRow) -> PersonRecord:
+    if not row.host_identifier:
+        return row.record
+    return dataclasses.replace(row.record, host_identifier=row.host_identifier)
 
 
 def _write_records(
@@ -403,10 +465,14 @@ def _persons_by_id(db: Session, ids: set[str]) -> dict[str, Person]:
 
 def _candidates_json(link: Link, names: dict[str, Person]) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
-    for candidate in link.candidates:
+    for rank, candidate in enumerate(link.candidates):
         person = names.get(candidate.registry_id)
+        held = rank == 0 and link.hold is not None
         out.append(
             {
+                # Why the likeliest candidate waits for an officer (a code the pages translate).
+                "hold": link.hold.value if held and link.hold else None,
+                "hold_detail": link.hold_detail if held else "",
                 "person_id": candidate.registry_id,
                 "name": person.display_name if person else "?",
                 "date_of_birth": person.date_of_birth.isoformat()
@@ -576,6 +642,7 @@ def _as_record(row: SourceRecord) -> PersonRecord:
         sex=row.sex,
         passport_number=row.passport_number,
         nationality=row.nationality,
+        host_identifier=row.host_identifier,
     )
 
 

@@ -22,7 +22,14 @@ from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.fuzz import ratio, token_set_ratio
 
 from consular.matching.profile import Profile, Reading, profile, spells_hangul
-from consular.matching.records import Candidate, Decision, FieldEvidence, Link, PersonRecord
+from consular.matching.records import (
+    Candidate,
+    Decision,
+    FieldEvidence,
+    Hold,
+    Link,
+    PersonRecord,
+)
 
 MAX_CANDIDATES = 5
 # Beyond this many people sharing one name and no birth date to narrow them, stop listing.
@@ -67,6 +74,17 @@ class Model:
         ("one_character", 0.03, 1e-7),
         # Passports are renewed under new numbers: a different one is weak evidence.
         ("different", 0.02, 1.0),
+    )
+    # The host authority's number: one per person, but a person is sometimes given two.
+    host_identifier: tuple[tuple[str, float, float], ...] = (
+        ("exact", 0.95, 1e-8),
+        ("different", 0.02, 1.0),
+    )
+    # u of "exact" is the share of the registry deployed by that employer; registries know
+    # only some of a person's employers, so "different" is weak evidence.
+    employer: tuple[tuple[str, float, float], ...] = (
+        ("exact", 0.85, 0.0),
+        ("different", 0.15, 1.0),
     )
     sex: tuple[tuple[str, float, float], ...] = (("exact", 0.97, 0.5), ("different", 0.03, 0.5))
     origin: tuple[tuple[str, float, float], ...] = (
@@ -241,6 +259,8 @@ class Engine:
         self._given_counts: Counter[str] = Counter()
         self._surname_counts: Counter[str] = Counter()
         self._by_postcode: dict[str, list[str]] = defaultdict(list)
+        self._by_host_identifier: dict[str, list[str]] = defaultdict(list)
+        self._employer_counts: Counter[str] = Counter()
         # A registry of a million makes millions of small objects, none in a reference
         # cycle: the cyclic collector would walk all of them again and again for nothing.
         collecting = gc.isenabled()
@@ -266,6 +286,10 @@ class Engine:
             self._by_birth[entry.date_of_birth].append(entry.id)
         if entry.postcode:
             self._by_postcode[entry.postcode].append(entry.id)
+        if entry.host_identifier:
+            self._by_host_identifier[entry.host_identifier].append(entry.id)
+        for employer in entry.employers:
+            self._employer_counts[employer] += 1
         keys = _index_keys(entry)
         for key in keys:
             self._by_name[key].append(entry.id)
@@ -280,6 +304,8 @@ class Engine:
     def _candidate_ids(self, probe: Profile) -> Iterator[str]:
         if probe.passport:
             yield from self._by_passport.get(probe.passport, ())
+        if probe.host_identifier:
+            yield from self._by_host_identifier.get(probe.host_identifier, ())
         born = probe.date_of_birth
         if born is not None:
             yield from self._dob_block(probe, born)
@@ -391,7 +417,30 @@ class Engine:
                 )
             )
         out.extend(self._address_evidence(probe, entry))
+        out.extend(self._context_evidence(probe, entry))
         return tuple(out)
+
+    def _context_evidence(self, probe: Profile, entry: Profile) -> Iterator[FieldEvidence]:
+        """The host authority's number and the employer, where both sides carry them."""
+        model = self.model
+        if probe.host_identifier and entry.host_identifier:
+            same = probe.host_identifier == entry.host_identifier
+            level = "exact" if same else "different"
+            unique = 1 / (self.population * 10) if same else None
+            detail = f"{probe.host_identifier} / {entry.host_identifier}"
+            yield FieldEvidence(
+                "host_identifier", level, model.weight("host_identifier", level, unique), detail
+            )
+        if probe.employers and entry.employers:
+            shared = probe.employers & entry.employers
+            if shared:
+                count = max(self._employer_counts.get(e, 0) for e in shared)
+                u: float | None = max(count, 1) / self.population
+                level = "exact"
+            else:
+                u, level = None, "different"
+            detail = f"{', '.join(sorted(probe.employers))} / {', '.join(sorted(entry.employers))}"
+            yield FieldEvidence("employer", level, model.weight("employer", level, u), detail)
 
     def _address_evidence(self, probe: Profile, entry: Profile) -> Iterator[FieldEvidence]:
         model = self.model
@@ -469,25 +518,34 @@ class Engine:
             for odd, (_, ident, evidence) in zip(odds, scored, strict=True)
         )
         kept = tuple(c for c in candidates if c.probability >= 0.001)[:MAX_CANDIDATES]
-        return Link(record.id, self._decide(kept), kept)
+        decision, hold, detail = self._decide(kept)
+        holders = self._by_host_identifier.get(probe.host_identifier or "", ())
+        if kept and holders and kept[0].registry_id not in holders:
+            # The row's A-number is another person's: both are shown, an officer decides.
+            shown = {c.registry_id for c in kept}
+            kept += tuple(
+                c for c in candidates if c.registry_id in holders and c.registry_id not in shown
+            )
+            if decision is Decision.MATCH:
+                decision, hold = Decision.REVIEW, Hold.HOST_IDENTIFIER_TAKEN
+                detail = f"{probe.host_identifier}: {', '.join(holders)}"
+        return Link(record.id, decision, kept, hold, detail)
 
-    def _decide(self, candidates: tuple[Candidate, ...]) -> Decision:
+    def _decide(self, candidates: tuple[Candidate, ...]) -> tuple[Decision, Hold | None, str]:
+        """The decision on the best candidate, and why it is held for review if it is."""
         if not candidates:
-            return Decision.NONE
+            return Decision.NONE, None, ""
         best = candidates[0]
-        outcomes = {e.field: e.outcome for e in best.evidence}
-        passport = outcomes.get("passport_number") == "exact"
-        # Another nationality or the other sex is never linked without the passport, and
-        # a name that differs only with the passport and the birth date or address the same.
-        conflict = "different" in (outcomes.get("nationality"), outcomes.get("sex"))
-        named = outcomes.get("name") not in (None, "different") or (
-            passport and "exact" in (outcomes.get("date_of_birth"), outcomes.get("address"))
-        )
-        if best.probability >= self.model.match_threshold and (not conflict or passport) and named:
-            return Decision.MATCH
-        if best.probability >= self.model.review_threshold:
-            return Decision.REVIEW
-        return Decision.NONE
+        if best.probability < self.model.review_threshold:
+            return Decision.NONE, None, ""
+        if best.probability < self.model.match_threshold:
+            return Decision.REVIEW, None, ""
+        hold = _hold(best.evidence)
+        if hold is None:
+            return Decision.MATCH, None, ""
+        if hold[0] is None:  # no name in common: nothing to explain beyond the evidence
+            return Decision.REVIEW, None, ""
+        return Decision.REVIEW, hold[0], hold[1]
 
     def same_person(self, candidate: Candidate) -> bool:
         """Whether the evidence of this pair alone, without rivals, makes a match."""
@@ -495,10 +553,54 @@ class Engine:
         alone = Candidate(
             candidate.registry_id, 1 / (1 + 2.0 ** -min(bits, 60.0)), candidate.evidence
         )
-        return self._decide((alone,)) is Decision.MATCH
+        return self._decide((alone,))[0] is Decision.MATCH
 
     def link_many(self, records: Iterable[PersonRecord]) -> list[Link]:
         return [self.link(record) for record in records]
+
+
+# Name levels that say the whole name is the same, written one way or another.
+_WHOLE_NAME = frozenset({"exact", "variant", "typo", "similar"})
+# The identifiers besides the name and birth date that say it is this person.
+_CONFIRMING = ("passport_number", "host_identifier", "employer")
+
+
+def _hold(evidence: tuple[FieldEvidence, ...]) -> tuple[Hold | None, str] | None:
+    """Why evidence likely enough for a match must still go to an officer (None: it need not).
+
+    A likely match is never enough on its own when the person could be a namesake: a birth
+    date that disagrees even by one digit, or only a given name in common, needs a second
+    identifier that agrees (the passport, the A-number or the employer). Another
+    nationality or the other sex needs the passport.
+    """
+    found = {e.field: e for e in evidence}
+
+    def outcome(field: str) -> str | None:
+        item = found.get(field)
+        return item.outcome if item is not None else None
+
+    passport = outcome("passport_number") == "exact"
+    # A passport number one character off is still that passport: an unrelated person's
+    # number lies one character away about once in a million.
+    confirmed = outcome("passport_number") == "one_character" or any(
+        outcome(field) == "exact" for field in _CONFIRMING
+    )
+    for field in ("nationality", "sex"):
+        if outcome(field) == "different" and not passport:
+            return Hold.CONFLICT, found[field].detail
+    if outcome("host_identifier") == "different":
+        return Hold.HOST_IDENTIFIER_DIFFERS, found["host_identifier"].detail
+    name = outcome("name")
+    if name is None or name == "different":
+        # A name that differs is linked only on the passport with the birth date or address.
+        if passport and "exact" in (outcome("date_of_birth"), outcome("address")):
+            return None
+        return None, ""
+    if name not in _WHOLE_NAME and not confirmed:
+        return Hold.NAME_PART_ONLY, found["name"].detail
+    if outcome("date_of_birth") not in (None, "exact") and not confirmed:
+        return Hold.BIRTH_DATE_DIFFERS, found["date_of_birth"].detail
+    return None
 
 
 def cluster(records: Iterable[PersonRecord], *, population: int | None = None) -> list[list[str]]:

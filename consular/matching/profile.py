@@ -58,6 +58,8 @@ class Profile:
     origin: str | None  # nationality, else country of birth
     address: str | None = None  # upper-case words of letters and digits, in order
     postcode: str | None = None  # letters and digits only, upper case
+    host_identifier: str | None = None  # digits only (A-numbers are written with dashes)
+    employers: frozenset[str] = frozenset()  # upper-case words, legal forms left out
     written_birth: str | None = None  # an impossible birth date's digits, YYYYMMDD
 
     @property
@@ -132,6 +134,27 @@ def fold_postcode(postcode: str | None) -> str | None:
     if not postcode:
         return None
     return "".join(ch for ch in postcode.upper() if ch.isalnum()) or None
+
+
+def fold_host_identifier(number: str | None) -> str | None:
+    """``A-123-456-789``, ``A123456789`` and ``123 456 789`` are one A-number."""
+    if not number:
+        return None
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return digits.lstrip("0") or None
+
+
+_NO_EMPLOYERS: frozenset[str] = frozenset()
+# Legal forms that one list writes and another leaves out: Hanbit Construction Co., Ltd.
+_LEGAL_FORMS = frozenset(
+    {"CO", "LTD", "INC", "CORP", "CORPORATION", "LLC", "COMPANY", "LIMITED", "주식회사", "주"}
+)
+
+
+@lru_cache(maxsize=4096)
+def fold_employer(name: str) -> str:
+    words = _ADDRESS_WORD.findall(name.upper().replace("'", ""))
+    return " ".join(w for w in words if w not in _LEGAL_FORMS)
 
 
 def _hangul_name(record: PersonRecord) -> tuple[str, str] | None:
@@ -232,5 +255,9 @@ def profile(record: PersonRecord) -> Profile:
         origin=(record.nationality or record.country_of_birth or "").strip().upper() or None,
         address=_address_words(record.address),
         postcode=fold_postcode(record.postcode),
+        host_identifier=fold_host_identifier(record.host_identifier),
+        employers=frozenset(filter(None, map(fold_employer, record.employers)))
+        if record.employers
+        else _NO_EMPLOYERS,
         written_birth=record.written_birth_date,
     )

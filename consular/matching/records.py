@@ -44,6 +44,11 @@ class PersonRecord:
     address: str | None = None
     """Home address on one line (house number, street, town), as a list writes it."""
     postcode: str | None = None
+    host_identifier: str | None = None
+    """The host authority's number for the person (a US A-number); on the registry side,
+    the numbers already linked to the person."""
+    employers: tuple[str, ...] = ()
+    """Employers as written: the list's employer column, or the person's deployments."""
     written_birth_date: str | None = None
     """A list's birth date that cannot be true (in the future, 30 February), its digits as
     written (``"20521115"``), with ``date_of_birth`` left empty: compared with a registry
@@ -60,6 +65,8 @@ _FIELD_LABELS = {
     "nationality": "nationality",
     "address": "address",
     "postcode": "postcode",
+    "host_identifier": "A-number",
+    "employer": "employer",
 }
 _OUTCOME_PHRASES = {"swapped_day_month": "day and month swapped", "typo": "one typing error"}
 
@@ -110,6 +117,32 @@ class Candidate:
         return "; ".join(item.summary() for item in self.evidence)
 
 
+class Hold(StrEnum):
+    """Why a candidate likely enough to be linked automatically is left to an officer."""
+
+    BIRTH_DATE_DIFFERS = "birth_date_differs"
+    """The birth dates disagree, however slightly, and no identifier agrees."""
+    NAME_PART_ONLY = "name_part_only"
+    """Only the given name (or only the surname) is shared, and no identifier agrees."""
+    CONFLICT = "conflict"
+    """Another nationality or the other sex, without the passport."""
+    HOST_IDENTIFIER_DIFFERS = "host_identifier_differs"
+    """The person already has another A-number in this incident."""
+    HOST_IDENTIFIER_TAKEN = "host_identifier_taken"
+    """The row's A-number is already another person's."""
+
+
+_HOLD_PHRASES = {
+    Hold.BIRTH_DATE_DIFFERS: "the date of birth differs ({detail}) and no passport, "
+    "A-number or employer agrees",
+    Hold.NAME_PART_ONLY: "only part of the name is shared ({detail}) and no passport, "
+    "A-number or employer agrees",
+    Hold.CONFLICT: "{detail} differs and the passport does not agree",
+    Hold.HOST_IDENTIFIER_DIFFERS: "the person already has another A-number ({detail})",
+    Hold.HOST_IDENTIFIER_TAKEN: "the A-number is already another person's ({detail})",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """The outcome of matching one list record against the registry."""
@@ -118,6 +151,17 @@ class Link:
     decision: Decision
     candidates: tuple[Candidate, ...]
     """Best first, at most five; empty when nothing plausible was found."""
+    hold: Hold | None = None
+    """Why the best candidate went to review although it was likely enough for a match."""
+    hold_detail: str = ""
+    """The disagreeing values behind ``hold``, e.g. ``"1985-03-02 / 1982-03-02"``."""
+
+    @property
+    def note(self) -> str:
+        """Why an officer is asked, in one line ("" when nothing was held back)."""
+        if self.hold is None:
+            return ""
+        return "held for review: " + _HOLD_PHRASES[self.hold].format(detail=self.hold_detail)
 
     @property
     def best(self) -> Candidate | None:

@@ -82,8 +82,14 @@ WORKER_FIELDS = (*NAME_FIELDS, "sex", "date_of_birth", "nationality", "passport_
 
 def stored_name_keys(values: Mapping[Any, Any]) -> set[str]:
     """The spelling-insensitive keys stored for a person with these name fields."""
-    names = {field: values.get(field) for field in NAME_FIELDS}
-    return name_keys(PersonRecord(id="", **names))
+    record = PersonRecord(
+        id="",
+        family_name=values.get("family_name"),
+        given_name=values.get("given_name"),
+        family_name_hangul=values.get("family_name_hangul"),
+        given_name_hangul=values.get("given_name_hangul"),
+    )
+    return name_keys(record)
 
 
 def hangul_key(family: str | None, given: str | None) -> str:

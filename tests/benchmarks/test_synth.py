@@ -14,8 +14,11 @@ from benchmarks.matching.synth import (
     FAMILY,
     FOREIGN,
     FOREIGN_LI,
+    GIVEN_NAME_TWIN,
     HOST,
     KOREAN_CHINESE,
+    NAMESAKE_DAY,
+    NAMESAKE_DIGIT,
     REGISTERED_KINDS,
     UNREGISTERED,
     SyntheticList,
@@ -90,10 +93,11 @@ def test_the_mix_has_every_kind_in_about_the_planned_share(drawn: SyntheticList)
     counts: dict[str, int] = {}
     for kind in drawn.kinds.values():
         counts[kind] = counts.get(kind, 0) + 1
-    assert counts[HOST] == 750
+    assert counts[HOST] == 720
     assert counts[EMPLOYER] == 100
     assert counts[FAMILY] == 50
     assert counts[UNREGISTERED] == 50
+    assert counts[NAMESAKE_DIGIT] == counts[NAMESAKE_DAY] == counts[GIVEN_NAME_TWIN] == 10
     assert counts[FOREIGN] + counts.get(FOREIGN_LI, 0) + counts.get(KOREAN_CHINESE, 0) == 50
     assert counts.get(FOREIGN_LI, 0) > 0
     assert counts.get(KOREAN_CHINESE, 0) > 0
@@ -168,6 +172,41 @@ def test_namesakes_share_the_name_but_not_the_birth_date_or_passport(
             twin = by_id[drawn.namesakes[record.id]]
             assert record.full_name == f"{twin.family_name}, {twin.given_name}"
             assert record.date_of_birth != twin.date_of_birth
+
+
+def test_close_namesakes_look_like_typing_errors_of_a_registered_person(
+    registry: list[PersonRecord], drawn: SyntheticList
+) -> None:
+    by_id = {person.id: person for person in registry}
+    for record in drawn.records:
+        kind = drawn.kinds[record.id]
+        if kind not in (NAMESAKE_DIGIT, NAMESAKE_DAY, GIVEN_NAME_TWIN):
+            continue
+        assert drawn.truth[record.id] is None
+        twin = by_id[drawn.namesakes[record.id]]
+        born, registered = record.date_of_birth, twin.date_of_birth
+        assert born is not None and registered is not None
+        if kind == NAMESAKE_DIGIT:
+            assert (born.month, born.day) == (registered.month, registered.day)
+            differing = sum(
+                a != b for a, b in zip(str(born.year), str(registered.year), strict=True)
+            )
+            assert differing == 1
+        elif kind == NAMESAKE_DAY:
+            assert abs((born - registered).days) == 1
+        else:
+            assert born == registered
+            parts = (
+                record.full_name,
+                record.family_name,
+                record.given_name,
+                record.full_name_hangul,
+            )
+            name = " ".join(p for p in parts if p)
+            assert twin.family_name_hangul and twin.given_name_hangul and twin.given_name
+            assert twin.given_name_hangul in name or twin.given_name.upper() in name.upper()
+            surname = twin.family_name_hangul if record.full_name_hangul else twin.family_name
+            assert surname and not name.upper().startswith(surname.upper())
 
 
 def test_write_csv_has_the_columns_consular_match_reads(

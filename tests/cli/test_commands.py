@@ -371,3 +371,31 @@ def test_a_hangul_name_that_is_not_hangul_is_a_row_error_not_a_traceback(
     assert "row 3, column given_name_hangul: '민준a' is not a Hangul name" in result.stderr
     with make_engine(db_url).connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM person")).scalar() == 0
+
+
+def test_incident_changes_compares_the_last_host_list_and_records_transfers(
+    db_url: str, incident: str, tmp_path: Path
+) -> None:
+    header = "full_name,date_of_birth,nationality,facility,a_number\n"
+    lists = {
+        "ice-0905.csv": '"LEE, SEONGHO",1988-03-14,KOR,Folkston,A123456789\n'
+        '"PARK, JIHYE",1995-07-30,KOR,Stewart,\n',
+        "ice-0907.csv": '"YI, SUNG HO",,KOR,Stewart,A-123-456-789\n',
+    }
+    for name, body in lists.items():
+        path = tmp_path / name
+        path.write_text(header + body, encoding="utf-8")
+        args = ("import", "list", "--incident", incident, "--kind", "host_authority", str(path))
+        assert run(db_url, *args)[0] == 0
+    code, out, err = run(db_url, "incident", "changes", "--incident", incident)
+    assert code == 0, err
+    assert "ice-0907.csv against ice-0905.csv" in out
+    assert "moved: 1" in out and "Folkston → Stewart" in out
+    assert "gone: 1" in out and "PARK JIHYE" in out
+    code, out, err = run(
+        db_url, "incident", "changes", "--incident", incident, "--record-transfers"
+    )
+    assert code == 0, err
+    assert "transfer case 1: → Stewart" in out
+    code, out, _ = run(db_url, "incident", "changes", "--incident", incident, "--record-transfers")
+    assert "not recorded: already recorded at this facility" in out

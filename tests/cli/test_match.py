@@ -127,6 +127,21 @@ def test_addresses_and_postcodes_are_read_and_weighed(tmp_path: Path) -> None:
     assert "address exact" in row["explanation"] and "postcode exact" in row["explanation"]
 
 
+def test_a_namesake_born_in_another_year_is_reviewed_with_the_reason(
+    registry: Path, tmp_path: Path
+) -> None:
+    listing = tmp_path / "host.csv"
+    listing.write_text('id,full_name,date_of_birth\nL1,"LEE, SEONGHO",1983-03-14\n')
+    out = tmp_path / "out.csv"
+    code, _, stderr = run(str(registry), str(listing), "-o", str(out), "--explain")
+    assert code == 0, stderr
+    (row,) = csv.DictReader(out.open(encoding="utf-8"))
+    assert (row["decision"], row["registry_id"]) == ("review", "R1")
+    assert row["explanation"].startswith(
+        "held for review: the date of birth differs (1983-03-14 / 1988-03-14)"
+    )
+
+
 def test_a_roster_as_a_us_agency_writes_it_is_read_as_the_import_reads_it(tmp_path: Path) -> None:
     registry = tmp_path / "registry.csv"
     registry.write_text("\n".join([REGISTRY_COLUMNS, *REGISTRY_ROWS]) + "\n", encoding="utf-8")

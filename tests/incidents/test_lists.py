@@ -428,6 +428,73 @@ def test_a_name_written_on_two_lines_reaches_the_list_on_one(
     )
 
 
+def test_a_later_host_list_follows_the_a_number_to_the_same_case(
+    app_client: TestClient, world: World, db: Session
+) -> None:
+    first = upload(app_client, world, rows_csv(HOST_HEADER, HOST_ROWS))
+    assert first.json()["linked"] == 2
+    # Two days later: the same detainee, the A-number written with dashes, the name spelled
+    # another way and no birth date. Without the A-number the name alone is left to review.
+    later = [["D1", "YI, SUNG HO", "", "KOR", "Stewart Detention Center", "A-123-456-789"]]
+    second = upload(app_client, world, rows_csv(HOST_HEADER, later), name="host-0906.csv")
+    assert second.status_code == 201, second.text
+    assert second.json()["linked"] == 1 and second.json()["review"] == 0
+    lee = db.scalars(select(SourceRecord).where(SourceRecord.row_number == 2)).all()
+    assert len({r.case_id for r in lee}) == 1  # both rows, one case
+    assert db.scalar(select(func.count()).select_from(Case)) == 2
+
+    without = [["D1", "YI, SUNG HO", "", "KOR", "Stewart Detention Center", ""]]
+    third = upload(app_client, world, rows_csv(HOST_HEADER, without), name="host-0907.csv")
+    assert third.json()["review"] == 1
+
+
+def test_an_a_number_on_another_persons_row_goes_to_review(
+    app_client: TestClient, world: World, db: Session
+) -> None:
+    upload(app_client, world, rows_csv(HOST_HEADER, HOST_ROWS))
+    # LEE SEONGHO's A-number on PARK JIHYE's row: one of the two is wrong.
+    swapped = [["D1", "PARK, JI HYE", "1995-07-30", "KOR", "", "A123456789"]]
+    report = upload(app_client, world, rows_csv(HOST_HEADER, swapped), name="host-0906.csv")
+    assert report.json()["linked"] == 0 and report.json()["review"] == 1
+    queue = app_client.get(
+        f"/api/v1/incidents/{world.incident_id}/review", headers=auth(world.token)
+    ).json()
+    item = next(i for i in queue if i["raw"]["id"] == "D1")
+    assert item["candidates"][0]["hold"] == "host_identifier_taken"
+    assert {c["name"].split(" (")[0] for c in item["candidates"]} >= {"PARK JIHYE", "LEE SEONGHO"}
+    # One person with two A-numbers is not linked silently either.
+    second = [["D2", "LEE, SEONGHO", "1988-03-14", "KOR", "", "A987654321"]]
+    again = upload(app_client, world, rows_csv(HOST_HEADER, second), name="host-0907.csv")
+    assert again.json()["review"] == 1
+    queue = app_client.get(
+        f"/api/v1/incidents/{world.incident_id}/review", headers=auth(world.token)
+    ).json()
+    lee = next(i for i in queue if i["raw"]["id"] == "D2")
+    assert lee["candidates"][0]["hold"] == "host_identifier_differs"
+
+
+def test_a_namesake_born_another_year_waits_for_an_officer_with_the_reason(
+    app_client: TestClient, world: World, db: Session
+) -> None:
+    # Registered: LEE SEONGHO born 1988-03-14. On the list: born 1986-03-14, one digit off.
+    rows = [["H1", "LEE, SEONGHO", "1986-03-14", "KOR", "", ""]]
+    report = upload(app_client, world, rows_csv(HOST_HEADER, rows))
+    assert report.json()["linked"] == 0 and report.json()["review"] == 1
+    (item,) = app_client.get(
+        f"/api/v1/incidents/{world.incident_id}/review", headers=auth(world.token)
+    ).json()
+    best = item["candidates"][0]
+    assert best["hold"] == "birth_date_differs"
+    assert best["hold_detail"] == "1986-03-14 / 1988-03-14"
+    # With the passport that agrees, the typing error in the year is linked.
+    typed = [["H2", "LEE, SEONGHO", "1986-03-14", "KOR", "", ""]]
+    header = [*HOST_HEADER, "passport_number"]
+    linked = upload(
+        app_client, world, rows_csv(header, [[*typed[0], "M12345678"]]), name="employer.csv"
+    )
+    assert linked.json()["linked"] == 1
+
+
 def test_a_roster_as_a_us_agency_writes_it_is_imported_through_the_api(
     app_client: TestClient, world: World, db: Session
 ) -> None:

@@ -457,6 +457,138 @@ def test_a_garbled_name_is_linked_only_on_the_passport_with_the_birth_date() -> 
     assert passport_only.decision is Decision.REVIEW
 
 
+# --- namesakes: a likely match is never enough when the person could be someone else ------
+
+RARE_BORN = date(1985, 3, 2)
+
+
+def seomun(**overrides: object) -> PersonRecord:
+    fields: dict[str, object] = {
+        "id": "R-SEOMUN",
+        "family_name": "SEOMUN",
+        "given_name": "GYEOUL",
+        "family_name_hangul": "서문",
+        "given_name_hangul": "겨울",
+        "date_of_birth": RARE_BORN,
+        "sex": "F",
+        "passport_number": "M55555555",
+        "nationality": "KOR",
+        "host_identifier": None,
+        "employers": ("Hanbit Construction Co., Ltd.",),
+    }
+    fields.update(overrides)
+    return PersonRecord(**fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("born", "outcome"),
+    [
+        (date(1982, 3, 2), "one_digit"),  # born three years apart on the same day
+        (date(1985, 3, 3), "one_digit"),  # born one day apart
+        (date(1985, 2, 3), "swapped_day_month"),
+    ],
+)
+def test_a_namesake_with_another_birth_date_is_never_linked_on_the_name(
+    born: date, outcome: str
+) -> None:
+    engine = build_matcher([seomun()], population=POPULATION)
+    result = engine.link(
+        PersonRecord(id="L", full_name="SEOMUN, GYEOUL", date_of_birth=born, sex="F")
+    )
+    assert result.best is not None and result.best.probability >= 0.98, result
+    evidence = {e.field: e.outcome for e in result.best.evidence}
+    assert evidence["date_of_birth"] == outcome
+    assert result.decision is Decision.REVIEW
+    assert result.hold == "birth_date_differs"
+    assert f"{born.isoformat()} / 1985-03-02" in result.note
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        {"passport_number": "M55555555"},
+        {"passport_number": "M55555575"},  # one digit misread
+        {"host_identifier": "A-201-555-555"},
+        {"employers": ("HANBIT CONSTRUCTION",)},
+    ],
+)
+def test_a_birth_date_typing_error_is_linked_when_a_second_identifier_agrees(
+    identifier: dict[str, object],
+) -> None:
+    registry = [seomun(host_identifier="201555555")]
+    engine = build_matcher(registry, population=POPULATION)
+    result = engine.link(
+        PersonRecord(
+            id="L", full_name="SEOMUN, GYEOUL", date_of_birth=date(1982, 3, 2), **identifier
+        )  # type: ignore[arg-type]
+    )
+    assert result.decision is Decision.MATCH, result
+    assert result.best is not None and result.best.registry_id == "R-SEOMUN"
+    assert result.hold is None and result.note == ""
+
+
+def test_a_shared_given_name_alone_never_links() -> None:
+    # Another surname, the same rare given name and the same birth date: in a small registry
+    # that alone reaches the probability of a match; it is still somebody else's name.
+    registry = [
+        seomun(),
+        *(
+            lee(id=f"R{i}", date_of_birth=date(1960, 1, 1 + i % 28), passport_number=f"M{i:08d}")
+            for i in range(50)
+        ),
+    ]
+    engine = build_matcher(registry, population=5_000)
+    result = engine.link(
+        PersonRecord(
+            id="L", full_name="PARK, GYEOUL", date_of_birth=RARE_BORN, sex="F", nationality="KOR"
+        )
+    )
+    assert result.best is not None and result.best.registry_id == "R-SEOMUN"
+    assert {e.field: e.outcome for e in result.best.evidence}["name"] == "given_only"
+    assert result.best.probability >= 0.98
+    assert result.decision is Decision.REVIEW
+    assert result.hold == "name_part_only"
+    with_passport = engine.link(
+        PersonRecord(
+            id="L", full_name="PARK, GYEOUL", date_of_birth=RARE_BORN, passport_number="M55555555"
+        )
+    )
+    assert with_passport.decision is Decision.MATCH
+
+
+def test_another_a_number_for_a_linked_person_goes_to_review() -> None:
+    engine = build_matcher([seomun(host_identifier="201555555")], population=POPULATION)
+    result = engine.link(
+        PersonRecord(
+            id="L",
+            full_name="SEOMUN, GYEOUL",
+            date_of_birth=RARE_BORN,
+            host_identifier="A209999999",
+        )
+    )
+    assert result.decision is Decision.REVIEW
+    assert result.hold == "host_identifier_differs"
+    assert "209999999 / 201555555" in result.note
+
+
+def test_an_a_number_already_linked_to_someone_else_is_not_followed_blindly() -> None:
+    # The row's A-number belongs to a linked person, but its name and birth date are
+    # another registered person's: an officer decides.
+    other = lee(host_identifier="201555555")
+    engine = build_matcher([seomun(), other], population=POPULATION)
+    result = engine.link(
+        PersonRecord(
+            id="L",
+            full_name="SEOMUN, GYEOUL",
+            date_of_birth=RARE_BORN,
+            host_identifier="A201555555",
+        )
+    )
+    assert result.decision is Decision.REVIEW
+    assert result.hold == "host_identifier_taken" and "R-LEE" in result.note
+    assert {c.registry_id for c in result.candidates} >= {"R-SEOMUN", "R-LEE"}
+
+
 def test_a_birth_date_that_cannot_be_true_is_compared_as_written() -> None:
     registry = [
         lee(date_of_birth=date(2002, 11, 15)),

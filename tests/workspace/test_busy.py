@@ -182,12 +182,12 @@ def test_a_list_changed_while_it_was_reconciled_is_reconciled_again(
     base, token = _draft_ready(browser, world)
     real = drafts.link_rows
 
-    def changed_meanwhile(db: Session, rows: Any) -> Any:
+    def changed_meanwhile(db: Session, rows: Any, **options: Any) -> Any:
         # The officer's other tab changes the columns while this one reconciles.
         with unit_of_work(factory) as other:
             draft = other.scalars(select(ImportDraft)).one()
             drafts.leave_out_invalid(other, draft, True)
-        return real(db, rows)
+        return real(db, rows, **options)
 
     monkeypatch.setattr(drafts, "link_rows", changed_meanwhile)
     refused = browser.post(f"{base}/reconcile", data={"csrf_token": token}, headers=KO)
@@ -225,7 +225,7 @@ def test_the_same_file_imported_twice_at_once_lands_once(
     real = service.link_rows
     body = rows_csv(HEADER, ROWS)
 
-    def other_import_lands_first(db: Session, rows: Any) -> Any:
+    def other_import_lands_first(db: Session, rows: Any, **options: Any) -> Any:
         monkeypatch.setattr(service, "link_rows", real)
         first = app_client.post(
             f"/api/v1/incidents/{world.incident_id}/lists",
@@ -234,7 +234,7 @@ def test_the_same_file_imported_twice_at_once_lands_once(
             headers={"Authorization": f"Bearer {world.token}"},
         )
         assert first.status_code == 201, first.text
-        return real(db, rows)
+        return real(db, rows, **options)
 
     monkeypatch.setattr(service, "link_rows", other_import_lands_first)
     second = app_client.post(

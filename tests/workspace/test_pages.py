@@ -399,6 +399,21 @@ def test_an_officer_settles_the_review_queue_on_its_page(
         assert db.scalar(select(func.count()).select_from(Case)) == 2
 
 
+def test_the_review_queue_says_why_a_likely_namesake_was_not_linked(
+    browser: TestClient, world: World
+) -> None:
+    # LEE SEONGHO is registered born 1988-03-14; the list says 1986-03-14.
+    rows = [["H1", "LEE, SEONGHO", "1986-03-14", "KOR"]]
+    _import_host_list(browser, world, rows, ("id", "full_name", "date_of_birth", "nationality"))
+    sign_in(browser)
+    url = f"/incidents/{world.incident_id}/review"
+    korean = browser.get(url, headers={"Accept-Language": "ko"}).text
+    assert "자동으로 연결하지 않았습니다. 생년월일이 다르고(1986-03-14 / 1988-03-14)" in korean
+    assert "동명이인일 수 있습니다" in korean
+    english = browser.get(url, headers={"Accept-Language": "en"}).text
+    assert "the date of birth differs (1986-03-14 / 1988-03-14)" in english
+
+
 def test_the_registry_is_searched_by_name_in_either_script_and_by_birth_date(
     browser: TestClient,
 ) -> None:
