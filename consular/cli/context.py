@@ -87,6 +87,17 @@ def report_domain_error(exc: DomainError) -> NoReturn:
     errors = report.get("errors", []) if isinstance(report, dict) else []
     for error in errors:
         typer.echo(f"  row {error['row']}, column {error['column']}: {error['message']}", err=True)
+    warnings = report.get("warnings", []) if isinstance(report, dict) else []
+    for warning in warnings:
+        typer.echo(
+            f"  warning: row {warning['row']}, column {warning['column']}: {warning['message']}",
+            err=True,
+        )
+    columns = report.get("columns") if isinstance(report, dict) else None
+    if columns:
+        # How the list was read: a header read as the wrong field explains many errors.
+        read = ", ".join(f"{column} → {field or '(not used)'}" for column, field in columns.items())
+        typer.echo(f"  columns: {read}", err=True)
     allowed = exc.details.get("allowed")
     if allowed:
         typer.echo(f"  allowed: {', '.join(allowed)}", err=True)

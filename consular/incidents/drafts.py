@@ -29,8 +29,7 @@ from consular.incidents.listrows import (
     FIELDS,
     ListRow,
     check_columns,
-    guess_columns,
-    guess_date_format,
+    list_layout,
     list_warnings,
     parse_list,
 )
@@ -90,8 +89,8 @@ def start_draft(
     if same is not None:
         same.kind = list_kind.value
         return same
-    mapping = guess_columns(table)
-    born = next((column for column, f in mapping.items() if f == "date_of_birth"), None)
+    # Guessed as the command line and the API guess them.
+    layout = list_layout(table)
     draft = ImportDraft(
         incident_id=incident.id,
         owner_id=owner,
@@ -100,8 +99,8 @@ def start_draft(
         file_sha256=table.sha256,
         columns=list(table.columns),
         rows=[[row.number, row.values] for row in table.rows],
-        mapping=mapping,
-        date_format=guess_date_format(table, born),
+        mapping=layout.columns,
+        date_format=layout.date_format,
         corrections={},
         decisions={},
     )

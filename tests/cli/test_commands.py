@@ -127,6 +127,7 @@ def test_import_reports_and_rejects_with_rows_and_columns(
     )
     assert code == 2
     assert "row 3, column date_of_birth" in err and "nothing was imported" in err
+    assert "columns: full_name → full_name, date_of_birth → date_of_birth" in err
     code, out, err = run(
         db_url,
         "import",
