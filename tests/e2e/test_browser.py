@@ -135,7 +135,7 @@ def test_an_officer_imports_a_host_list_with_a_bad_row_through_the_wizard(  # ty
     rows = [
         ["A100", "LEE, SEONGHO", "03/14/1988", "KOR", "Folkston ICE Processing Center"],
         ["A101", "KIM, MIN JUN", "01/02/1990", "KOR", "Stewart Detention Center"],
-        ["A102", "CHOI, DONG HYUN", "11/31/1979", "KOR", "Folkston ICE Processing Center"],
+        ["A102", "CHOI, DONG HYUN", "11/31/79", "KOR", "Folkston ICE Processing Center"],
     ]
     page = browser_page
     _sign_in(page, "officer.kim")
@@ -151,7 +151,7 @@ def test_an_officer_imports_a_host_list_with_a_bad_row_through_the_wizard(  # ty
     page.get_by_role("button", name="저장하고 행 확인").click()
     # The bad row: its error in place, the cell marked, no way to reconcile yet.
     bad = page.locator("section#row-4")
-    assert "dob: “11/31/1979”은(는) MM/DD/YYYY 형식의 날짜가 아닙니다." in bad.inner_text()
+    assert "dob: “11/31/79”은(는) MM/DD/YYYY 형식의 날짜가 아닙니다." in bad.inner_text()
     assert page.get_by_role("button", name="등록부와 대조").count() == 0
     cell = bad.locator("input[aria-invalid=true]")
     cell.fill("11/11/1979")
