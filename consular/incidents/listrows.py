@@ -70,6 +70,9 @@ ALIASES = {
     "zip": "postcode",
     "zip_code": "postcode",
     "row_id": "id",
+    "company": "employer",
+    "company_name": "employer",
+    "employer_name": "employer",
 }
 
 
@@ -140,6 +143,7 @@ FIELDS = (
     "arrested_at",
     "address",
     "postcode",
+    "employer",
 )
 # Headers as Korean employers and families write them.
 KOREAN_ALIASES = {
@@ -168,6 +172,10 @@ KOREAN_ALIASES = {
     "외국인번호": "host_identifier",
     "체포일시": "arrested_at",
     "출생국": "country_of_birth",
+    "회사": "employer",
+    "회사명": "employer",
+    "소속": "employer",
+    "고용주": "employer",
 }
 _LATIN_TWIN = {
     "full_name_hangul": "full_name",
@@ -364,7 +372,7 @@ def parse_list(
 
 
 # Fields kept only in the row as read (no column of their own), bounded all the same.
-_RAW_ONLY = {"id": 64, "address": 500, "postcode": 20}
+_RAW_ONLY = {"id": 64, "address": 500, "postcode": 20, "employer": 200}
 
 
 def _line(limit: int) -> Callable[[str], str | None]:
@@ -395,6 +403,7 @@ def list_parsers(date_format: str, time_zone: str) -> dict[str, Callable[[str], 
         "arrested_at": lambda v: parse_datetime(v, time_zone),
         "address": _line(_RAW_ONLY["address"]),
         "postcode": _line(_RAW_ONLY["postcode"]),
+        "employer": _line(_RAW_ONLY["employer"]),
     }
 
 
@@ -428,6 +437,7 @@ def _parse_row(
         id=values["id"] or str(row.number),
         **{name: values[name] for name in _RECORD_FIELDS},
         written_birth_date=written_birth[0] if written_birth else None,
+        employers=(values["employer"],) if values["employer"] else (),
     )
     named = any(values[c] for c in NAME_COLUMNS)
     if not named and not any(e.column in _columns(header, NAME_COLUMNS) for e in errors[start:]):

@@ -590,3 +590,17 @@ def test_a_value_that_cannot_be_true_is_a_warning_and_the_row_is_reconciled_on_t
     source = db.scalars(select(SourceList)).one()
     assert [w["row"] for w in source.warnings or []] == [2, 3, 4]
     assert "warnings" not in source.report
+
+
+def test_the_employer_on_an_employer_list_confirms_a_birth_date_typing_error(
+    app_client: TestClient, world: World
+) -> None:
+    # LEE SEONGHO (born 1988-03-14) was registered as deployed by HL Battery.
+    header = ["성명", "영문성명", "생년월일", "회사"]
+    rows = [["이성호", "LEE, SEONGHO", "1986-03-14", "HL Battery Co., Ltd."]]
+    report = upload(app_client, world, rows_csv(header, rows), kind="employer", name="hl.csv")
+    assert report.status_code == 201, report.text
+    assert report.json()["linked"] == 1
+    other = [["이성호", "LEE, SEONGHO", "1986-03-14", "Daewon Install"]]
+    held = upload(app_client, world, rows_csv(header, other), kind="employer", name="dw.csv")
+    assert held.json()["linked"] == 0 and held.json()["review"] == 1
