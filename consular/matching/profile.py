@@ -95,7 +95,9 @@ def spells_hangul(letters: str, hangul_given: str) -> bool:
         return not letters
     keys = _syllable_keys(hangul_given[0])
     for end in range(1, min(len(letters), 7) + 1):
-        if spelling_key(letters[:end]) in keys and spells_hangul(letters[end:], hangul_given[1:]):
+        if given_key_from_latin(letters[:end]) in keys and spells_hangul(
+            letters[end:], hangul_given[1:]
+        ):
             return True
     return False
 
@@ -220,8 +222,29 @@ def _latin_readings(family: str, given: str) -> tuple[Reading, ...]:
     return tuple(readings)
 
 
-def profile(record: PersonRecord) -> Profile:
-    """Every reading of the record's name, and its identifiers normalized for comparison."""
+@dataclass(frozen=True, slots=True)
+class WrittenName:
+    """What the engine reads in a record's name fields (shared by the records that repeat them)."""
+
+    readings: tuple[Reading, ...]
+    hangul: str | None  # full Hangul name, family first, no spaces
+    latin: str  # the Latin name as given, for explanations
+
+
+def name_fields(record: PersonRecord) -> tuple[str | None, ...]:
+    """The fields :func:`read_name` reads: records equal in them have the same name."""
+    return (
+        record.family_name,
+        record.given_name,
+        record.family_name_hangul,
+        record.given_name_hangul,
+        record.full_name,
+        record.full_name_hangul,
+    )
+
+
+def read_name(record: PersonRecord) -> WrittenName:
+    """Every reading of the record's name, in both scripts."""
     readings: list[Reading] = []
     hangul = _hangul_name(record)
     if hangul is not None and hangul[0]:
@@ -241,11 +264,25 @@ def profile(record: PersonRecord) -> Profile:
         if keyboard is not None:
             readings.append(keyboard)
     latin_text = " ".join(p for p in (latin or ()) if p)
-    return Profile(
-        id=record.id,
+    return WrittenName(
         readings=tuple(dict.fromkeys(readings)) if len(readings) > 1 else tuple(readings),
         hangul="".join(hangul) if hangul else None,
         latin=latin_text or (typed.strip() if hangul is None else ""),
+    )
+
+
+def profile(record: PersonRecord, name: WrittenName | None = None) -> Profile:
+    """Every reading of the record's name, and its identifiers normalized for comparison.
+
+    ``name`` is ``read_name(record)`` when the caller has it already (names repeat).
+    """
+    if name is None:
+        name = read_name(record)
+    return Profile(
+        id=record.id,
+        readings=name.readings,
+        hangul=name.hangul,
+        latin=name.latin,
         date_of_birth=record.date_of_birth,
         sex=(record.sex or "").strip().upper()[:1] or None,
         passport=fold_passport(record.passport_number),

@@ -1,0 +1,213 @@
+"""The registry indexed once for blocking: rows by identifier, birth date and name key.
+
+Rows are numbered in registry order and every block lists its rows in that order. Names
+repeat (a million registry rows write a few hundred thousand names), so each distinct name
+is read once and shared by its rows; a row's full profile is made only when it becomes a
+candidate.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+from datetime import date
+from functools import lru_cache
+from typing import TypeVar
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.fuzz import ratio
+
+from consular.matching.profile import (
+    Profile,
+    Reading,
+    WrittenName,
+    fold_employer,
+    fold_host_identifier,
+    fold_passport,
+    fold_postcode,
+    name_fields,
+    profile,
+    read_name,
+)
+from consular.matching.records import PersonRecord
+
+Key = TypeVar("Key", bound=Hashable)
+# Given names this close (rapidfuzz ratio) may be one name: worth scoring in full.
+_COMPATIBLE_GIVEN = 70
+
+
+class Name:
+    """One written name as blocking sees it: every surname and given-name key it reads as."""
+
+    __slots__ = ("givens", "surnames", "written")
+
+    def __init__(self, written: WrittenName) -> None:
+        self.written = written
+        self.surnames: frozenset[str] = frozenset().union(*(r.surnames for r in written.readings))
+        self.givens = tuple(dict.fromkeys(r.given for r in written.readings if r.given))
+
+    def compatible(self, other: Name) -> bool:
+        """A cheap filter before full scoring: a surname in common or a close given name."""
+        if not self.surnames.isdisjoint(other.surnames):
+            return True
+        for mine in self.givens:
+            for theirs in other.givens:
+                if ratio(mine, theirs) >= _COMPATIBLE_GIVEN:
+                    return True
+        return not self.written.readings or not other.written.readings
+
+
+def index_keys(readings: Iterable[Reading]) -> set[tuple[str, str]]:
+    """(surname, given-name key) of each way the registry itself writes the name."""
+    return {
+        (surname, reading.given)
+        for reading in readings
+        if not reading.swapped and reading.script != "keyboard" and reading.given
+        for surname in reading.surnames
+    }
+
+
+@lru_cache(maxsize=100_000)
+def digits(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def birth_level(left: date, right: date) -> str:
+    if left == right:
+        return "exact"
+    if left.year == right.year and left.month == right.day and left.day == right.month:
+        return "swapped_day_month"
+    if Levenshtein.distance(digits(left), digits(right)) == 1:
+        return "one_digit"
+    return "different"
+
+
+@lru_cache(maxsize=50_000)
+def near_dates(born: date) -> frozenset[date]:
+    """The dates whose birth level against ``born`` is not "different" (years of four digits).
+
+    Four-digit years make eight digits on both sides, so one digit off is one digit
+    replaced: the neighbours are found by replacing each digit in turn.
+    """
+    written = digits(born)
+    near = {born}
+    if born.day <= 12:
+        near.add(born.replace(month=born.day, day=born.month))
+    for position, digit in itertools.product(range(len(written)), "0123456789"):
+        text = written[:position] + digit + written[position + 1 :]
+        try:
+            other = date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            continue
+        # A year below 1000 is written with fewer digits: let the comparison itself say.
+        if other.year >= 1000 or birth_level(born, other) != "different":
+            near.add(other)
+    return frozenset(near)
+
+
+def _group(values: Iterable[Key | None]) -> dict[Key, list[int]]:
+    """Rows by value, in registry order; rows without a value are left out."""
+    groups: defaultdict[Key, list[int]] = defaultdict(list)
+    for row, value in enumerate(values):
+        if value:
+            groups[value].append(row)
+    return dict(groups)
+
+
+class RegistryIndex:
+    """Registry rows by passport, birth date, postcode, A-number and name key, with the
+    counts that say how common a name, a surname, a given name or an employer is."""
+
+    def __init__(self, registry: Iterable[PersonRecord]) -> None:
+        self.records: Sequence[PersonRecord] = list(registry)
+        records = self.records
+        self.ids = [record.id for record in records]
+        self.row_of = {ident: row for row, ident in enumerate(self.ids)}
+        if len(self.row_of) != len(self.ids):
+            _refuse_repeated(self.ids)
+        self.births = [record.date_of_birth for record in records]
+        self.by_birth: dict[date, list[int]] = _group(self.births)
+        self.by_passport = _group(
+            fold_passport(r.passport_number) if r.passport_number else None for r in records
+        )
+        self.by_postcode = _group(
+            fold_postcode(r.postcode) if r.postcode else None for r in records
+        )
+        self.by_host_identifier = _group(
+            fold_host_identifier(r.host_identifier) if r.host_identifier else None for r in records
+        )
+        self.employer_counts: Counter[str] = Counter()
+        for record in records:
+            if record.employers:
+                self.employer_counts.update(
+                    frozenset(e for e in map(fold_employer, record.employers) if e)
+                )
+        self.names: list[Name] = []
+        self.by_name: dict[tuple[str, str], list[int]] = {}
+        self.given_counts: Counter[str] = Counter()
+        self.surname_counts: Counter[str] = Counter()
+        self._index_names(records)
+        self._profiles: dict[int, Profile] = {}
+
+    def _index_names(self, records: Sequence[PersonRecord]) -> None:
+        """Read each distinct name once; block its rows under each of its keys."""
+        distinct: dict[tuple[str | None, ...], tuple[Name, list[int]]] = {}
+        names = self.names
+        for row, record in enumerate(records):
+            fields = name_fields(record)
+            found = distinct.get(fields)
+            if found is None:
+                found = distinct[fields] = (Name(read_name(record)), [])
+            found[1].append(row)
+            names.append(found[0])
+        parts: defaultdict[tuple[str, str], list[list[int]]] = defaultdict(list)
+        for name, rows in distinct.values():
+            keys = index_keys(name.written.readings)
+            for key in keys:
+                parts[key].append(rows)
+            for given in {given for _, given in keys}:
+                self.given_counts[given] += len(rows)
+            for surname in {surname for surname, _ in keys}:
+                self.surname_counts[surname] += len(rows)
+        # A key that several spellings share (LEE SEONGHO, YI SUNG HO) merges their rows.
+        self.by_name = {
+            key: rows[0] if len(rows) == 1 else sorted(itertools.chain.from_iterable(rows))
+            for key, rows in parts.items()
+        }
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def profile(self, row: int) -> Profile:
+        """The row's profile, made when it is first needed."""
+        found = self._profiles.get(row)
+        if found is None:
+            found = self._profiles[row] = profile(self.records[row], self.names[row].written)
+        return found
+
+    def born_near(self, rows: Sequence[int], born: date) -> Iterable[int]:
+        """The rows born on ``born``, near it (one digit, day and month swapped) or unknown."""
+        births = self.births
+        if born.year < 1000:
+            return [
+                row
+                for row in rows
+                if (other := births[row]) is None or birth_level(born, other) != "different"
+            ]
+        near = near_dates(born)
+        return [
+            row
+            for row in rows
+            if (other := births[row]) is None
+            or other in near
+            or (other.year < 1000 and birth_level(born, other) != "different")
+        ]
+
+
+def _refuse_repeated(ids: Sequence[str]) -> None:
+    seen: set[str] = set()
+    for ident in ids:
+        if ident in seen:
+            raise ValueError(f"registry id {ident!r} appears twice")
+        seen.add(ident)
