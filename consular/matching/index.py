@@ -154,11 +154,10 @@ class RegistryIndex:
         """Read each distinct name once; block its rows under each of its keys."""
         distinct: dict[tuple[str | None, ...], tuple[Name, list[int]]] = {}
         names = self.names
-        for row, record in enumerate(records):
-            fields = name_fields(record)
+        for row, fields in enumerate(map(name_fields, records)):
             found = distinct.get(fields)
             if found is None:
-                found = distinct[fields] = (Name(read_name(record)), [])
+                found = distinct[fields] = (Name(read_name(records[row])), [])
             found[1].append(row)
             names.append(found[0])
         parts: defaultdict[tuple[str, str], list[list[int]]] = defaultdict(list)

@@ -9,9 +9,11 @@ given names), and Latin letters typed on a Korean keyboard layout get their Hang
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import attrgetter
 
 from consular.matching.normalize import split_full_name
 from consular.matching.records import PersonRecord
@@ -231,16 +233,15 @@ class WrittenName:
     latin: str  # the Latin name as given, for explanations
 
 
-def name_fields(record: PersonRecord) -> tuple[str | None, ...]:
-    """The fields :func:`read_name` reads: records equal in them have the same name."""
-    return (
-        record.family_name,
-        record.given_name,
-        record.family_name_hangul,
-        record.given_name_hangul,
-        record.full_name,
-        record.full_name_hangul,
-    )
+# The fields read_name reads: records equal in them have the same name.
+name_fields: Callable[[PersonRecord], tuple[str | None, ...]] = attrgetter(
+    "family_name",
+    "given_name",
+    "family_name_hangul",
+    "given_name_hangul",
+    "full_name",
+    "full_name_hangul",
+)
 
 
 def read_name(record: PersonRecord) -> WrittenName:
@@ -250,22 +251,28 @@ def read_name(record: PersonRecord) -> WrittenName:
     if hangul is not None and hangul[0]:
         readings.append(_hangul_reading(*hangul))
     typed = record.full_name_hangul or ""
+    keyboards = 0
     if hangul is None and typed and not _HANGUL.match(typed.replace(" ", "")):
         # A Hangul column holding Latin letters: the name was typed in the wrong layout.
         keyboard = _keyboard_reading(typed)
         if keyboard is not None:
             readings.append(keyboard)
+            keyboards += 1
     latin = _latin_parts(record)
     if latin is not None:
         readings.extend(_latin_readings(*latin))
         # Keyboard-typed Hangul is read in the written order, not in the Latin split's.
         written = record.full_name if not (record.family_name or record.given_name) else None
-        keyboard = _keyboard_reading(written or "".join(latin))
+        text = written or "".join(latin)
+        # Upper-case letters are never keyboard-typed Hangul (passports are upper case).
+        keyboard = None if text.upper() == text else _keyboard_reading(text)
         if keyboard is not None:
             readings.append(keyboard)
+            keyboards += 1
     latin_text = " ".join(p for p in (latin or ()) if p)
     return WrittenName(
-        readings=tuple(dict.fromkeys(readings)) if len(readings) > 1 else tuple(readings),
+        # Readings differ in script or order but for the two keyboard readings.
+        readings=tuple(dict.fromkeys(readings)) if keyboards > 1 else tuple(readings),
         hangul="".join(hangul) if hangul else None,
         latin=latin_text or (typed.strip() if hangul is None else ""),
     )
