@@ -88,22 +88,34 @@ def near_dates(born: date) -> frozenset[date]:
     """The dates whose birth level against ``born`` is not "different" (years of four digits).
 
     Four-digit years make eight digits on both sides, so one digit off is one digit
-    replaced: the neighbours are found by replacing each digit in turn.
+    replaced: the neighbours are found by replacing each digit of the year, the month and
+    the day in turn.
     """
-    written = digits(born)
     near = {born}
     if born.day <= 12:
         near.add(born.replace(month=born.day, day=born.month))
-    for position, digit in itertools.product(range(len(written)), "0123456789"):
-        text = written[:position] + digit + written[position + 1 :]
-        try:
-            other = date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        except ValueError:
-            continue
-        # A year below 1000 is written with fewer digits: let the comparison itself say.
-        if other.year >= 1000 or birth_level(born, other) != "different":
-            near.add(other)
+    year, month, day = f"{born.year:04d}", f"{born.month:02d}", f"{born.day:02d}"
+    for position, digit in itertools.product(range(4), "0123456789"):
+        other_year = int(year[:position] + digit + year[position + 1 :])
+        _add_valid(near, born, other_year, born.month, born.day)
+    for position, digit in itertools.product(range(2), "0123456789"):
+        other_month = int(month[:position] + digit + month[position + 1 :])
+        if 1 <= other_month <= 12:
+            _add_valid(near, born, born.year, other_month, born.day)
+        other_day = int(day[:position] + digit + day[position + 1 :])
+        if 1 <= other_day <= 31:
+            _add_valid(near, born, born.year, born.month, other_day)
     return frozenset(near)
+
+
+def _add_valid(near: set[date], born: date, year: int, month: int, day: int) -> None:
+    try:
+        other = date(year, month, day)
+    except ValueError:
+        return
+    # A year below 1000 is written with fewer digits: let the comparison itself say.
+    if year >= 1000 or birth_level(born, other) != "different":
+        near.add(other)
 
 
 def _group(values: Iterable[Key | None]) -> dict[Key, list[int]]:
