@@ -304,38 +304,43 @@ class Engine:
     # --- candidates -------------------------------------------------------------------
 
     def _candidate_rows(self, probe: Profile, name: Name) -> Iterator[int]:
+        """Rows worth scoring; a row may come more than once, in no particular order."""
         index = self._index
         if probe.passport:
             yield from index.by_passport.get(probe.passport, ())
         if probe.host_identifier:
             yield from index.by_host_identifier.get(probe.host_identifier, ())
+        close: dict[str, bool] = {}
         born = probe.date_of_birth
         if born is not None:
-            yield from self._dob_block(name, born)
+            yield from self._dob_block(name, born, close)
             if born.day <= 12 and born.day != born.month:
-                yield from self._dob_block(name, born.replace(month=born.day, day=born.month))
-        yield from self._postcode_block(probe, name)
+                swapped = born.replace(month=born.day, day=born.month)
+                yield from self._dob_block(name, swapped, close)
+        yield from self._postcode_block(probe, name, close)
         for reading in probe.readings:
             for surname in reading.surnames:
-                rows = index.by_name.get((surname, reading.given), ())
+                key = (surname, reading.given)
                 if born is None:
-                    yield from rows[:NAME_BLOCK_LIMIT]
+                    yield from index.by_name.get(key, ())[:NAME_BLOCK_LIMIT]
                 else:
-                    yield from index.born_near(rows, born)
+                    yield from index.born_near(key, born)
 
-    def _postcode_block(self, probe: Profile, name: Name) -> Iterator[int]:
+    def _postcode_block(self, probe: Profile, name: Name, close: dict[str, bool]) -> Iterator[int]:
         if not probe.postcode:
             return
         rows = self._index.by_postcode.get(probe.postcode, ())
         names = self._index.names
+        compatible = name.compatible
         for row in rows[:NAME_BLOCK_LIMIT] if len(rows) > NAME_BLOCK_LIMIT else rows:
-            if name.compatible(names[row]):
+            if compatible(names[row], close):
                 yield row
 
-    def _dob_block(self, name: Name, born: date) -> Iterator[int]:
+    def _dob_block(self, name: Name, born: date, close: dict[str, bool]) -> Iterator[int]:
         names = self._index.names
+        compatible = name.compatible
         for row in self._index.by_birth.get(born, ()):
-            if name.compatible(names[row]):
+            if compatible(names[row], close):
                 yield row
 
     # --- scoring ----------------------------------------------------------------------

@@ -35,6 +35,9 @@ from consular.matching.records import PersonRecord
 Key = TypeVar("Key", bound=Hashable)
 # Given names this close (rapidfuzz ratio) may be one name: worth scoring in full.
 _COMPATIBLE_GIVEN = 70
+# A name block this long is grouped by birth date when first searched by one (common
+# names are searched again and again).
+_DATED_BLOCK = 256
 
 
 class Name:
@@ -47,14 +50,21 @@ class Name:
         self.surnames: frozenset[str] = frozenset().union(*(r.surnames for r in written.readings))
         self.givens = tuple(dict.fromkeys(r.given for r in written.readings if r.given))
 
-    def compatible(self, other: Name) -> bool:
-        """A cheap filter before full scoring: a surname in common or a close given name."""
+    def compatible(self, other: Name, close: dict[str, bool]) -> bool:
+        """A cheap filter before full scoring: a surname in common or a close given name.
+
+        ``close`` remembers which given names were close to this name's (they repeat).
+        """
         if not self.surnames.isdisjoint(other.surnames):
             return True
-        for mine in self.givens:
-            for theirs in other.givens:
-                if ratio(mine, theirs) >= _COMPATIBLE_GIVEN:
-                    return True
+        for theirs in other.givens:
+            near = close.get(theirs)
+            if near is None:
+                near = close[theirs] = any(
+                    ratio(mine, theirs) >= _COMPATIBLE_GIVEN for mine in self.givens
+                )
+            if near:
+                return True
         return not self.written.readings or not other.written.readings
 
 
@@ -127,6 +137,42 @@ def _group(values: Iterable[Key | None]) -> dict[Key, list[int]]:
     return dict(groups)
 
 
+class Blocks:
+    """Rows by a value that most rows hold alone (a passport number), in registry order.
+
+    A value of one row is kept as its row number rather than as a list of one: a million
+    passports are a million lists fewer to make and to keep.
+    """
+
+    __slots__ = ("_alone", "_shared")
+
+    def __init__(self, values: Sequence[str | None]) -> None:
+        # Written last to first, so that each value keeps its first row.
+        self._alone = dict(zip(reversed(values), range(len(values) - 1, -1, -1), strict=True))
+        self._alone.pop(None, None)
+        self._alone.pop("", None)
+        held = len(values) - values.count(None) - values.count("")
+        # Counted only when some value is held twice (passport numbers are not).
+        repeated = (
+            {value for value, count in Counter(values).items() if count > 1 and value}
+            if len(self._alone) < held
+            else set()
+        )
+        shared: defaultdict[str | None, list[int]] = defaultdict(list)
+        if repeated:
+            for row, value in enumerate(values):
+                if value in repeated:
+                    shared[value].append(row)
+        self._shared = dict(shared)
+
+    def get(self, value: str, default: Sequence[int] = ()) -> Sequence[int]:
+        rows = self._shared.get(value)
+        if rows is not None:
+            return rows
+        row = self._alone.get(value)
+        return default if row is None else (row,)
+
+
 class RegistryIndex:
     """Registry rows by passport, birth date, postcode, A-number and name key, with the
     counts that say how common a name, a surname, a given name or an employer is."""
@@ -135,32 +181,33 @@ class RegistryIndex:
         self.records: Sequence[PersonRecord] = list(registry)
         records = self.records
         self.ids = [record.id for record in records]
-        self.row_of = {ident: row for row, ident in enumerate(self.ids)}
+        self.row_of = dict(zip(self.ids, range(len(self.ids)), strict=True))
         if len(self.row_of) != len(self.ids):
             _refuse_repeated(self.ids)
         self.births = [record.date_of_birth for record in records]
         self.by_birth: dict[date, list[int]] = _group(self.births)
-        self.by_passport = _group(
-            fold_passport(r.passport_number) if r.passport_number else None for r in records
+        self.by_passport = Blocks(
+            [fold_passport(r.passport_number) if r.passport_number else None for r in records]
         )
-        self.by_postcode = _group(
-            fold_postcode(r.postcode) if r.postcode else None for r in records
+        self.by_postcode = Blocks(
+            [fold_postcode(r.postcode) if r.postcode else None for r in records]
         )
-        self.by_host_identifier = _group(
-            fold_host_identifier(r.host_identifier) if r.host_identifier else None for r in records
+        self.by_host_identifier = Blocks(
+            [
+                fold_host_identifier(r.host_identifier) if r.host_identifier else None
+                for r in records
+            ]
         )
         self.employer_counts: Counter[str] = Counter()
-        for record in records:
-            if record.employers:
-                self.employer_counts.update(
-                    frozenset(e for e in map(fold_employer, record.employers) if e)
-                )
+        for employers in filter(None, (record.employers for record in records)):
+            self.employer_counts.update(frozenset(e for e in map(fold_employer, employers) if e))
         self.names: list[Name] = []
         self.by_name: dict[tuple[str, str], list[int]] = {}
         self.given_counts: Counter[str] = Counter()
         self.surname_counts: Counter[str] = Counter()
         self._index_names(records)
         self._profiles: dict[int, Profile] = {}
+        self._dated_blocks: dict[tuple[str, str], dict[date | None, list[int]]] = {}
 
     def _index_names(self, records: Sequence[PersonRecord]) -> None:
         """Read each distinct name once; block its rows under each of its keys."""
@@ -197,8 +244,10 @@ class RegistryIndex:
             found = self._profiles[row] = profile(self.records[row], self.names[row].written)
         return found
 
-    def born_near(self, rows: Sequence[int], born: date) -> Iterable[int]:
-        """The rows born on ``born``, near it (one digit, day and month swapped) or unknown."""
+    def born_near(self, key: tuple[str, str], born: date) -> Iterable[int]:
+        """The rows of a name block born on ``born``, near it (one digit, day and month
+        swapped) or on a date unknown."""
+        rows = self.by_name.get(key, ())
         births = self.births
         if born.year < 1000:
             return [
@@ -207,13 +256,31 @@ class RegistryIndex:
                 if (other := births[row]) is None or birth_level(born, other) != "different"
             ]
         near = near_dates(born)
-        return [
-            row
-            for row in rows
-            if (other := births[row]) is None
-            or other in near
-            or (other.year < 1000 and birth_level(born, other) != "different")
-        ]
+        if len(rows) < _DATED_BLOCK:
+            return [
+                row
+                for row in rows
+                if (other := births[row]) is None
+                or other in near
+                or (other.year < 1000 and birth_level(born, other) != "different")
+            ]
+        dated = self._dated_blocks.get(key)
+        if dated is None:
+            dated = self._dated_blocks[key] = _by_date(rows, births)
+        found = list(dated.get(None, ()))
+        for day in near:
+            found.extend(dated.get(day, ()))
+        for written in dated:
+            if written is not None and written.year < 1000 and written not in near:
+                found.extend(() if birth_level(born, written) == "different" else dated[written])
+        return found
+
+
+def _by_date(rows: Sequence[int], births: Sequence[date | None]) -> dict[date | None, list[int]]:
+    dated: defaultdict[date | None, list[int]] = defaultdict(list)
+    for row in rows:
+        dated[births[row]].append(row)
+    return dict(dated)
 
 
 def _refuse_repeated(ids: Sequence[str]) -> None:

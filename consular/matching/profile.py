@@ -104,6 +104,7 @@ def spells_hangul(letters: str, hangul_given: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 17)
 def _letters(text: str) -> str:
     return "".join(_LATIN_WORD.findall(text)).upper()
 
@@ -295,8 +296,13 @@ def profile(record: PersonRecord, name: WrittenName | None = None) -> Profile:
         passport=fold_passport(record.passport_number),
         passport_raw=record.passport_number,
         origin=(record.nationality or record.country_of_birth or "").strip().upper() or None,
-        address=_address_words(record.address),
-        postcode=fold_postcode(record.postcode),
-        host_identifier=fold_host_identifier(record.host_identifier),
-        employers=frozenset(e for e in map(fold_employer, record.employers) if e),
+        # Most records carry none of these: no call to find that out.
+        address=_address_words(record.address) if record.address else None,
+        postcode=fold_postcode(record.postcode) if record.postcode else None,
+        host_identifier=fold_host_identifier(record.host_identifier)
+        if record.host_identifier
+        else None,
+        employers=frozenset(e for e in map(fold_employer, record.employers) if e)
+        if record.employers
+        else frozenset(),
     )
