@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date, timedelta
 
 from hypothesis import given, settings
@@ -72,3 +73,28 @@ def test_a_very_common_name_still_finds_the_birth_date_one_digit_off() -> None:
     assert result.decision is Decision.REVIEW
     assert shown[0] == "KIM-TARGET"
     assert "KIM-UNKNOWN" in shown
+
+
+def test_indexing_and_linking_leave_the_garbage_collector_as_they_found_it() -> None:
+    # The index is kept out of full collections while it links, and nothing stays
+    # frozen afterwards: a long-running server would otherwise never collect it.
+    registry = [
+        PersonRecord(id=f"R{n}", family_name="KIM", given_name="MINJUN", date_of_birth=BORN)
+        for n in range(3)
+    ]
+    matcher = build_matcher(registry, population=1_000_000)
+    assert gc.get_freeze_count() == 0
+    matcher.link_many([PersonRecord(id="L", full_name="KIM, MIN JUN", date_of_birth=BORN)])
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+
+
+def test_objects_someone_else_froze_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        matcher = build_matcher([PersonRecord(id="R1", family_name="KIM", given_name="MINJUN")])
+        matcher.link_many([PersonRecord(id="L", full_name="KIM, MIN JUN")])
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
