@@ -15,14 +15,20 @@ import gc
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
 from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.fuzz import ratio, token_set_ratio
 
-from consular.matching.index import Name, RegistryIndex, birth_level, index_keys
+from consular.matching.index import (
+    Name,
+    RegistryIndex,
+    birth_level,
+    index_keys,
+    index_left_alone,
+    to_oldest_generation,
+)
 from consular.matching.profile import Profile, Reading, profile, read_name, spells_hangul
 from consular.matching.records import (
     Candidate,
@@ -245,38 +251,6 @@ def name_keys(record: PersonRecord, *, as_list_row: bool = False) -> set[str]:
     }
 
 
-def _to_oldest_generation() -> None:
-    """Move every tracked object to the oldest generation, as a collection would, unwalked.
-
-    Freezing and unfreezing move the lists of objects, not the objects: the young
-    collections of the linking that follows do not walk the index on its way there.
-    Objects someone else froze stay frozen (then the index is moved by a collection).
-    """
-    if gc.get_freeze_count():
-        gc.collect(1)
-        return
-    gc.freeze()
-    gc.unfreeze()
-
-
-@contextmanager
-def _index_left_alone() -> Iterator[None]:
-    """Collect only what linking makes: what lived before (the index) is frozen meanwhile.
-
-    Otherwise each full collection walks the whole registry again, a second or more at a
-    million rows. Unfreezing at the end puts it all back where it was; objects someone
-    else froze are left as they are (then nothing is frozen here).
-    """
-    if gc.get_freeze_count() or not gc.isenabled():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 class Engine:
     """Indexes a registry once; then links list records to it, with explanations."""
 
@@ -298,7 +272,7 @@ class Engine:
         finally:
             if collecting:
                 gc.enable()
-                _to_oldest_generation()
+                to_oldest_generation()
         self.population = max(population or len(self._index), 1)
 
     # --- candidates -------------------------------------------------------------------
@@ -565,7 +539,7 @@ class Engine:
         return self._decide((alone,))[0] is Decision.MATCH
 
     def link_many(self, records: Iterable[PersonRecord]) -> list[Link]:
-        with _index_left_alone():
+        with index_left_alone():
             return [self.link(record) for record in records]
 
 

@@ -8,9 +8,11 @@ candidate.
 
 from __future__ import annotations
 
+import gc
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from typing import TypeVar
@@ -289,3 +291,38 @@ def _refuse_repeated(ids: Sequence[str]) -> None:
         if ident in seen:
             raise ValueError(f"registry id {ident!r} appears twice")
         seen.add(ident)
+
+
+# --- the index is long-lived: keep it out of the cyclic collector's way ---------------
+
+
+def to_oldest_generation() -> None:
+    """Move every tracked object to the oldest generation, as a collection would, unwalked.
+
+    Freezing and unfreezing move the lists of objects, not the objects: the young
+    collections of the linking that follows do not walk the index on its way there.
+    Objects someone else froze stay frozen (then the index is moved by a collection).
+    """
+    if gc.get_freeze_count():
+        gc.collect(1)
+        return
+    gc.freeze()
+    gc.unfreeze()
+
+
+@contextmanager
+def index_left_alone() -> Iterator[None]:
+    """Collect only what linking makes: what lived before (the index) is frozen meanwhile.
+
+    Otherwise each full collection walks the whole registry again, a second or more at a
+    million rows. Unfreezing at the end puts it all back where it was; objects someone
+    else froze are left as they are (then nothing is frozen here).
+    """
+    if gc.get_freeze_count() or not gc.isenabled():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
