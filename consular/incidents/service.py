@@ -7,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
-from typing import TypedDict
+from typing import Any, TypedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Text, func, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 from consular import audit
@@ -39,7 +39,7 @@ from consular.registry.service import (
     mask_identifier,
     readable_persons,
 )
-from consular.sealing import blind_index
+from consular.sealing import SealedText, blind_index, open_sealed
 from consular.tabular import Table
 
 
@@ -273,7 +273,21 @@ def _candidate_pool(
     hanguls = {r.hangul_key for r in rows} - {None}
     keys = set().union(*(r.match_keys for r in rows))
     by_key = select(PersonNameKey.person_id)
-    found: dict[str, Person] = {}
+    passport = Person.__table__.c.passport_number
+    # The columns the matcher reads, not whole persons: no contact details opened, no objects
+    # for the session to track; the passport is opened once the person is new to the pool.
+    columns = (
+        Person.id,
+        Person.family_name,
+        Person.given_name,
+        Person.family_name_hangul,
+        Person.given_name_hangul,
+        Person.date_of_birth,
+        Person.sex,
+        type_coerce(passport, Text).label("passport_sealed"),
+        Person.nationality,
+    )
+    found: dict[str, Row[*tuple[Any, ...]]] = {}
     for column, values in (
         (Person.passport_index, passports),
         (Person.date_of_birth, births),
@@ -296,18 +310,32 @@ def _candidate_pool(
                 where = column.in_(by_key.where(PersonNameKey.key.in_(usable)))
             else:
                 where = column.in_(chunk)
-            for person in db.scalars(select(Person).where(where)):
-                found[person.id] = person
+            for person in db.execute(select(*columns).where(where)):
+                found.setdefault(person.id, person)
     listed = {fold_host_identifier(r.host_identifier) or "" for r in rows}
     held = listed & identified.keys()
     wanted = sorted({identified[number] for number in held} - found.keys())
-    for person in db.scalars(select(Person).where(Person.id.in_(wanted))):
-        found[person.id] = person
+    for person in db.execute(select(*columns).where(Person.id.in_(wanted))):
+        found.setdefault(person.id, person)
     numbers = {person_id: number for number, person_id in identified.items()}
     employers = _employers_of(db, found.keys())
+    sealed = passport.type
+    assert isinstance(sealed, SealedText)
     return [
-        dataclasses.replace(
-            person_record(p), host_identifier=numbers.get(p.id), employers=employers.get(p.id, ())
+        PersonRecord(
+            id=p.id,
+            family_name=p.family_name,
+            given_name=p.given_name,
+            family_name_hangul=p.family_name_hangul,
+            given_name_hangul=p.given_name_hangul,
+            date_of_birth=p.date_of_birth,
+            sex=p.sex,
+            passport_number=None
+            if p.passport_sealed is None
+            else open_sealed(p.passport_sealed, sealed.where),
+            nationality=p.nationality,
+            host_identifier=numbers.get(p.id),
+            employers=employers.get(p.id, ()),
         )
         for p in found.values()
     ]

@@ -10,18 +10,27 @@ share the probability, so two equally good namesakes each get about half and go 
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Levenshtein
 from rapidfuzz.fuzz import ratio, token_set_ratio
 
-from consular.matching.profile import Profile, Reading, profile, spells_hangul
+from consular.matching.index import (
+    Name,
+    RegistryIndex,
+    birth_level,
+    digits,
+    index_keys,
+    index_left_alone,
+    to_oldest_generation,
+)
+from consular.matching.profile import Profile, Reading, profile, read_name, spells_hangul
 from consular.matching.records import (
     Candidate,
     Decision,
@@ -127,19 +136,32 @@ class Model:
 DEFAULT_MODEL = Model()
 
 
-@lru_cache(maxsize=100_000)
-def _digits(day: date) -> str:
-    return day.strftime("%Y%m%d")
+class _Weights:
+    """The model's weights, looked up once per level rather than once per compared pair."""
 
+    def __init__(self, model: Model) -> None:
+        self._m: dict[tuple[str, str], float] = {}
+        self._u: dict[tuple[str, str], float] = {}
+        self._flat: dict[tuple[str, str], float] = {}
+        for field in dataclasses.fields(model):
+            levels = getattr(model, field.name)
+            if not isinstance(levels, tuple):
+                continue
+            for level, _, _ in levels:
+                if (field.name, level) in self._m:
+                    continue
+                m, u = model._level(field.name, level)
+                self._m[field.name, level], self._u[field.name, level] = m, u
+                if u:  # a u of 0 is the registry's own frequency, given with each pair
+                    self._flat[field.name, level] = model.weight(field.name, level)
 
-def _birth_level(left: date, right: date) -> str:
-    if left == right:
-        return "exact"
-    if left.year == right.year and left.month == right.day and left.day == right.month:
-        return "swapped_day_month"
-    if Levenshtein.distance(_digits(left), _digits(right)) == 1:
-        return "one_digit"
-    return "different"
+    def __call__(self, field: str, level: str, u_override: float | None = None) -> float:
+        if u_override is None:
+            return self._flat[field, level]
+        return math.log2(self._m[field, level] / u_override)
+
+    def u(self, field: str, level: str) -> float:
+        return self._u[field, level]
 
 
 _ORDER = {"exact": 0, "variant": 1, "typo": 2, "similar": 3, "given_only": 4, "surname_only": 5}
@@ -210,16 +232,6 @@ def _name_level(
     return None if best is None else (best[1], best[2], best[3])
 
 
-def _index_keys(entry: Profile) -> set[tuple[str, str]]:
-    """(surname, given-name key) of each way the registry itself writes the name."""
-    return {
-        (surname, reading.given)
-        for reading in entry.readings
-        if not reading.swapped and reading.script != "keyboard" and reading.given
-        for surname in reading.surnames
-    }
-
-
 def name_keys(record: PersonRecord, *, as_list_row: bool = False) -> set[str]:
     """Spelling-insensitive name keys for finding candidates in a database.
 
@@ -231,7 +243,7 @@ def name_keys(record: PersonRecord, *, as_list_row: bool = False) -> set[str]:
     """
     probe = profile(record)
     if not as_list_row:
-        return {f"{s}:{g}" for s, g in _index_keys(probe)}
+        return {f"{s}:{g}" for s, g in index_keys(probe.readings)}
     return {
         f"{surname}:{reading.given}"
         for reading in probe.readings
@@ -251,105 +263,67 @@ class Engine:
         model: Model = DEFAULT_MODEL,
     ) -> None:
         self.model = model
-        self._profiles: dict[str, Profile] = {}
-        self._by_passport: dict[str, list[str]] = defaultdict(list)
-        self._by_birth: dict[date, list[str]] = defaultdict(list)
-        self._by_name: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self._name_counts: Counter[tuple[str, str]] = Counter()
-        self._given_counts: Counter[str] = Counter()
-        self._surname_counts: Counter[str] = Counter()
-        self._by_postcode: dict[str, list[str]] = defaultdict(list)
-        self._by_host_identifier: dict[str, list[str]] = defaultdict(list)
-        self._employer_counts: Counter[str] = Counter()
+        self._weights = _Weights(model)
         # A registry of a million makes millions of small objects, none in a reference
         # cycle: the cyclic collector would walk all of them again and again for nothing.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for record in registry:
-                self._index(profile(record))
+            self._index = RegistryIndex(registry)
         finally:
             if collecting:
                 gc.enable()
-                # Move the index to the oldest generation at once, rather than have the
-                # young collections of the linking that follows walk it on the way there.
-                gc.collect(1)
-        self.population = max(population or len(self._profiles), 1)
-
-    def _index(self, entry: Profile) -> None:
-        if entry.id in self._profiles:
-            raise ValueError(f"registry id {entry.id!r} appears twice")
-        self._profiles[entry.id] = entry
-        if entry.passport:
-            self._by_passport[entry.passport].append(entry.id)
-        if entry.date_of_birth:
-            self._by_birth[entry.date_of_birth].append(entry.id)
-        if entry.postcode:
-            self._by_postcode[entry.postcode].append(entry.id)
-        if entry.host_identifier:
-            self._by_host_identifier[entry.host_identifier].append(entry.id)
-        for employer in entry.employers:
-            self._employer_counts[employer] += 1
-        keys = _index_keys(entry)
-        for key in keys:
-            self._by_name[key].append(entry.id)
-            self._name_counts[key] += 1
-        for given in {given for _, given in keys}:
-            self._given_counts[given] += 1
-        for surname in {surname for surname, _ in keys}:
-            self._surname_counts[surname] += 1
+                to_oldest_generation()
+        self.population = max(population or len(self._index), 1)
 
     # --- candidates -------------------------------------------------------------------
 
-    def _candidate_ids(self, probe: Profile) -> Iterator[str]:
+    def _candidate_rows(self, probe: Profile, name: Name) -> Iterator[int]:
+        """Rows worth scoring; a row may come more than once, in no particular order."""
+        index = self._index
         if probe.passport:
-            yield from self._by_passport.get(probe.passport, ())
+            yield from index.by_passport.get(probe.passport, ())
         if probe.host_identifier:
-            yield from self._by_host_identifier.get(probe.host_identifier, ())
+            yield from index.by_host_identifier.get(probe.host_identifier, ())
+        close: dict[str, bool] = {}
         born = probe.date_of_birth
         if born is not None:
-            yield from self._dob_block(probe, born)
+            yield from self._dob_block(name, born, close)
             if born.day <= 12 and born.day != born.month:
-                yield from self._dob_block(probe, born.replace(month=born.day, day=born.month))
-        yield from self._postcode_block(probe)
+                swapped = born.replace(month=born.day, day=born.month)
+                yield from self._dob_block(name, swapped, close)
+        yield from self._postcode_block(probe, name, close)
         for reading in probe.readings:
             for surname in reading.surnames:
-                ids = self._by_name.get((surname, reading.given), ())
+                key = (surname, reading.given)
                 if born is None:
-                    yield from ids[:NAME_BLOCK_LIMIT]
-                    continue
-                for ident in ids:
-                    other = self._profiles[ident].date_of_birth
-                    if other is None or _birth_level(born, other) != "different":
-                        yield ident
+                    yield from index.by_name.get(key, ())[:NAME_BLOCK_LIMIT]
+                else:
+                    yield from index.born_near(key, born)
 
-    def _postcode_block(self, probe: Profile) -> Iterator[str]:
+    def _postcode_block(self, probe: Profile, name: Name, close: dict[str, bool]) -> Iterator[int]:
         if not probe.postcode:
             return
-        ids = self._by_postcode.get(probe.postcode, ())
-        for ident in ids[:NAME_BLOCK_LIMIT] if len(ids) > NAME_BLOCK_LIMIT else ids:
-            if self._names_compatible(probe, self._profiles[ident]):
-                yield ident
+        rows = self._index.by_postcode.get(probe.postcode, ())
+        names = self._index.names
+        compatible = name.compatible
+        for row in rows[:NAME_BLOCK_LIMIT] if len(rows) > NAME_BLOCK_LIMIT else rows:
+            if compatible(names[row], close):
+                yield row
 
-    def _dob_block(self, probe: Profile, born: date) -> Iterator[str]:
-        for ident in self._by_birth.get(born, ()):
-            if self._names_compatible(probe, self._profiles[ident]):
-                yield ident
-
-    def _names_compatible(self, probe: Profile, entry: Profile) -> bool:
-        # A cheap filter before full scoring: share a surname or a close given name.
-        for mine in probe.readings:
-            for theirs in entry.readings:
-                if mine.surnames & theirs.surnames:
-                    return True
-                if mine.given and theirs.given and ratio(mine.given, theirs.given) >= 70:
-                    return True
-        return not probe.readings or not entry.readings
+    def _dob_block(self, name: Name, born: date, close: dict[str, bool]) -> Iterator[int]:
+        names = self._index.names
+        compatible = name.compatible
+        for row in self._index.by_birth.get(born, ()):
+            if compatible(names[row], close):
+                yield row
 
     # --- scoring ----------------------------------------------------------------------
 
-    def _evidence(self, probe: Profile, entry: Profile) -> tuple[FieldEvidence, ...]:
-        model = self.model
+    def _evidence(
+        self, probe: Profile, entry: Profile, named: FieldEvidence | None
+    ) -> tuple[FieldEvidence, ...]:
+        weight = self._weights
         out: list[FieldEvidence] = []
         if probe.passport and entry.passport:
             if probe.passport == entry.passport:
@@ -362,49 +336,30 @@ class Engine:
                 FieldEvidence(
                     "passport_number",
                     level,
-                    model.weight("passport", level, 1 / (self.population * 10))
+                    weight("passport", level, 1 / (self.population * 10))
                     if level == "exact"
-                    else model.weight("passport", level),
+                    else weight("passport", level),
                     f"{probe.passport_raw} / {entry.passport_raw}",
                 )
             )
-        named = _name_level(probe, entry, model.similar_given)
         if named is not None:
-            level, mine, theirs = named
-            if level == "typo" and self._known_name(mine):
-                # The list's spelling is a name people in the registry carry: a near
-                # spelling of it is no more a typing error than any other similar name.
-                level = "similar"
-            frequency = self._name_frequency(level, theirs)
-            how = []
-            if mine.swapped:
-                how.append("family and given names swapped")
-            if mine.script != theirs.script:
-                how.append(f"{mine.script} vs {theirs.script}")
-            if level in ("exact", "variant") and frequency is not None:
-                how.append(f"{max(round(frequency * self.population), 1)} in the registry")
-            detail = f"{probe.latin or probe.hangul} / {entry.hangul or ''} {entry.latin}".strip()
-            if how:
-                detail += f" ({', '.join(how)})"
-            out.append(FieldEvidence("name", level, model.weight("name", level, frequency), detail))
+            out.append(named)
         if probe.date_of_birth and entry.date_of_birth:
-            level = _birth_level(probe.date_of_birth, entry.date_of_birth)
+            level = birth_level(probe.date_of_birth, entry.date_of_birth)
             detail = f"{probe.date_of_birth.isoformat()} / {entry.date_of_birth.isoformat()}"
-            out.append(FieldEvidence("date_of_birth", level, model.weight("birth", level), detail))
+            out.append(FieldEvidence("date_of_birth", level, weight("birth", level), detail))
         elif probe.written_birth and entry.date_of_birth:
             # A date that cannot be true (2052 for 2002) may be one typing error from the real one.
-            written_digits, registry_digits = probe.written_birth, _digits(entry.date_of_birth)
+            written_digits, registry_digits = probe.written_birth, digits(entry.date_of_birth)
             close = Levenshtein.distance(written_digits, registry_digits) == 1
             level = "one_digit" if close else "different"
             written = f"{written_digits[:4]}-{written_digits[4:6]}-{written_digits[6:]}"
             detail = f"{written} as written / {entry.date_of_birth.isoformat()}"
-            out.append(FieldEvidence("date_of_birth", level, model.weight("birth", level), detail))
+            out.append(FieldEvidence("date_of_birth", level, weight("birth", level), detail))
         if probe.sex and entry.sex and "X" not in (probe.sex, entry.sex):
             level = "exact" if probe.sex == entry.sex else "different"
             out.append(
-                FieldEvidence(
-                    "sex", level, model.weight("sex", level), f"{probe.sex} / {entry.sex}"
-                )
+                FieldEvidence("sex", level, weight("sex", level), f"{probe.sex} / {entry.sex}")
             )
         if probe.origin and entry.origin:
             level = "exact" if probe.origin == entry.origin else "different"
@@ -412,51 +367,77 @@ class Engine:
                 FieldEvidence(
                     "nationality",
                     level,
-                    model.weight("origin", level),
+                    weight("origin", level),
                     f"{probe.origin} / {entry.origin}",
                 )
             )
-        out.extend(self._address_evidence(probe, entry))
-        out.extend(self._context_evidence(probe, entry))
+        if probe.address or probe.postcode:
+            out.extend(self._address_evidence(probe, entry))
+        if probe.host_identifier or probe.employers:
+            out.extend(self._context_evidence(probe, entry))
         return tuple(out)
+
+    def _name_evidence(self, probe: Profile, entry: Profile) -> FieldEvidence | None:
+        """How the names compare: the same for every registry row that writes the name alike."""
+        named = _name_level(probe, entry, self.model.similar_given)
+        if named is None:
+            return None
+        level, mine, theirs = named
+        if level == "typo" and self._known_name(mine):
+            # The list's spelling is a name people in the registry carry: a near
+            # spelling of it is no more a typing error than any other similar name.
+            level = "similar"
+        frequency = self._name_frequency(level, theirs)
+        how = []
+        if mine.swapped:
+            how.append("family and given names swapped")
+        if mine.script != theirs.script:
+            how.append(f"{mine.script} vs {theirs.script}")
+        if level in ("exact", "variant") and frequency is not None:
+            how.append(f"{max(round(frequency * self.population), 1)} in the registry")
+        detail = f"{probe.latin or probe.hangul} / {entry.hangul or ''} {entry.latin}".strip()
+        if how:
+            detail += f" ({', '.join(how)})"
+        return FieldEvidence("name", level, self._weights("name", level, frequency), detail)
 
     def _context_evidence(self, probe: Profile, entry: Profile) -> Iterator[FieldEvidence]:
         """The host authority's number and the employer, where both sides carry them."""
-        model = self.model
+        weight = self._weights
         if probe.host_identifier and entry.host_identifier:
             same = probe.host_identifier == entry.host_identifier
             level = "exact" if same else "different"
             unique = 1 / (self.population * 10) if same else None
             detail = f"{probe.host_identifier} / {entry.host_identifier}"
             yield FieldEvidence(
-                "host_identifier", level, model.weight("host_identifier", level, unique), detail
+                "host_identifier", level, weight("host_identifier", level, unique), detail
             )
         if probe.employers and entry.employers:
             shared = probe.employers & entry.employers
             if shared:
-                count = max(self._employer_counts.get(e, 0) for e in shared)
+                count = max(self._index.employer_counts.get(e, 0) for e in shared)
                 u: float | None = max(count, 1) / self.population
                 level = "exact"
             else:
                 u, level = None, "different"
             detail = f"{', '.join(sorted(probe.employers))} / {', '.join(sorted(entry.employers))}"
-            yield FieldEvidence("employer", level, model.weight("employer", level, u), detail)
+            yield FieldEvidence("employer", level, weight("employer", level, u), detail)
 
     def _address_evidence(self, probe: Profile, entry: Profile) -> Iterator[FieldEvidence]:
-        model = self.model
+        weight = self._weights
         if probe.address and entry.address:
             if sorted(probe.address.split()) == sorted(entry.address.split()):
                 level = "exact"
-            elif _address_similarity(probe.address, entry.address) >= model.similar_address:
+            elif _address_similarity(probe.address, entry.address) >= self.model.similar_address:
                 level = "similar"
             else:
                 level = "different"
             detail = f"{probe.address} / {entry.address}"
-            yield FieldEvidence("address", level, model.weight("address", level), detail)
+            yield FieldEvidence("address", level, weight("address", level), detail)
         if probe.postcode and entry.postcode:
             if probe.postcode == entry.postcode:
                 level = "exact"
-                share = max(len(self._by_postcode.get(entry.postcode, ())), 1) / self.population
+                sharing = len(self._index.by_postcode.get(entry.postcode, ()))
+                share = max(sharing, 1) / self.population
             else:
                 close = len(probe.postcode) == len(entry.postcode) and (
                     Levenshtein.distance(probe.postcode, entry.postcode) == 1
@@ -464,10 +445,10 @@ class Engine:
                 level = "one_character" if close else "different"
                 share = None
             detail = f"{probe.postcode} / {entry.postcode}"
-            yield FieldEvidence("postcode", level, model.weight("postcode", level, share), detail)
+            yield FieldEvidence("postcode", level, weight("postcode", level, share), detail)
 
     def _known_name(self, reading: Reading) -> bool:
-        return any((s, reading.given) in self._name_counts for s in reading.surnames)
+        return any((s, reading.given) in self._index.by_name for s in reading.surnames)
 
     def _name_frequency(self, level: str, theirs: Reading) -> float | None:
         """The u of a name level for this registry name, where it depends on the name.
@@ -476,18 +457,19 @@ class Engine:
         shared surname or a shared given name alone is no stronger than the model's
         flat u, and weaker when that surname or given name is common.
         """
+        index = self._index
         if level in ("exact", "variant"):
             count = max(
-                (self._name_counts.get((s, theirs.given), 0) for s in theirs.surnames),
+                (len(index.by_name.get((s, theirs.given), ())) for s in theirs.surnames),
                 default=0,
             )
             return max(count, 1) / self.population
         if level == "given_only":
-            shared = self._given_counts.get(theirs.given, 0) / self.population
-            return max(shared, self.model.u("name", level))
+            shared = index.given_counts.get(theirs.given, 0) / self.population
+            return max(shared, self._weights.u("name", level))
         if level == "surname_only":
-            shared = max((self._surname_counts.get(s, 0) for s in theirs.surnames), default=0)
-            return max(shared / self.population, self.model.u("name", level))
+            shared = max((index.surname_counts.get(s, 0) for s in theirs.surnames), default=0)
+            return max(shared / self.population, self._weights.u("name", level))
         return None
 
     def _prior_bits(self) -> float:
@@ -500,15 +482,24 @@ class Engine:
         ``exclude`` leaves one indexed record out (the record itself, when a list is
         compared with itself to find its duplicates).
         """
-        probe = profile(record)
+        written = read_name(record)
+        probe = profile(record, written)
+        index = self._index
+        left_out = index.row_of.get(exclude) if exclude is not None else None
         scored: list[tuple[float, str, tuple[FieldEvidence, ...]]] = []
         prior = self._prior_bits()
-        for ident in dict.fromkeys(self._candidate_ids(probe)):
-            if ident == exclude:
+        # Registry rows that write the name alike compare with the list's name alike.
+        named: dict[Name, FieldEvidence | None] = {}
+        for row in dict.fromkeys(self._candidate_rows(probe, Name(written))):
+            if row == left_out:
                 continue
-            evidence = self._evidence(probe, self._profiles[ident])
+            entry = index.profile(row)
+            name = index.names[row]
+            if name not in named:
+                named[name] = self._name_evidence(probe, entry)
+            evidence = self._evidence(probe, entry, named[name])
             bits = prior + sum(e.weight for e in evidence)
-            scored.append((bits, ident, evidence))
+            scored.append((bits, index.ids[row], evidence))
         scored.sort(key=lambda item: (-item[0], item[1]))
         # The candidates share the probability; the rest goes to "someone not listed".
         odds = [2.0 ** min(bits, 60.0) for bits, _, _ in scored]
@@ -519,7 +510,8 @@ class Engine:
         )
         kept = tuple(c for c in candidates if c.probability >= 0.001)[:MAX_CANDIDATES]
         decision, hold, detail = self._decide(kept)
-        holders = self._by_host_identifier.get(probe.host_identifier or "", ())
+        rows = index.by_host_identifier.get(probe.host_identifier or "", ())
+        holders = [index.ids[row] for row in rows]
         if kept and holders and kept[0].registry_id not in holders:
             # The row's A-number is another person's: both are shown, an officer decides.
             shown = {c.registry_id for c in kept}
@@ -556,7 +548,8 @@ class Engine:
         return self._decide((alone,))[0] is Decision.MATCH
 
     def link_many(self, records: Iterable[PersonRecord]) -> list[Link]:
-        return [self.link(record) for record in records]
+        with index_left_alone():
+            return [self.link(record) for record in records]
 
 
 # Name levels that say the whole name is the same, written one way or another.

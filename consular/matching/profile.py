@@ -9,9 +9,11 @@ given names), and Latin letters typed on a Korean keyboard layout get their Hang
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from operator import attrgetter
 
 from consular.matching.normalize import split_full_name
 from consular.matching.records import PersonRecord
@@ -96,11 +98,14 @@ def spells_hangul(letters: str, hangul_given: str) -> bool:
         return not letters
     keys = _syllable_keys(hangul_given[0])
     for end in range(1, min(len(letters), 7) + 1):
-        if spelling_key(letters[:end]) in keys and spells_hangul(letters[end:], hangul_given[1:]):
+        if given_key_from_latin(letters[:end]) in keys and spells_hangul(
+            letters[end:], hangul_given[1:]
+        ):
             return True
     return False
 
 
+@lru_cache(maxsize=1 << 17)
 def _letters(text: str) -> str:
     return "".join(_LATIN_WORD.findall(text)).upper()
 
@@ -222,40 +227,83 @@ def _latin_readings(family: str, given: str) -> tuple[Reading, ...]:
     return tuple(readings)
 
 
-def profile(record: PersonRecord) -> Profile:
-    """Every reading of the record's name, and its identifiers normalized for comparison."""
+@dataclass(frozen=True, slots=True)
+class WrittenName:
+    """What the engine reads in a record's name fields (shared by the records that repeat them)."""
+
+    readings: tuple[Reading, ...]
+    hangul: str | None  # full Hangul name, family first, no spaces
+    latin: str  # the Latin name as given, for explanations
+
+
+# The fields read_name reads: records equal in them have the same name.
+name_fields: Callable[[PersonRecord], tuple[str | None, ...]] = attrgetter(
+    "family_name",
+    "given_name",
+    "family_name_hangul",
+    "given_name_hangul",
+    "full_name",
+    "full_name_hangul",
+)
+
+
+def read_name(record: PersonRecord) -> WrittenName:
+    """Every reading of the record's name, in both scripts."""
     readings: list[Reading] = []
     hangul = _hangul_name(record)
     if hangul is not None and hangul[0]:
         readings.append(_hangul_reading(*hangul))
     typed = record.full_name_hangul or ""
+    keyboards = 0
     if hangul is None and typed and not _HANGUL.match(typed.replace(" ", "")):
         # A Hangul column holding Latin letters: the name was typed in the wrong layout.
         keyboard = _keyboard_reading(typed)
         if keyboard is not None:
             readings.append(keyboard)
+            keyboards += 1
     latin = _latin_parts(record)
     if latin is not None:
         readings.extend(_latin_readings(*latin))
         # Keyboard-typed Hangul is read in the written order, not in the Latin split's.
         written = record.full_name if not (record.family_name or record.given_name) else None
-        keyboard = _keyboard_reading(written or "".join(latin))
+        text = written or "".join(latin)
+        # Upper-case letters are never keyboard-typed Hangul (passports are upper case).
+        keyboard = None if text.upper() == text else _keyboard_reading(text)
         if keyboard is not None:
             readings.append(keyboard)
+            keyboards += 1
     latin_text = " ".join(p for p in (latin or ()) if p)
-    return Profile(
-        id=record.id,
-        readings=tuple(dict.fromkeys(readings)) if len(readings) > 1 else tuple(readings),
+    return WrittenName(
+        # Readings differ in script or order but for the two keyboard readings.
+        readings=tuple(dict.fromkeys(readings)) if keyboards > 1 else tuple(readings),
         hangul="".join(hangul) if hangul else None,
         latin=latin_text or (typed.strip() if hangul is None else ""),
+    )
+
+
+def profile(record: PersonRecord, name: WrittenName | None = None) -> Profile:
+    """Every reading of the record's name, and its identifiers normalized for comparison.
+
+    ``name`` is ``read_name(record)`` when the caller has it already (names repeat).
+    """
+    if name is None:
+        name = read_name(record)
+    return Profile(
+        id=record.id,
+        readings=name.readings,
+        hangul=name.hangul,
+        latin=name.latin,
         date_of_birth=record.date_of_birth,
         sex=(record.sex or "").strip().upper()[:1] or None,
         passport=fold_passport(record.passport_number),
         passport_raw=record.passport_number,
         origin=(record.nationality or record.country_of_birth or "").strip().upper() or None,
-        address=_address_words(record.address),
-        postcode=fold_postcode(record.postcode),
-        host_identifier=fold_host_identifier(record.host_identifier),
+        # Most records carry none of these: no call to find that out.
+        address=_address_words(record.address) if record.address else None,
+        postcode=fold_postcode(record.postcode) if record.postcode else None,
+        host_identifier=fold_host_identifier(record.host_identifier)
+        if record.host_identifier
+        else None,
         employers=frozenset(filter(None, map(fold_employer, record.employers)))
         if record.employers
         else _NO_EMPLOYERS,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 from consular.matching import romanize_tables as tables
 
@@ -39,8 +39,9 @@ _MAX_SPELLINGS = 6
 _NON_LETTER = re.compile(r"[^A-Z]")
 _VOWELS = "AEIOUWY"
 # Folds applied in order by spelling_key; each maps a spelling alternation to one form.
-_KEY_FOLDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), replacement)
+# Plain letters are replaced as text (the same result as a pattern, several times faster).
+_KEY_FOLDS: tuple[tuple[re.Pattern[str] | str, str], ...] = tuple(
+    (pattern if pattern.isalpha() else re.compile(pattern), replacement)
     for pattern, replacement in (
         ("WEO", "WO"),
         ("OO", "U"),
@@ -216,9 +217,17 @@ def spelling_key(latin: str) -> str:
     give ``"SUNG"``; ``Sung-ho`` and ``SUNG HO`` give ``"SUNGHO"``. Surname equivalences
     that are not spelling alternations (LEE and YI) are handled by :func:`surname_keys`.
     """
-    key = _letters(latin)
+    return _folded(_letters(latin))
+
+
+@lru_cache(maxsize=1 << 18)
+def _folded(letters: str) -> str:
+    key = letters
     for pattern, replacement in _KEY_FOLDS:
-        key = pattern.sub(replacement, key)
+        if isinstance(pattern, str):
+            key = key.replace(pattern, replacement)
+        else:
+            key = pattern.sub(replacement, key)
     return key
 
 

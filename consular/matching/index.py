@@ -1,0 +1,328 @@
+"""The registry indexed once for blocking: rows by identifier, birth date and name key.
+
+Rows are numbered in registry order and every block lists its rows in that order. Names
+repeat (a million registry rows write a few hundred thousand names), so each distinct name
+is read once and shared by its rows; a row's full profile is made only when it becomes a
+candidate.
+"""
+
+from __future__ import annotations
+
+import gc
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from functools import lru_cache
+from typing import TypeVar
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.fuzz import ratio
+
+from consular.matching.profile import (
+    Profile,
+    Reading,
+    WrittenName,
+    fold_employer,
+    fold_host_identifier,
+    fold_passport,
+    fold_postcode,
+    name_fields,
+    profile,
+    read_name,
+)
+from consular.matching.records import PersonRecord
+
+Key = TypeVar("Key", bound=Hashable)
+# Given names this close (rapidfuzz ratio) may be one name: worth scoring in full.
+_COMPATIBLE_GIVEN = 70
+# A name block this long is grouped by birth date when first searched by one (common
+# names are searched again and again).
+_DATED_BLOCK = 256
+
+
+class Name:
+    """One written name as blocking sees it: every surname and given-name key it reads as."""
+
+    __slots__ = ("givens", "surnames", "written")
+
+    def __init__(self, written: WrittenName) -> None:
+        self.written = written
+        self.surnames: frozenset[str] = frozenset().union(*(r.surnames for r in written.readings))
+        self.givens = tuple(dict.fromkeys(r.given for r in written.readings if r.given))
+
+    def compatible(self, other: Name, close: dict[str, bool]) -> bool:
+        """A cheap filter before full scoring: a surname in common or a close given name.
+
+        ``close`` remembers which given names were close to this name's (they repeat).
+        """
+        if not self.surnames.isdisjoint(other.surnames):
+            return True
+        for theirs in other.givens:
+            near = close.get(theirs)
+            if near is None:
+                near = close[theirs] = any(
+                    ratio(mine, theirs) >= _COMPATIBLE_GIVEN for mine in self.givens
+                )
+            if near:
+                return True
+        return not self.written.readings or not other.written.readings
+
+
+def index_keys(readings: Iterable[Reading]) -> set[tuple[str, str]]:
+    """(surname, given-name key) of each way the registry itself writes the name."""
+    return {
+        (surname, reading.given)
+        for reading in readings
+        if not reading.swapped and reading.script != "keyboard" and reading.given
+        for surname in reading.surnames
+    }
+
+
+@lru_cache(maxsize=100_000)
+def digits(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def birth_level(left: date, right: date) -> str:
+    if left == right:
+        return "exact"
+    if left.year == right.year and left.month == right.day and left.day == right.month:
+        return "swapped_day_month"
+    if Levenshtein.distance(digits(left), digits(right)) == 1:
+        return "one_digit"
+    return "different"
+
+
+@lru_cache(maxsize=50_000)
+def near_dates(born: date) -> frozenset[date]:
+    """The dates whose birth level against ``born`` is not "different" (years of four digits).
+
+    Four-digit years make eight digits on both sides, so one digit off is one digit
+    replaced: the neighbours are found by replacing each digit of the year, the month and
+    the day in turn.
+    """
+    near = {born}
+    if born.day <= 12:
+        near.add(born.replace(month=born.day, day=born.month))
+    year, month, day = f"{born.year:04d}", f"{born.month:02d}", f"{born.day:02d}"
+    for position, digit in itertools.product(range(4), "0123456789"):
+        other_year = int(year[:position] + digit + year[position + 1 :])
+        _add_valid(near, born, other_year, born.month, born.day)
+    for position, digit in itertools.product(range(2), "0123456789"):
+        other_month = int(month[:position] + digit + month[position + 1 :])
+        if 1 <= other_month <= 12:
+            _add_valid(near, born, born.year, other_month, born.day)
+        other_day = int(day[:position] + digit + day[position + 1 :])
+        if 1 <= other_day <= 31:
+            _add_valid(near, born, born.year, born.month, other_day)
+    return frozenset(near)
+
+
+def _add_valid(near: set[date], born: date, year: int, month: int, day: int) -> None:
+    try:
+        other = date(year, month, day)
+    except ValueError:
+        return
+    # A year below 1000 is written with fewer digits: let the comparison itself say.
+    if year >= 1000 or birth_level(born, other) != "different":
+        near.add(other)
+
+
+def _group(values: Iterable[Key | None]) -> dict[Key, list[int]]:
+    """Rows by value, in registry order; rows without a value are left out."""
+    groups: defaultdict[Key, list[int]] = defaultdict(list)
+    for row, value in enumerate(values):
+        if value:
+            groups[value].append(row)
+    return dict(groups)
+
+
+class Blocks:
+    """Rows by a value that most rows hold alone (a passport number), in registry order.
+
+    A value of one row is kept as its row number rather than as a list of one: a million
+    passports are a million lists fewer to make and to keep.
+    """
+
+    __slots__ = ("_alone", "_shared")
+
+    def __init__(self, values: Sequence[str | None]) -> None:
+        # Written last to first, so that each value keeps its first row.
+        self._alone = dict(zip(reversed(values), range(len(values) - 1, -1, -1), strict=True))
+        self._alone.pop(None, None)
+        self._alone.pop("", None)
+        held = len(values) - values.count(None) - values.count("")
+        # Counted only when some value is held twice (passport numbers are not).
+        repeated = (
+            {value for value, count in Counter(values).items() if count > 1 and value}
+            if len(self._alone) < held
+            else set()
+        )
+        shared: defaultdict[str | None, list[int]] = defaultdict(list)
+        if repeated:
+            for row, value in enumerate(values):
+                if value in repeated:
+                    shared[value].append(row)
+        self._shared = dict(shared)
+
+    def get(self, value: str, default: Sequence[int] = ()) -> Sequence[int]:
+        rows = self._shared.get(value)
+        if rows is not None:
+            return rows
+        row = self._alone.get(value)
+        return default if row is None else (row,)
+
+
+class RegistryIndex:
+    """Registry rows by passport, birth date, postcode, A-number and name key, with the
+    counts that say how common a name, a surname, a given name or an employer is."""
+
+    def __init__(self, registry: Iterable[PersonRecord]) -> None:
+        self.records: Sequence[PersonRecord] = list(registry)
+        records = self.records
+        self.ids = [record.id for record in records]
+        self.row_of = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        if len(self.row_of) != len(self.ids):
+            _refuse_repeated(self.ids)
+        self.births = [record.date_of_birth for record in records]
+        self.by_birth: dict[date, list[int]] = _group(self.births)
+        self.by_passport = Blocks(
+            [fold_passport(r.passport_number) if r.passport_number else None for r in records]
+        )
+        self.by_postcode = Blocks(
+            [fold_postcode(r.postcode) if r.postcode else None for r in records]
+        )
+        self.by_host_identifier = Blocks(
+            [
+                fold_host_identifier(r.host_identifier) if r.host_identifier else None
+                for r in records
+            ]
+        )
+        self.employer_counts: Counter[str] = Counter()
+        for employers in filter(None, (record.employers for record in records)):
+            self.employer_counts.update(frozenset(e for e in map(fold_employer, employers) if e))
+        self.names: list[Name] = []
+        self.by_name: dict[tuple[str, str], list[int]] = {}
+        self.given_counts: Counter[str] = Counter()
+        self.surname_counts: Counter[str] = Counter()
+        self._index_names(records)
+        self._profiles: dict[int, Profile] = {}
+        self._dated_blocks: dict[tuple[str, str], dict[date | None, list[int]]] = {}
+
+    def _index_names(self, records: Sequence[PersonRecord]) -> None:
+        """Read each distinct name once; block its rows under each of its keys."""
+        distinct: dict[tuple[str | None, ...], tuple[Name, list[int]]] = {}
+        names = self.names
+        for row, fields in enumerate(map(name_fields, records)):
+            found = distinct.get(fields)
+            if found is None:
+                found = distinct[fields] = (Name(read_name(records[row])), [])
+            found[1].append(row)
+            names.append(found[0])
+        parts: defaultdict[tuple[str, str], list[list[int]]] = defaultdict(list)
+        for name, rows in distinct.values():
+            keys = index_keys(name.written.readings)
+            for key in keys:
+                parts[key].append(rows)
+            for given in {given for _, given in keys}:
+                self.given_counts[given] += len(rows)
+            for surname in {surname for surname, _ in keys}:
+                self.surname_counts[surname] += len(rows)
+        # A key that several spellings share (LEE SEONGHO, YI SUNG HO) merges their rows.
+        self.by_name = {
+            key: rows[0] if len(rows) == 1 else sorted(itertools.chain.from_iterable(rows))
+            for key, rows in parts.items()
+        }
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def profile(self, row: int) -> Profile:
+        """The row's profile, made when it is first needed."""
+        found = self._profiles.get(row)
+        if found is None:
+            found = self._profiles[row] = profile(self.records[row], self.names[row].written)
+        return found
+
+    def born_near(self, key: tuple[str, str], born: date) -> Iterable[int]:
+        """The rows of a name block born on ``born``, near it (one digit, day and month
+        swapped) or on a date unknown."""
+        rows = self.by_name.get(key, ())
+        births = self.births
+        if born.year < 1000:
+            return [
+                row
+                for row in rows
+                if (other := births[row]) is None or birth_level(born, other) != "different"
+            ]
+        near = near_dates(born)
+        if len(rows) < _DATED_BLOCK:
+            return [
+                row
+                for row in rows
+                if (other := births[row]) is None
+                or other in near
+                or (other.year < 1000 and birth_level(born, other) != "different")
+            ]
+        dated = self._dated_blocks.get(key)
+        if dated is None:
+            dated = self._dated_blocks[key] = _by_date(rows, births)
+        found = list(dated.get(None, ()))
+        for day in near:
+            found.extend(dated.get(day, ()))
+        for written in dated:
+            if written is not None and written.year < 1000 and written not in near:
+                found.extend(() if birth_level(born, written) == "different" else dated[written])
+        return found
+
+
+def _by_date(rows: Sequence[int], births: Sequence[date | None]) -> dict[date | None, list[int]]:
+    dated: defaultdict[date | None, list[int]] = defaultdict(list)
+    for row in rows:
+        dated[births[row]].append(row)
+    return dict(dated)
+
+
+def _refuse_repeated(ids: Sequence[str]) -> None:
+    seen: set[str] = set()
+    for ident in ids:
+        if ident in seen:
+            raise ValueError(f"registry id {ident!r} appears twice")
+        seen.add(ident)
+
+
+# --- the index is long-lived: keep it out of the cyclic collector's way ---------------
+
+
+def to_oldest_generation() -> None:
+    """Move every tracked object to the oldest generation, as a collection would, unwalked.
+
+    Freezing and unfreezing move the lists of objects, not the objects: the young
+    collections of the linking that follows do not walk the index on its way there.
+    Objects someone else froze stay frozen (then the index is moved by a collection).
+    """
+    if gc.get_freeze_count():
+        gc.collect(1)
+        return
+    gc.freeze()
+    gc.unfreeze()
+
+
+@contextmanager
+def index_left_alone() -> Iterator[None]:
+    """Collect only what linking makes: what lived before (the index) is frozen meanwhile.
+
+    Otherwise each full collection walks the whole registry again, a second or more at a
+    million rows. Unfreezing at the end puts it all back where it was; objects someone
+    else froze are left as they are (then nothing is frozen here).
+    """
+    if gc.get_freeze_count() or not gc.isenabled():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

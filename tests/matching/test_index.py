@@ -1,0 +1,100 @@
+"""The registry index: blocks that find what a comparison of every pair would find."""
+
+from __future__ import annotations
+
+import gc
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from consular.matching import Decision, PersonRecord, build_matcher
+from consular.matching.index import Blocks, birth_level, near_dates
+
+BORN = date(1988, 3, 14)
+
+
+def _neighbour_years(year: int) -> set[int]:
+    written = f"{year:04d}"
+    return {
+        int(written[:i] + digit + written[i + 1 :]) for i in range(4) for digit in "0123456789"
+    } - {0}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)))
+def test_the_dates_near_a_birth_date_are_those_the_comparison_calls_near(born: date) -> None:
+    # Every date one digit away lies in a year one digit away: compare with each of them.
+    every = [
+        date(year, 1, 1) + timedelta(days=day)
+        for year in _neighbour_years(born.year)
+        for day in range(366)
+        if (date(year, 1, 1) + timedelta(days=day)).year == year
+        and date(year, 1, 1) + timedelta(days=day) <= date(9999, 12, 31)
+    ]
+    near = {other for other in every if birth_level(born, other) != "different"}
+    found = near_dates(born)
+    assert {d for d in found if d.year >= 1000} == {d for d in near if d.year >= 1000}
+    assert all(birth_level(born, other) != "different" for other in found)
+
+
+def test_a_value_held_by_several_rows_keeps_them_all_in_registry_order() -> None:
+    blocks = Blocks(["M1", None, "M2", "M1", "", "M1"])
+    assert list(blocks.get("M1")) == [0, 3, 5]
+    assert list(blocks.get("M2")) == [2]
+    assert list(blocks.get("M3")) == []
+    assert list(blocks.get("")) == []
+
+
+def test_a_very_common_name_still_finds_the_birth_date_one_digit_off() -> None:
+    # More namesakes than a block is scanned for: it is searched by birth date instead.
+    namesakes = [
+        PersonRecord(
+            id=f"KIM-{n:03d}",
+            family_name="KIM",
+            given_name="MINJUN",
+            date_of_birth=date(1960, 1, 1) + timedelta(days=97 * n),
+        )
+        for n in range(400)
+    ]
+    person = PersonRecord(
+        id="KIM-TARGET",
+        family_name="KIM",
+        given_name="MINJUN",
+        date_of_birth=BORN,
+        passport_number="M12345678",
+    )
+    unknown = PersonRecord(id="KIM-UNKNOWN", family_name="KIM", given_name="MINJUN")
+    matcher = build_matcher([*namesakes, person, unknown], population=1_000_000)
+    result = matcher.link(
+        PersonRecord(id="L", full_name="KIM, MIN JUN", date_of_birth=date(1983, 3, 14))
+    )
+    shown = [c.registry_id for c in result.candidates]
+    assert result.decision is Decision.REVIEW
+    assert shown[0] == "KIM-TARGET"
+    assert "KIM-UNKNOWN" in shown
+
+
+def test_indexing_and_linking_leave_the_garbage_collector_as_they_found_it() -> None:
+    # The index is kept out of full collections while it links, and nothing stays
+    # frozen afterwards: a long-running server would otherwise never collect it.
+    registry = [
+        PersonRecord(id=f"R{n}", family_name="KIM", given_name="MINJUN", date_of_birth=BORN)
+        for n in range(3)
+    ]
+    matcher = build_matcher(registry, population=1_000_000)
+    assert gc.get_freeze_count() == 0
+    matcher.link_many([PersonRecord(id="L", full_name="KIM, MIN JUN", date_of_birth=BORN)])
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+
+
+def test_objects_someone_else_froze_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        matcher = build_matcher([PersonRecord(id="R1", family_name="KIM", given_name="MINJUN")])
+        matcher.link_many([PersonRecord(id="L", full_name="KIM, MIN JUN")])
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
