@@ -25,6 +25,7 @@ from consular.errors import Conflict, InvalidInput, NotFound
 from consular.incidents.models import SourceList, SourceRecord
 from consular.incidents.schemas import ListChange, ListChanges, TransferOutcome
 from consular.incidents.service import get_incident
+from consular.matching.profile import fold_host_identifier
 from consular.registry.models import display_name
 from consular.registry.service import mask_identifier
 
@@ -79,8 +80,10 @@ def _movable(row: DiffRow) -> bool:
 def _key(record: SourceRecord) -> tuple[str, str] | None:
     if record.person_id:
         return "person", record.person_id
-    if record.host_identifier_index:
-        return "a_number", record.host_identifier_index
+    number = fold_host_identifier(record.host_identifier)
+    if number:
+        # A-123-456-789, A123456789 and 123456789 are one A-number, as the matching reads it.
+        return "a_number", number
     return None
 
 
@@ -103,6 +106,9 @@ def _changes(before: SourceRecord, after: SourceRecord) -> dict[str, tuple[str, 
             out[name] = (_shown(old), _shown(new))
     for name, index in COMPARED_SEALED.items():
         old_index, new_index = getattr(before, index), getattr(after, index)
+        if name == "host_identifier":
+            old_index = fold_host_identifier(before.host_identifier)
+            new_index = fold_host_identifier(after.host_identifier)
         if old_index and new_index and old_index != new_index:
             out[name] = (
                 mask_identifier(getattr(before, name)) or "",

@@ -136,3 +136,20 @@ def test_another_posts_list_is_not_found(app_client: TestClient, world: World) -
         f"/api/v1/incidents/{world.incident_id}/lists/nope/changes", headers=auth(world.token)
     )
     assert unknown.status_code == 404
+
+
+def test_an_unlinked_row_is_known_by_its_a_number_however_it_is_written(
+    app_client: TestClient, world: World
+) -> None:
+    # Nobody in the registry: both rows wait for review, and they are one person.
+    first = [["H1", "JEONG, MIRAE", "1992-02-02", "KOR", FOLKSTON, "A-555-000-111"]]
+    later = [["D1", "JEONG, MI RAE", "1992-02-02", "KOR", STEWART, "555000111"]]
+    upload(app_client, world, rows_csv(HEADER, first), name="ice-0905.csv")
+    second = upload(app_client, world, rows_csv(HEADER, later), name="ice-0907.csv").json()
+    base = f"/api/v1/incidents/{world.incident_id}/lists/{second['source_list_id']}"
+    diff = app_client.get(f"{base}/changes", headers=auth(world.token)).json()
+    assert diff["new"] == [] and diff["gone"] == []
+    (moved,) = diff["moved"]
+    assert (moved["previous_facility"], moved["facility"]) == (FOLKSTON, STEWART)
+    assert moved["case_id"] is None
+    assert moved["changes"] == {"given_name": ["MIRAE", "MI RAE"]}
