@@ -10,7 +10,7 @@ from datetime import UTC
 from typing import Any, TypedDict
 
 from sqlalchemy import Row, Text, func, select, type_coerce
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from consular import audit
 from consular.auth.models import Post
@@ -31,7 +31,7 @@ from consular.matching import Decision, Link, PersonRecord, build_matcher
 from consular.matching.engine import NAME_BLOCK_LIMIT
 from consular.matching.profile import fold_host_identifier
 from consular.matching.romanize import split_hangul_name
-from consular.registry.models import Deployment, Employer, Person, PersonNameKey
+from consular.registry.models import Deployment, Employer, Person, PersonNameKey, display_name
 from consular.registry.schemas import PersonCreate
 from consular.registry.service import (
     Progress,
@@ -478,20 +478,42 @@ def _write_records(
     db.flush()
 
 
-def _persons_by_id(db: Session, ids: set[str]) -> dict[str, Person]:
-    found: dict[str, Person] = {}
+@dataclass(frozen=True)
+class _Shown:
+    """What the review queue shows of a candidate: enough to tell namesakes apart."""
+
+    name: str
+    date_of_birth: str | None
+    passport: str | None  # masked
+    employers: list[str]
+
+
+def _persons_by_id(db: Session, ids: set[str]) -> dict[str, _Shown]:
+    # The columns shown, not whole persons: no contact details opened for a candidate list.
+    found: dict[str, _Shown] = {}
     ordered = sorted(ids)
+    employers = _employers_of(db, ordered)
     for start in range(0, len(ordered), 900):
-        query = (
-            select(Person)
-            .where(Person.id.in_(ordered[start : start + 900]))
-            .options(selectinload(Person.deployments))
-        )
-        found.update((p.id, p) for p in db.scalars(query))
+        query = select(
+            Person.id,
+            Person.family_name,
+            Person.given_name,
+            Person.family_name_hangul,
+            Person.given_name_hangul,
+            Person.date_of_birth,
+            Person.passport_number,
+        ).where(Person.id.in_(ordered[start : start + 900]))
+        for ident, family, given, family_hangul, given_hangul, born, passport in db.execute(query):
+            found[ident] = _Shown(
+                name=display_name(family, given, family_hangul, given_hangul),
+                date_of_birth=born.isoformat() if born else None,
+                passport=mask_identifier(passport),
+                employers=list(employers.get(ident, ())),
+            )
     return found
 
 
-def _candidates_json(link: Link, names: dict[str, Person]) -> list[dict[str, object]]:
+def _candidates_json(link: Link, names: dict[str, _Shown]) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for rank, candidate in enumerate(link.candidates):
         person = names.get(candidate.registry_id)
@@ -502,15 +524,11 @@ def _candidates_json(link: Link, names: dict[str, Person]) -> list[dict[str, obj
                 "hold": link.hold.value if held and link.hold else None,
                 "hold_detail": link.hold_detail if held else "",
                 "person_id": candidate.registry_id,
-                "name": person.display_name if person else "?",
-                "date_of_birth": person.date_of_birth.isoformat()
-                if person and person.date_of_birth
-                else None,
+                "name": person.name if person else "?",
+                "date_of_birth": person.date_of_birth if person else None,
                 # What tells two namesakes apart at a glance, without revealing identifiers.
-                "passport": mask_identifier(person.passport_number) if person else None,
-                "employers": sorted({d.employer.name for d in person.deployments})
-                if person
-                else [],
+                "passport": person.passport if person else None,
+                "employers": person.employers if person else [],
                 "probability": round(candidate.probability, 4),
                 "explanation": candidate.explanation(),
             }
