@@ -29,6 +29,9 @@ def create(
     post: Annotated[str, typer.Option(help="Post in charge")],
     country: Annotated[str, typer.Option(help="Host country, ISO alpha-3")] = "USA",
     agency: Annotated[str, typer.Option(help="Host agency")] = "",
+    worksite: Annotated[
+        str, typer.Option(help="The worksite raided, as employers' deployments name it")
+    ] = "",
 ) -> None:
     """Open an incident."""
     try:
@@ -46,6 +49,7 @@ def create(
                 host_country=country,
                 place=place,
                 agency=agency,
+                worksite=worksite,
                 started_at=started,
                 post=post,
             ),

@@ -399,6 +399,7 @@ def _open_incident(factory: sessionmaker[Session], supervisor: Actor, echo: Echo
                 host_country="USA",
                 place="Ellabell, Bryan County, Georgia",
                 agency="ICE Homeland Security Investigations",
+                worksite=SITE,
                 started_at=RAID_START,
                 post=ATLANTA,
             ),

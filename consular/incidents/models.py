@@ -20,6 +20,8 @@ class Incident(UUIDPrimaryKey, Timestamps, Base):
     host_country: Mapped[str] = mapped_column(String(3))
     place: Mapped[str] = mapped_column(String(200))
     agency: Mapped[str] = mapped_column(String(200), default="")
+    # The worksite raided, as employers name it in their deployments (none for a sweep).
+    worksite: Mapped[str] = mapped_column(String(200), default="", server_default="")
     started_at: Mapped[datetime]
     post_id: Mapped[str] = mapped_column(ForeignKey("post.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="open")

@@ -33,6 +33,12 @@ class IncidentCreate(BaseModel):
     host_country: CountryCode
     place: str = Field(min_length=1, max_length=limit_of(Incident.place))
     agency: str = Field("", max_length=limit_of(Incident.agency))
+    worksite: str = Field(
+        "",
+        max_length=limit_of(Incident.worksite),
+        description="The worksite raided, as deployments name it: the people deployed there "
+        "are expected on its lists",
+    )
     started_at: AwareDatetime
     post: str | None = Field(default=None, description="Post name; defaults to the caller's post")
 
@@ -45,6 +51,7 @@ class IncidentRead(BaseModel):
     host_country: str
     place: str
     agency: str
+    worksite: str = ""
     started_at: datetime
     post_id: str
     status: str

@@ -29,7 +29,7 @@ from consular.incidents.schemas import IncidentCreate, ListKind, ReviewAction
 from consular.incidents.scope import readable_incidents
 from consular.matching import Decision, Link, PersonRecord, build_matcher
 from consular.matching.engine import NAME_BLOCK_LIMIT
-from consular.matching.profile import fold_host_identifier
+from consular.matching.profile import fold_host_identifier, fold_worksite
 from consular.matching.romanize import split_hangul_name
 from consular.registry.models import Deployment, Employer, Person, PersonNameKey, display_name
 from consular.registry.schemas import PersonCreate
@@ -81,6 +81,7 @@ def create_incident(db: Session, actor: Actor, data: IncidentCreate) -> Incident
         host_country=country or data.host_country,
         place=data.place,
         agency=data.agency,
+        worksite=data.worksite.strip(),
         started_at=data.started_at.astimezone(UTC),
         post_id=post_id,
     )
@@ -261,7 +262,10 @@ def _in_scope(row: ListRow, home: str) -> bool:
 
 
 def _candidate_pool(
-    db: Session, rows: Sequence[ListRow], identified: dict[str, str]
+    db: Session,
+    rows: Sequence[ListRow],
+    identified: dict[str, str],
+    at_worksite: dict[str, tuple[str, ...]] | None = None,
 ) -> list[PersonRecord]:
     """Registry persons that could be any of the rows (blocking on passport, birth date, name,
     and the A-numbers already linked in the incident, ``identified``: A-number → person)."""
@@ -314,11 +318,14 @@ def _candidate_pool(
                 found.setdefault(person.id, person)
     listed = {fold_host_identifier(r.host_identifier) or "" for r in rows}
     held = listed & identified.keys()
-    wanted = sorted({identified[number] for number in held} - found.keys())
+    # Everyone deployed at the raided worksite at the time is a candidate.
+    present = set(at_worksite) if at_worksite is not None else set()
+    wanted = sorted(({identified[number] for number in held} | present) - found.keys())
     for person in db.execute(select(*columns).where(Person.id.in_(wanted))):
         found.setdefault(person.id, person)
     numbers = {person_id: number for number, person_id in identified.items()}
     employers = _employers_of(db, found.keys())
+    worksites = at_worksite or {}
     sealed = passport.type
     assert isinstance(sealed, SealedText)
     return [
@@ -336,6 +343,7 @@ def _candidate_pool(
             nationality=p.nationality,
             host_identifier=numbers.get(p.id),
             employers=employers.get(p.id, ()),
+            worksites=worksites.get(p.id, ()),
         )
         for p in found.values()
     ]
@@ -355,6 +363,32 @@ def _employers_of(db: Session, person_ids: Iterable[str]) -> dict[str, tuple[str
             if person_id is not None:
                 found[person_id].add(name)
     return {person_id: tuple(sorted(names)) for person_id, names in found.items()}
+
+
+def deployed_at_worksite(db: Session, incident: Incident) -> dict[str, tuple[str, ...]]:
+    """The persons deployed at the incident's worksite when it began, with that worksite.
+
+    Employers register the workers they send and where; on a raided worksite's lists,
+    those people are who the consulate expects to find.
+    """
+    place = fold_worksite(incident.worksite)
+    if not place:
+        return {}
+    day = incident.started_at.date()
+    named = [
+        worksite
+        for worksite in db.scalars(select(Deployment.worksite).distinct())
+        if fold_worksite(worksite) == place
+    ]
+    if not named:
+        return {}
+    query = select(Deployment.person_id).where(
+        Deployment.worksite.in_(named),
+        Deployment.person_id.is_not(None),
+        (Deployment.entry_date.is_(None)) | (Deployment.entry_date <= day),
+        (Deployment.planned_end.is_(None)) | (Deployment.planned_end >= day),
+    )
+    return {person_id: (incident.worksite,) for person_id in db.scalars(query) if person_id}
 
 
 def incident_identifiers(db: Session, incident_id: str) -> dict[str, str]:
@@ -407,12 +441,16 @@ def link_rows(
     """
     home = get_settings().home_country
     in_scope = [r for r in rows if _in_scope(r, home)]
-    identified = incident_identifiers(db, incident_id) if incident_id else {}
+    incident = db.get(Incident, incident_id) if incident_id else None
+    identified = incident_identifiers(db, incident.id) if incident else {}
+    at_worksite = deployed_at_worksite(db, incident) if incident else None
     # The pool holds only the likely candidates; how telling a name or a birth date is
     # depends on the whole registry.
     population = db.scalar(select(func.count()).select_from(Person)) or 0
-    matcher = build_matcher(_candidate_pool(db, in_scope, identified), population=population)
-    links = list(matcher.link_many(_with_identifier(r) for r in in_scope))
+    pool = _candidate_pool(db, in_scope, identified, at_worksite)
+    matcher = build_matcher(pool, population=population)
+    worksite = (incident.worksite,) if incident and at_worksite else ()
+    links = list(matcher.link_many(_probe(r, worksite) for r in in_scope))
     names = _persons_by_id(db, {c.registry_id for link in links for c in link.candidates})
     out: dict[int, RowLink] = {}
     for row, link in zip(in_scope, links, strict=True):
@@ -426,10 +464,11 @@ def link_rows(
     return out
 
 
-def _with_identifier(row: ListRow) -> PersonRecord:
-    if not row.host_identifier:
+def _probe(row: ListRow, worksite: tuple[str, ...]) -> PersonRecord:
+    """The row as the matcher compares it: with its A-number and the raided worksite."""
+    if not row.host_identifier and not worksite:
         return row.record
-    return dataclasses.replace(row.record, host_identifier=row.host_identifier)
+    return dataclasses.replace(row.record, host_identifier=row.host_identifier, worksites=worksite)
 
 
 def _write_records(

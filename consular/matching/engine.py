@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -94,6 +94,13 @@ class Model:
     employer: tuple[tuple[str, float, float], ...] = (
         ("exact", 0.85, 0.0),
         ("different", 0.15, 1.0),
+    )
+    # u of "exact" is the share of the registry deployed at that worksite at the time. On a
+    # raided worksite's lists most registered detainees were deployed there by an employer
+    # who registered them; "different" (deployed elsewhere then) is weak evidence.
+    worksite: tuple[tuple[str, float, float], ...] = (
+        ("exact", 0.80, 0.0),
+        ("different", 0.20, 1.0),
     )
     sex: tuple[tuple[str, float, float], ...] = (("exact", 0.97, 0.5), ("different", 0.03, 0.5))
     origin: tuple[tuple[str, float, float], ...] = (
@@ -373,7 +380,7 @@ class Engine:
             )
         if probe.address or probe.postcode:
             out.extend(self._address_evidence(probe, entry))
-        if probe.host_identifier or probe.employers:
+        if probe.host_identifier or probe.employers or probe.worksites:
             out.extend(self._context_evidence(probe, entry))
         return tuple(out)
 
@@ -401,7 +408,7 @@ class Engine:
         return FieldEvidence("name", level, self._weights("name", level, frequency), detail)
 
     def _context_evidence(self, probe: Profile, entry: Profile) -> Iterator[FieldEvidence]:
-        """The host authority's number and the employer, where both sides carry them."""
+        """The A-number, the employer and the worksite, where both sides carry them."""
         weight = self._weights
         if probe.host_identifier and entry.host_identifier:
             same = probe.host_identifier == entry.host_identifier
@@ -412,15 +419,24 @@ class Engine:
                 "host_identifier", level, weight("host_identifier", level, unique), detail
             )
         if probe.employers and entry.employers:
-            shared = probe.employers & entry.employers
-            if shared:
-                count = max(self._index.employer_counts.get(e, 0) for e in shared)
-                u: float | None = max(count, 1) / self.population
-                level = "exact"
-            else:
-                u, level = None, "different"
-            detail = f"{', '.join(sorted(probe.employers))} / {', '.join(sorted(entry.employers))}"
-            yield FieldEvidence("employer", level, weight("employer", level, u), detail)
+            counts = self._index.employer_counts
+            yield self._shared("employer", probe.employers, entry.employers, counts)
+        if probe.worksites and entry.worksites:
+            counts = self._index.worksite_counts
+            yield self._shared("worksite", probe.worksites, entry.worksites, counts)
+
+    def _shared(
+        self, field: str, mine: frozenset[str], theirs: frozenset[str], counts: Counter[str]
+    ) -> FieldEvidence:
+        """An employer or a worksite in common: as strong as few registry persons share it."""
+        shared = mine & theirs
+        if shared:
+            u: float | None = max(max(counts.get(e, 0) for e in shared), 1) / self.population
+            level = "exact"
+        else:
+            u, level = None, "different"
+        detail = f"{', '.join(sorted(mine))} / {', '.join(sorted(theirs))}"
+        return FieldEvidence(field, level, self._weights(field, level, u), detail)
 
     def _address_evidence(self, probe: Profile, entry: Profile) -> Iterator[FieldEvidence]:
         weight = self._weights
@@ -555,16 +571,18 @@ class Engine:
 # Name levels that say the whole name is the same, written one way or another.
 _WHOLE_NAME = frozenset({"exact", "variant", "typo", "similar"})
 # The identifiers besides the name and birth date that say it is this person.
-_CONFIRMING = ("passport_number", "host_identifier", "employer")
+_CONFIRMING = ("employer", "worksite")
 
 
 def _hold(evidence: tuple[FieldEvidence, ...]) -> tuple[Hold | None, str] | None:
     """Why evidence likely enough for a match must still go to an officer (None: it need not).
 
     A likely match is never enough on its own when the person could be a namesake: a birth
-    date that disagrees even by one digit, or only a given name in common, needs a second
-    identifier that agrees (the passport, the A-number or the employer). Another
-    nationality or the other sex needs the passport.
+    date that disagrees even by one digit needs a second identifier that agrees (the
+    passport, the A-number, the employer or a deployment at the raided worksite); only a
+    given name (or surname) in common needs the person's own passport or A-number, since
+    many people share an employer or a worksite. Another nationality or the other sex
+    needs the passport.
     """
     found = {e.field: e for e in evidence}
 
@@ -575,9 +593,10 @@ def _hold(evidence: tuple[FieldEvidence, ...]) -> tuple[Hold | None, str] | None
     passport = outcome("passport_number") == "exact"
     # A passport number one character off is still that passport: an unrelated person's
     # number lies one character away about once in a million.
-    confirmed = outcome("passport_number") == "one_character" or any(
-        outcome(field) == "exact" for field in _CONFIRMING
+    personal = outcome("passport_number") in ("exact", "one_character") or (
+        outcome("host_identifier") == "exact"
     )
+    confirmed = personal or any(outcome(field) == "exact" for field in _CONFIRMING)
     for field in ("nationality", "sex"):
         if outcome(field) == "different" and not passport:
             return Hold.CONFLICT, found[field].detail
@@ -589,7 +608,7 @@ def _hold(evidence: tuple[FieldEvidence, ...]) -> tuple[Hold | None, str] | None
         if passport and "exact" in (outcome("date_of_birth"), outcome("address")):
             return None
         return None, ""
-    if name not in _WHOLE_NAME and not confirmed:
+    if name not in _WHOLE_NAME and not personal:
         return Hold.NAME_PART_ONLY, found["name"].detail
     if outcome("date_of_birth") not in (None, "exact") and not confirmed:
         return Hold.BIRTH_DATE_DIFFERS, found["date_of_birth"].detail

@@ -28,6 +28,7 @@ from consular.matching.profile import (
     fold_host_identifier,
     fold_passport,
     fold_postcode,
+    fold_worksite,
     name_fields,
     profile,
     read_name,
@@ -203,6 +204,9 @@ class RegistryIndex:
         self.employer_counts: Counter[str] = Counter()
         for employers in filter(None, (record.employers for record in records)):
             self.employer_counts.update(frozenset(e for e in map(fold_employer, employers) if e))
+        self.worksite_counts: Counter[str] = Counter()
+        for worksites in filter(None, (record.worksites for record in records)):
+            self.worksite_counts.update(frozenset(filter(None, map(fold_worksite, worksites))))
         self.names: list[Name] = []
         self.by_name: dict[tuple[str, str], list[int]] = {}
         self.given_counts: Counter[str] = Counter()

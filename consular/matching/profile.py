@@ -62,6 +62,7 @@ class Profile:
     postcode: str | None = None  # letters and digits only, upper case
     host_identifier: str | None = None  # digits only (A-numbers are written with dashes)
     employers: frozenset[str] = frozenset()  # upper-case words, legal forms left out
+    worksites: frozenset[str] = frozenset()  # upper-case words of letters and digits
     written_birth: str | None = None  # an impossible birth date's digits, YYYYMMDD
 
     @property
@@ -133,6 +134,11 @@ def _address_words(address: str | None) -> str | None:
     # Hyphenated names are one word (Sejong-daero is SEJONGDAERO, as often written).
     joined = address.upper().replace("-", "").replace("'", "")
     return " ".join(_ADDRESS_WORD.findall(joined)) or None
+
+
+def fold_worksite(name: str) -> str | None:
+    """A worksite as deployments and incidents write it, spacing and punctuation aside."""
+    return _address_words(name)
 
 
 def fold_postcode(postcode: str | None) -> str | None:
@@ -306,6 +312,9 @@ def profile(record: PersonRecord, name: WrittenName | None = None) -> Profile:
         else None,
         employers=frozenset(filter(None, map(fold_employer, record.employers)))
         if record.employers
+        else _NO_EMPLOYERS,
+        worksites=frozenset(filter(None, map(fold_worksite, record.worksites)))
+        if record.worksites
         else _NO_EMPLOYERS,
         written_birth=record.written_birth_date,
     )

@@ -48,6 +48,9 @@ class PersonRecord:
     """The host authority's number for the person (a US A-number); on the registry side,
     the numbers already linked to the person."""
     employers: tuple[str, ...] = ()
+    worksites: tuple[str, ...] = ()
+    """Where the person worked: on a list, the worksite raided; in the registry, the
+    worksites of the person's deployments at the time."""
     """Employers as written: the list's employer column, or the person's deployments."""
     written_birth_date: str | None = None
     """A list's birth date that cannot be true (in the future, 30 February), its digits as
@@ -67,6 +70,7 @@ _FIELD_LABELS = {
     "postcode": "postcode",
     "host_identifier": "A-number",
     "employer": "employer",
+    "worksite": "worksite",
 }
 _OUTCOME_PHRASES = {"swapped_day_month": "day and month swapped", "typo": "one typing error"}
 
@@ -123,7 +127,8 @@ class Hold(StrEnum):
     BIRTH_DATE_DIFFERS = "birth_date_differs"
     """The birth dates disagree, however slightly, and no identifier agrees."""
     NAME_PART_ONLY = "name_part_only"
-    """Only the given name (or only the surname) is shared, and no identifier agrees."""
+    """Only the given name (or only the surname) is shared, and neither the passport nor the
+    A-number agrees."""
     CONFLICT = "conflict"
     """Another nationality or the other sex, without the passport."""
     HOST_IDENTIFIER_DIFFERS = "host_identifier_differs"
@@ -134,9 +139,9 @@ class Hold(StrEnum):
 
 _HOLD_PHRASES = {
     Hold.BIRTH_DATE_DIFFERS: "the date of birth differs ({detail}) and no passport, "
-    "A-number or employer agrees",
-    Hold.NAME_PART_ONLY: "only part of the name is shared ({detail}) and no passport, "
-    "A-number or employer agrees",
+    "A-number, employer or worksite agrees",
+    Hold.NAME_PART_ONLY: "only part of the name is shared ({detail}) and neither the "
+    "passport nor the A-number agrees",
     Hold.CONFLICT: "{detail} differs and the passport does not agree",
     Hold.HOST_IDENTIFIER_DIFFERS: "the person already has another A-number ({detail})",
     Hold.HOST_IDENTIFIER_TAKEN: "the A-number is already another person's ({detail})",

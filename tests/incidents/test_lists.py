@@ -604,3 +604,37 @@ def test_the_employer_on_an_employer_list_confirms_a_birth_date_typing_error(
     other = [["이성호", "LEE, SEONGHO", "1986-03-14", "Daewon Install"]]
     held = upload(app_client, world, rows_csv(header, other), kind="employer", name="dw.csv")
     assert held.json()["linked"] == 0 and held.json()["review"] == 1
+
+
+def test_a_deployment_at_the_raided_worksite_confirms_a_birth_date_typing_error(
+    app_client: TestClient, world: World, db: Session
+) -> None:
+    from datetime import date
+
+    from sqlalchemy import update
+
+    from consular.incidents.models import Incident
+    from consular.registry.models import Deployment, Person
+
+    site = "HL-GA battery plant site, Ellabell, GA"
+    lee = db.scalars(select(Person).where(Person.registry_ref == "R1")).one()
+    db.execute(
+        update(Deployment)
+        .where(Deployment.person_id == lee.id)
+        .values(worksite=site, entry_date=date(2025, 8, 1), planned_end=date(2025, 10, 31))
+    )
+    db.execute(update(Incident).where(Incident.id == world.incident_id).values(worksite=site))
+    db.commit()
+    rows = [["H1", "LEE, SEONGHO", "1986-03-14", "KOR", "", ""]]
+    report = upload(app_client, world, rows_csv(HOST_HEADER, rows))
+    assert report.json()["linked"] == 1, report.json()
+    # A deployment that ended before the raid says nothing about it.
+    db.execute(
+        update(Deployment)
+        .where(Deployment.person_id == lee.id)
+        .values(planned_end=date(2025, 8, 31))
+    )
+    db.commit()
+    again = [["H1", "LEE, SEONGHO", "1986-03-14", "KOR", "", "A100200300"]]
+    later = upload(app_client, world, rows_csv(HOST_HEADER, again), name="host-2.csv")
+    assert later.json()["linked"] == 0 and later.json()["review"] == 1

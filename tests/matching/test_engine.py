@@ -610,3 +610,35 @@ def test_a_birth_date_that_cannot_be_true_is_compared_as_written() -> None:
     # Without the written date the two namesakes could not be told apart.
     unknown = matcher.link(PersonRecord(id="L2", family_name="LEE", given_name="SEONGHO"))
     assert unknown.best is not None and unknown.best.probability < link.best.probability
+
+
+def test_a_deployment_at_the_raided_worksite_confirms_a_birth_date_typing_error_only() -> None:
+    site = "HL-GA battery plant site, Ellabell, GA"
+    registry = [
+        seomun(worksites=(site,), employers=()),
+        *(lee(id=f"R{i}", passport_number=f"M{i:08d}") for i in range(20)),
+    ]
+    engine = build_matcher(registry, population=POPULATION)
+    typed = engine.link(
+        PersonRecord(
+            id="L", full_name="SEOMUN, GYEOUL", date_of_birth=date(1982, 3, 2), worksites=(site,)
+        )
+    )
+    assert typed.decision is Decision.MATCH, typed
+    assert {e.field: e.outcome for e in typed.best.evidence}["worksite"] == "exact"
+    elsewhere = engine.link(
+        PersonRecord(id="L", full_name="SEOMUN, GYEOUL", date_of_birth=date(1982, 3, 2))
+    )
+    assert elsewhere.decision is Decision.REVIEW and elsewhere.hold == "birth_date_differs"
+    # Many people share a worksite or an employer: a shared given name needs the passport.
+    given_only = build_matcher(registry, population=5_000).link(
+        PersonRecord(
+            id="L",
+            full_name="PARK, GYEOUL",
+            date_of_birth=RARE_BORN,
+            sex="F",
+            worksites=(site,),
+            employers=("Hanbit Construction",),
+        )
+    )
+    assert given_only.decision is Decision.REVIEW and given_only.hold == "name_part_only"

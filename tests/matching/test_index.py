@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from datetime import date, timedelta
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from consular.matching import Decision, PersonRecord, build_matcher
@@ -23,14 +23,16 @@ def _neighbour_years(year: int) -> set[int]:
 
 @settings(max_examples=60, deadline=None)
 @given(st.dates(min_value=date(1000, 1, 1), max_value=date(9999, 12, 31)))
+@example(date(9990, 6, 1))  # a year one digit away is 9999, the last year there is
 def test_the_dates_near_a_birth_date_are_those_the_comparison_calls_near(born: date) -> None:
     # Every date one digit away lies in a year one digit away: compare with each of them.
     every = [
-        date(year, 1, 1) + timedelta(days=day)
+        date.fromordinal(date(year, 1, 1).toordinal() + day)
         for year in _neighbour_years(born.year)
         for day in range(366)
-        if (date(year, 1, 1) + timedelta(days=day)).year == year
-        and date(year, 1, 1) + timedelta(days=day) <= date(9999, 12, 31)
+        # (the last day of 9999 is the last date there is)
+        if date(year, 1, 1).toordinal() + day <= date.max.toordinal()
+        and date.fromordinal(date(year, 1, 1).toordinal() + day).year == year
     ]
     near = {other for other in every if birth_level(born, other) != "different"}
     found = near_dates(born)
