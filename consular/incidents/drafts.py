@@ -34,13 +34,12 @@ from consular.incidents.listrows import (
     parse_list,
 )
 from consular.incidents.models import ImportDraft, Incident, SourceList, SourceRecord
+from consular.incidents.reconcile import RowLink, link_rows
 from consular.incidents.schemas import ListKind, ReviewAction
 from consular.incidents.service import (
-    RowLink,
     check_import,
     decide,
     get_incident,
-    link_rows,
     refuse_imported,
     report_kept,
     store_list,

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
-from typing import Any, TypedDict
 
-from sqlalchemy import Row, Text, func, select, type_coerce
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from consular import audit
@@ -25,21 +22,18 @@ from consular.fields import FieldError, is_hangul, parse_country
 from consular.importing import ImportReport, refuse_bad_rows, refuse_repeat
 from consular.incidents.listrows import ListRow, list_layout, list_warnings, parse_list
 from consular.incidents.models import Incident, SourceList, SourceRecord
+from consular.incidents.reconcile import RowLink, link_rows, person_record
 from consular.incidents.schemas import IncidentCreate, ListKind, ReviewAction
 from consular.incidents.scope import readable_incidents
-from consular.matching import Decision, Link, PersonRecord, build_matcher
-from consular.matching.engine import NAME_BLOCK_LIMIT
-from consular.matching.profile import fold_host_identifier, fold_worksite
+from consular.matching import Decision, PersonRecord, build_matcher
 from consular.matching.romanize import split_hangul_name
-from consular.registry.models import Deployment, Employer, Person, PersonNameKey, display_name
+from consular.registry.models import Person
 from consular.registry.schemas import PersonCreate
 from consular.registry.service import (
     Progress,
     create_person,
-    mask_identifier,
     readable_persons,
 )
-from consular.sealing import SealedText, blind_index, open_sealed
 from consular.tabular import Table
 
 
@@ -256,221 +250,6 @@ def report_kept(report: ImportReport) -> dict[str, object]:
     return report.model_dump(exclude={"errors", "warnings"})
 
 
-def _in_scope(row: ListRow, home: str) -> bool:
-    origin = row.record.nationality or row.record.country_of_birth
-    return origin is None or origin == home
-
-
-def _candidate_pool(
-    db: Session,
-    rows: Sequence[ListRow],
-    identified: dict[str, str],
-    at_worksite: dict[str, tuple[str, ...]] | None = None,
-) -> list[PersonRecord]:
-    """Registry persons that could be any of the rows (blocking on passport, birth date, name,
-    and the A-numbers already linked in the incident, ``identified``: A-number → person)."""
-    passports = {blind_index("passport", r.record.passport_number) for r in rows} - {None}
-    births = {r.record.date_of_birth for r in rows if r.record.date_of_birth is not None}
-    # Day and month swapped (a US list's 05/04 for 4 May), where the day can be a month.
-    births |= {b.replace(month=b.day, day=b.month) for b in births if b.day <= 12}
-    names = set().union(*(r.name_keys for r in rows))
-    hanguls = {r.hangul_key for r in rows} - {None}
-    keys = set().union(*(r.match_keys for r in rows))
-    by_key = select(PersonNameKey.person_id)
-    passport = Person.__table__.c.passport_number
-    # The columns the matcher reads, not whole persons: no contact details opened, no objects
-    # for the session to track; the passport is opened once the person is new to the pool.
-    columns = (
-        Person.id,
-        Person.family_name,
-        Person.given_name,
-        Person.family_name_hangul,
-        Person.given_name_hangul,
-        Person.date_of_birth,
-        Person.sex,
-        type_coerce(passport, Text).label("passport_sealed"),
-        Person.nationality,
-    )
-    found: dict[str, Row[*tuple[Any, ...]]] = {}
-    for column, values in (
-        (Person.passport_index, passports),
-        (Person.date_of_birth, births),
-        (Person.name_key, names),
-        (Person.hangul_key, hanguls),
-        (Person.id, keys),
-    ):
-        items = sorted(values)  # type: ignore[type-var]
-        for start in range(0, len(items), 900):
-            chunk = items[start : start + 900]
-            if column is Person.id:
-                # Any spelling of the name: YI, SUNG HO finds LEE SEONGHO and 이성호. A name
-                # carried by very many people is left to the birth date and the passport.
-                usable = (
-                    select(PersonNameKey.key)
-                    .where(PersonNameKey.key.in_(chunk))
-                    .group_by(PersonNameKey.key)
-                    .having(func.count() <= NAME_BLOCK_LIMIT)
-                )
-                where = column.in_(by_key.where(PersonNameKey.key.in_(usable)))
-            else:
-                where = column.in_(chunk)
-            for person in db.execute(select(*columns).where(where)):
-                found.setdefault(person.id, person)
-    listed = {fold_host_identifier(r.host_identifier) or "" for r in rows}
-    held = listed & identified.keys()
-    # Everyone deployed at the raided worksite at the time is a candidate.
-    present = set(at_worksite) if at_worksite is not None else set()
-    wanted = sorted(({identified[number] for number in held} | present) - found.keys())
-    for person in db.execute(select(*columns).where(Person.id.in_(wanted))):
-        found.setdefault(person.id, person)
-    numbers = {person_id: number for number, person_id in identified.items()}
-    employers = _employers_of(db, found.keys())
-    worksites = at_worksite or {}
-    sealed = passport.type
-    assert isinstance(sealed, SealedText)
-    return [
-        PersonRecord(
-            id=p.id,
-            family_name=p.family_name,
-            given_name=p.given_name,
-            family_name_hangul=p.family_name_hangul,
-            given_name_hangul=p.given_name_hangul,
-            date_of_birth=p.date_of_birth,
-            sex=p.sex,
-            passport_number=None
-            if p.passport_sealed is None
-            else open_sealed(p.passport_sealed, sealed.where),
-            nationality=p.nationality,
-            host_identifier=numbers.get(p.id),
-            employers=employers.get(p.id, ()),
-            worksites=worksites.get(p.id, ()),
-        )
-        for p in found.values()
-    ]
-
-
-def _employers_of(db: Session, person_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """The employers each person was deployed by, as the registry knows them."""
-    found: dict[str, set[str]] = defaultdict(set)
-    ordered = sorted(person_ids)
-    for start in range(0, len(ordered), 900):
-        query = (
-            select(Deployment.person_id, Employer.name)
-            .join(Employer, Deployment.employer_id == Employer.id)
-            .where(Deployment.person_id.in_(ordered[start : start + 900]))
-        )
-        for person_id, name in db.execute(query):
-            if person_id is not None:
-                found[person_id].add(name)
-    return {person_id: tuple(sorted(names)) for person_id, names in found.items()}
-
-
-def deployed_at_worksite(db: Session, incident: Incident) -> dict[str, tuple[str, ...]]:
-    """The persons deployed at the incident's worksite when it began, with that worksite.
-
-    Employers register the workers they send and where; on a raided worksite's lists,
-    those people are who the consulate expects to find.
-    """
-    place = fold_worksite(incident.worksite)
-    if not place:
-        return {}
-    day = incident.started_at.date()
-    named = [
-        worksite
-        for worksite in db.scalars(select(Deployment.worksite).distinct())
-        if fold_worksite(worksite) == place
-    ]
-    if not named:
-        return {}
-    query = select(Deployment.person_id).where(
-        Deployment.worksite.in_(named),
-        Deployment.person_id.is_not(None),
-        (Deployment.entry_date.is_(None)) | (Deployment.entry_date <= day),
-        (Deployment.planned_end.is_(None)) | (Deployment.planned_end >= day),
-    )
-    return {person_id: (incident.worksite,) for person_id in db.scalars(query) if person_id}
-
-
-def incident_identifiers(db: Session, incident_id: str) -> dict[str, str]:
-    """The A-numbers already linked in an incident (folded), each with its person's id.
-
-    The host authority's number follows a detainee from one of its lists to the next.
-    """
-    query = select(Case.person_id, Case.host_identifier).where(
-        Case.incident_id == incident_id, Case.host_identifier_index.is_not(None)
-    )
-    out: dict[str, str] = {}
-    for person_id, number in db.execute(query):
-        folded = fold_host_identifier(number)
-        if folded:
-            out[folded] = person_id
-    return out
-
-
-def person_record(person: Person) -> PersonRecord:
-    return PersonRecord(
-        id=person.id,
-        family_name=person.family_name,
-        given_name=person.given_name,
-        family_name_hangul=person.family_name_hangul,
-        given_name_hangul=person.given_name_hangul,
-        date_of_birth=person.date_of_birth,
-        sex=person.sex,
-        passport_number=person.passport_number,
-        nationality=person.nationality,
-    )
-
-
-class RowLink(TypedDict):
-    """What reconciliation says of one row: a match, or a doubt for an officer."""
-
-    decision: str  # match, review
-    person_id: str | None  # the matched person
-    score: float | None
-    candidates: list[dict[str, object]]
-
-
-def link_rows(
-    db: Session, rows: Sequence[ListRow], *, incident_id: str | None = None
-) -> dict[int, RowLink]:
-    """Each row of the home country by row number, reconciled with the registry; reads only.
-
-    Rows about other nationals are left out (they open no case). In an incident, the
-    A-numbers already linked there are evidence: a row carrying one is that person's,
-    unless its name and birth date say otherwise (then an officer decides).
-    """
-    home = get_settings().home_country
-    in_scope = [r for r in rows if _in_scope(r, home)]
-    incident = db.get(Incident, incident_id) if incident_id else None
-    identified = incident_identifiers(db, incident.id) if incident else {}
-    at_worksite = deployed_at_worksite(db, incident) if incident else None
-    # The pool holds only the likely candidates; how telling a name or a birth date is
-    # depends on the whole registry.
-    population = db.scalar(select(func.count()).select_from(Person)) or 0
-    pool = _candidate_pool(db, in_scope, identified, at_worksite)
-    matcher = build_matcher(pool, population=population)
-    worksite = (incident.worksite,) if incident and at_worksite else ()
-    links = list(matcher.link_many(_probe(r, worksite) for r in in_scope))
-    names = _persons_by_id(db, {c.registry_id for link in links for c in link.candidates})
-    out: dict[int, RowLink] = {}
-    for row, link in zip(in_scope, links, strict=True):
-        matched = link.decision is Decision.MATCH and link.best is not None
-        out[row.row_number] = RowLink(
-            decision="match" if matched else "review",
-            person_id=link.best.registry_id if matched and link.best else None,
-            score=link.best.probability if link.best else None,
-            candidates=_candidates_json(link, names),
-        )
-    return out
-
-
-def _probe(row: ListRow, worksite: tuple[str, ...]) -> PersonRecord:
-    """The row as the matcher compares it: with its A-number and the raided worksite."""
-    if not row.host_identifier and not worksite:
-        return row.record
-    return dataclasses.replace(row.record, host_identifier=row.host_identifier, worksites=worksite)
-
-
 def _write_records(
     db: Session,
     actor: Actor,
@@ -515,64 +294,6 @@ def _write_records(
         if progress is not None and done % 200 == 0:
             progress(done)
     db.flush()
-
-
-@dataclass(frozen=True)
-class _Shown:
-    """What the review queue shows of a candidate: enough to tell namesakes apart."""
-
-    name: str
-    date_of_birth: str | None
-    passport: str | None  # masked
-    employers: list[str]
-
-
-def _persons_by_id(db: Session, ids: set[str]) -> dict[str, _Shown]:
-    # The columns shown, not whole persons: no contact details opened for a candidate list.
-    found: dict[str, _Shown] = {}
-    ordered = sorted(ids)
-    employers = _employers_of(db, ordered)
-    for start in range(0, len(ordered), 900):
-        query = select(
-            Person.id,
-            Person.family_name,
-            Person.given_name,
-            Person.family_name_hangul,
-            Person.given_name_hangul,
-            Person.date_of_birth,
-            Person.passport_number,
-        ).where(Person.id.in_(ordered[start : start + 900]))
-        for ident, family, given, family_hangul, given_hangul, born, passport in db.execute(query):
-            found[ident] = _Shown(
-                name=display_name(family, given, family_hangul, given_hangul),
-                date_of_birth=born.isoformat() if born else None,
-                passport=mask_identifier(passport),
-                employers=list(employers.get(ident, ())),
-            )
-    return found
-
-
-def _candidates_json(link: Link, names: dict[str, _Shown]) -> list[dict[str, object]]:
-    out: list[dict[str, object]] = []
-    for rank, candidate in enumerate(link.candidates):
-        person = names.get(candidate.registry_id)
-        held = rank == 0 and link.hold is not None
-        out.append(
-            {
-                # Why the likeliest candidate waits for an officer (a code the pages translate).
-                "hold": link.hold.value if held and link.hold else None,
-                "hold_detail": link.hold_detail if held else "",
-                "person_id": candidate.registry_id,
-                "name": person.name if person else "?",
-                "date_of_birth": person.date_of_birth if person else None,
-                # What tells two namesakes apart at a glance, without revealing identifiers.
-                "passport": person.passport if person else None,
-                "employers": person.employers if person else [],
-                "probability": round(candidate.probability, 4),
-                "explanation": candidate.explanation(),
-            }
-        )
-    return out
 
 
 def _link_record(
