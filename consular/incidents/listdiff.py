@@ -10,7 +10,7 @@ at a time through the same rule as the case page, each audited.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -31,8 +31,11 @@ from consular.registry.service import mask_identifier
 
 # Fields compared between the two rows of one person, as stored with each row.
 COMPARED = ("family_name", "given_name", "full_name_hangul", "date_of_birth", "sex", "nationality")
-# Identifiers are sealed: compared by their blind index, shown masked.
-COMPARED_SEALED = {"passport_number": "passport_index", "host_identifier": "host_identifier_index"}
+# Identifiers are sealed: compared as the matching reads them, shown masked.
+COMPARED_SEALED: dict[str, Callable[[SourceRecord], str | None]] = {
+    "passport_number": lambda record: record.passport_index,
+    "host_identifier": lambda record: fold_host_identifier(record.host_identifier),
+}
 # Rows that describe nobody the consulate follows on this list.
 _LEFT_OUT = ("rejected", "out_of_scope")
 # A case in these states is not moved by a list: the person has left custody.
@@ -104,11 +107,8 @@ def _changes(before: SourceRecord, after: SourceRecord) -> dict[str, tuple[str, 
         # A list that leaves a field out says nothing about it.
         if new not in (None, "") and old not in (None, "") and old != new:
             out[name] = (_shown(old), _shown(new))
-    for name, index in COMPARED_SEALED.items():
-        old_index, new_index = getattr(before, index), getattr(after, index)
-        if name == "host_identifier":
-            old_index = fold_host_identifier(before.host_identifier)
-            new_index = fold_host_identifier(after.host_identifier)
+    for name, compared in COMPARED_SEALED.items():
+        old_index, new_index = compared(before), compared(after)
         if old_index and new_index and old_index != new_index:
             out[name] = (
                 mask_identifier(getattr(before, name)) or "",
@@ -165,27 +165,22 @@ def _name(record: SourceRecord) -> str:
 
 
 def _diff_row(
-    record: SourceRecord,
-    cases: dict[str, Case],
-    *,
-    previous: SourceRecord | None = None,
-    newer: bool = True,
+    cases: dict[str, Case], newer: SourceRecord | None, older: SourceRecord | None
 ) -> DiffRow:
-    case = cases.get(record.case_id or "") or (
-        cases.get(previous.case_id or "") if previous is not None else None
-    )
+    """One person's rows on the newer and the older list (one of them may be missing)."""
+    shown = newer or older
+    assert shown is not None
+    case = cases.get(shown.case_id or "") or cases.get((older.case_id if older else None) or "")
     return DiffRow(
-        name=case.person.display_name if case is not None else _name(record),
-        row=record.row_number if newer else None,
-        previous_row=(previous.row_number if previous is not None else None)
-        if newer
-        else record.row_number,
+        name=case.person.display_name if case is not None else _name(shown),
+        row=newer.row_number if newer else None,
+        previous_row=older.row_number if older else None,
         case_id=case.id if case is not None else None,
         case_number=case.number if case is not None else None,
         case_state=case.state if case is not None else None,
-        facility=record.facility,
-        previous_facility=previous.facility if previous is not None else None,
-        changes=_changes(previous, record) if previous is not None else {},
+        facility=shown.facility,
+        previous_facility=older.facility if older and newer else None,
+        changes=_changes(older, newer) if older and newer else {},
     )
 
 
@@ -209,22 +204,22 @@ def compare_lists(
     now, unknown = _rows(db, source)
     before, unknown_before = _rows(db, previous) if previous is not None else ({}, 0)
     cases = _cases(db, [*now.values(), *before.values()])
-    new, gone, moved, changed = [], [], [], []
+    new, moved, changed = [], [], []
     unchanged = 0
     for key, record in now.items():
         old = before.get(key)
         if old is None:
             if previous is not None:
-                new.append(_diff_row(record, cases))
+                new.append(_diff_row(cases, record, None))
             continue
-        row = _diff_row(record, cases, previous=old)
+        row = _diff_row(cases, record, old)
         if record.facility and not _same_facility(old.facility, record.facility):
             moved.append(row)
         elif row.changes:
             changed.append(row)
         else:
             unchanged += 1
-    gone = [_diff_row(old, cases, newer=False) for key, old in before.items() if key not in now]
+    gone = [_diff_row(cases, None, old) for key, old in before.items() if key not in now]
     return ListDiff(
         source, previous, new, gone, moved, changed, unchanged, unknown + unknown_before
     )
