@@ -1,5 +1,5 @@
 """Append-only, hash-chained audit log."""
 
-from consular.audit.service import append, record
+from consular.audit.service import Event, append, record, record_many
 
-__all__ = ["append", "record"]
+__all__ = ["Event", "append", "record", "record_many"]

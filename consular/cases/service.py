@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, insert, select
 from sqlalchemy.event import listens_for
 from sqlalchemy.orm import (
     Session,
@@ -36,7 +37,7 @@ from consular.cases.states import (
     allowed_now,
     blocking_reason,
 )
-from consular.db import new_id, utcnow
+from consular.db import new_id, utcnow, with_blind_indexes
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.incidents.models import Incident
 from consular.incidents.scope import incident_scope, readable_incidents
@@ -70,15 +71,18 @@ def get_case(db: Session, actor: Actor, case_id: str, *, for_update: bool = Fals
     return case
 
 
-def preload_cases(db: Session, incident: Incident, person_ids: Iterable[str]) -> None:
-    """Look up at once the cases of these persons, so that ``open_case`` needs no query each."""
+def preload_cases(db: Session, incident: Incident, person_ids: Iterable[str]) -> set[str]:
+    """Look up at once the cases of these persons, so that ``open_case`` needs no query each.
+    Returns the persons who have a case in the incident."""
     known = _known_cases(db)
-    wanted = sorted({p for p in person_ids if (incident.id, p) not in known})
+    asked = set(person_ids)
+    wanted = sorted(p for p in asked if (incident.id, p) not in known)
     for start in range(0, len(wanted), 900):
         chunk = wanted[start : start + 900]
         query = select(Case).where(Case.incident_id == incident.id, Case.person_id.in_(chunk))
         found = {case.person_id: case for case in db.scalars(query)}
         known.update(((incident.id, person_id), found.get(person_id)) for person_id in chunk)
+    return {p for p in asked if known.get((incident.id, p)) is not None}
 
 
 def open_case(
@@ -112,48 +116,98 @@ def open_case(
             source=source,
         )
         return case, False
-    number = _next_number(db, incident.id)
-    arrested = arrested_at or incident.started_at
-    milestones = []
-    for position, policy in enumerate(POLICY):
-        due, breach = deadlines(policy, arrested)
-        milestones.append(
-            Milestone(kind=policy.kind.value, position=position, due_at=due, breach_at=breach)
-        )
-    case = Case(
-        # Set here rather than at the flush, so that nothing has to be flushed to name the case.
-        id=new_id(),
-        incident_id=incident.id,
-        incident=incident,
-        person_id=person_id,
-        number=number,
-        state=CaseState.REPORTED.value,
-        arrested_at=arrested,
-        facility=facility,
-        host_identifier=host_identifier,
-        milestones=milestones,
-    )
-    db.add(case)
-    known[key] = case
-    if facility:
-        _book(db, actor, case, facility, source)
-    audit.record(
+    opened = open_cases(
         db,
-        actor=actor.name,
-        tag="cases:case:create",
-        target_type="case",
-        target_id=case.id,
-        case_id=case.id,
-        diff={
-            "number": number,
-            "person_id": person_id,
-            "incident_id": incident.id,
-            "state": case.state,
-            "facility": facility,
-            "source": source,
-        },
+        actor,
+        incident,
+        [CaseOpening(person_id, arrested_at, facility, host_identifier, source)],
     )
+    case = known[key] = db.get_one(Case, opened[0])
     return case, True
+
+
+@dataclass(frozen=True)
+class CaseOpening:
+    """A case to open: the person, and what the list that named them says."""
+
+    person_id: str
+    arrested_at: datetime | None
+    facility: str | None
+    host_identifier: str | None
+    source: str
+
+
+def open_cases(
+    db: Session, actor: Actor, incident: Incident, openings: Sequence[CaseOpening]
+) -> list[str]:
+    """Open the cases of persons who have none in this incident yet (the caller knows, e.g.
+    from ``preload_cases``), each with its checklist, its booking at the facility named and
+    its audit event, in a few statements for all. Returns the new cases' ids, in order."""
+    ids: list[str] = []
+    cases: list[dict[str, Any]] = []
+    milestones: list[dict[str, Any]] = []
+    bookings: list[dict[str, Any]] = []
+    events: list[audit.Event] = []
+    known = _known_cases(db)
+    for opening in openings:
+        case_id = new_id()
+        number = _next_number(db, incident.id)
+        arrested = opening.arrested_at or incident.started_at
+        ids.append(case_id)
+        # Read from the database from now on: the session holds no object for the case.
+        known.pop((incident.id, opening.person_id), None)
+        cases.append(
+            with_blind_indexes(
+                Case,
+                {
+                    "id": case_id,
+                    "incident_id": incident.id,
+                    "person_id": opening.person_id,
+                    "number": number,
+                    "state": CaseState.REPORTED.value,
+                    "arrested_at": arrested,
+                    "facility": opening.facility,
+                    "host_identifier": opening.host_identifier,
+                    "version": 1,
+                },
+            )
+        )
+        for position, policy in enumerate(POLICY):
+            due, breach = deadlines(policy, arrested)
+            milestones.append(
+                {
+                    "id": new_id(),
+                    "case_id": case_id,
+                    "kind": policy.kind.value,
+                    "position": position,
+                    "due_at": due,
+                    "breach_at": breach,
+                }
+            )
+        if opening.facility:
+            bookings.append(_booking(actor, case_id, arrested, opening.facility, opening.source))
+        events.append(
+            audit.Event(
+                actor=actor.name,
+                tag="cases:case:create",
+                target_type="case",
+                target_id=case_id,
+                case_id=case_id,
+                diff={
+                    "number": number,
+                    "person_id": opening.person_id,
+                    "incident_id": incident.id,
+                    "state": CaseState.REPORTED.value,
+                    "facility": opening.facility,
+                    "source": opening.source,
+                },
+            )
+        )
+    for model, rows in ((Case, cases), (Milestone, milestones), (CustodyEvent, bookings)):
+        if rows:
+            db.execute(insert(model), rows)
+    audit.record_many(db, events)
+    return ids
 
 
 def _known_cases(db: Session) -> dict[tuple[str, str], Case | None]:
@@ -182,17 +236,22 @@ def _forget_cases(session: Session, transaction: SessionTransaction) -> None:
 
 
 def _book(db: Session, actor: Actor, case: Case, facility: str, source: str) -> None:
+    db.add(CustodyEvent(**_booking(actor, case.id, case.arrested_at, facility, source)))
+
+
+def _booking(
+    actor: Actor, case_id: str, arrested_at: datetime, facility: str, source: str
+) -> dict[str, Any]:
     # A list naming the facility tells us where the person has been held since the arrest.
-    db.add(
-        CustodyEvent(
-            case_id=case.id,
-            kind="booked",
-            facility=facility,
-            at=case.arrested_at,
-            note=f"from {source}",
-            recorded_by=actor.name,
-        )
-    )
+    return {
+        "id": new_id(),
+        "case_id": case_id,
+        "kind": "booked",
+        "facility": facility,
+        "at": arrested_at,
+        "note": f"from {source}",
+        "recorded_by": actor.name,
+    }
 
 
 def _recount_deadlines(case: Case, arrested_at: datetime) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from consular.db import new_id, with_blind_indexes
 from consular.errors import InvalidInput
 from consular.fields import (
     DoubtfulValue,
@@ -100,27 +101,35 @@ class ListRow:
     def hangul_key(self) -> str | None:
         return hangul_name_key(self.record)
 
-    def to_source_record(self, source: SourceList) -> SourceRecord:
+    def source_record(self, source: SourceList) -> dict[str, Any]:
+        """The row's ``SourceRecord`` columns, blind indexes included, for a bulk insert."""
         family, given = self.record.family_name, self.record.given_name
         if not (family or given) and self.record.full_name:
             family, given = split_full_name(self.record.full_name)
-        return SourceRecord(
-            source_list_id=source.id,
-            incident_id=source.incident_id,
-            row_number=self.row_number,
-            raw=self.raw,
-            family_name=(family or None),
-            given_name=(given or None),
-            full_name_hangul=self.hangul_key,
-            date_of_birth=self.record.date_of_birth,
-            sex=self.record.sex,
-            nationality=self.record.nationality,
-            passport_number=self.record.passport_number,
-            facility=self.facility,
-            host_identifier=self.host_identifier,
-            arrested_at=self.arrested_at,
-            decision="pending",
-            candidates=[],
+        return with_blind_indexes(
+            SourceRecord,
+            {
+                "id": new_id(),
+                "source_list_id": source.id,
+                "incident_id": source.incident_id,
+                "row_number": self.row_number,
+                "raw": self.raw,
+                "family_name": family or None,
+                "given_name": given or None,
+                "full_name_hangul": self.hangul_key,
+                "date_of_birth": self.record.date_of_birth,
+                "sex": self.record.sex,
+                "nationality": self.record.nationality,
+                "passport_number": self.record.passport_number,
+                "facility": self.facility,
+                "host_identifier": self.host_identifier,
+                "arrested_at": self.arrested_at,
+                "decision": "pending",
+                "person_id": None,
+                "case_id": None,
+                "score": None,
+                "candidates": [],
+            },
         )
 
 

@@ -6,6 +6,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from consular.audit.models import AuditEvent
+from consular.audit.service import verify_chain
 from consular.cases.models import Case
 from consular.db import unit_of_work
 from consular.incidents.models import SourceList, SourceRecord
@@ -125,6 +127,35 @@ def test_the_same_person_on_two_lists_has_one_case(
     report = upload(app_client, world, employer, kind="employer", name="employer.csv").json()
     assert report["linked"] == 1 and report["cases_created"] == 0
     assert db.scalar(select(func.count()).select_from(Case)) == 1
+
+
+def test_a_person_named_twice_in_one_list_has_one_case_told_what_the_second_row_adds(
+    app_client: TestClient, world: World, db: Session
+) -> None:
+    # The host list names Lee first without a facility, then again where he is held.
+    rows = [
+        ["H1", "LEE, SEONGHO", "1988-03-14", "KOR", "", ""],
+        ["H4", "PARK, JI HYE", "1995-07-30", "KOR", "Stewart Detention Center", ""],
+        ["H9", "LEE, SEONG HO", "1988-03-14", "KOR", "Folkston ICE Processing Center", "A1"],
+    ]
+    report = upload(app_client, world, rows_csv(HOST_HEADER, rows)).json()
+    assert report["linked"] == 3 and report["cases_created"] == 2
+    lee = db.scalars(select(SourceRecord).where(SourceRecord.row_number.in_([2, 4]))).all()
+    assert len({r.case_id for r in lee}) == 1
+    case = db.get_one(Case, lee[0].case_id)
+    assert case.facility == "Folkston ICE Processing Center" and case.host_identifier == "A1"
+    assert [c.kind for c in case.custody] == ["booked"]
+    tags = db.scalars(
+        select(AuditEvent.tag).where(AuditEvent.case_id == case.id).order_by(AuditEvent.seq)
+    ).all()
+    assert tags == [
+        "cases:case:create",
+        "incidents:record:link",
+        "cases:case:update",
+        "incidents:record:link",
+    ]
+    count, problem = verify_chain(db)
+    assert problem is None and count > 0
 
 
 def test_a_file_with_bad_rows_is_rejected_whole_with_every_error(
