@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from benchmarks.matching import synth
-from benchmarks.matching.methods import MATCH, NONE, REVIEW, Proposal
+from benchmarks.matching.methods import MATCH, NONE, REVIEW, Outcome, Proposal
 from benchmarks.matching.report import (
     ACCURACY_HEADERS,
     BREAKDOWN_HEADERS,
@@ -160,6 +160,8 @@ def run_synthetic(args: argparse.Namespace, folder: Path) -> None:
         results[method] = run_method(task, args)
     print_synthetic_results(results, registry, drawn)
     engine = results.get(ENGINE)
+    if engine and engine.run:
+        print_review_reasons(engine, drawn)
     if args.show_errors and engine and engine.run:
         print_engine_errors(engine, registry, drawn, args.show_errors)
 
@@ -214,6 +216,65 @@ def print_synthetic_results(
     print("\nRegistered rows by condition (shares of the rows in the group)")
     groups = condition_groups(registry, drawn)
     print(table(BREAKDOWN_HEADERS, breakdown_rows(results, truth, groups)))
+
+
+REVIEW_REASONS = {
+    "birth_date_differs": "namesake rule: birth date differs, nothing confirms",
+    "name_part_only": "namesake rule: part of the name only",
+    "name_only": "no birth date nor passport on the row",
+    "probability": "probability below the match threshold",
+}
+REVIEW_TRUTHS = ("registered", "namesake distractor", "other unregistered")
+PROBABILITY_BANDS = (0.98, 0.9, 0.5, 0.2, 0.05)
+
+
+def print_review_reasons(result: ChildResult, drawn: synth.SyntheticList) -> None:
+    """The engine's rows in review: whose they are, why, and how likely the best candidate."""
+    assert result.run is not None
+    outcomes = result.run.outcomes
+    reasons: Counter[tuple[str, str]] = Counter()
+    bands: Counter[tuple[str, str]] = Counter()
+    for record in drawn.records:
+        outcome = outcomes[record.id]
+        if outcome.decision != REVIEW or outcome.best is None:
+            continue
+        truth = _review_truth(drawn, record.id)
+        reasons[_review_reason(record, outcome), truth] += 1
+        low = next((b for b in PROBABILITY_BANDS if outcome.best.probability >= b), 0.0)
+        bands[f"best candidate p >= {low:g}", truth] += 1
+    rows = len(drawn.records)
+    print("\nEngine: rows in review by why and by truth (rows)")
+    headers = ("why", *REVIEW_TRUTHS, "all", "share of the list")
+    body = []
+    for key, label in [*REVIEW_REASONS.items(), *((b, b) for b in sorted({b for b, _ in bands}))]:
+        counts = [reasons[key, t] + bands[key, t] for t in REVIEW_TRUTHS]
+        body.append([label, *map(str, counts), str(sum(counts)), percent(sum(counts) / rows, 2)])
+    print(table(headers, body))
+    rule = ("birth_date_differs", "name_part_only")
+    held = sum(n for (why, _), n in reasons.items() if why in rule)
+    review = sum(reasons.values())
+    distractors = [r.id for r in drawn.records if drawn.kinds[r.id] in synth.NAMESAKE_KINDS]
+    in_review = sum(1 for i in distractors if outcomes[i].decision == REVIEW)
+    print(
+        f"Review rate {percent(review / rows, 2)}; without the {held} rows the namesake rule "
+        f"holds, {percent((review - held) / rows, 2)} of the list; without the "
+        f"{len(distractors)} namesake distractor rows ({in_review} in review), "
+        f"{percent((review - in_review) / (rows - len(distractors)), 2)} of the other rows."
+    )
+
+
+def _review_truth(drawn: synth.SyntheticList, row_id: str) -> str:
+    if drawn.truth[row_id] is not None:
+        return REVIEW_TRUTHS[0]
+    return REVIEW_TRUTHS[1] if drawn.kinds[row_id] in synth.NAMESAKE_KINDS else REVIEW_TRUTHS[2]
+
+
+def _review_reason(record: PersonRecord, outcome: Outcome) -> str:
+    if outcome.namesake_hold:
+        return outcome.namesake_hold
+    if record.date_of_birth is None and not record.passport_number:
+        return "name_only"
+    return "probability"
 
 
 def condition_groups(

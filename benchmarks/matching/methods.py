@@ -17,6 +17,7 @@ from datetime import date
 from rapidfuzz import fuzz
 
 from consular.matching import PersonRecord, build_matcher
+from consular.matching.engine import namesake_hold
 
 MATCH = "match"
 REVIEW = "review"
@@ -45,6 +46,9 @@ class Outcome:
 
     decision: str
     candidates: tuple[Proposal, ...]
+    namesake_hold: str = ""
+    """The engine only: the namesake rule that would hold the best candidate back
+    (``birth_date_differs`` or ``name_part_only``) whatever its probability, else ""."""
 
     @property
     def best(self) -> Proposal | None:
@@ -88,7 +92,8 @@ def run_engine(
         proposals = tuple(
             Proposal(c.registry_id, c.probability, c.explanation()) for c in link.candidates
         )
-        outcomes[record.id] = Outcome(link.decision.value, proposals)
+        held = namesake_hold(link.best) if link.best is not None else None
+        outcomes[record.id] = Outcome(link.decision.value, proposals, held.value if held else "")
     engine = f"{type(matcher).__module__}.{type(matcher).__qualname__}"
     return MethodRun(outcomes=outcomes, timings=timings, notes=[f"build_matcher gave {engine}"])
 

@@ -67,7 +67,12 @@ class Model:
         # u of "given_only" and "surname_only" is at least the given name's or the
         # surname's share of the registry
         ("given_only", 0.02, 0.0005),
-        ("surname_only", 0.01, 0.12),
+        # The family name agrees and the given names are near (one garbled on the list) ...
+        ("surname_only", 0.009, 0.12),
+        # ... or have next to nothing in common (TAESEUNG / GIJUN): almost never one person
+        # (no such pair among the registered rows of the synthetic lists); an English given
+        # name on a list beside a Korean one in the registry is the case kept in view.
+        ("surname_only_unlike", 0.001, 0.12),
         ("different", 0.01, 0.88),
     )
     birth: tuple[tuple[str, float, float], ...] = (
@@ -125,6 +130,9 @@ class Model:
     match_threshold: float = 0.98
     review_threshold: float = 0.05
     similar_given: float = 85.0
+    # Given names less alike than this (rapidfuzz ratio of their spelling keys) share
+    # nothing worth weighing: a family name in common is all there is.
+    unlike_given: float = 60.0
 
     def _level(self, field: str, level: str) -> tuple[float, float]:
         for name, m, u in getattr(self, field):
@@ -183,6 +191,11 @@ def _address_similarity(left: str, right: str) -> float:
     return max(token_set_ratio(left, right), joined)
 
 
+def _unlike(mine: str, theirs: str, threshold: float) -> bool:
+    """Two given names, both written, that have next to nothing in common."""
+    return bool(mine and theirs) and ratio(mine, theirs) < threshold
+
+
 def _one_typo(left: str, right: str) -> bool:
     return min(len(left), len(right)) >= _TYPO_MIN_LENGTH and OSA.distance(left, right) == 1
 
@@ -229,6 +242,9 @@ def _name_level(
         given = _given_level(mine, theirs, similar)
         if mine.surnames & theirs.surnames:
             level = _WITH_SURNAME.get(given, "surname_only")
+        elif mine.mistyped_surnames & theirs.surnames and given in ("exact", "variant"):
+            # PAKR for PARK and the given name right: one typing error in the whole name.
+            level = "typo"
         else:
             # Read swapped, a shared given name alone is one syllable in common, no more.
             shared = given in ("exact", "variant") and not mine.swapped
@@ -395,6 +411,9 @@ class Engine:
             # spelling of it is no more a typing error than any other similar name.
             level = "similar"
         frequency = self._name_frequency(level, theirs)
+        weighed = level
+        if level == "surname_only" and _unlike(mine.given, theirs.given, self.model.unlike_given):
+            weighed = "surname_only_unlike"
         how = []
         if mine.swapped:
             how.append("family and given names swapped")
@@ -405,7 +424,7 @@ class Engine:
         detail = f"{probe.latin or probe.hangul} / {entry.hangul or ''} {entry.latin}".strip()
         if how:
             detail += f" ({', '.join(how)})"
-        return FieldEvidence("name", level, self._weights("name", level, frequency), detail)
+        return FieldEvidence("name", level, self._weights("name", weighed, frequency), detail)
 
     def _context_evidence(self, probe: Profile, entry: Profile) -> Iterator[FieldEvidence]:
         """The A-number, the employer and the worksite, where both sides carry them."""
@@ -613,6 +632,18 @@ def _hold(evidence: tuple[FieldEvidence, ...]) -> tuple[Hold | None, str] | None
     if outcome("date_of_birth") not in (None, "exact") and not confirmed:
         return Hold.BIRTH_DATE_DIFFERS, found["date_of_birth"].detail
     return None
+
+
+def namesake_hold(candidate: Candidate) -> Hold | None:
+    """Whether the namesake rules would hold this candidate back, whatever its probability.
+
+    ``BIRTH_DATE_DIFFERS`` or ``NAME_PART_ONLY`` when the evidence alone could not link
+    the candidate however likely it were; ``None`` otherwise. Benchmarks use it to tell
+    the rows these rules must send to review from the rows the probability sends there.
+    """
+    hold = _hold(candidate.evidence)
+    reason = hold[0] if hold is not None else None
+    return reason if reason in (Hold.BIRTH_DATE_DIFFERS, Hold.NAME_PART_ONLY) else None
 
 
 def cluster(records: Iterable[PersonRecord], *, population: int | None = None) -> list[list[str]]:

@@ -15,6 +15,8 @@ from datetime import date
 from functools import lru_cache
 from operator import attrgetter
 
+from rapidfuzz.distance import OSA
+
 from consular.matching.normalize import split_full_name
 from consular.matching.records import PersonRecord
 from consular.matching.romanize import (
@@ -25,6 +27,7 @@ from consular.matching.romanize import (
     surname_keys,
     syllable_spellings,
 )
+from consular.matching.romanize_tables import SURNAME_SPELLINGS
 
 _HANGUL = re.compile(r"^[\uac00-\ud7a3]+$")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
@@ -41,6 +44,9 @@ class Reading:
     script: str = "latin"  # latin, hangul, keyboard
     hangul_given: str | None = None  # the given name in Hangul, when the reading has it
     letters: str = ""  # the Latin given name's letters, upper case, when the reading has them
+    # A family name that is no known spelling: the Hangul surnames one typing error away
+    # from it (PAKR, PRK: 박). Never used to find candidates, only to compare them.
+    mistyped_surnames: frozenset[str] = frozenset()
 
     @property
     def key(self) -> tuple[frozenset[str], str]:
@@ -109,6 +115,46 @@ def spells_hangul(letters: str, hangul_given: str) -> bool:
 @lru_cache(maxsize=1 << 17)
 def _letters(text: str) -> str:
     return "".join(_LATIN_WORD.findall(text)).upper()
+
+
+# Shorter family names are one typing error from too many others (LE, KO, OH).
+_MISTYPED_SURNAME_MIN_LENGTH = 3
+
+
+@lru_cache(maxsize=1)
+def _surname_spellings() -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (spelling, hangul)
+        for hangul, spellings in SURNAME_SPELLINGS.items()
+        for spelling, _ in spellings
+    )
+
+
+@lru_cache(maxsize=50_000)
+def mistyped_surnames(latin_family: str) -> frozenset[str]:
+    """The Hangul surnames whose spelling an unknown family name is one typing error from.
+
+    One letter left out or added, or two neighbouring letters swapped: ``PRK`` and
+    ``PAKR`` are 박 (PARK), ``COHI`` is 최 (CHOI). A spelling that is itself a known family
+    name (``KANG``, ``JANG``) is a family name, not a typing error: none then. One letter
+    replaced is not counted: other nations' family names lie one letter from Korean
+    spellings that way (``ZHANG`` / ``CHANG``, ``LIN`` / ``LIM``).
+    """
+    letters = _letters(latin_family)
+    if len(letters) < _MISTYPED_SURNAME_MIN_LENGTH or surname_keys(latin_family):
+        return frozenset()
+    return frozenset(
+        hangul
+        for spelling, hangul in _surname_spellings()
+        if len(spelling) >= _MISTYPED_SURNAME_MIN_LENGTH and _one_slip(letters, spelling)
+    )
+
+
+def _one_slip(typed: str, spelling: str) -> bool:
+    """One letter left out or added, or two neighbouring letters swapped."""
+    if OSA.distance(typed, spelling) != 1:
+        return False
+    return len(typed) != len(spelling) or sorted(typed) == sorted(spelling)
 
 
 @lru_cache(maxsize=50_000)
@@ -221,7 +267,12 @@ def _hangul_reading(family: str, given: str) -> Reading:
 def _latin_readings(family: str, given: str) -> tuple[Reading, ...]:
     """The forward and swapped readings of a Latin name (cached: names repeat)."""
     readings: list[Reading] = []
-    forward = Reading(surnames_of(family), given_key_from_latin(given), letters=_letters(given))
+    forward = Reading(
+        surnames_of(family),
+        given_key_from_latin(given),
+        letters=_letters(given),
+        mistyped_surnames=mistyped_surnames(family),
+    )
     if forward.surnames or forward.given:
         readings.append(forward)
     if family and given:

@@ -642,3 +642,52 @@ def test_a_deployment_at_the_raided_worksite_confirms_a_birth_date_typing_error_
         )
     )
     assert given_only.decision is Decision.REVIEW and given_only.hold == "name_part_only"
+
+
+# --- a family name in common and nothing else ----------------------------------------------
+
+
+def test_a_family_name_and_a_birth_date_in_common_are_not_enough_to_ask_an_officer() -> None:
+    # An unregistered LEE TAESEUNG born the day a registered LEE GIJUN was: the given
+    # names share nothing, so nobody in the registry is a plausible match.
+    born = date(1976, 10, 16)
+    registry = [
+        PersonRecord(
+            id="GIJUN",
+            family_name="LEE",
+            given_name="GIJUN",
+            family_name_hangul="이",
+            given_name_hangul="기준",
+            date_of_birth=born,
+            sex="M",
+            nationality="KOR",
+        )
+    ]
+    engine = build_matcher(registry, population=100_000)
+    result = engine.link(
+        PersonRecord(
+            id="L", full_name="LEE, TAESEUNG", date_of_birth=born, sex="M", nationality="KOR"
+        )
+    )
+    assert result.decision is Decision.NONE, result
+    # A given name garbled on the list (a syllable too many) still shows the person to
+    # an officer, and is not linked on the family name.
+    garbled = engine.link(
+        PersonRecord(id="L", full_name="LEE, GIJUNHO", date_of_birth=born, sex="M")
+    )
+    assert garbled.decision is Decision.REVIEW, garbled
+    assert {e.field: e.outcome for e in garbled.best.evidence}["name"] == "surname_only"
+
+
+@pytest.mark.parametrize("family", ["PAKR", "PRK", "APRK"])
+def test_one_typing_error_in_the_family_name_is_not_another_family(matcher, family: str) -> None:  # type: ignore[no-untyped-def]
+    # PAKR is nobody's family name: it is PARK mistyped, not a namesake under another name.
+    born = date(1995, 7, 30)
+    result = link(matcher, full_name=f"{family}, JI HYE", date_of_birth=born, sex="F")
+    assert result.decision is Decision.MATCH, result
+    assert result.best.registry_id == "R-PARK"
+    assert {e.field: e.outcome for e in result.best.evidence}["name"] == "typo"
+    # A real family name one letter away is another family: the given name alone is shared.
+    kang = link(matcher, full_name="BAN, JI HYE", date_of_birth=born, sex="F")
+    assert kang.decision is not Decision.MATCH
+    assert {e.field: e.outcome for e in kang.best.evidence}["name"] == "given_only"
