@@ -20,6 +20,7 @@ from consular.incidents.listrows import ListRow
 from consular.incidents.models import Incident
 from consular.matching import Decision, Link, PersonRecord, build_matcher
 from consular.matching.engine import NAME_BLOCK_LIMIT
+from consular.matching.index import no_cycles_made
 from consular.matching.profile import fold_host_identifier, fold_worksite
 from consular.registry.models import Deployment, Employer, Person, PersonNameKey, display_name
 from consular.registry.service import mask_identifier
@@ -227,7 +228,8 @@ def link_rows(
     # The pool holds only the likely candidates; how telling a name or a birth date is
     # depends on the whole registry.
     population = db.scalar(select(func.count()).select_from(Person)) or 0
-    pool = _candidate_pool(db, in_scope, identified, at_worksite, worksite)
+    with no_cycles_made():
+        pool = _candidate_pool(db, in_scope, identified, at_worksite, worksite)
     matcher = build_matcher(pool, population=population)
     links = list(matcher.link_many(_probe(r, worksite) for r in in_scope))
     names = _persons_by_id(db, {c.registry_id for link in links for c in link.candidates})

@@ -11,7 +11,6 @@ share the probability, so two equally good namesakes each get about half and go 
 from __future__ import annotations
 
 import dataclasses
-import gc
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -28,7 +27,7 @@ from consular.matching.index import (
     digits,
     index_keys,
     index_left_alone,
-    to_oldest_generation,
+    no_cycles_made,
 )
 from consular.matching.profile import Profile, Reading, profile, read_name, spells_hangul
 from consular.matching.records import (
@@ -287,16 +286,9 @@ class Engine:
     ) -> None:
         self.model = model
         self._weights = _Weights(model)
-        # A registry of a million makes millions of small objects, none in a reference
-        # cycle: the cyclic collector would walk all of them again and again for nothing.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        # A registry of a million makes millions of small objects, none in a reference cycle.
+        with no_cycles_made():
             self._index = RegistryIndex(registry)
-        finally:
-            if collecting:
-                gc.enable()
-                to_oldest_generation()
         self.population = max(population or len(self._index), 1)
 
     # --- candidates -------------------------------------------------------------------
