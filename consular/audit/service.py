@@ -142,7 +142,7 @@ def record_many(db: Session, events: Iterable[Event]) -> None:
         head.last_seq, head.last_hash = row.seq, row.hash
         rows.append(dict(vars(row)))
     if rows:
-        db.execute(insert(AuditEvent.__table__), rows)
+        db.execute(insert(AuditEvent), rows)
 
 
 def _draft(

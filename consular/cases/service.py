@@ -205,7 +205,7 @@ def open_cases(
         )
     for model, rows in ((Case, cases), (Milestone, milestones), (CustodyEvent, bookings)):
         if rows:
-            db.execute(insert(model.__table__), rows)
+            db.execute(insert(model), rows)
     audit.record_many(db, events)
     return ids
 

@@ -232,7 +232,7 @@ def link_rows(
         pool = _candidate_pool(db, in_scope, identified, at_worksite, worksite)
     matcher = build_matcher(pool, population=population)
     links = list(matcher.link_many(_probe(r, worksite) for r in in_scope))
-    names = _persons_by_id(db, {c.registry_id for link in links for c in link.candidates})
+    names = _shown(pool, {c.registry_id for link in links for c in link.candidates})
     out: dict[int, RowLink] = {}
     for row, link in zip(in_scope, links, strict=True):
         matched = link.decision is Decision.MATCH and link.best is not None
@@ -266,29 +266,24 @@ class _Shown:
     employers: list[str]
 
 
-def _persons_by_id(db: Session, ids: set[str]) -> dict[str, _Shown]:
-    # The columns shown, not whole persons: no contact details opened for a candidate list.
-    found: dict[str, _Shown] = {}
-    ordered = sorted(ids)
-    employers = _employers_of(db, ordered)
-    for start in range(0, len(ordered), 900):
-        query = select(
-            Person.id,
-            Person.family_name,
-            Person.given_name,
-            Person.family_name_hangul,
-            Person.given_name_hangul,
-            Person.date_of_birth,
-            Person.passport_number,
-        ).where(Person.id.in_(ordered[start : start + 900]))
-        for ident, family, given, family_hangul, given_hangul, born, passport in db.execute(query):
-            found[ident] = _Shown(
-                name=display_name(family, given, family_hangul, given_hangul),
-                date_of_birth=born.isoformat() if born else None,
-                passport=mask_identifier(passport),
-                employers=list(employers.get(ident, ())),
-            )
-    return found
+def _shown(pool: Sequence[PersonRecord], ids: set[str]) -> dict[str, _Shown]:
+    """What the review queue shows of these candidates, from the pool they were found in
+    (it holds every column shown, the passport already opened): no second reading."""
+    return {
+        person.id: _Shown(
+            name=display_name(
+                person.family_name,
+                person.given_name,
+                person.family_name_hangul,
+                person.given_name_hangul,
+            ),
+            date_of_birth=person.date_of_birth.isoformat() if person.date_of_birth else None,
+            passport=mask_identifier(person.passport_number),
+            employers=list(person.employers),
+        )
+        for person in pool
+        if person.id in ids
+    }
 
 
 def _candidates_json(link: Link, names: dict[str, _Shown]) -> list[dict[str, object]]:

@@ -302,7 +302,7 @@ def _write_records(
             # After what the row told the case (audited there), the link.
             record["case_id"] = _case_of(db, actor, incident, source, record)
             audit.record_many(db, [_link_event(actor, source, record)])
-        db.execute(insert(SourceRecord.__table__), records)
+        db.execute(insert(SourceRecord), records)
         if progress is not None:
             progress(start + len(chunk))
     db.flush()
