@@ -61,11 +61,11 @@ from benchmarks.matching.runner import (
     run_in_child,
 )
 from consular.matching import PersonRecord
-from consular.matching.engine import MAX_CANDIDATES
+from consular.matching.engine import MAX_TIED_CANDIDATES
 
 DEFAULT_SEED = 20250904
 SLICE_ROWS = 500
-CROWDED = f"list: no DOB nor passport, name+sex of > {MAX_CANDIDATES}"
+CROWDED = f"list: no DOB nor passport, name+sex of > {MAX_TIED_CANDIDATES}"
 SCRIPT_GROUPS = {
     "registry row: both scripts": (True, True),
     "registry row: Hangul only": (False, True),
@@ -304,7 +304,8 @@ def condition_groups(
 
 def _crowded_names(registry: Sequence[PersonRecord], drawn: synth.SyntheticList) -> set[str]:
     """List rows with no birth date nor passport whose name and sex more than
-    ``MAX_CANDIDATES`` registry persons share: nothing on the row tells them apart."""
+    ``MAX_TIED_CANDIDATES`` registry persons share: nothing on the row tells them apart,
+    and more of them than the review shows."""
     wanted = {
         record.id: registry_record(registry, true_id)
         for record in drawn.records
@@ -323,7 +324,7 @@ def _crowded_names(registry: Sequence[PersonRecord], drawn: synth.SyntheticList)
 
     names = {name(person) for person in wanted.values()}
     shared = Counter(key for person in registry if (key := name(person)) in names)
-    return {ident for ident, person in wanted.items() if shared[name(person)] > MAX_CANDIDATES}
+    return {ident for ident, person in wanted.items() if shared[name(person)] > MAX_TIED_CANDIDATES}
 
 
 def _birth_condition(record: PersonRecord, person: PersonRecord) -> str:

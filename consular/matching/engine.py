@@ -11,6 +11,7 @@ share the probability, so two equally good namesakes each get about half and go 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -40,6 +41,10 @@ from consular.matching.records import (
 )
 
 MAX_CANDIDATES = 5
+# Candidates nothing on the row tells from the last one shown (a common name, no birth date,
+# no passport) are shown with it, up to this many: the person sought is as likely the sixth
+# of them as the first, and an officer can only tell them apart by asking.
+MAX_TIED_CANDIDATES = 20
 # Beyond this many people sharing one name and no birth date to narrow them, stop listing.
 NAME_BLOCK_LIMIT = 200
 
@@ -535,7 +540,7 @@ class Engine:
             Candidate(ident, round(min(odd / total, 1.0), 6), evidence)
             for odd, (_, ident, evidence) in zip(odds, scored, strict=True)
         )
-        kept = tuple(c for c in candidates if c.probability >= 0.001)[:MAX_CANDIDATES]
+        kept = _shown(tuple(c for c in candidates if c.probability >= 0.001))
         decision, hold, detail = self._decide(kept)
         rows = index.by_host_identifier.get(probe.host_identifier or "", ())
         holders = [index.ids[row] for row in rows]
@@ -624,6 +629,18 @@ def _hold(evidence: tuple[FieldEvidence, ...]) -> tuple[Hold | None, str] | None
     if outcome("date_of_birth") not in (None, "exact") and not confirmed:
         return Hold.BIRTH_DATE_DIFFERS, found["date_of_birth"].detail
     return None
+
+
+def _shown(likely: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+    """The likeliest candidates, and those as likely as the last of them (ties)."""
+    kept = likely[:MAX_CANDIDATES]
+    if len(likely) > MAX_CANDIDATES:
+        last = kept[-1].probability
+        tied = itertools.takewhile(
+            lambda c: c.probability == last, likely[MAX_CANDIDATES:MAX_TIED_CANDIDATES]
+        )
+        kept += tuple(tied)
+    return kept
 
 
 def namesake_hold(candidate: Candidate) -> Hold | None:

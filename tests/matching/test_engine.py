@@ -691,3 +691,25 @@ def test_one_typing_error_in_the_family_name_is_not_another_family(matcher, fami
     kang = link(matcher, full_name="BAN, JI HYE", date_of_birth=born, sex="F")
     assert kang.decision is not Decision.MATCH
     assert {e.field: e.outcome for e in kang.best.evidence}["name"] == "given_only"
+
+
+def test_namesakes_nothing_on_the_row_tells_apart_are_all_shown_for_review() -> None:
+    # Twelve men named 박지훈, born on twelve days; the row names him with no birth date.
+    namesakes = [
+        lee(
+            id=f"R-PARK-{n:02}",
+            family_name="PARK",
+            given_name="JIHOON",
+            family_name_hangul="박",
+            given_name_hangul="지훈",
+            date_of_birth=date(1980 + n, 1 + n % 12, 1 + n),
+            passport_number=f"M5555{n:04}",
+        )
+        for n in range(12)
+    ]
+    matcher = build_matcher([*REGISTRY, *namesakes], population=POPULATION)
+    row = PersonRecord(id="L1", family_name="PARK", given_name="JI HOON", sex="M")
+    result = matcher.link(row)
+    assert result.decision is Decision.REVIEW
+    # All twelve, not the first five by identifier: the person sought may be any of them.
+    assert sorted(c.registry_id for c in result.candidates) == [n.id for n in namesakes]
