@@ -25,23 +25,13 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 logger = logging.getLogger(__name__)
 
 # Sans-serif fonts with Hangul and Latin in TrueType outlines, best first, by file name:
-# Debian's fonts-nanum, fonts-unfonts-core and fonts-baekmuk, then those Windows and macOS
-# ship (a server that mounts them).
-PREFERRED = (
-    "NanumGothic.ttf",
-    "NanumBarunGothic.ttf",
-    "UnDotum.ttf",
-    "gulim.ttf",
-    "malgun.ttf",
-    "AppleSDGothicNeo.ttc",
-)
+# Debian's fonts-nanum and fonts-unfonts-core (fonts-baekmuk lacks the bullet of a mask).
+PREFERRED = ("NanumGothic.ttf", "NanumBarunGothic.ttf", "UnDotum.ttf")
 FONT_DIRECTORIES = (
     "/usr/share/fonts",
     "/usr/local/share/fonts",
     "~/.local/share/fonts",
     "~/.fonts",
-    "/Library/Fonts",
-    "/System/Library/Fonts",
 )
 # What the manifest prints besides its data: a font that lacks one of these draws boxes.
 REQUIRED_CHARACTERS = "가힣한글AZaz09→·•"
@@ -71,6 +61,8 @@ def _checked(path: Path) -> TTFont:
         raise PdfFontMissing(f"{path} is not a TrueType font the PDF can embed ({exc})") from exc
     except OSError as exc:
         raise PdfFontMissing(f"{path} cannot be read ({exc.strerror or exc})") from exc
+    except Exception as exc:  # a damaged font file fails in the parser in many ways
+        raise PdfFontMissing(f"{path} is not a TrueType font the PDF can embed ({exc})") from exc
     missing = [c for c in REQUIRED_CHARACTERS if ord(c) not in font.face.charToGlyph]
     if missing:
         raise PdfFontMissing(f"{path} has no glyphs for {''.join(missing)!r}")

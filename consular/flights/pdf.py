@@ -75,17 +75,18 @@ def manifest_pdf(
     table = Table(
         table_rows,
         repeatRows=1,
+        # Wide enough for the longest special needs note (500 characters) to fit on a page.
         colWidths=[
             1.2 * cm,
             1.5 * cm,
-            3 * cm,
-            3.5 * cm,
+            2.7 * cm,
             3 * cm,
             2.6 * cm,
+            2.2 * cm,
             1.2 * cm,
-            4.2 * cm,
-            2.8 * cm,
-            4.3 * cm,
+            3.9 * cm,
+            2.9 * cm,  # a masked number's bullets are wide
+            6.1 * cm,
         ],
     )
     table.setStyle(
