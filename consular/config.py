@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # Sign-in hardening: a client address is held back, whatever names it tries, after this
     # many failed sign-ins within sign_in_window_minutes (above its per-name limit).
     sign_in_attempts_per_client: int = Field(default=20, ge=1)
+    # The flight manifest PDF embeds this TrueType font (Hangul and Latin); empty: the first
+    # such font installed on the server, e.g. NanumGothic from Debian's fonts-nanum.
+    pdf_font: str = ""
 
     # --- Uploads and imports: how much of a file or a request is read before it is refused ---
     # A file sent to the API or the workspace: a raid's list is a few thousand rows and the

@@ -12,6 +12,7 @@ from consular.auth.service import Actor
 from consular.cli.context import command_unit, fail
 from consular.exports import csv_text
 from consular.flights import service
+from consular.flights.fonts import PdfFontMissing
 from consular.flights.pdf import manifest_pdf
 from consular.incidents.models import Incident
 from consular.workspace.manifest import render_manifest
@@ -89,11 +90,14 @@ def manifest(
     """The passenger manifest: CSV, a page to print, or a PDF (Korean or English)."""
     with command_unit(write=False) as db:
         found = service.get_flight(db, Actor.operator(), flight)
-        rows = service.manifest(found)
+        rows = service.manifest(found, Actor.operator())
         if format is ManifestFormat.PDF:
             incident = db.get(Incident, found.incident_id)
             assert incident is not None
-            content = manifest_pdf(found, incident, rows, language)
+            try:
+                content = manifest_pdf(found, incident, rows, language)
+            except PdfFontMissing as exc:
+                fail(str(exc))
         elif format is ManifestFormat.HTML:
             content = render_manifest(db, found, rows, language).encode()
         else:

@@ -1,8 +1,8 @@
 """The passenger manifest as a PDF to print and sign, in Korean or English.
 
-Korean text uses the CID font HYGothic-Medium that reportlab knows without a font file:
-the PDF names the font and the reader supplies the glyphs, so nothing is downloaded or
-bundled, and every PDF reader with East Asian fonts shows the Hangul.
+Every letter is drawn in one TrueType font with Hangul and Latin, embedded (a subset of
+it) in the PDF, so it prints the same in every reader; the font is found on the server
+(consular.flights.fonts), never shipped with the product.
 """
 
 from __future__ import annotations
@@ -14,31 +14,24 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from consular.config import get_settings
+from consular.flights.fonts import registered_font
 from consular.flights.models import Flight
 from consular.incidents.models import Incident
 from consular.workspace.i18n import LANGUAGES, translations
 from consular.workspace.pages import Page
 
-FONT = "HYGothic-Medium"
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
 
 def manifest_pdf(
     flight: Flight, incident: Incident, rows: list[dict[str, str]], language: str
 ) -> bytes:
+    """The manifest as PDF bytes; raises ``PdfFontMissing`` when the server has no font."""
+    font = registered_font(get_settings().pdf_font)
     language = language if language in LANGUAGES else "ko"
     _ = translations(language).gettext
     page = Page(language, time_zone=incident.post.time_zone)
-    font = _font()
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
     title = ParagraphStyle("title", parent=body, fontSize=15, leading=19)
     documents = {
@@ -60,6 +53,7 @@ def manifest_pdf(
         _("Date of birth"),
         _("Sex"),
         _("Travel document"),
+        _("Passport number"),
         _("Special needs"),
     ]
     table_rows = [[cell(h) for h in header]]
@@ -74,27 +68,31 @@ def manifest_pdf(
                 cell(row["date_of_birth"]),
                 cell(row["sex"]),
                 cell(documents.get(row["travel_document"], row["travel_document"])),
+                cell(row["passport_number"]),
                 cell(row["special_needs"]),
             ]
         )
     table = Table(
         table_rows,
         repeatRows=1,
+        # Wide enough for the longest special needs note (500 characters) to fit on a page.
         colWidths=[
             1.2 * cm,
             1.5 * cm,
-            3 * cm,
-            3.5 * cm,
+            2.7 * cm,
             3 * cm,
             2.6 * cm,
+            2.2 * cm,
             1.2 * cm,
-            5 * cm,
-            5.5 * cm,
+            3.9 * cm,
+            2.9 * cm,  # a masked number's bullets are wide
+            6.1 * cm,
         ],
     )
     table.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), font),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -114,6 +112,9 @@ def manifest_pdf(
         topMargin=1.2 * cm,
         bottomMargin=1.2 * cm,
         title=f"{_('Passenger manifest')} {flight.carrier} {flight.number}",
+        lang=language,
+        # Each page starts in our font, so none names Helvetica without embedding it.
+        initialFontName=font,
     )
     document.build(
         [

@@ -26,8 +26,11 @@ from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.flights.models import Flight, FlightSeat
 from consular.incidents.service import get_incident
+from consular.registry.service import mask_identifier
 
 TRAVEL_DOCUMENTS = ("passport_held", "own_passport", "travel_certificate")
+# The documents whose number is the person's passport number, printed for the airline.
+PASSPORTS = ("passport_held", "own_passport")
 
 
 @dataclass(frozen=True)
@@ -324,6 +327,7 @@ MANIFEST_COLUMNS = (
     "date_of_birth",
     "sex",
     "travel_document",
+    "passport_number",
     "special_needs",
 )
 
@@ -333,11 +337,17 @@ def manifest_table(rows: Sequence[dict[str, Any]]) -> list[list[object]]:
     return [list(MANIFEST_COLUMNS), *([row[column] for column in MANIFEST_COLUMNS] for row in rows)]
 
 
-def manifest(flight: Flight) -> list[dict[str, str]]:
-    """The flight's passengers in the order they were given seats."""
+def manifest(flight: Flight, actor: Actor) -> list[dict[str, str]]:
+    """The flight's passengers in the order they were given seats.
+
+    The airline checks each passport's number against the manifest: it is printed whole
+    for those who may reveal identifiers, masked for the others (the export is audited).
+    """
+    whole = actor.can(Permission.IDENTIFIER_REVEAL)
     rows = []
     for index, seat in enumerate(flight.passengers, start=1):
         person = seat.case.person
+        passport = person.passport_number if seat.case.travel_document in PASSPORTS else None
         rows.append(
             {
                 "seat": str(index),
@@ -348,6 +358,7 @@ def manifest(flight: Flight) -> list[dict[str, str]]:
                 "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
                 "sex": person.sex or "",
                 "travel_document": seat.case.travel_document,
+                "passport_number": (passport if whole else mask_identifier(passport)) or "",
                 "special_needs": seat.case.special_needs,
             }
         )

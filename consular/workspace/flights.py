@@ -17,6 +17,7 @@ from consular.auth.service import Actor
 from consular.cases.models import Case
 from consular.cases.states import CaseState
 from consular.errors import InvalidInput, NotFound
+from consular.flights.fonts import PdfFontMissing
 from consular.flights.models import FlightSeat
 from consular.flights.pdf import manifest_pdf
 from consular.flights.service import (
@@ -214,20 +215,32 @@ def _manifest_export(request: Request, db: DB, flight_id: str, kind: str) -> Res
         flight = get_flight(db, actor, flight_id)
     except NotFound:
         return not_found(request, page)
-    rows = manifest(flight)
+    rows = manifest(flight, actor)
+    content = b""
+    if kind == "pdf":
+        incident = db.get(Incident, flight.incident_id)
+        assert incident is not None
+        try:
+            content = manifest_pdf(flight, incident, rows, page.language)
+        except PdfFontMissing:
+            # The server's set-up, not the officer's doing: say so, and export nothing.
+            return page.render(
+                request, "error.html", status_code=503, kind="pdf_font", flight_id=flight.id
+            )
     audit.record(
         db,
         actor=actor.name,
         tag="flights:manifest:export",
         target_type="flight",
         target_id=flight.id,
-        diff={"format": kind, "rows": len(rows)},
+        diff={
+            "format": kind,
+            "rows": len(rows),
+            "passport_numbers": "whole" if actor.can(Permission.IDENTIFIER_REVEAL) else "masked",
+        },
     )
     if kind == "pdf":
-        incident = db.get(Incident, flight.incident_id)
-        assert incident is not None
         name = f"manifest-{flight.number.replace(' ', '')}-{flight.departs_at:%Y%m%d}.pdf"
-        content = manifest_pdf(flight, incident, rows, page.language)
         return download(content, name, "application/pdf")
     if kind == "html":
         response: Response = HTMLResponse(

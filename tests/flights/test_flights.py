@@ -115,7 +115,7 @@ def test_a_flight_is_filled_checked_locked_and_departs_with_every_passenger(
             version=_version(factory, park),
         )
         flight = lock(db, world.officer, flight_id)
-        rows = manifest(flight)
+        rows = manifest(flight, world.officer)
     assert [(r["seat"], r["family_name"], r["travel_document"]) for r in rows] == [
         ("1", "LEE", "passport_held"),
         ("2", "PARK", "travel_certificate"),

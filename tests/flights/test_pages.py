@@ -16,6 +16,7 @@ from tests.cli.test_commands import run
 from tests.conftest import World
 from tests.factories import HOUSTON, user_with_token
 from tests.flights.test_flights import _three_cases
+from tests.flights.test_pdf import pdf_text
 from tests.workspace.client import form_token, sign_in
 
 EN = {"Accept-Language": "en"}
@@ -160,30 +161,6 @@ def test_the_command_line_runs_a_flight_from_creation_to_departure(
     assert "Passenger manifest" in page.read_text(encoding="utf-8")
     code, out, _ = run(db_url, "flight", "depart", flight)
     assert code == 0 and "1 cases moved to departed" in out
-
-
-def pdf_text(document: bytes) -> str:
-    """The text a PDF's pages draw (its streams decoded, UCS-2 strings read)."""
-    import base64
-    import zlib
-
-    assert document.startswith(b"%PDF-")
-    texts = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\n?endstream", document, re.S):
-        try:
-            if stream.rstrip().endswith(b"~>"):
-                stream = base64.a85decode(b"<~" + stream.strip(), adobe=True)
-            content = zlib.decompress(stream)
-        except (ValueError, zlib.error):
-            continue
-        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content, re.S):
-            raw = re.sub(
-                rb"\\([0-7]{1,3}|.)",
-                lambda m: bytes([int(m.group(1), 8)]) if m.group(1)[:1].isdigit() else m.group(1),
-                literal,
-            )
-            texts.append(raw.decode("utf-16-be", errors="replace"))
-    return "\n".join(texts)
 
 
 def test_the_manifest_is_also_a_pdf_in_the_readers_language(
