@@ -240,15 +240,16 @@ def test_rows_nothing_can_tell_apart_are_counted_apart() -> None:
             passport_number=f"M{index:08d}",
         )
 
-    registry = [kim(i) for i in range(1, 7)] + [kim(7, "F")]
+    # More men share the name than the review shows even when they are all alike.
+    registry = [kim(i) for i in range(1, 23)] + [kim(23, "F")]
     rows = [
-        PersonRecord(id="L1", full_name="KIM, MINJUN", sex="M"),  # six men share the name
+        PersonRecord(id="L1", full_name="KIM, MINJUN", sex="M"),  # 22 men share the name
         PersonRecord(id="L2", full_name="KIM, MINJUN", sex="F"),  # one woman: she can be found
         PersonRecord(id="L3", full_name="KIM, MINJUN", passport_number="M00000003"),
     ]
     drawn = SyntheticList(
         records=rows,
-        truth={"L1": "R0000001", "L2": "R0000007", "L3": "R0000003"},
+        truth={"L1": "R0000001", "L2": "R0000023", "L3": "R0000003"},
         kinds={"L1": HOST, "L2": HOST, "L3": HOST},
     )
     assert condition_groups(registry, drawn)[CROWDED] == ["L1"]
