@@ -19,8 +19,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from consular.flights.models import Flight
+from consular.i18n import LANGUAGES, translations
 from consular.incidents.models import Incident
-from consular.workspace.i18n import LANGUAGES, translations
 from consular.workspace.pages import Page
 
 FONT = "HYGothic-Medium"

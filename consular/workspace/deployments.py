@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from consular.auth.permissions import Permission
 from consular.errors import InvalidInput, NotFound
 from consular.fields import RowError
+from consular.i18n import N_
 from consular.importing import read_upload
 from consular.limits import UploadLimits
 from consular.rules import ruleset
@@ -20,7 +21,6 @@ from consular.screening.service import parse_plan, result_rows, screen
 from consular.web import DB, ReadDB, csv_download
 from consular.workspace.common import not_found, page_for, signed_in, signed_in_form
 from consular.workspace.models import WebSession
-from consular.workspace.reasons import N_
 from consular.workspace.sessions import actor_of
 
 router = APIRouter(include_in_schema=False)

@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from consular.flights.models import Flight
+from consular.i18n import LANGUAGES
 from consular.incidents.models import Incident
-from consular.workspace.i18n import LANGUAGES
 from consular.workspace.pages import Page, environment
 
 STYLESHEET = Path(__file__).parent / "static" / "manifest.css"

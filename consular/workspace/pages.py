@@ -7,20 +7,19 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from consular.cases.models import Case, CaseNote, CustodyEvent
 from consular.fields import limit_of
-from consular.workspace.i18n import (
+from consular.i18n import (
     LANGUAGE_COOKIE,
     LANGUAGES,
     choose_language,
     language_name,
+    local_time,
     translations,
 )
 from consular.workspace.reasons import translate
@@ -63,8 +62,7 @@ class Page:
         """A moment in the post's time zone, with the zone shown: 2025-09-04 14:00 EDT."""
         if moment is None:
             return ""
-        local = moment.astimezone(ZoneInfo(self.time_zone))
-        return format_datetime(local, "yyyy-MM-dd HH:mm zzz", locale=self.language)
+        return local_time(moment, self.time_zone, self.language)
 
     def render(
         self, request: Request, template: str, status_code: int = 200, **values: Any

@@ -12,11 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-
-def N_(message: str) -> str:
-    """Mark a sentence for the catalogs; it is translated when shown."""
-    return message
-
+from consular.i18n import N_
 
 # Named as on the pages (the same sentences as templates/states.html).
 STATES = {

@@ -37,6 +37,7 @@ from consular.errors import Conflict, InvalidInput, NotFound, Throttled, Unauthe
 from consular.families.service import codes_of, issue_code, revoke_code
 from consular.fields import FieldError, parse_date
 from consular.flights.service import TRAVEL_DOCUMENTS, accounting, flights_of, set_travel
+from consular.i18n import LANGUAGE_COOKIE, LANGUAGES
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
@@ -62,7 +63,6 @@ from consular.workspace.common import (
     submit,
     with_form_cookie,
 )
-from consular.workspace.i18n import LANGUAGE_COOKIE, LANGUAGES
 from consular.workspace.models import WebSession
 from consular.workspace.sessions import (
     actor_of,

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from consular.audit.models import AuditEvent
 from consular.config import Settings
 from consular.db import utcnow
+from consular.i18n import catalog_path
 from consular.notifications import messages
-from consular.workspace.i18n import catalog_path
 from consular.workspace.models import WebSession
 from consular.workspace.reasons import REASONS, STATES
 from tests.conftest import World

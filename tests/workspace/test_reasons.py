@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from consular.fields import FieldError, parse_country, parse_sex
-from consular.workspace.i18n import translations
+from consular.i18n import translations
 from consular.workspace.reasons import translate
 
 
