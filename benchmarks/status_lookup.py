@@ -79,7 +79,7 @@ from consular.families.models import StatusLookupFailure
 from consular.families.service import ALPHABET, CODE_LENGTH, issue_code, shown
 from consular.registry.models import Person
 from consular.sealing import throwaway_key_unless_configured
-from consular.workspace.pages import Page
+from consular.web.pages import Page
 
 # Synthetic people only: a throwaway data key unless one is configured (inherited by
 # the processes started here).

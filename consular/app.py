@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -27,11 +25,11 @@ from consular.registry.api import router as persons_router
 from consular.screening.api import router as screening_router
 from consular.sealing import KeyProblem, install, source_of
 from consular.security_headers import SecurityHeaders, security_headers
+from consular.web.pages import STATIC, Page, request_language
 from consular.workspace.deployments import router as deployments_router
 from consular.workspace.flights import router as flights_router
 from consular.workspace.imports import router as imports_router
 from consular.workspace.listchanges import router as list_changes_router
-from consular.workspace.pages import Page, request_language
 from consular.workspace.reentry import router as reentry_router
 from consular.workspace.routes import router as workspace_router
 from consular.workspace.status import router as status_router
@@ -105,10 +103,10 @@ def create_app(settings: Settings | None = None, *, check_settings: bool = True)
     app.include_router(flights_router)
     app.include_router(reentry_router)
     app.include_router(deployments_router)
-    # The workspace's own stylesheet; nothing is loaded from elsewhere.
+    # The pages' own stylesheets; nothing is loaded from elsewhere.
     app.mount(
         "/static",
-        StaticFiles(directory=Path(__file__).parent / "workspace" / "static"),
+        StaticFiles(directory=STATIC),
         name="static",
     )
 

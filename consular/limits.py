@@ -119,8 +119,8 @@ def _size(count: int) -> str:
 
 
 def _refusal_page(scope: Scope, size: str) -> tuple[bytes, bytes]:
-    # Imported here: the pages' machinery (templates, catalogs) is the workspace's.
-    from consular.workspace.pages import Page, request_language
+    # Imported here: the pages' machinery (templates, catalogs) is the web shell's.
+    from consular.web.pages import Page, request_language
 
     request = Request(scope)
     page = Page(request_language(request))

@@ -22,7 +22,7 @@ from consular.cli.main import app
 from consular.db import unit_of_work
 from consular.exports import csv_text, neutralised, write_xlsx
 from consular.flights.service import assign, create_flight
-from consular.web import attachment_headers
+from consular.web.deps import attachment_headers
 from tests.cli.test_commands import run
 from tests.conftest import World
 from tests.flights.test_flights import PLAN, _three_cases

@@ -21,7 +21,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from consular.flights.models import Flight
 from consular.i18n import LANGUAGES, translations
 from consular.incidents.models import Incident
-from consular.workspace.pages import Page
+from consular.web.pages import Page
 
 FONT = "HYGothic-Medium"
 

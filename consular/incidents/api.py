@@ -28,7 +28,7 @@ from consular.incidents.schemas import (
     TransfersRequest,
 )
 from consular.limits import UploadLimits
-from consular.web import DB, CurrentActor, ReadDB, ReadingActor, write_unit
+from consular.web.deps import DB, CurrentActor, ReadDB, ReadingActor, write_unit
 
 router = APIRouter(prefix="/incidents", tags=["incidents"], responses=answers(*SIGNED_IN))
 

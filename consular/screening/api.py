@@ -14,7 +14,7 @@ from consular.registry.service import mask_identifier
 from consular.rules import ruleset
 from consular.screening import deployments as service
 from consular.screening.service import parse_plan, screen
-from consular.web import DB, CurrentActor, ReadingActor
+from consular.web.deps import DB, CurrentActor, ReadingActor
 
 router = APIRouter(tags=["screening"], responses=answers(*SIGNED_IN))
 DISCLAIMER = (

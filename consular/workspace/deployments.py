@@ -9,7 +9,9 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
+from consular.auth.sessions import actor_of
 from consular.errors import InvalidInput, NotFound
 from consular.fields import RowError
 from consular.i18n import N_
@@ -18,10 +20,8 @@ from consular.limits import UploadLimits
 from consular.rules import ruleset
 from consular.screening import deployments as service
 from consular.screening.service import parse_plan, result_rows, screen
-from consular.web import DB, ReadDB, csv_download
-from consular.workspace.common import not_found, page_for, signed_in, signed_in_form
-from consular.workspace.models import WebSession
-from consular.workspace.sessions import actor_of
+from consular.web.common import not_found, page_for, signed_in, signed_in_form
+from consular.web.deps import DB, ReadDB, csv_download
 
 router = APIRouter(include_in_schema=False)
 

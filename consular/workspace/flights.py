@@ -12,8 +12,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from consular import audit
+from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
+from consular.auth.sessions import actor_of
 from consular.cases.models import Case
 from consular.cases.states import CaseState
 from consular.errors import InvalidInput, NotFound
@@ -32,11 +34,9 @@ from consular.flights.service import (
     unassign,
 )
 from consular.incidents.models import Incident
-from consular.web import DB, csv_download, download
-from consular.workspace.common import not_found, page_for, signed_in, signed_in_form, submit
+from consular.web.common import not_found, page_for, signed_in, signed_in_form, submit
+from consular.web.deps import DB, csv_download, download
 from consular.workspace.manifest import render_manifest
-from consular.workspace.models import WebSession
-from consular.workspace.sessions import actor_of
 
 router = APIRouter(include_in_schema=False)
 

@@ -10,7 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from consular.auth.models import WebSession
 from consular.auth.service import Actor
+from consular.auth.sessions import actor_of
 from consular.errors import Conflict, DomainError, InvalidInput, NotFound
 from consular.fields import RowError
 from consular.importing import read_upload
@@ -35,16 +37,14 @@ from consular.incidents.models import ImportDraft, Incident
 from consular.incidents.schemas import ListKind
 from consular.incidents.service import check_import
 from consular.limits import UploadLimits
-from consular.web import DB, ReadDB, write_unit
-from consular.workspace.common import (
+from consular.web.common import (
     not_found,
     page_for,
     signed_in,
     signed_in_form,
     submit,
 )
-from consular.workspace.models import WebSession
-from consular.workspace.sessions import actor_of
+from consular.web.deps import DB, ReadDB, write_unit
 
 router = APIRouter(include_in_schema=False)
 

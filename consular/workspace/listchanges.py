@@ -10,14 +10,14 @@ from sqlalchemy.orm import Session
 
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
+from consular.auth.sessions import actor_of
 from consular.errors import Conflict, NotFound
 from consular.incidents.listdiff import compare_lists, record_transfers
 from consular.incidents.schemas import TransferOutcome
 from consular.incidents.service import get_incident
-from consular.web import DB
-from consular.workspace.common import not_found, page_for, signed_in, signed_in_form
-from consular.workspace.pages import Page
-from consular.workspace.sessions import actor_of
+from consular.web.common import not_found, page_for, signed_in, signed_in_form
+from consular.web.deps import DB
+from consular.web.pages import Page
 
 router = APIRouter(include_in_schema=False)
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy.orm import Session
 
 from consular.flights.models import Flight
 from consular.i18n import LANGUAGES
 from consular.incidents.models import Incident
-from consular.workspace.pages import Page, environment
+from consular.web.pages import STATIC, Page, environment
 
-STYLESHEET = Path(__file__).parent / "static" / "manifest.css"
+STYLESHEET = STATIC / "manifest.css"
 
 
 def render_manifest(

@@ -10,16 +10,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
+from consular.auth.sessions import actor_of
 from consular.errors import InvalidInput, NotFound
 from consular.fields import FieldError, parse_date
 from consular.reentry import report, service
 from consular.rules import ruleset
-from consular.web import DB
-from consular.workspace.common import not_found, page_for, signed_in, submit
-from consular.workspace.models import WebSession
-from consular.workspace.sessions import actor_of
+from consular.web.common import not_found, page_for, signed_in, submit
+from consular.web.deps import DB
 
 router = APIRouter(include_in_schema=False)
 

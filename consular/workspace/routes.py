@@ -13,9 +13,17 @@ from sqlalchemy import func, select
 from consular import audit
 from consular.api_schema import MAX_PAGE
 from consular.audit.service import case_history
-from consular.auth.models import Post, User
+from consular.auth.models import Post, User, WebSession
 from consular.auth.permissions import Permission, Role
 from consular.auth.service import Actor, create_user, deactivate_user, generate_password
+from consular.auth.sessions import (
+    actor_of,
+    clear_sign_in_failures,
+    recent_failures,
+    sign_in,
+    sign_out,
+    unlockable_by,
+)
 from consular.cases.models import Case
 from consular.cases.service import (
     CASE_SORTS,
@@ -47,9 +55,7 @@ from consular.notifications.service import of_case as notifications_of_case
 from consular.registry.models import Deployment, Employer, Person
 from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.screening.deployments import disagreeing_deployments
-from consular.web import DB, csv_download
-from consular.workspace.chart import COLOURS, states_by_day
-from consular.workspace.common import (
+from consular.web.common import (
     SESSION_COOKIE,
     client_address,
     expired,
@@ -63,15 +69,8 @@ from consular.workspace.common import (
     submit,
     with_form_cookie,
 )
-from consular.workspace.models import WebSession
-from consular.workspace.sessions import (
-    actor_of,
-    clear_sign_in_failures,
-    recent_failures,
-    sign_in,
-    sign_out,
-    unlockable_by,
-)
+from consular.web.deps import DB, csv_download
+from consular.workspace.chart import COLOURS, states_by_day
 
 ONE_YEAR_S = 365 * 24 * 3600
 

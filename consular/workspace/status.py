@@ -12,7 +12,7 @@ from consular.db import unit_of_work
 from consular.errors import NotFound, Throttled
 from consular.families.service import FamilyStatus, lookup_status
 from consular.fields import FieldError, parse_date
-from consular.workspace.common import (
+from consular.web.common import (
     client_address,
     expired,
     form_ok,

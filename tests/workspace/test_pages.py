@@ -15,18 +15,18 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.audit.models import AuditEvent
+from consular.auth.models import WebSession
 from consular.config import Settings
 from consular.db import utcnow
 from consular.i18n import catalog_path
 from consular.notifications import messages
-from consular.workspace.models import WebSession
-from consular.workspace.reasons import REASONS, STATES
+from consular.web.pages import TEMPLATE_FOLDERS
+from consular.web.reasons import REASONS, STATES
 from tests.conftest import World
 from tests.factories import rows_csv, user_with_token
 from tests.workspace.client import PASSWORD, form_token, sign_in
 
 ROOT = Path(__file__).parents[2]
-TEMPLATES = ROOT / "consular" / "workspace" / "templates"
 
 
 def test_an_officer_signs_in_and_sees_the_posts_open_incidents_in_korean(
@@ -170,8 +170,9 @@ def test_every_string_of_the_pages_is_translated_into_korean() -> None:
         catalog = read_po(handle)
     used = {
         message[2] if isinstance(message[2], str) else message[2][0]
+        for folder in TEMPLATE_FOLDERS
         for message in extract_from_dir(
-            str(TEMPLATES),
+            str(folder),
             method_map=[("**.html", "jinja2")],
             options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from consular.fields import FieldError, parse_country, parse_sex
 from consular.i18n import translations
-from consular.workspace.reasons import translate
+from consular.web.reasons import translate
 
 
 def test_a_refused_move_names_the_states_as_the_pages_do() -> None:

@@ -11,13 +11,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from consular import audit
-from consular.auth.models import User
+from consular.auth.models import SignInFailure, User, WebSession
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor, authenticate_password
 from consular.config import Settings
 from consular.db import utcnow
 from consular.errors import NotFound, Throttled, Unauthenticated
-from consular.workspace.models import SignInFailure, WebSession
 
 # A session's last_seen_at is written at most this often, not on every page.
 _TOUCH_EVERY = timedelta(seconds=60)

@@ -10,13 +10,13 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from consular.auth.models import WebSession
 from consular.auth.service import Actor
+from consular.auth.sessions import actor_of, current_session, new_token
 from consular.config import Settings
 from consular.errors import Conflict, DomainError, InvalidInput, NotFound
-from consular.web import DB
-from consular.workspace.models import WebSession
-from consular.workspace.pages import Page, request_language
-from consular.workspace.sessions import actor_of, current_session, new_token
+from consular.web.deps import DB
+from consular.web.pages import Page, request_language
 
 SESSION_COOKIE = "consular_session"
 # Before sign-in there is no session to hold the form token: it lives in its own cookie

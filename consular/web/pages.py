@@ -22,15 +22,19 @@ from consular.i18n import (
     local_time,
     translations,
 )
-from consular.workspace.reasons import translate
+from consular.web.reasons import translate
 
-TEMPLATES = Path(__file__).parent / "templates"
+_CONSULAR = Path(__file__).parents[1]
+# The shell's templates (base, error page, shared labels), then each domain's own; a
+# template's name is unique across them all.
+TEMPLATE_FOLDERS = tuple(_CONSULAR / folder / "templates" for folder in ("web", "workspace"))
+STATIC = Path(__file__).parent / "static"
 
 
 @lru_cache(maxsize=len(LANGUAGES))
 def environment(language: str) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=FileSystemLoader(TEMPLATE_FOLDERS),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
