@@ -27,7 +27,21 @@ from consular.web.reasons import translate
 _CONSULAR = Path(__file__).parents[1]
 # The shell's templates (base, error page, shared labels), then each domain's own; a
 # template's name is unique across them all.
-TEMPLATE_FOLDERS = tuple(_CONSULAR / folder / "templates" for folder in ("web", "workspace"))
+TEMPLATE_FOLDERS = tuple(
+    _CONSULAR / folder / "templates"
+    for folder in (
+        "web",
+        "auth",
+        "incidents",
+        "cases",
+        "registry",
+        "notifications",
+        "flights",
+        "reentry",
+        "families",
+        "screening",
+    )
+)
 STATIC = Path(__file__).parent / "static"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from itertools import pairwise
 
-from consular.workspace.chart import DAYS, HEIGHT, _chart
+from consular.cases.chart import DAYS, HEIGHT, _chart
 
 
 def test_each_day_shows_the_states_at_its_end_including_changes_before_the_window() -> None:

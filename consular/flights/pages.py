@@ -1,4 +1,7 @@
-"""The flights' pages: create a flight, give seats, lock, depart, print the manifest."""
+"""The flights' pages: create a flight, give seats, lock, depart, print the manifest.
+
+The manifest page is rendered here for the command line too (``consular flight manifest``).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from consular import audit
 from consular.auth.models import WebSession
@@ -19,7 +23,7 @@ from consular.auth.sessions import actor_of
 from consular.cases.models import Case
 from consular.cases.states import CaseState
 from consular.errors import InvalidInput, NotFound
-from consular.flights.models import FlightSeat
+from consular.flights.models import Flight, FlightSeat
 from consular.flights.pdf import manifest_pdf
 from consular.flights.service import (
     FlightPlan,
@@ -33,12 +37,40 @@ from consular.flights.service import (
     problems,
     unassign,
 )
+from consular.i18n import LANGUAGES
 from consular.incidents.models import Incident
 from consular.web.common import not_found, page_for, signed_in, signed_in_form, submit
 from consular.web.deps import DB, csv_download, download
-from consular.workspace.manifest import render_manifest
+from consular.web.pages import STATIC, Page, environment
 
 router = APIRouter(include_in_schema=False)
+
+STYLESHEET = STATIC / "manifest.css"
+
+
+def render_manifest(
+    db: Session,
+    flight: Flight,
+    rows: list[dict[str, str]],
+    language: str,
+    *,
+    standalone: bool = True,
+) -> str:
+    """The manifest page; ``standalone`` inlines its style (a file), else links it (served)."""
+    incident = db.get(Incident, flight.incident_id)
+    assert incident is not None
+    page = Page(language if language in LANGUAGES else "ko", time_zone=incident.post.time_zone)
+    return (
+        environment(page.language)
+        .get_template("manifest.html")
+        .render(
+            page=page,
+            flight=flight,
+            incident=incident,
+            rows=rows,
+            stylesheet=STYLESHEET.read_text(encoding="utf-8") if standalone else "",
+        )
+    )
 
 
 def _flight_page(
