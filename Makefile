@@ -31,6 +31,8 @@ run: install
 lint: dev
 	$(BIN)/ruff check consular tests benchmarks tools
 	$(BIN)/ruff format --check consular tests benchmarks tools
+	# The layering contract (pyproject.toml [tool.importlinter]).
+	$(BIN)/lint-imports
 
 typecheck: dev
 	$(BIN)/mypy

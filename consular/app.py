@@ -26,7 +26,6 @@ from consular.incidents.import_pages import router as import_pages
 from consular.incidents.list_change_pages import router as list_change_pages
 from consular.incidents.pages import router as incident_pages
 from consular.keys.service import check_keys
-from consular.limits import RequestBodyLimit
 from consular.notifications.pages import router as notification_pages
 from consular.reentry.api import router as reentry_api_router
 from consular.reentry.pages import router as reentry_pages
@@ -35,8 +34,9 @@ from consular.registry.pages import router as registry_pages
 from consular.screening.api import router as screening_router
 from consular.screening.pages import router as deployment_pages
 from consular.sealing import KeyProblem, install, source_of
-from consular.security_headers import SecurityHeaders, security_headers
+from consular.web.limits import RequestBodyLimit
 from consular.web.pages import STATIC, Page, request_language
+from consular.web.security_headers import SecurityHeaders, security_headers
 
 API_PREFIX = "/api/v1"
 # The API's answer to an error the framework raises (a body it cannot parse, a method the

@@ -36,9 +36,9 @@ from consular.incidents.listrows import DATE_FORMATS, FIELDS, check_columns
 from consular.incidents.models import ImportDraft, Incident
 from consular.incidents.schemas import ListKind
 from consular.incidents.service import check_import
-from consular.limits import UploadLimits
 from consular.web.common import not_found, page_for, signed_in, signed_in_form, submit
 from consular.web.deps import DB, ReadDB, write_unit
+from consular.web.limits import UploadLimits
 
 router = APIRouter(include_in_schema=False)
 

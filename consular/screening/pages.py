@@ -16,12 +16,12 @@ from consular.errors import InvalidInput, NotFound
 from consular.fields import RowError
 from consular.i18n import N_
 from consular.importing import read_upload
-from consular.limits import UploadLimits
 from consular.rules import ruleset
 from consular.screening import deployments as service
 from consular.screening.service import parse_plan, result_rows, screen
 from consular.web.common import not_found, page_for, signed_in, signed_in_form
 from consular.web.deps import DB, ReadDB, csv_download
+from consular.web.limits import UploadLimits
 
 router = APIRouter(include_in_schema=False)
 

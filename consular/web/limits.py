@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from consular.config import Settings
 from consular.importing import upload_limits
 from consular.tabular import TableLimits
+from consular.web.pages import Page, request_language
 
 __all__ = ["RequestBodyLimit", "UploadLimits"]
 
@@ -119,9 +120,6 @@ def _size(count: int) -> str:
 
 
 def _refusal_page(scope: Scope, size: str) -> tuple[bytes, bytes]:
-    # Imported here: the pages' machinery (templates, catalogs) is the web shell's.
-    from consular.web.pages import Page, request_language
-
     request = Request(scope)
     page = Page(request_language(request))
     response = page.render(request, "error.html", status_code=413, kind="too_large", size=size)
