@@ -14,7 +14,7 @@ from httpx import Response
 from consular.config import Settings
 from consular.web.pages import TEMPLATE_FOLDERS
 from tests.conftest import World
-from tests.workspace.client import form_token, sign_in
+from tests.web.client import form_token, sign_in
 
 POLICY = (
     "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "

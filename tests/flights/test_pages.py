@@ -16,7 +16,7 @@ from tests.cli.test_commands import run
 from tests.conftest import World
 from tests.factories import HOUSTON, user_with_token
 from tests.flights.test_flights import _three_cases
-from tests.workspace.client import form_token, sign_in
+from tests.web.client import form_token, sign_in
 
 EN = {"Accept-Language": "en"}
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from consular.api_schema import MAX_PAGE
 from tests.cases.test_workflow import open_one_case
 from tests.conftest import World
-from tests.workspace.client import sign_in
+from tests.web.client import sign_in
 
 EN = {"Accept-Language": "en"}
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from consular.cases.models import Case
 from tests.conftest import World
 from tests.incidents.test_listdiff import STEWART, _two_lists
-from tests.workspace.client import form_token, sign_in
+from tests.web.client import form_token, sign_in
 
 KO = {"Accept-Language": "ko"}
 

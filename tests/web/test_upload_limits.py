@@ -18,7 +18,7 @@ from consular.config import Settings
 from consular.incidents.models import ImportDraft
 from tests.conftest import World
 from tests.factories import rows_csv
-from tests.workspace.client import form_token, sign_in
+from tests.web.client import form_token, sign_in
 
 CAP = 64 * 1024
 LIMITED = {"max_import_rows": 100, "max_request_bytes": CAP, "max_upload_bytes": 32 * 1024}

@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from consular.cases.models import Case, CaseNote
 from consular.incidents.models import ImportDraft, Incident
+from tests.cases.test_pages import _first_case
 from tests.conftest import World
 from tests.factories import auth, rows_csv
-from tests.workspace.client import form_token, sign_in
-from tests.workspace.test_imports import _selected
-from tests.workspace.test_pages import _first_case, _import_host_list
+from tests.incidents.test_import_pages import _selected
+from tests.incidents.test_pages import _import_host_list
+from tests.web.client import form_token, sign_in
 
 KO = {"Accept-Language": "ko"}
 

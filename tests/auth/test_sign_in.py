@@ -21,7 +21,7 @@ from consular.config import Settings
 from consular.errors import Unauthenticated
 from tests.conftest import World
 from tests.factories import user_with_token
-from tests.workspace.client import PASSWORD, form_token, sign_in
+from tests.web.client import PASSWORD, form_token, sign_in
 
 ADDRESS_A = "192.0.2.10"
 ADDRESS_B = "198.51.100.20"

@@ -17,7 +17,7 @@ from consular.incidents.models import ImportDraft, SourceList, SourceRecord
 from consular.registry.models import Person
 from tests.conftest import World
 from tests.factories import rows_csv, user_with_token
-from tests.workspace.client import form_token, sign_in
+from tests.web.client import form_token, sign_in
 
 EN = {"Accept-Language": "en"}
 # The host authority's list: US dates, one of them unreadable, two namesakes, one stranger.

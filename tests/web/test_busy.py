@@ -25,7 +25,7 @@ from consular.incidents.models import ImportDraft, SourceList
 from consular.screening import api as screening_api
 from tests.conftest import World
 from tests.factories import rows_csv
-from tests.workspace.client import form_token, sign_in
+from tests.web.client import form_token, sign_in
 
 sqlite_only = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 EN = {"Accept-Language": "en"}
