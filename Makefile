@@ -31,6 +31,8 @@ run: install
 lint: dev
 	$(BIN)/ruff check consular tests benchmarks tools
 	$(BIN)/ruff format --check consular tests benchmarks tools
+	# The layering contract (pyproject.toml [tool.importlinter]).
+	$(BIN)/lint-imports
 
 typecheck: dev
 	$(BIN)/mypy
@@ -45,8 +47,8 @@ clean:
 
 # After changing a page's text: extract the strings, then translate the new ones in the .po files.
 messages: dev
-	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header -o consular/workspace/translations/messages.pot .
-	$(BIN)/pybabel update -i consular/workspace/translations/messages.pot -d consular/workspace/translations
+	$(BIN)/pybabel extract -F babel.cfg --no-location --omit-header -o consular/i18n/translations/messages.pot .
+	$(BIN)/pybabel update -i consular/i18n/translations/messages.pot -d consular/i18n/translations
 
 # The README's screenshots (needs Debian's chromium: apt-get install chromium fonts-nanum).
 screenshots: dev

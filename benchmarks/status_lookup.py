@@ -66,8 +66,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import consular.audit
 import consular.db
+import consular.families.pages
 import consular.families.service
-import consular.workspace.status
 from benchmarks.import_registry import POSTGRES_SERVER, Latency, serve
 from benchmarks.workspace_pages import build_demo, scratch_database
 from consular.app import create_app
@@ -79,7 +79,7 @@ from consular.families.models import StatusLookupFailure
 from consular.families.service import ALPHABET, CODE_LENGTH, issue_code, shown
 from consular.registry.models import Person
 from consular.sealing import throwaway_key_unless_configured
-from consular.workspace.pages import Page
+from consular.web.pages import Page
 
 # Synthetic people only: a throwaway data key unless one is configured (inherited by
 # the processes started here).
@@ -502,7 +502,7 @@ def profile_lookups(database_url: str, codes: list[Code], count: int) -> dict[st
     patches = [
         mock.patch.object(consular.db, "open_session", clock.wrap(OPEN, consular.db.open_session)),
         mock.patch.object(
-            consular.workspace.status,
+            consular.families.pages,
             "lookup_status",
             clock.wrap(LOOKUP, consular.families.service.lookup_status),
         ),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -15,26 +13,30 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from consular import __version__
 from consular.api_schema import ErrorCode
+from consular.auth.pages import router as auth_pages
 from consular.cases.api import router as cases_router
+from consular.cases.pages import router as case_pages
 from consular.config import Settings, UnsafeSettings, get_settings, unsafe_settings
 from consular.db import is_busy, make_engine, make_session_factory
 from consular.errors import DomainError
+from consular.families.pages import router as status_pages
+from consular.flights.pages import router as flight_pages
 from consular.incidents.api import router as incidents_router
+from consular.incidents.import_pages import router as import_pages
+from consular.incidents.list_change_pages import router as list_change_pages
+from consular.incidents.pages import router as incident_pages
 from consular.keys.service import check_keys
-from consular.limits import RequestBodyLimit
+from consular.notifications.pages import router as notification_pages
 from consular.reentry.api import router as reentry_api_router
+from consular.reentry.pages import router as reentry_pages
 from consular.registry.api import router as persons_router
+from consular.registry.pages import router as registry_pages
 from consular.screening.api import router as screening_router
+from consular.screening.pages import router as deployment_pages
 from consular.sealing import KeyProblem, install, source_of
-from consular.security_headers import SecurityHeaders, security_headers
-from consular.workspace.deployments import router as deployments_router
-from consular.workspace.flights import router as flights_router
-from consular.workspace.imports import router as imports_router
-from consular.workspace.listchanges import router as list_changes_router
-from consular.workspace.pages import Page, request_language
-from consular.workspace.reentry import router as reentry_router
-from consular.workspace.routes import router as workspace_router
-from consular.workspace.status import router as status_router
+from consular.web.limits import RequestBodyLimit
+from consular.web.pages import STATIC, Page, request_language
+from consular.web.security_headers import SecurityHeaders, security_headers
 
 API_PREFIX = "/api/v1"
 # The API's answer to an error the framework raises (a body it cannot parse, a method the
@@ -97,18 +99,26 @@ def create_app(settings: Settings | None = None, *, check_settings: bool = True)
         return {"status": "ok", "version": __version__}
 
     # The public status page first: the busiest page, found without trying the others.
-    app.include_router(status_router)
+    app.include_router(status_pages)
     app.include_router(api)
-    app.include_router(workspace_router)
-    app.include_router(imports_router)
-    app.include_router(list_changes_router)
-    app.include_router(flights_router)
-    app.include_router(reentry_router)
-    app.include_router(deployments_router)
-    # The workspace's own stylesheet; nothing is loaded from elsewhere.
+    # Each domain's pages (their paths do not overlap, so the order only keeps it readable).
+    for pages in (
+        auth_pages,
+        incident_pages,
+        case_pages,
+        registry_pages,
+        notification_pages,
+        import_pages,
+        list_change_pages,
+        flight_pages,
+        reentry_pages,
+        deployment_pages,
+    ):
+        app.include_router(pages)
+    # The pages' own stylesheets; nothing is loaded from elsewhere.
     app.mount(
         "/static",
-        StaticFiles(directory=Path(__file__).parent / "workspace" / "static"),
+        StaticFiles(directory=STATIC),
         name="static",
     )
 

@@ -14,8 +14,7 @@ def load_all() -> None:
     from consular.notifications import models as notification_models
     from consular.reentry import models as reentry_models
     from consular.registry import models as registry_models
-    from consular.workspace import models as workspace_models
 
     del audit_models, auth_models, case_models, incident_models, registry_models
-    del workspace_models, family_models, notification_models, flight_models, reentry_models
+    del family_models, notification_models, flight_models, reentry_models
     del key_models

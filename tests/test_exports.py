@@ -22,14 +22,14 @@ from consular.cli.main import app
 from consular.db import unit_of_work
 from consular.exports import csv_text, neutralised, write_xlsx
 from consular.flights.service import assign, create_flight
-from consular.web import attachment_headers
+from consular.web.deps import attachment_headers
 from tests.cli.test_commands import run
 from tests.conftest import World
 from tests.flights.test_flights import PLAN, _three_cases
 from tests.flights.test_pages import pdf_text
 from tests.screening.test_screen_cli import HEADER as PLAN_HEADER
 from tests.screening.test_screen_cli import PLAN as PLAN_ROWS
-from tests.workspace.client import sign_in
+from tests.web.client import sign_in
 
 # What OWASP lists as starting a formula, each as an attacker would send it.
 FORMULAS = [
@@ -166,7 +166,7 @@ def test_the_screened_plan_page_and_command_neutralise_an_employers_ids(
     browser: TestClient, factory: sessionmaker[Session], world: World, tmp_path: Path
 ) -> None:
     from tests.factories import user_with_token
-    from tests.workspace.client import form_token
+    from tests.web.client import form_token
 
     rows = [f'"{FORMULAS[0].replace(chr(34), chr(34) * 2)}"{PLAN_ROWS[0][5:]}', PLAN_ROWS[1]]
     plan = "\n".join([PLAN_HEADER, *rows]) + "\n"

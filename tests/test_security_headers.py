@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -13,10 +12,10 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from consular.config import Settings
+from consular.web.pages import TEMPLATE_FOLDERS
 from tests.conftest import World
-from tests.workspace.client import form_token, sign_in
+from tests.web.client import form_token, sign_in
 
-TEMPLATES = Path(__file__).parents[1] / "consular" / "workspace" / "templates"
 POLICY = (
     "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
     "object-src 'none'"
@@ -113,7 +112,8 @@ def test_no_template_carries_inline_script_or_style() -> None:
     inline = re.compile(r"<script|<style|\sstyle=|\son[a-z]+=|javascript:", re.I)
     found = {
         path.name: inline.findall(path.read_text(encoding="utf-8"))
-        for path in TEMPLATES.glob("*.html")
+        for folder in TEMPLATE_FOLDERS
+        for path in folder.glob("*.html")
     }
     # The manifest inlines its stylesheet only when written to a file, never when served.
     assert found.pop("manifest.html") == ["<style"]

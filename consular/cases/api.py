@@ -19,7 +19,7 @@ from consular.cases.schemas import (
     NoteRequest,
     TransitionRequest,
 )
-from consular.web import DB, CurrentActor
+from consular.web.deps import DB, CurrentActor
 
 router = APIRouter(prefix="/cases", tags=["cases"], responses=answers(*SIGNED_IN))
 # A change to a case: a body, an unknown case, and a stale version or a move not allowed.

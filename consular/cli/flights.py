@@ -13,9 +13,9 @@ from consular.cli.context import command_unit, fail
 from consular.exports import csv_text
 from consular.flights import service
 from consular.flights.fonts import PdfFontMissing
+from consular.flights.pages import render_manifest
 from consular.flights.pdf import manifest_pdf
 from consular.incidents.models import Incident
-from consular.workspace.manifest import render_manifest
 
 app = typer.Typer(no_args_is_help=True, help="Flights home: create, fill, check, depart.")
 

@@ -248,7 +248,7 @@ def user_create(
 @user_app.command("unlock")
 def user_unlock(name: str) -> None:
     """Forget a user's failed sign-ins at every address, so the user may sign in at once."""
-    from consular.workspace.sessions import clear_sign_in_failures
+    from consular.auth.sessions import clear_sign_in_failures
 
     with command_unit() as db:
         cleared = clear_sign_in_failures(db, Actor.operator(), name)

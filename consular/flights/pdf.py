@@ -19,9 +19,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from consular.config import get_settings
 from consular.flights.fonts import registered_font
 from consular.flights.models import Flight
+from consular.i18n import LANGUAGES, local_time, translations
 from consular.incidents.models import Incident
-from consular.workspace.i18n import LANGUAGES, translations
-from consular.workspace.pages import Page
 
 
 def manifest_pdf(
@@ -31,7 +30,7 @@ def manifest_pdf(
     font = registered_font(get_settings().pdf_font)
     language = language if language in LANGUAGES else "ko"
     _ = translations(language).gettext
-    page = Page(language, time_zone=incident.post.time_zone)
+    departs = local_time(flight.departs_at, incident.post.time_zone, language)
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
     title = ParagraphStyle("title", parent=body, fontSize=15, leading=19)
     documents = {
@@ -123,8 +122,8 @@ def manifest_pdf(
             ),
             Paragraph(
                 escape(
-                    f"{flight.origin} → {flight.destination} · {_('departs')} "
-                    f"{page.when(flight.departs_at)} · {incident.title} · {incident.post.name}"
+                    f"{flight.origin} → {flight.destination} · {_('departs')} {departs} · "
+                    f"{incident.title} · {incident.post.name}"
                 ),
                 body,
             ),

@@ -27,8 +27,8 @@ from consular.incidents.schemas import (
     TransferOutcome,
     TransfersRequest,
 )
-from consular.limits import UploadLimits
-from consular.web import DB, CurrentActor, ReadDB, ReadingActor, write_unit
+from consular.web.deps import DB, CurrentActor, ReadDB, ReadingActor, write_unit
+from consular.web.limits import UploadLimits
 
 router = APIRouter(prefix="/incidents", tags=["incidents"], responses=answers(*SIGNED_IN))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from consular.workspace.i18n import LANGUAGES, translations
+from consular.i18n import LANGUAGES, translations
 
 
 def N_(message: str) -> str:

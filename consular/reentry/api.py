@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from consular.api_schema import SIGNED_IN, Language, answers
 from consular.reentry import service
 from consular.reentry.report import DISCLAIMER
-from consular.web import DB, CurrentActor
+from consular.web.deps import DB, CurrentActor
 
 router = APIRouter(prefix="/cases", tags=["re-entry"], responses=answers(*SIGNED_IN))
 

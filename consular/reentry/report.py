@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from consular.i18n import LANGUAGES, N_, translations
 from consular.reentry.service import Assessment
 from consular.rules import Firing, ruleset
-from consular.workspace.i18n import LANGUAGES, translations
-from consular.workspace.reasons import N_
 
 FACT_NAMES = {
     "nationality": N_("Nationality"),

@@ -10,7 +10,7 @@ from consular.auth.permissions import Permission
 from consular.registry.models import Person
 from consular.registry.schemas import PersonRead
 from consular.registry.service import get_person, mask_identifier, search_persons
-from consular.web import DB, CurrentActor
+from consular.web.deps import DB, CurrentActor
 
 router = APIRouter(prefix="/persons", tags=["registry"], responses=answers(*SIGNED_IN))
 

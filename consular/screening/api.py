@@ -9,12 +9,12 @@ from pydantic import BaseModel
 from consular.api_schema import SIGNED_IN, TAKES_BODY, Language, answers
 from consular.errors import InvalidInput
 from consular.importing import ImportReport, read_upload
-from consular.limits import UploadLimits
 from consular.registry.service import mask_identifier
 from consular.rules import ruleset
 from consular.screening import deployments as service
 from consular.screening.service import parse_plan, screen
-from consular.web import DB, CurrentActor, ReadingActor
+from consular.web.deps import DB, CurrentActor, ReadingActor
+from consular.web.limits import UploadLimits
 
 router = APIRouter(tags=["screening"], responses=answers(*SIGNED_IN))
 DISCLAIMER = (

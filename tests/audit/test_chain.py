@@ -265,8 +265,8 @@ def test_a_disabled_trigger_is_found_on_postgresql(
 
 
 def test_a_page_tells_in_korean_that_the_log_was_tampered_with() -> None:
-    from consular.workspace.i18n import translations
-    from consular.workspace.reasons import translate
+    from consular.i18n import translations
+    from consular.web.reasons import translate
 
     korean = translate(AuditLogBroken().message, translations("ko").gettext)
     assert korean.startswith("감사 기록이 변조되었습니다")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from consular.security_headers import CONTENT_SECURITY_POLICY
+from consular.web.security_headers import CONTENT_SECURITY_POLICY
 from tests.conftest import World
 from tests.e2e.test_browser import _sign_in, browser_page, server  # noqa: F401
 from tests.factories import rows_csv, user_with_token

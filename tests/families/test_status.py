@@ -18,7 +18,7 @@ from consular.families.models import FamilyCode
 from tests.cli.test_commands import run
 from tests.conftest import World
 from tests.factories import rows_csv
-from tests.workspace.client import form_token, sign_in
+from tests.web.client import form_token, sign_in
 
 EN = {"Accept-Language": "en"}
 HOST_HEADER = ["id", "full_name", "date_of_birth", "nationality", "facility", "a_number"]

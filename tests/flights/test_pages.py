@@ -17,7 +17,7 @@ from tests.conftest import World
 from tests.factories import HOUSTON, user_with_token
 from tests.flights.test_flights import _three_cases
 from tests.flights.test_pdf import pdf_text
-from tests.workspace.client import form_token, sign_in
+from tests.web.client import form_token, sign_in
 
 EN = {"Accept-Language": "en"}
 

@@ -24,7 +24,7 @@ from tests.cli.test_commands import run
 from tests.conftest import World
 from tests.factories import user_with_token
 from tests.flights.test_flights import PLAN, _three_cases
-from tests.workspace.client import sign_in
+from tests.web.client import sign_in
 
 PASSPORT = "M70512345"
 # The fourteen fonts a PDF may name without embedding them (the reader substitutes its own).

@@ -16,7 +16,7 @@ from consular.notifications.worker import run_once
 from tests.conftest import World
 from tests.factories import HOUSTON, user_with_token
 from tests.notifications.conftest import Provider, case_with_contacts
-from tests.workspace.client import form_token, sign_in
+from tests.web.client import form_token, sign_in
 
 EN = {"Accept-Language": "en"}
 

@@ -14,7 +14,7 @@ from consular.reentry.models import ReentryAssessment
 from tests.conftest import World
 from tests.factories import HOUSTON, user_with_token
 from tests.reentry.test_assessment import case_id  # noqa: F401 (the fixture)
-from tests.workspace.client import form_token, sign_in
+from tests.web.client import form_token, sign_in
 
 EN = {"Accept-Language": "en"}
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.conftest import World
 from tests.factories import rows_csv, user_with_token
 from tests.screening.test_deployments import FILE_HEADER, FILE_ROWS, INSTALLER
-from tests.workspace.client import form_token, sign_in
+from tests.web.client import form_token, sign_in
 
 EN = {"Accept-Language": "en"}
 

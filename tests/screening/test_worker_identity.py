@@ -15,7 +15,7 @@ from consular.registry.models import Deployment, Person
 from tests.conftest import World
 from tests.factories import auth, user_with_token
 from tests.screening.test_deployments import INSTALLER
-from tests.workspace.client import sign_in
+from tests.web.client import sign_in
 
 TRIP = {k: v for k, v in INSTALLER.items() if k != "mrz"}
 # R1 of the test registry, deployed by HL Battery: 이성호, LEE SEONGHO.

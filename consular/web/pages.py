@@ -1,0 +1,101 @@
+"""Rendering pages: one Jinja2 environment per language, with the user's time zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from consular.cases.models import Case, CaseNote, CustodyEvent
+from consular.fields import limit_of
+from consular.i18n import (
+    LANGUAGE_COOKIE,
+    LANGUAGES,
+    choose_language,
+    language_name,
+    local_time,
+    translations,
+)
+from consular.web.reasons import translate
+
+_CONSULAR = Path(__file__).parents[1]
+# The shell's templates (base, error page, shared labels), then each domain's own; a
+# template's name is unique across them all.
+TEMPLATE_FOLDERS = tuple(
+    _CONSULAR / folder / "templates"
+    for folder in (
+        "web",
+        "auth",
+        "incidents",
+        "cases",
+        "registry",
+        "notifications",
+        "flights",
+        "reentry",
+        "families",
+        "screening",
+    )
+)
+STATIC = Path(__file__).parent / "static"
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_FOLDERS),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    catalog = translations(language)
+    env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["reason"] = lambda message: translate(str(message), catalog.gettext)
+    env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
+    # The browser is told the columns' bounds; the server checks them all the same.
+    env.globals["limits"] = {
+        "special_needs": limit_of(Case.special_needs),
+        "note": limit_of(CaseNote.body),
+        "facility": limit_of(CustodyEvent.facility),
+    }
+    return env
+
+
+@dataclass
+class Page:
+    """What every page needs: the language, the signed-in user (if any), the form token."""
+
+    language: str
+    user: Any = None
+    csrf_token: str = ""
+    time_zone: str = "UTC"
+
+    def when(self, moment: datetime | None) -> str:
+        """A moment in the post's time zone, with the zone shown: 2025-09-04 14:00 EDT."""
+        if moment is None:
+            return ""
+        return local_time(moment, self.time_zone, self.language)
+
+    def render(
+        self, request: Request, template: str, status_code: int = 200, **values: Any
+    ) -> HTMLResponse:
+        env = environment(self.language)
+        body = env.get_template(template).render(
+            page=self, request=request, path=request.url.path, **values
+        )
+        response = HTMLResponse(body, status_code=status_code)
+        response.headers["Content-Language"] = self.language
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def request_language(request: Request) -> str:
+    return choose_language(
+        request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")
+    )

@@ -1,1 +1,0 @@
-"""The officers' web workspace: server-rendered pages in Korean and English."""
