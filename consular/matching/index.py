@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
@@ -20,6 +20,7 @@ from typing import TypeVar
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
+from consular.matching.columns import RecordColumns
 from consular.matching.profile import (
     Profile,
     Reading,
@@ -29,15 +30,23 @@ from consular.matching.profile import (
     fold_passport,
     fold_postcode,
     fold_worksite,
-    name_fields,
     profile,
-    read_name,
+    read_name_fields,
 )
 from consular.matching.records import PersonRecord
 
 Key = TypeVar("Key", bound=Hashable)
 # Given names this close (rapidfuzz ratio) may be one name: worth scoring in full.
 _COMPATIBLE_GIVEN = 70
+# The fields a name is read from, in the order ``read_name_fields`` takes them.
+NAME_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_hangul",
+    "given_name_hangul",
+    "full_name",
+    "full_name_hangul",
+)
 # A name block this long is grouped by birth date when first searched by one (common
 # names are searched again and again).
 _DATED_BLOCK = 256
@@ -181,48 +190,48 @@ class RegistryIndex:
     counts that say how common a name, a surname, a given name or an employer is."""
 
     def __init__(self, registry: Iterable[PersonRecord]) -> None:
-        self.records: Sequence[PersonRecord] = list(registry)
-        records = self.records
-        self.ids = [record.id for record in records]
-        self.row_of = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        # Held by field: a row's record is made again only when it becomes a candidate.
+        columns = (
+            registry if isinstance(registry, RecordColumns) else RecordColumns.of(list(registry))
+        )
+        self.records: Sequence[PersonRecord] = columns
+        size = len(columns)
+        self.ids = list(columns.column("id") or ())
+        self.row_of = dict(zip(self.ids, range(size), strict=True))
         if len(self.row_of) != len(self.ids):
             _refuse_repeated(self.ids)
-        self.births = [record.date_of_birth for record in records]
+        self.births: Sequence[date | None] = columns.column("date_of_birth") or [None] * size
         self.by_birth: dict[date, list[int]] = _group(self.births)
-        self.by_passport = Blocks(
-            [fold_passport(r.passport_number) if r.passport_number else None for r in records]
-        )
-        self.by_postcode = Blocks(
-            [fold_postcode(r.postcode) if r.postcode else None for r in records]
-        )
-        self.by_host_identifier = Blocks(
-            [
-                fold_host_identifier(r.host_identifier) if r.host_identifier else None
-                for r in records
-            ]
-        )
+        self.by_passport = Blocks(_folded(columns, "passport_number", fold_passport))
+        self.by_postcode = Blocks(_folded(columns, "postcode", fold_postcode))
+        self.by_host_identifier = Blocks(_folded(columns, "host_identifier", fold_host_identifier))
         self.employer_counts: Counter[str] = Counter()
-        for employers in filter(None, (record.employers for record in records)):
+        for employers in filter(None, columns.column("employers") or ()):
             self.employer_counts.update(frozenset(e for e in map(fold_employer, employers) if e))
         self.worksite_counts: Counter[str] = Counter()
-        for worksites in filter(None, (record.worksites for record in records)):
+        for worksites in filter(None, columns.column("worksites") or ()):
             self.worksite_counts.update(frozenset(filter(None, map(fold_worksite, worksites))))
         self.names: list[Name] = []
         self.by_name: dict[tuple[str, str], list[int]] = {}
         self.given_counts: Counter[str] = Counter()
         self.surname_counts: Counter[str] = Counter()
-        self._index_names(records)
+        self._index_names(columns)
         self._profiles: dict[int, Profile] = {}
         self._dated_blocks: dict[tuple[str, str], dict[date | None, list[int]]] = {}
 
-    def _index_names(self, records: Sequence[PersonRecord]) -> None:
+    def _index_names(self, columns: RecordColumns) -> None:
         """Read each distinct name once; block its rows under each of its keys."""
         distinct: dict[tuple[str | None, ...], tuple[Name, list[int]]] = {}
         names = self.names
-        for row, fields in enumerate(map(name_fields, records)):
-            found = distinct.get(fields)
+        size = len(columns)
+        fields = zip(
+            *(columns.column(name) or itertools.repeat(None, size) for name in NAME_FIELDS),
+            strict=True,
+        )
+        for row, written in enumerate(fields):
+            found = distinct.get(written)
             if found is None:
-                found = distinct[fields] = (Name(read_name(records[row])), [])
+                found = distinct[written] = (Name(read_name_fields(*written)), [])
             found[1].append(row)
             names.append(found[0])
         parts: defaultdict[tuple[str, str], list[list[int]]] = defaultdict(list)
@@ -280,6 +289,15 @@ class RegistryIndex:
             if written is not None and written.year < 1000 and written not in near:
                 found.extend(() if birth_level(born, written) == "different" else dated[written])
         return found
+
+
+def _folded(
+    columns: RecordColumns, name: str, fold: Callable[[str | None], str | None]
+) -> list[str | None]:
+    values = columns.column(name)
+    if values is None:
+        return []
+    return [fold(value) if value else None for value in values]
 
 
 def _by_date(rows: Sequence[int], births: Sequence[date | None]) -> dict[date | None, list[int]]:

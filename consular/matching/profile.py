@@ -168,20 +168,22 @@ def fold_employer(name: str) -> str:
     return " ".join(w for w in words if w not in _LEGAL_FORMS)
 
 
-def _hangul_name(record: PersonRecord) -> tuple[str, str] | None:
-    if record.family_name_hangul:
-        return record.family_name_hangul.strip(), (record.given_name_hangul or "").strip()
-    full = (record.full_name_hangul or "").replace(" ", "")
+def _hangul_name(
+    family_hangul: str | None, given_hangul: str | None, full_hangul: str | None
+) -> tuple[str, str] | None:
+    if family_hangul:
+        return family_hangul.strip(), (given_hangul or "").strip()
+    full = (full_hangul or "").replace(" ", "")
     if full and _HANGUL.match(full) and len(full) >= 2:
         return split_hangul_name(full)
     return None
 
 
-def _latin_parts(record: PersonRecord) -> tuple[str, str] | None:
-    if record.family_name or record.given_name:
-        return record.family_name or "", record.given_name or ""
-    if record.full_name:
-        return split_full_name(record.full_name)
+def _latin_parts(family: str | None, given: str | None, full: str | None) -> tuple[str, str] | None:
+    if family or given:
+        return family or "", given or ""
+    if full:
+        return split_full_name(full)
     return None
 
 
@@ -255,11 +257,23 @@ name_fields: Callable[[PersonRecord], tuple[str | None, ...]] = attrgetter(
 
 def read_name(record: PersonRecord) -> WrittenName:
     """Every reading of the record's name, in both scripts."""
+    return read_name_fields(*name_fields(record))
+
+
+def read_name_fields(
+    family_name: str | None,
+    given_name: str | None,
+    family_name_hangul: str | None,
+    given_name_hangul: str | None,
+    full_name: str | None,
+    full_name_hangul: str | None,
+) -> WrittenName:
+    """``read_name`` of a record whose name fields are these (in ``name_fields`` order)."""
     readings: list[Reading] = []
-    hangul = _hangul_name(record)
+    hangul = _hangul_name(family_name_hangul, given_name_hangul, full_name_hangul)
     if hangul is not None and hangul[0]:
         readings.append(_hangul_reading(*hangul))
-    typed = record.full_name_hangul or ""
+    typed = full_name_hangul or ""
     keyboards = 0
     if hangul is None and typed and not _HANGUL.match(typed.replace(" ", "")):
         # A Hangul column holding Latin letters: the name was typed in the wrong layout.
@@ -267,11 +281,11 @@ def read_name(record: PersonRecord) -> WrittenName:
         if keyboard is not None:
             readings.append(keyboard)
             keyboards += 1
-    latin = _latin_parts(record)
+    latin = _latin_parts(family_name, given_name, full_name)
     if latin is not None:
         readings.extend(_latin_readings(*latin))
         # Keyboard-typed Hangul is read in the written order, not in the Latin split's.
-        written = record.full_name if not (record.family_name or record.given_name) else None
+        written = full_name if not (family_name or given_name) else None
         text = written or "".join(latin)
         # Upper-case letters are never keyboard-typed Hangul (passports are upper case).
         keyboard = None if text.upper() == text else _keyboard_reading(text)
