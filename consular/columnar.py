@@ -38,7 +38,7 @@ __all__ = ["Column", "ColumnTable", "read_columns"]
 HEAD_ROWS = 500
 # A column with more distinct values than this share of the first rows is kept value by
 # value (ids, passport numbers): numbering values that never repeat would cost for nothing.
-_DISTINCT_SHARE = 0.5
+_DISTINCT_SHARE = 0.95
 _SAMPLE_ROWS = 10_000
 
 

@@ -9,6 +9,7 @@ import typer
 
 from consular.cli.context import fail, progress_bar
 from consular.cli.imports import print_layout
+from consular.cli.linking import link_all
 from consular.columnar import read_columns
 from consular.config import get_settings
 from consular.errors import InvalidInput
@@ -121,12 +122,8 @@ def match(
     if len(set(ids)) != len(ids):
         fail(f"registry {registry.name}: ids must be unique (give an id column)", 2)
     matcher = build_matcher(people)
-    links: list[Link] = []
     with progress_bar(len(listed), "matching", threshold=PROGRESS_THRESHOLD) as progress:
-        for done, row in enumerate(listed, start=1):
-            links.append(matcher.link(row.record))
-            if progress is not None and done % 100 == 0:
-                progress(done)
+        links = link_all(matcher, [row.record for row in listed], progress)
     try:
         with output.open("w", newline="", encoding="utf-8") as out:
             written = (_row(link, row, explain) for link, row in zip(links, listed, strict=True))

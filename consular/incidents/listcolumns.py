@@ -51,18 +51,22 @@ def parse_columns(
         return ListColumns(RecordColumns(0, {"id": []}), [], [], errors)
     parsers = list_parsers(date_format, time_zone)
     values: dict[str, list[Any]] = {}
+    distinct: dict[str, list[Any]] = {}
     again: set[int] = set()
     for field, column in header.items():
-        values[field] = _parsed(table.cells[column], parsers[field], again)
+        distinct[field], values[field] = _parsed(table.cells[column], parsers[field], again)
     again |= _repeated_ids(table, header)
-    again |= _too_long_together(table, header, values)
+    again |= _too_long_together(table, header, values, distinct)
     again |= _nameless(table.length, [values[f] for f in NAME_COLUMNS if f in header])
     reread = _reread(table, sorted(again), header, parsers, errors)
     return _kept(table, header, values, reread, errors)
 
 
-def _parsed(column: Column, parser: Callable[[str], Any], again: set[int]) -> list[Any]:
-    """Each row's value as ``parser`` reads it; rows whose value does not pass go to ``again``."""
+def _parsed(
+    column: Column, parser: Callable[[str], Any], again: set[int]
+) -> tuple[list[Any], list[Any]]:
+    """The distinct values as ``parser`` reads them, and each row's; rows whose value does not
+    pass go to ``again``."""
     read: list[Any] = []
     failed: set[int] = set()
     for index, value in enumerate(column.values):
@@ -73,10 +77,10 @@ def _parsed(column: Column, parser: Callable[[str], Any], again: set[int]) -> li
             failed.add(index)
     if column.codes is None:
         again |= failed
-        return read
+        return read, read
     if failed:
         again.update(row for row, code in enumerate(column.codes) if code in failed)
-    return [read[code] for code in column.codes]
+    return read, [read[code] for code in column.codes]
 
 
 def _repeated_ids(table: ColumnTable, header: dict[str, str]) -> set[int]:
@@ -90,13 +94,19 @@ def _repeated_ids(table: ColumnTable, header: dict[str, str]) -> set[int]:
 
 
 def _too_long_together(
-    table: ColumnTable, header: dict[str, str], values: dict[str, list[Any]]
+    table: ColumnTable,
+    header: dict[str, str],
+    values: dict[str, list[Any]],
+    distinct: dict[str, list[Any]],
 ) -> set[int]:
     """Rows whose Hangul name parts, or the family part of a full name, are too long."""
     rows: set[int] = set()
     family, given = values.get("family_name_hangul"), values.get("given_name_hangul")
     most = limit_of(SourceRecord.full_name_hangul)
-    if family is not None and given is not None and _longest(family) + _longest(given) > most:
+    longest = _longest(distinct.get("family_name_hangul", ())) + _longest(
+        distinct.get("given_name_hangul", ())
+    )
+    if family is not None and given is not None and longest > most:
         rows.update(
             row
             for row, (f, g) in enumerate(zip(family, given, strict=True))
@@ -113,7 +123,7 @@ def _too_long_together(
 
 
 def _longest(values: Sequence[str | None]) -> int:
-    return max((len(value) for value in set(values) if value), default=0)
+    return max((len(value) for value in values if value), default=0)
 
 
 def _nameless(length: int, names: list[list[Any]]) -> set[int]:

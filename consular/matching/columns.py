@@ -27,7 +27,7 @@ class RecordColumns(Sequence[PersonRecord]):
     ``RecordColumns(...)[i]`` is the ``PersonRecord`` of row ``i``.
     """
 
-    __slots__ = ("_columns", "_length")
+    __slots__ = ("_columns", "_length", "_read")
 
     def __init__(self, length: int, columns: Mapping[str, Sequence[Any]]) -> None:
         if "id" not in columns:
@@ -39,6 +39,10 @@ class RecordColumns(Sequence[PersonRecord]):
                 raise ValueError(f"{name}: {len(values)} values for {length} records")
         self._length = length
         self._columns = {name: columns[name] for name in FIELDS if name in columns}
+        # Every field in order, a column or its default: a record is made positionally.
+        self._read: list[tuple[Sequence[Any] | None, Any]] = [
+            (columns.get(name), _DEFAULTS.get(name)) for name in FIELDS
+        ]
 
     @classmethod
     def of(cls, records: Sequence[PersonRecord]) -> RecordColumns:
@@ -70,7 +74,9 @@ class RecordColumns(Sequence[PersonRecord]):
             index += self._length
         if not 0 <= index < self._length:
             raise IndexError(index)
-        return PersonRecord(**{name: values[index] for name, values in self._columns.items()})
+        return PersonRecord(
+            *[default if values is None else values[index] for values, default in self._read]
+        )
 
     def __iter__(self) -> Iterator[PersonRecord]:
         names = list(self._columns)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
@@ -30,6 +31,10 @@ from consular.matching.profile import (
     fold_passport,
     fold_postcode,
     fold_worksite,
+    hangul_keys,
+    latin_keys,
+    name_outline,
+    name_parts,
     profile,
     read_name_fields,
 )
@@ -55,12 +60,32 @@ _DATED_BLOCK = 256
 class Name:
     """One written name as blocking sees it: every surname and given-name key it reads as."""
 
-    __slots__ = ("givens", "surnames", "written")
+    __slots__ = ("_fields", "_written", "givens", "read", "surnames")
 
     def __init__(self, written: WrittenName) -> None:
-        self.written = written
+        self._written: WrittenName | None = written
+        self._fields: tuple[str | None, ...] = ()
         self.surnames: frozenset[str] = frozenset().union(*(r.surnames for r in written.readings))
         self.givens = tuple(dict.fromkeys(r.given for r in written.readings if r.given))
+        self.read = bool(written.readings)
+
+    @classmethod
+    def of_fields(cls, fields: tuple[str | None, ...]) -> Name:
+        """The name written in these fields (``NAME_FIELDS``); its readings are made when
+        first asked for (most registry names are only ever compared by their keys)."""
+        outline = name_outline(*fields)
+        if outline is None:
+            return cls(read_name_fields(*fields))
+        name = cls.__new__(cls)
+        name._written, name._fields = None, fields
+        name.surnames, name.givens, name.read = outline
+        return name
+
+    @property
+    def written(self) -> WrittenName:
+        if self._written is None:
+            self._written = read_name_fields(*self._fields)
+        return self._written
 
     def compatible(self, other: Name, close: dict[str, bool]) -> bool:
         """A cheap filter before full scoring: a surname in common or a close given name.
@@ -77,7 +102,7 @@ class Name:
                 )
             if near:
                 return True
-        return not self.written.readings or not other.written.readings
+        return not self.read or not other.read
 
 
 def index_keys(readings: Iterable[Reading]) -> set[tuple[str, str]]:
@@ -88,6 +113,18 @@ def index_keys(readings: Iterable[Reading]) -> set[tuple[str, str]]:
         if not reading.swapped and reading.script != "keyboard" and reading.given
         for surname in reading.surnames
     }
+
+
+_NO_KEYS: frozenset[tuple[str, str]] = frozenset()
+
+
+def registry_keys(fields: tuple[str | None, ...]) -> frozenset[tuple[str, str]]:
+    """``index_keys`` of the name written in these fields (``NAME_FIELDS``), from the keys
+    of its Hangul and its Latin part (each part repeats far more than the whole name)."""
+    hangul, latin = name_parts(*fields)
+    mine = hangul_keys(*hangul) if hangul is not None else _NO_KEYS
+    theirs = latin_keys(*latin) if latin is not None else _NO_KEYS
+    return mine | theirs if mine and theirs else mine or theirs
 
 
 @lru_cache(maxsize=100_000)
@@ -211,7 +248,7 @@ class RegistryIndex:
         self.worksite_counts: Counter[str] = Counter()
         for worksites in filter(None, columns.column("worksites") or ()):
             self.worksite_counts.update(frozenset(filter(None, map(fold_worksite, worksites))))
-        self.names: list[Name] = []
+        self.names: Sequence[Name] = ()
         self.by_name: dict[tuple[str, str], list[int]] = {}
         self.given_counts: Counter[str] = Counter()
         self.surname_counts: Counter[str] = Counter()
@@ -221,22 +258,19 @@ class RegistryIndex:
 
     def _index_names(self, columns: RecordColumns) -> None:
         """Read each distinct name once; block its rows under each of its keys."""
-        distinct: dict[tuple[str | None, ...], tuple[Name, list[int]]] = {}
-        names = self.names
         size = len(columns)
         fields = zip(
             *(columns.column(name) or itertools.repeat(None, size) for name in NAME_FIELDS),
             strict=True,
         )
-        for row, written in enumerate(fields):
-            found = distinct.get(written)
-            if found is None:
-                found = distinct[written] = (Name(read_name_fields(*written)), [])
-            found[1].append(row)
-            names.append(found[0])
+        code_of: dict[tuple[str | None, ...], int] = {}
+        codes = [code_of.setdefault(written, len(code_of)) for written in fields]
+        rows_of: list[list[int]] = [[] for _ in range(len(code_of))]
+        for row, code in enumerate(codes):
+            rows_of[code].append(row)
         parts: defaultdict[tuple[str, str], list[list[int]]] = defaultdict(list)
-        for name, rows in distinct.values():
-            keys = index_keys(name.written.readings)
+        for written, rows in zip(code_of, rows_of, strict=True):
+            keys = registry_keys(written)
             for key in keys:
                 parts[key].append(rows)
             for given in {given for _, given in keys}:
@@ -248,6 +282,8 @@ class RegistryIndex:
             key: rows[0] if len(rows) == 1 else sorted(itertools.chain.from_iterable(rows))
             for key, rows in parts.items()
         }
+        read = [Name.of_fields(written) for written in code_of]
+        self.names = [read[code] for code in codes]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -302,8 +338,9 @@ def _folded(
 
 def _by_date(rows: Sequence[int], births: Sequence[date | None]) -> dict[date | None, list[int]]:
     dated: defaultdict[date | None, list[int]] = defaultdict(list)
-    for row in rows:
-        dated[births[row]].append(row)
+    days = itemgetter(*rows)(births) if len(rows) > 1 else [births[row] for row in rows]
+    for day, row in zip(days, rows, strict=True):
+        dated[day].append(row)
     return dict(dated)
 
 

@@ -255,6 +255,89 @@ name_fields: Callable[[PersonRecord], tuple[str | None, ...]] = attrgetter(
 )
 
 
+def name_parts(
+    family_name: str | None,
+    given_name: str | None,
+    family_name_hangul: str | None,
+    given_name_hangul: str | None,
+    full_name: str | None,
+    full_name_hangul: str | None,
+) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+    """The Hangul and the Latin (family, given) that ``read_name_fields`` reads (``None``:
+    it reads none), for ``hangul_keys`` and ``latin_keys``."""
+    hangul = _hangul_name(family_name_hangul, given_name_hangul, full_name_hangul)
+    latin = _latin_parts(family_name, given_name, full_name)
+    return (hangul if hangul is not None and hangul[0] else None), latin
+
+
+@lru_cache(maxsize=1 << 16)
+def hangul_keys(family: str, given: str) -> frozenset[tuple[str, str]]:
+    """(surname, given-name key) of ``_hangul_reading(family, given)``, read no further."""
+    key = given_key_from_hangul(given)
+    return frozenset({(family, key)}) if key else frozenset()
+
+
+@lru_cache(maxsize=1 << 18)
+def latin_keys(family: str, given: str) -> frozenset[tuple[str, str]]:
+    """(surname, given-name key) of the forward reading of ``_latin_readings(family, given)``
+    (the order the name is written in), read no further."""
+    key = given_key_from_latin(given)
+    return frozenset((surname, key) for surname in surnames_of(family)) if key else frozenset()
+
+
+def name_outline(
+    family_name: str | None,
+    given_name: str | None,
+    family_name_hangul: str | None,
+    given_name_hangul: str | None,
+    full_name: str | None,
+    full_name_hangul: str | None,
+) -> tuple[frozenset[str], tuple[str, ...], bool] | None:
+    """Of the readings ``read_name_fields`` gives: every surname, every given-name key (in
+    order) and whether there is any, without making them; ``None`` when one of them may be
+    read off the keyboard (then make them)."""
+    hangul = _hangul_name(family_name_hangul, given_name_hangul, full_name_hangul)
+    typed = full_name_hangul or ""
+    if hangul is None and typed and not _HANGUL.match(typed.replace(" ", "")):
+        return None
+    latin = _latin_parts(family_name, given_name, full_name)
+    if latin is not None:
+        text = (full_name if not (family_name or given_name) else None) or "".join(latin)
+        if text.upper() != text:
+            return None
+    written = hangul is not None and hangul[0]
+    mine = _hangul_outline(*hangul) if written and hangul is not None else None
+    theirs = _latin_outline(*latin) if latin is not None else None
+    if mine is None or theirs is None:
+        return mine or theirs or (frozenset(), (), False)
+    givens = tuple(dict.fromkeys((*mine[1], *theirs[1])))
+    return mine[0] | theirs[0], givens, True
+
+
+@lru_cache(maxsize=1 << 16)
+def _hangul_outline(family: str, given: str) -> tuple[frozenset[str], tuple[str, ...], bool]:
+    reading = _hangul_reading(family, given)
+    return reading.surnames, (reading.given,) if reading.given else (), True
+
+
+@lru_cache(maxsize=1 << 18)
+def _latin_outline(family: str, given: str) -> tuple[frozenset[str], tuple[str, ...], bool]:
+    """``name_outline`` of ``_latin_readings(family, given)``, made without them."""
+    surnames: frozenset[str] = frozenset()
+    givens: list[str] = []
+    read = False
+    forward = surnames_of(family), given_key_from_latin(given)
+    readings = [forward] if forward[0] or forward[1] else []
+    if family and given:
+        readings.append((surnames_of(given), given_key_from_latin(family)))
+    for their_surnames, key in readings:
+        surnames |= their_surnames
+        if key:
+            givens.append(key)
+        read = True
+    return surnames, tuple(dict.fromkeys(givens)), read
+
+
 def read_name(record: PersonRecord) -> WrittenName:
     """Every reading of the record's name, in both scripts."""
     return read_name_fields(*name_fields(record))
