@@ -70,16 +70,17 @@ class Name:
         self.read = bool(written.readings)
 
     @classmethod
-    def of_fields(cls, fields: tuple[str | None, ...]) -> Name:
-        """The name written in these fields (``NAME_FIELDS``); its readings are made when
-        first asked for (most registry names are only ever compared by their keys)."""
+    def of_fields(cls, fields: tuple[str | None, ...]) -> tuple[Name, frozenset[tuple[str, str]]]:
+        """The name written in these fields (``NAME_FIELDS``) and its ``index_keys``; its
+        readings are made when first asked for (most registry names are only ever compared
+        by their keys)."""
         outline = name_outline(*fields)
         if outline is None:
-            return cls(read_name_fields(*fields))
+            return cls(read_name_fields(*fields)), registry_keys(fields)
         name = cls.__new__(cls)
         name._written, name._fields = None, fields
-        name.surnames, name.givens, name.read = outline
-        return name
+        name.surnames, name.givens, name.read, keys = outline
+        return name, keys
 
     @property
     def written(self) -> WrittenName:
@@ -269,8 +270,10 @@ class RegistryIndex:
         for row, code in enumerate(codes):
             rows_of[code].append(row)
         parts: defaultdict[tuple[str, str], list[list[int]]] = defaultdict(list)
+        read: list[Name] = []
         for written, rows in zip(code_of, rows_of, strict=True):
-            keys = registry_keys(written)
+            name, keys = Name.of_fields(written)
+            read.append(name)
             for key in keys:
                 parts[key].append(rows)
             for given in {given for _, given in keys}:
@@ -282,7 +285,6 @@ class RegistryIndex:
             key: rows[0] if len(rows) == 1 else sorted(itertools.chain.from_iterable(rows))
             for key, rows in parts.items()
         }
-        read = [Name.of_fields(written) for written in code_of]
         self.names = [read[code] for code in codes]
 
     def __len__(self) -> int:

@@ -277,12 +277,16 @@ def hangul_keys(family: str, given: str) -> frozenset[tuple[str, str]]:
     return frozenset({(family, key)}) if key else frozenset()
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 10)
 def latin_keys(family: str, given: str) -> frozenset[tuple[str, str]]:
     """(surname, given-name key) of the forward reading of ``_latin_readings(family, given)``
     (the order the name is written in), read no further."""
     key = given_key_from_latin(given)
     return frozenset((surname, key) for surname in surnames_of(family)) if key else frozenset()
+
+
+Outline = tuple[frozenset[str], tuple[str, ...], bool, frozenset[tuple[str, str]]]
+_NO_OUTLINE: Outline = (frozenset(), (), False, frozenset())
 
 
 def name_outline(
@@ -292,50 +296,68 @@ def name_outline(
     given_name_hangul: str | None,
     full_name: str | None,
     full_name_hangul: str | None,
-) -> tuple[frozenset[str], tuple[str, ...], bool] | None:
-    """Of the readings ``read_name_fields`` gives: every surname, every given-name key (in
-    order) and whether there is any, without making them; ``None`` when one of them may be
-    read off the keyboard (then make them)."""
-    hangul = _hangul_name(family_name_hangul, given_name_hangul, full_name_hangul)
-    typed = full_name_hangul or ""
-    if hangul is None and typed and not _HANGUL.match(typed.replace(" ", "")):
+) -> Outline | None:
+    """Of the readings ``read_name_fields`` gives, without making them: every surname, every
+    given-name key (in order), whether there is any, and the (surname, given-name key) of
+    those in the name's own order and script; ``None`` when one of them may be read off the
+    keyboard (then make them)."""
+    mine = _hangul_side(family_name_hangul, given_name_hangul, full_name_hangul)
+    theirs = _latin_side(family_name, given_name, full_name)
+    if mine is _KEYBOARD or theirs is _KEYBOARD:
         return None
-    latin = _latin_parts(family_name, given_name, full_name)
-    if latin is not None:
-        text = (full_name if not (family_name or given_name) else None) or "".join(latin)
-        if text.upper() != text:
-            return None
-    written = hangul is not None and hangul[0]
-    mine = _hangul_outline(*hangul) if written and hangul is not None else None
-    theirs = _latin_outline(*latin) if latin is not None else None
-    if mine is None or theirs is None:
-        return mine or theirs or (frozenset(), (), False)
+    if not mine[2] or not theirs[2]:
+        return mine if mine[2] else theirs
     givens = tuple(dict.fromkeys((*mine[1], *theirs[1])))
-    return mine[0] | theirs[0], givens, True
+    return mine[0] | theirs[0], givens, True, mine[3] | theirs[3]
 
 
-@lru_cache(maxsize=1 << 16)
-def _hangul_outline(family: str, given: str) -> tuple[frozenset[str], tuple[str, ...], bool]:
-    reading = _hangul_reading(family, given)
-    return reading.surnames, (reading.given,) if reading.given else (), True
+# A name that may be read off the keyboard: its readings are made to know.
+_KEYBOARD: Outline = (frozenset(), (), False, frozenset())
 
 
 @lru_cache(maxsize=1 << 18)
-def _latin_outline(family: str, given: str) -> tuple[frozenset[str], tuple[str, ...], bool]:
+def _hangul_side(
+    family_hangul: str | None, given_hangul: str | None, full_hangul: str | None
+) -> Outline:
+    hangul = _hangul_name(family_hangul, given_hangul, full_hangul)
+    typed = full_hangul or ""
+    if hangul is None and typed and not _HANGUL.match(typed.replace(" ", "")):
+        return _KEYBOARD
+    return _hangul_outline(*hangul) if hangul is not None and hangul[0] else _NO_OUTLINE
+
+
+@lru_cache(maxsize=1 << 19)
+def _latin_side(family: str | None, given: str | None, full: str | None) -> Outline:
+    latin = _latin_parts(family, given, full)
+    if latin is None:
+        return _NO_OUTLINE
+    text = (full if not (family or given) else None) or "".join(latin)
+    if text.upper() != text:
+        return _KEYBOARD
+    return _latin_outline(*latin)
+
+
+@lru_cache(maxsize=1 << 18)
+def _hangul_outline(family: str, given: str) -> Outline:
+    reading = _hangul_reading(family, given)
+    givens = (reading.given,) if reading.given else ()
+    return reading.surnames, givens, True, hangul_keys(family, given)
+
+
+@lru_cache(maxsize=1 << 10)
+def _latin_outline(family: str, given: str) -> Outline:
     """``name_outline`` of ``_latin_readings(family, given)``, made without them."""
-    surnames: frozenset[str] = frozenset()
-    givens: list[str] = []
-    read = False
-    forward = surnames_of(family), given_key_from_latin(given)
-    readings = [forward] if forward[0] or forward[1] else []
-    if family and given:
-        readings.append((surnames_of(given), given_key_from_latin(family)))
-    for their_surnames, key in readings:
-        surnames |= their_surnames
-        if key:
-            givens.append(key)
-        read = True
-    return surnames, tuple(dict.fromkeys(givens)), read
+    surnames, key = surnames_of(family), given_key_from_latin(given)
+    if not (family and given):  # the forward reading alone, if it reads anything
+        return (
+            (surnames, (key,) if key else (), True, latin_keys(family, given))
+            if (surnames or key)
+            else _NO_OUTLINE
+        )
+    # The swapped reading is there too, and the forward one even if it reads nothing.
+    swapped, swapped_key = surnames_of(given), given_key_from_latin(family)
+    givens = tuple(dict.fromkeys(k for k in (key, swapped_key) if k))
+    return surnames | swapped, givens, True, latin_keys(family, given)
 
 
 def read_name(record: PersonRecord) -> WrittenName:

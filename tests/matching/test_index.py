@@ -128,7 +128,8 @@ _TYPED = st.one_of(_HANGUL, st.sampled_from(["rlaalswns", "김 민준", "dltjdgh
 def test_a_names_blocks_are_those_its_readings_give(fields: tuple[str | None, ...]) -> None:
     written = read_name_fields(*fields)
     assert registry_keys(fields) == index_keys(written.readings)
-    read, outlined = Name(written), Name.of_fields(fields)
+    read, (outlined, keys) = Name(written), Name.of_fields(fields)
+    assert keys == index_keys(written.readings)
     assert (outlined.surnames, set(outlined.givens), outlined.read) == (
         read.surnames,
         set(read.givens),
