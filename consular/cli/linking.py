@@ -4,20 +4,20 @@ A worker is a fork of this process made after the index is built, so it shares t
 memory instead of building or receiving its own; it links its share of the list and sends
 back the links.
 
-While linking, only the young generations are collected, every hundred rows: a full
-collection would walk the whole index (millions of objects) again and again, and in a
-worker copy its pages. Linking leaves next to no garbage in cycles.
+The index is frozen out of the garbage collector before the workers are made, and only
+the young generations are collected while linking (``index_left_alone``): a full
+collection would walk the whole index again and again, and in a worker copy its pages.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import pickle
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 from consular.matching import Link, Matcher, PersonRecord
+from consular.matching.index import index_left_alone
 
 __all__ = ["PARALLEL_ROWS", "link_all"]
 
@@ -52,7 +52,7 @@ def link_all(
     workers = max(1, min(workers, len(records)))
     # Every worker-th row to each: rows of one kind, often together in a list, are shared out.
     parts = [records[start::workers] for start in range(workers)]
-    with _young_collections_only():
+    with index_left_alone():
         children = [_fork(matcher, part) for part in parts[1:]]
         shares = [_link(matcher, parts[0], _scaled(progress, workers, len(records)))]
         shares.extend(_collect(matcher, pid, pipe, part) for pid, pipe, part in children)
@@ -62,17 +62,6 @@ def link_all(
     for start, share in enumerate(shares):
         links[start::workers] = share
     return links
-
-
-@contextlib.contextmanager
-def _young_collections_only() -> Iterator[None]:
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _scaled(
@@ -90,10 +79,8 @@ def _link(
     links: list[Link] = []
     for done, record in enumerate(records, start=1):
         links.append(matcher.link(record))
-        if done % 100 == 0:
-            gc.collect(1)
-            if progress is not None:
-                progress(done)
+        if progress is not None and done % 100 == 0:
+            progress(done)
     return links
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
+from operator import attrgetter
 from typing import Any, overload
 
 from consular.matching.records import PersonRecord
@@ -49,8 +50,8 @@ class RecordColumns(Sequence[PersonRecord]):
         """The records' fields as columns (fields every record leaves at the default, left out)."""
         columns: dict[str, Sequence[Any]] = {}
         for name in FIELDS:
-            values = [getattr(record, name) for record in records]
-            if name == "id" or any(value != _DEFAULTS[name] for value in values):
+            values = list(map(attrgetter(name), records))
+            if name == "id" or values.count(_DEFAULTS[name]) != len(values):
                 columns[name] = values
         return cls(len(records), columns)
 

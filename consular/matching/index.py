@@ -373,17 +373,27 @@ def to_oldest_generation() -> None:
 
 @contextmanager
 def index_left_alone() -> Iterator[None]:
-    """Collect only what linking makes: what lived before (the index) is frozen meanwhile.
+    """Collect only what linking makes: what lived before (the index) is frozen meanwhile,
+    and only the young generations are collected.
 
     Otherwise each full collection walks the whole registry again, a second or more at a
-    million rows. Unfreezing at the end puts it all back where it was; objects someone
-    else froze are left as they are (then nothing is frozen here).
+    million rows; and with the index frozen, full collections would come again and again,
+    each walking all that linking has kept so far (the candidates' profiles). Unfreezing at
+    the end puts it all back where it was; objects someone else froze are left as they are
+    (then nothing is frozen here).
     """
     if gc.get_freeze_count() or not gc.isenabled():
         yield
         return
+    thresholds = gc.get_threshold()
     gc.freeze()
+    gc.set_threshold(thresholds[0], thresholds[1], _NEVER)
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+# Young collections between two full ones while linking: more than linking ever makes.
+_NEVER = 2**30

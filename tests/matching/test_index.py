@@ -95,9 +95,10 @@ def test_indexing_and_linking_leave_the_garbage_collector_as_they_found_it() -> 
     ]
     matcher = build_matcher(registry, population=1_000_000)
     assert gc.get_freeze_count() == 0
+    thresholds = gc.get_threshold()
     matcher.link_many([PersonRecord(id="L", full_name="KIM, MIN JUN", date_of_birth=BORN)])
     assert gc.get_freeze_count() == 0
-    assert gc.isenabled()
+    assert gc.isenabled() and gc.get_threshold() == thresholds
 
 
 def test_objects_someone_else_froze_stay_frozen() -> None:
