@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from consular.cli.context import fail, progress_bar
+from consular.cli.entry import skip_teardown
 from consular.cli.imports import print_layout
 from consular.cli.linking import link_all
 from consular.columnar import read_columns
@@ -141,6 +142,7 @@ def match(
         f"{len(links)} rows: {counts[Decision.MATCH]} match, {counts[Decision.REVIEW]} review, "
         f"{counts[Decision.NONE]} none → {output}"
     )
+    skip_teardown()  # the index is dropped with the process, not object by object
 
 
 def _row(link: Link, row: ListRow, explain: bool) -> list[str]:
