@@ -1,3 +1,3 @@
-from consular.cli.main import app
+from consular.cli.entry import run
 
-app(prog_name="consular")
+run()

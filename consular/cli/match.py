@@ -8,12 +8,16 @@ from typing import Annotated
 import typer
 
 from consular.cli.context import fail, progress_bar
+from consular.cli.entry import skip_teardown
 from consular.cli.imports import print_layout
+from consular.cli.linking import link_all
+from consular.columnar import read_columns
 from consular.config import get_settings
 from consular.errors import InvalidInput
 from consular.exports import write_csv
 from consular.fields import RowError
 from consular.importing import command_line_limits
+from consular.incidents.listcolumns import parse_columns
 from consular.incidents.listrows import (
     ListLayout,
     ListRow,
@@ -23,6 +27,7 @@ from consular.incidents.listrows import (
     read_columns_option,
 )
 from consular.matching import Decision, Link, build_matcher
+from consular.matching.columns import RecordColumns
 from consular.tabular import Table, TableError, read_table
 
 PROGRESS_THRESHOLD = 2000
@@ -36,20 +41,43 @@ def _rows(
         table: Table = read_table(path, limits=command_line_limits(get_settings()))
     except TableError as exc:
         fail(str(exc), 2)
-    try:
-        layout = list_layout(table, columns=columns, date_format=date_format)
-    except InvalidInput as exc:
-        fail(f"{what} {table.source}: {exc.message}", 2)
+    layout = _layout(table, what, columns, date_format)
     rows, errors = parse_list(table, date_format=layout.date_format, columns=layout.columns)
     if what == "registry":
         # The registry keeps its strictness: what a list may keep with a warning, it refuses.
         errors = sorted([*errors, *list_warnings(rows)], key=lambda e: e.row)
+    _refuse(what, table.source, errors)
+    return rows, layout
+
+
+def _registry(path: Path, date_format: str | None) -> RecordColumns:
+    """The registry's records; a large plain CSV file is read by columns (the same records)."""
+    table = read_columns(path, limits=command_line_limits(get_settings()))
+    if table is None:
+        rows, _ = _rows(path, "registry", date_format)
+        return RecordColumns.of([row.record for row in rows])
+    layout = _layout(table.head, "registry", None, date_format)
+    read = parse_columns(table, date_format=layout.date_format, columns=layout.columns)
+    # The registry keeps its strictness: what a list may keep with a warning, it refuses.
+    _refuse("registry", table.source, sorted([*read.errors, *read.warnings], key=lambda e: e.row))
+    return read.records
+
+
+def _layout(
+    table: Table, what: str, columns: dict[str, str] | None, date_format: str | None
+) -> ListLayout:
+    try:
+        return list_layout(table, columns=columns, date_format=date_format)
+    except InvalidInput as exc:
+        fail(f"{what} {table.source}: {exc.message}", 2)
+
+
+def _refuse(what: str, source: str, errors: list[RowError]) -> None:
     header = [e for e in errors if e.row == 1]
     if header:
-        fail(f"{what} {table.source}: {header[0].message}", 2)
+        fail(f"{what} {source}: {header[0].message}", 2)
     if errors:
-        _report(what, table.source, errors)
-    return rows, layout
+        _report(what, source, errors)
 
 
 def _report(what: str, source: str, errors: list[RowError]) -> None:
@@ -89,18 +117,14 @@ def match(
         chosen = read_columns_option(columns)
     except InvalidInput as exc:
         fail(exc.message, 2)
-    people, _ = _rows(registry, "registry", dob_format)
+    people = _registry(registry, dob_format)
     listed, layout = _rows(list_file, "list", dob_format, chosen)
-    ids = [row.record.id for row in people]
+    ids = people.column("id") or ()
     if len(set(ids)) != len(ids):
         fail(f"registry {registry.name}: ids must be unique (give an id column)", 2)
-    matcher = build_matcher(row.record for row in people)
-    links: list[Link] = []
+    matcher = build_matcher(people)
     with progress_bar(len(listed), "matching", threshold=PROGRESS_THRESHOLD) as progress:
-        for done, row in enumerate(listed, start=1):
-            links.append(matcher.link(row.record))
-            if progress is not None and done % 100 == 0:
-                progress(done)
+        links = link_all(matcher, [row.record for row in listed], progress)
     try:
         with output.open("w", newline="", encoding="utf-8") as out:
             written = (_row(link, row, explain) for link, row in zip(links, listed, strict=True))
@@ -118,6 +142,7 @@ def match(
         f"{len(links)} rows: {counts[Decision.MATCH]} match, {counts[Decision.REVIEW]} review, "
         f"{counts[Decision.NONE]} none → {output}"
     )
+    skip_teardown()  # the index is dropped with the process, not object by object
 
 
 def _row(link: Link, row: ListRow, explain: bool) -> list[str]:

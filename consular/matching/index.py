@@ -11,15 +11,17 @@ from __future__ import annotations
 import gc
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.fuzz import ratio
 
+from consular.matching.columns import RecordColumns
 from consular.matching.profile import (
     Profile,
     Reading,
@@ -29,15 +31,27 @@ from consular.matching.profile import (
     fold_passport,
     fold_postcode,
     fold_worksite,
-    name_fields,
+    hangul_keys,
+    latin_keys,
+    name_outline,
+    name_parts,
     profile,
-    read_name,
+    read_name_fields,
 )
 from consular.matching.records import PersonRecord
 
 Key = TypeVar("Key", bound=Hashable)
 # Given names this close (rapidfuzz ratio) may be one name: worth scoring in full.
 _COMPATIBLE_GIVEN = 70
+# The fields a name is read from, in the order ``read_name_fields`` takes them.
+NAME_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_hangul",
+    "given_name_hangul",
+    "full_name",
+    "full_name_hangul",
+)
 # A name block this long is grouped by birth date when first searched by one (common
 # names are searched again and again).
 _DATED_BLOCK = 256
@@ -46,12 +60,33 @@ _DATED_BLOCK = 256
 class Name:
     """One written name as blocking sees it: every surname and given-name key it reads as."""
 
-    __slots__ = ("givens", "surnames", "written")
+    __slots__ = ("_fields", "_written", "givens", "read", "surnames")
 
     def __init__(self, written: WrittenName) -> None:
-        self.written = written
+        self._written: WrittenName | None = written
+        self._fields: tuple[str | None, ...] = ()
         self.surnames: frozenset[str] = frozenset().union(*(r.surnames for r in written.readings))
         self.givens = tuple(dict.fromkeys(r.given for r in written.readings if r.given))
+        self.read = bool(written.readings)
+
+    @classmethod
+    def of_fields(cls, fields: tuple[str | None, ...]) -> tuple[Name, frozenset[tuple[str, str]]]:
+        """The name written in these fields (``NAME_FIELDS``) and its ``index_keys``; its
+        readings are made when first asked for (most registry names are only ever compared
+        by their keys)."""
+        outline = name_outline(*fields)
+        if outline is None:
+            return cls(read_name_fields(*fields)), registry_keys(fields)
+        name = cls.__new__(cls)
+        name._written, name._fields = None, fields
+        name.surnames, name.givens, name.read, keys = outline
+        return name, keys
+
+    @property
+    def written(self) -> WrittenName:
+        if self._written is None:
+            self._written = read_name_fields(*self._fields)
+        return self._written
 
     def compatible(self, other: Name, close: dict[str, bool]) -> bool:
         """A cheap filter before full scoring: a surname in common or a close given name.
@@ -68,7 +103,7 @@ class Name:
                 )
             if near:
                 return True
-        return not self.written.readings or not other.written.readings
+        return not self.read or not other.read
 
 
 def index_keys(readings: Iterable[Reading]) -> set[tuple[str, str]]:
@@ -79,6 +114,18 @@ def index_keys(readings: Iterable[Reading]) -> set[tuple[str, str]]:
         if not reading.swapped and reading.script != "keyboard" and reading.given
         for surname in reading.surnames
     }
+
+
+_NO_KEYS: frozenset[tuple[str, str]] = frozenset()
+
+
+def registry_keys(fields: tuple[str | None, ...]) -> frozenset[tuple[str, str]]:
+    """``index_keys`` of the name written in these fields (``NAME_FIELDS``), from the keys
+    of its Hangul and its Latin part (each part repeats far more than the whole name)."""
+    hangul, latin = name_parts(*fields)
+    mine = hangul_keys(*hangul) if hangul is not None else _NO_KEYS
+    theirs = latin_keys(*latin) if latin is not None else _NO_KEYS
+    return mine | theirs if mine and theirs else mine or theirs
 
 
 @lru_cache(maxsize=100_000)
@@ -181,53 +228,52 @@ class RegistryIndex:
     counts that say how common a name, a surname, a given name or an employer is."""
 
     def __init__(self, registry: Iterable[PersonRecord]) -> None:
-        self.records: Sequence[PersonRecord] = list(registry)
-        records = self.records
-        self.ids = [record.id for record in records]
-        self.row_of = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        # Held by field: a row's record is made again only when it becomes a candidate.
+        columns = (
+            registry if isinstance(registry, RecordColumns) else RecordColumns.of(list(registry))
+        )
+        self.records: Sequence[PersonRecord] = columns
+        size = len(columns)
+        self.ids = list(columns.column("id") or ())
+        self.row_of = dict(zip(self.ids, range(size), strict=True))
         if len(self.row_of) != len(self.ids):
             _refuse_repeated(self.ids)
-        self.births = [record.date_of_birth for record in records]
+        self.births: Sequence[date | None] = columns.column("date_of_birth") or [None] * size
         self.by_birth: dict[date, list[int]] = _group(self.births)
-        self.by_passport = Blocks(
-            [fold_passport(r.passport_number) if r.passport_number else None for r in records]
-        )
-        self.by_postcode = Blocks(
-            [fold_postcode(r.postcode) if r.postcode else None for r in records]
-        )
-        self.by_host_identifier = Blocks(
-            [
-                fold_host_identifier(r.host_identifier) if r.host_identifier else None
-                for r in records
-            ]
-        )
+        self.by_passport = Blocks(_folded(columns, "passport_number", fold_passport))
+        self.by_postcode = Blocks(_folded(columns, "postcode", fold_postcode))
+        self.by_host_identifier = Blocks(_folded(columns, "host_identifier", fold_host_identifier))
         self.employer_counts: Counter[str] = Counter()
-        for employers in filter(None, (record.employers for record in records)):
+        for employers in filter(None, columns.column("employers") or ()):
             self.employer_counts.update(frozenset(e for e in map(fold_employer, employers) if e))
         self.worksite_counts: Counter[str] = Counter()
-        for worksites in filter(None, (record.worksites for record in records)):
+        for worksites in filter(None, columns.column("worksites") or ()):
             self.worksite_counts.update(frozenset(filter(None, map(fold_worksite, worksites))))
-        self.names: list[Name] = []
+        self.names: Sequence[Name] = ()
         self.by_name: dict[tuple[str, str], list[int]] = {}
         self.given_counts: Counter[str] = Counter()
         self.surname_counts: Counter[str] = Counter()
-        self._index_names(records)
+        self._index_names(columns)
         self._profiles: dict[int, Profile] = {}
         self._dated_blocks: dict[tuple[str, str], dict[date | None, list[int]]] = {}
 
-    def _index_names(self, records: Sequence[PersonRecord]) -> None:
+    def _index_names(self, columns: RecordColumns) -> None:
         """Read each distinct name once; block its rows under each of its keys."""
-        distinct: dict[tuple[str | None, ...], tuple[Name, list[int]]] = {}
-        names = self.names
-        for row, fields in enumerate(map(name_fields, records)):
-            found = distinct.get(fields)
-            if found is None:
-                found = distinct[fields] = (Name(read_name(records[row])), [])
-            found[1].append(row)
-            names.append(found[0])
+        size = len(columns)
+        fields = zip(
+            *(columns.column(name) or itertools.repeat(None, size) for name in NAME_FIELDS),
+            strict=True,
+        )
+        code_of: dict[tuple[str | None, ...], int] = {}
+        codes = [code_of.setdefault(written, len(code_of)) for written in fields]
+        rows_of: list[list[int]] = [[] for _ in range(len(code_of))]
+        for row, code in enumerate(codes):
+            rows_of[code].append(row)
         parts: defaultdict[tuple[str, str], list[list[int]]] = defaultdict(list)
-        for name, rows in distinct.values():
-            keys = index_keys(name.written.readings)
+        read: list[Name] = []
+        for written, rows in zip(code_of, rows_of, strict=True):
+            name, keys = Name.of_fields(written)
+            read.append(name)
             for key in keys:
                 parts[key].append(rows)
             for given in {given for _, given in keys}:
@@ -239,6 +285,7 @@ class RegistryIndex:
             key: rows[0] if len(rows) == 1 else sorted(itertools.chain.from_iterable(rows))
             for key, rows in parts.items()
         }
+        self.names = [read[code] for code in codes]
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -282,10 +329,20 @@ class RegistryIndex:
         return found
 
 
+def _folded(
+    columns: RecordColumns, name: str, fold: Callable[[str | None], str | None]
+) -> list[str | None]:
+    values = columns.column(name)
+    if values is None:
+        return []
+    return [fold(value) if value else None for value in values]
+
+
 def _by_date(rows: Sequence[int], births: Sequence[date | None]) -> dict[date | None, list[int]]:
     dated: defaultdict[date | None, list[int]] = defaultdict(list)
-    for row in rows:
-        dated[births[row]].append(row)
+    days = itemgetter(*rows)(births) if len(rows) > 1 else [births[row] for row in rows]
+    for day, row in zip(days, rows, strict=True):
+        dated[day].append(row)
     return dict(dated)
 
 
@@ -316,19 +373,25 @@ def to_oldest_generation() -> None:
 
 @contextmanager
 def index_left_alone() -> Iterator[None]:
-    """Collect only what linking makes: what lived before (the index) is frozen meanwhile.
+    """Collect only what linking makes: what lived before (the index) is frozen meanwhile,
+    and only the young generations are collected.
 
     Otherwise each full collection walks the whole registry again, a second or more at a
-    million rows. Unfreezing at the end puts it all back where it was; objects someone
-    else froze are left as they are (then nothing is frozen here).
+    million rows; and with the index frozen, full collections would come again and again,
+    each walking all that linking has kept so far (the candidates' profiles). Unfreezing at
+    the end puts it all back where it was; objects someone else froze are left as they are
+    (then nothing is frozen here).
     """
     if gc.get_freeze_count() or not gc.isenabled():
         yield
         return
+    thresholds = gc.get_threshold()
     gc.freeze()
+    gc.set_threshold(thresholds[0], thresholds[1], _NEVER)
     try:
         yield
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
 
 
@@ -344,3 +407,7 @@ def no_cycles_made() -> Iterator[None]:
         if collecting:
             gc.enable()
             to_oldest_generation()
+
+
+# Young collections between two full ones while linking: more than linking ever makes.
+_NEVER = 2**30

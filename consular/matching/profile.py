@@ -214,20 +214,22 @@ def fold_employer(name: str) -> str:
     return " ".join(w for w in words if w not in _LEGAL_FORMS)
 
 
-def _hangul_name(record: PersonRecord) -> tuple[str, str] | None:
-    if record.family_name_hangul:
-        return record.family_name_hangul.strip(), (record.given_name_hangul or "").strip()
-    full = (record.full_name_hangul or "").replace(" ", "")
+def _hangul_name(
+    family_hangul: str | None, given_hangul: str | None, full_hangul: str | None
+) -> tuple[str, str] | None:
+    if family_hangul:
+        return family_hangul.strip(), (given_hangul or "").strip()
+    full = (full_hangul or "").replace(" ", "")
     if full and _HANGUL.match(full) and len(full) >= 2:
         return split_hangul_name(full)
     return None
 
 
-def _latin_parts(record: PersonRecord) -> tuple[str, str] | None:
-    if record.family_name or record.given_name:
-        return record.family_name or "", record.given_name or ""
-    if record.full_name:
-        return split_full_name(record.full_name)
+def _latin_parts(family: str | None, given: str | None, full: str | None) -> tuple[str, str] | None:
+    if family or given:
+        return family or "", given or ""
+    if full:
+        return split_full_name(full)
     return None
 
 
@@ -304,13 +306,130 @@ name_fields: Callable[[PersonRecord], tuple[str | None, ...]] = attrgetter(
 )
 
 
+def name_parts(
+    family_name: str | None,
+    given_name: str | None,
+    family_name_hangul: str | None,
+    given_name_hangul: str | None,
+    full_name: str | None,
+    full_name_hangul: str | None,
+) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+    """The Hangul and the Latin (family, given) that ``read_name_fields`` reads (``None``:
+    it reads none), for ``hangul_keys`` and ``latin_keys``."""
+    hangul = _hangul_name(family_name_hangul, given_name_hangul, full_name_hangul)
+    latin = _latin_parts(family_name, given_name, full_name)
+    return (hangul if hangul is not None and hangul[0] else None), latin
+
+
+@lru_cache(maxsize=1 << 16)
+def hangul_keys(family: str, given: str) -> frozenset[tuple[str, str]]:
+    """(surname, given-name key) of ``_hangul_reading(family, given)``, read no further."""
+    key = given_key_from_hangul(given)
+    return frozenset({(family, key)}) if key else frozenset()
+
+
+@lru_cache(maxsize=1 << 10)
+def latin_keys(family: str, given: str) -> frozenset[tuple[str, str]]:
+    """(surname, given-name key) of the forward reading of ``_latin_readings(family, given)``
+    (the order the name is written in), read no further."""
+    key = given_key_from_latin(given)
+    return frozenset((surname, key) for surname in surnames_of(family)) if key else frozenset()
+
+
+Outline = tuple[frozenset[str], tuple[str, ...], bool, frozenset[tuple[str, str]]]
+_NO_OUTLINE: Outline = (frozenset(), (), False, frozenset())
+
+
+def name_outline(
+    family_name: str | None,
+    given_name: str | None,
+    family_name_hangul: str | None,
+    given_name_hangul: str | None,
+    full_name: str | None,
+    full_name_hangul: str | None,
+) -> Outline | None:
+    """Of the readings ``read_name_fields`` gives, without making them: every surname, every
+    given-name key (in order), whether there is any, and the (surname, given-name key) of
+    those in the name's own order and script; ``None`` when one of them may be read off the
+    keyboard (then make them)."""
+    mine = _hangul_side(family_name_hangul, given_name_hangul, full_name_hangul)
+    theirs = _latin_side(family_name, given_name, full_name)
+    if mine is _KEYBOARD or theirs is _KEYBOARD:
+        return None
+    if not mine[2] or not theirs[2]:
+        return mine if mine[2] else theirs
+    givens = tuple(dict.fromkeys((*mine[1], *theirs[1])))
+    return mine[0] | theirs[0], givens, True, mine[3] | theirs[3]
+
+
+# A name that may be read off the keyboard: its readings are made to know.
+_KEYBOARD: Outline = (frozenset(), (), False, frozenset())
+
+
+@lru_cache(maxsize=1 << 18)
+def _hangul_side(
+    family_hangul: str | None, given_hangul: str | None, full_hangul: str | None
+) -> Outline:
+    hangul = _hangul_name(family_hangul, given_hangul, full_hangul)
+    typed = full_hangul or ""
+    if hangul is None and typed and not _HANGUL.match(typed.replace(" ", "")):
+        return _KEYBOARD
+    return _hangul_outline(*hangul) if hangul is not None and hangul[0] else _NO_OUTLINE
+
+
+@lru_cache(maxsize=1 << 19)
+def _latin_side(family: str | None, given: str | None, full: str | None) -> Outline:
+    latin = _latin_parts(family, given, full)
+    if latin is None:
+        return _NO_OUTLINE
+    text = (full if not (family or given) else None) or "".join(latin)
+    if text.upper() != text:
+        return _KEYBOARD
+    return _latin_outline(*latin)
+
+
+@lru_cache(maxsize=1 << 18)
+def _hangul_outline(family: str, given: str) -> Outline:
+    reading = _hangul_reading(family, given)
+    givens = (reading.given,) if reading.given else ()
+    return reading.surnames, givens, True, hangul_keys(family, given)
+
+
+@lru_cache(maxsize=1 << 10)
+def _latin_outline(family: str, given: str) -> Outline:
+    """``name_outline`` of ``_latin_readings(family, given)``, made without them."""
+    surnames, key = surnames_of(family), given_key_from_latin(given)
+    if not (family and given):  # the forward reading alone, if it reads anything
+        return (
+            (surnames, (key,) if key else (), True, latin_keys(family, given))
+            if (surnames or key)
+            else _NO_OUTLINE
+        )
+    # The swapped reading is there too, and the forward one even if it reads nothing.
+    swapped, swapped_key = surnames_of(given), given_key_from_latin(family)
+    givens = tuple(dict.fromkeys(k for k in (key, swapped_key) if k))
+    return surnames | swapped, givens, True, latin_keys(family, given)
+
+
 def read_name(record: PersonRecord) -> WrittenName:
     """Every reading of the record's name, in both scripts."""
+    return read_name_fields(*name_fields(record))
+
+
+def read_name_fields(
+    family_name: str | None,
+    given_name: str | None,
+    family_name_hangul: str | None,
+    given_name_hangul: str | None,
+    full_name: str | None,
+    full_name_hangul: str | None,
+) -> WrittenName:
+    """``read_name`` of a record whose name fields are these (in ``name_fields`` order)."""
     readings: list[Reading] = []
-    hangul = _hangul_name(record)
+    hangul = _hangul_name(family_name_hangul, given_name_hangul, full_name_hangul)
     if hangul is not None and hangul[0]:
         readings.append(_hangul_reading(*hangul))
-    typed = record.full_name_hangul or ""
+    typed = full_name_hangul or ""
     keyboards = 0
     if hangul is None and typed and not _HANGUL.match(typed.replace(" ", "")):
         # A Hangul column holding Latin letters: the name was typed in the wrong layout.
@@ -318,11 +437,11 @@ def read_name(record: PersonRecord) -> WrittenName:
         if keyboard is not None:
             readings.append(keyboard)
             keyboards += 1
-    latin = _latin_parts(record)
+    latin = _latin_parts(family_name, given_name, full_name)
     if latin is not None:
         readings.extend(_latin_readings(*latin))
         # Keyboard-typed Hangul is read in the written order, not in the Latin split's.
-        written = record.full_name if not (record.family_name or record.given_name) else None
+        written = full_name if not (family_name or given_name) else None
         text = written or "".join(latin)
         # Upper-case letters are never keyboard-typed Hangul (passports are upper case).
         keyboard = None if text.upper() == text else _keyboard_reading(text)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -227,3 +229,23 @@ def test_the_registry_file_keeps_its_strictness(tmp_path: Path) -> None:
     code, _, stderr = run(str(registry), str(listing), "-o", str(out))
     assert code == 2 and not out.exists()
     assert "row 7, column date_of_birth: date of birth '2052-11-15' is in the future" in stderr
+
+
+def test_the_command_ends_its_process_with_its_status_and_all_its_output(
+    registry: Path, tmp_path: Path
+) -> None:
+    listing = tmp_path / "list.csv"
+    listing.write_text('id,full_name,date_of_birth\nL1,"LEE, SEONGHO",1988-03-14\n')
+    out = tmp_path / "out.csv"
+    command = [sys.executable, "-m", "consular.cli", "match", str(registry), str(listing)]
+    done = subprocess.run([*command, "-o", str(out)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.rstrip().endswith(f"1 rows: 1 match, 0 review, 0 none → {out}")
+    assert next(csv.DictReader(out.open(encoding="utf-8")))["registry_id"] == "R1"
+    missing = subprocess.run(
+        [*command[:-1], str(tmp_path / "missing.csv"), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert missing.returncode == 2 and "file not found" in missing.stderr

@@ -9,7 +9,16 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from consular.matching import Decision, PersonRecord, build_matcher
-from consular.matching.index import Blocks, birth_level, near_dates
+from consular.matching.columns import RecordColumns
+from consular.matching.index import (
+    Blocks,
+    Name,
+    birth_level,
+    index_keys,
+    near_dates,
+    registry_keys,
+)
+from consular.matching.profile import read_name_fields
 
 BORN = date(1988, 3, 14)
 
@@ -86,9 +95,10 @@ def test_indexing_and_linking_leave_the_garbage_collector_as_they_found_it() -> 
     ]
     matcher = build_matcher(registry, population=1_000_000)
     assert gc.get_freeze_count() == 0
+    thresholds = gc.get_threshold()
     matcher.link_many([PersonRecord(id="L", full_name="KIM, MIN JUN", date_of_birth=BORN)])
     assert gc.get_freeze_count() == 0
-    assert gc.isenabled()
+    assert gc.isenabled() and gc.get_threshold() == thresholds
 
 
 def test_objects_someone_else_froze_stay_frozen() -> None:
@@ -100,3 +110,42 @@ def test_objects_someone_else_froze_stay_frozen() -> None:
         assert gc.get_freeze_count() >= frozen
     finally:
         gc.unfreeze()
+
+
+_LATIN = st.one_of(
+    st.none(),
+    st.sampled_from(["", "KIM", "Lee", "YI", "PARK", "SEONGHO", "MIN JUN", "rla", "Nguyen"]),
+    st.text(alphabet="abcKLMN -,", max_size=8),
+)
+_HANGUL = st.one_of(st.none(), st.text(alphabet="김이박성호민준", max_size=4))
+_TYPED = st.one_of(_HANGUL, st.sampled_from(["rlaalswns", "김 민준", "dltjdgh"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.tuples(_LATIN, _LATIN, _HANGUL, _HANGUL, _LATIN, _TYPED))
+@example(("LEE", "SEONGHO", "이", "성호", None, None))
+@example((None, None, None, None, "KIM, MIN JUN", "김민준"))
+@example((None, None, None, None, "rlaalswns", "rlaalswns"))
+def test_a_names_blocks_are_those_its_readings_give(fields: tuple[str | None, ...]) -> None:
+    written = read_name_fields(*fields)
+    assert registry_keys(fields) == index_keys(written.readings)
+    read, (outlined, keys) = Name(written), Name.of_fields(fields)
+    assert keys == index_keys(written.readings)
+    assert (outlined.surnames, set(outlined.givens), outlined.read) == (
+        read.surnames,
+        set(read.givens),
+        read.read,
+    )
+    assert outlined.written == written
+
+
+def test_records_held_by_field_are_the_records_themselves() -> None:
+    records = [
+        PersonRecord(id="R1", family_name="KIM", date_of_birth=date(1990, 1, 2)),
+        PersonRecord(id="R2", full_name_hangul="이성호", employers=("HL Battery",)),
+    ]
+    columns = RecordColumns.of(records)
+    assert list(columns) == records and [columns[0], columns[-1]] == records
+    assert columns.column("passport_number") is None
+    matcher = build_matcher(columns)
+    assert matcher.link(records[1]).best is not None
