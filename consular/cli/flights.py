@@ -13,6 +13,7 @@ from consular.cli.context import command_unit, fail
 from consular.exports import csv_text
 from consular.flights import service
 from consular.flights.fonts import PdfFontMissing
+from consular.flights.models import Flight
 from consular.flights.pages import render_manifest
 from consular.flights.pdf import manifest_pdf
 from consular.incidents.models import Incident
@@ -87,21 +88,21 @@ def manifest(
         None
     ),
 ) -> None:
-    """The passenger manifest: CSV, a page to print, or a PDF (Korean or English)."""
-    with command_unit(write=False) as db:
-        found = service.get_flight(db, Actor.operator(), flight)
-        rows = service.manifest(found, Actor.operator())
+    """The passenger manifest: CSV, a page to print, or a PDF (Korean or English); the
+    export is audited, as from the workspace."""
+
+    def render(found: Flight, rows: list[dict[str, str]]) -> bytes:
         if format is ManifestFormat.PDF:
-            incident = db.get(Incident, found.incident_id)
-            assert incident is not None
-            try:
-                content = manifest_pdf(found, incident, rows, language)
-            except PdfFontMissing as exc:
-                fail(str(exc))
-        elif format is ManifestFormat.HTML:
-            content = render_manifest(db, found, rows, language).encode()
-        else:
-            content = csv_text(service.manifest_table(rows)).encode()
+            return manifest_pdf(found, db.get_one(Incident, found.incident_id), rows, language)
+        if format is ManifestFormat.HTML:
+            return render_manifest(db, found, rows, language).encode()
+        return csv_text(service.manifest_table(rows)).encode()
+
+    with command_unit() as db:
+        try:
+            content = service.export_manifest(db, Actor.operator(), flight, format.value, render)
+        except PdfFontMissing as exc:
+            fail(str(exc))
     if output is None:
         sys.stdout.buffer.write(content)
     else:

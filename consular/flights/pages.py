@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from consular import audit
 from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
@@ -31,9 +30,9 @@ from consular.flights.service import (
     assign,
     create_flight,
     depart,
+    export_manifest,
     get_flight,
     lock,
-    manifest,
     manifest_table,
     problems,
     unassign,
@@ -242,46 +241,31 @@ def _manifest_export(request: Request, db: DB, flight_id: str, kind: str) -> Res
     if isinstance(session, Response):
         return session
     page, _ = page_for(request, session)
-    actor = actor_of(session)
+
+    def render(flight: Flight, rows: list[dict[str, str]]) -> Response:
+        when = f"{flight.departs_at:%Y%m%d}"
+        name = f"manifest-{flight.number.replace(' ', '')}-{when}"
+        if kind == "pdf":
+            incident = db.get_one(Incident, flight.incident_id)
+            content = manifest_pdf(flight, incident, rows, page.language)
+            return download(content, f"{name}.pdf", "application/pdf")
+        if kind == "html":
+            response: Response = HTMLResponse(
+                render_manifest(db, flight, rows, page.language, standalone=False)
+            )
+            response.headers["Cache-Control"] = "no-store"
+            return response
+        return csv_download(manifest_table(rows), f"{name}.csv")
+
     try:
-        flight = get_flight(db, actor, flight_id)
+        return export_manifest(db, actor_of(session), flight_id, kind, render)
     except NotFound:
         return not_found(request, page)
-    rows = manifest(flight, actor)
-    content = b""
-    if kind == "pdf":
-        incident = db.get(Incident, flight.incident_id)
-        assert incident is not None
-        try:
-            content = manifest_pdf(flight, incident, rows, page.language)
-        except PdfFontMissing:
-            # The server's set-up, not the officer's doing: say so, and export nothing.
-            return page.render(
-                request, "error.html", status_code=503, kind="pdf_font", flight_id=flight.id
-            )
-    audit.record(
-        db,
-        actor=actor.name,
-        tag="flights:manifest:export",
-        target_type="flight",
-        target_id=flight.id,
-        diff={
-            "format": kind,
-            "rows": len(rows),
-            "passport_numbers": "whole" if actor.can(Permission.IDENTIFIER_REVEAL) else "masked",
-        },
-    )
-    if kind == "pdf":
-        name = f"manifest-{flight.number.replace(' ', '')}-{flight.departs_at:%Y%m%d}.pdf"
-        return download(content, name, "application/pdf")
-    if kind == "html":
-        response: Response = HTMLResponse(
-            render_manifest(db, flight, rows, page.language, standalone=False)
+    except PdfFontMissing:
+        # The server's set-up, not the officer's doing: say so, and export nothing.
+        return page.render(
+            request, "error.html", status_code=503, kind="pdf_font", flight_id=flight_id
         )
-        response.headers["Cache-Control"] = "no-store"
-        return response
-    name = f"manifest-{flight.number.replace(' ', '')}-{flight.departs_at:%Y%m%d}.csv"
-    return csv_download(manifest_table(rows), name)
 
 
 @router.get("/flights/{flight_id}/manifest", response_class=HTMLResponse)

@@ -8,10 +8,10 @@ passenger's case scheduled to depart. Marking it departed moves all its cases to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -335,6 +335,37 @@ MANIFEST_COLUMNS = (
 def manifest_table(rows: Sequence[dict[str, Any]]) -> list[list[object]]:
     """The manifest as a table for an export: the column names, then one row per passenger."""
     return [list(MANIFEST_COLUMNS), *([row[column] for column in MANIFEST_COLUMNS] for row in rows)]
+
+
+_Made = TypeVar("_Made")
+
+
+def export_manifest(
+    db: Session,
+    actor: Actor,
+    flight_id: str,
+    kind: str,
+    render: Callable[[Flight, list[dict[str, str]]], _Made],
+) -> _Made:
+    """The flight's manifest as ``render`` makes it (a page, a PDF, a CSV: ``kind``), its
+    export audited whoever exports it, from a page or the command line. Nothing is audited
+    when ``render`` fails (no font for the PDF, say)."""
+    flight = get_flight(db, actor, flight_id)
+    rows = manifest(flight, actor)
+    made = render(flight, rows)
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="flights:manifest:export",
+        target_type="flight",
+        target_id=flight.id,
+        diff={
+            "format": kind,
+            "rows": len(rows),
+            "passport_numbers": "whole" if actor.can(Permission.IDENTIFIER_REVEAL) else "masked",
+        },
+    )
+    return made
 
 
 def manifest(flight: Flight, actor: Actor) -> list[dict[str, str]]:

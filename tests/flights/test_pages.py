@@ -159,6 +159,16 @@ def test_the_command_line_runs_a_flight_from_creation_to_departure(
     )
     assert code == 0, err
     assert "Passenger manifest" in page.read_text(encoding="utf-8")
+    with factory() as db:  # exported from the command line: audited as from a page
+        exports = db.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.tag == "flights:manifest:export")
+            .order_by(AuditEvent.seq)
+        ).all()
+        assert [(e.target_id, e.diff["format"], e.diff["rows"]) for e in exports] == [
+            (flight, "csv", 1),
+            (flight, "html", 1),
+        ]
     code, out, _ = run(db_url, "flight", "depart", flight)
     assert code == 0 and "1 cases moved to departed" in out
 
