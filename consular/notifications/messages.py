@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from consular.i18n import LANGUAGES, translations
+from consular.i18n.particles import with_particles
 
 
 def N_(message: str) -> str:
@@ -47,6 +48,6 @@ def write(
         "phone": phone or "—",
     }
     return Message(
-        subject=gettext(SUBJECT) % parts,
-        body=f"{gettext(EVENTS[event]) % parts}\n\n{gettext(FOOTER) % parts}",
+        subject=with_particles(gettext(SUBJECT) % parts),
+        body=with_particles(f"{gettext(EVENTS[event]) % parts}\n\n{gettext(FOOTER) % parts}"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -10,7 +11,8 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from consular.cases.models import Case, CaseNote, CustodyEvent
 from consular.fields import limit_of
@@ -22,6 +24,7 @@ from consular.i18n import (
     local_time,
     translations,
 )
+from consular.i18n.particles import with_particles
 from consular.web.reasons import translate
 
 _CONSULAR = Path(__file__).parents[1]
@@ -45,6 +48,17 @@ TEMPLATE_FOLDERS = tuple(
 STATIC = Path(__file__).parent / "static"
 
 
+def _with_particles(gettext: Callable[..., str]) -> Callable[..., str]:
+    """The template's gettext, its sentence's Korean particles chosen once the values are in."""
+
+    @pass_context
+    def translated(context: Context, *args: Any, **variables: Any) -> str:
+        text = gettext(context, *args, **variables)
+        return type(text)(with_particles(str(text)))  # Markup stays Markup
+
+    return translated
+
+
 @lru_cache(maxsize=len(LANGUAGES))
 def environment(language: str) -> Environment:
     env = Environment(
@@ -56,7 +70,9 @@ def environment(language: str) -> Environment:
     )
     catalog = translations(language)
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
-    env.filters["reason"] = lambda message: translate(str(message), catalog.gettext)
+    for name in ("gettext", "_", "ngettext", "pgettext", "npgettext"):
+        env.globals[name] = _with_particles(env.globals[name])  # type: ignore[arg-type]
+    env.filters["reason"] = lambda message: with_particles(translate(str(message), catalog.gettext))
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
     # The browser is told the columns' bounds; the server checks them all the same.
     env.globals["limits"] = {

@@ -35,7 +35,7 @@ def test_an_officer_sees_the_changes_in_korean_and_records_the_transfers(
     )
     assert done.status_code == 200
     assert "1건 기록, 0건 기록하지 않음" in done.text
-    assert f"{STEWART}(으)로 이송" in done.text
+    assert f"{STEWART}로 이송" in done.text  # 센터로: the particle its last word takes
     with factory() as db:
         case = db.get(Case, case_id)
         assert case is not None and case.facility == STEWART

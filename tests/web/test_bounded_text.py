@@ -49,7 +49,7 @@ def test_the_wizard_names_the_row_and_column_of_a_hangul_name_that_is_not_hangul
     assert preview.status_code == 200, preview.text
     shown = re.search(r'<li id="row-3-error-성명">(.*?)</li>', preview.text)
     assert shown, preview.text
-    assert "“김 민 준”은(는) 한글 이름이 아닙니다" in shown.group(1)
+    assert "“김 민 준”은 한글 이름이 아닙니다" in shown.group(1)
     with factory() as db:
         assert db.scalar(select(func.count()).select_from(ImportDraft)) == 1
 
