@@ -120,7 +120,7 @@ def test_an_administrator_creates_and_deactivates_users(
         "/admin/users",
         data={"name": "officer.new", "role": "officer", "csrf_token": token},
     )
-    assert again.status_code == 409 and "officer.new(이)라는 사용자가 이미 있습니다" in again.text
+    assert again.status_code == 409 and "officer.new라는 사용자가 이미 있습니다" in again.text
 
     app = create_app(Settings(database_url=db_url))
     newcomer = TestClient(app, base_url="https://testserver", follow_redirects=False)

@@ -151,7 +151,7 @@ def test_an_officer_imports_a_host_list_with_a_bad_row_through_the_wizard(  # ty
     page.get_by_role("button", name="저장하고 행 확인").click()
     # The bad row: its error in place, the cell marked, no way to reconcile yet.
     bad = page.locator("section#row-4")
-    assert "dob: “11/31/79”은(는) MM/DD/YYYY 형식의 날짜가 아닙니다." in bad.inner_text()
+    assert "dob: “11/31/79”는 MM/DD/YYYY 형식의 날짜가 아닙니다." in bad.inner_text()
     assert page.get_by_role("button", name="등록부와 대조").count() == 0
     cell = bad.locator("input[aria-invalid=true]")
     cell.fill("11/11/1979")

@@ -79,7 +79,7 @@ def test_an_officer_fills_a_flight_locks_it_prints_the_manifest_and_marks_it_dep
     locked = browser.post(f"{flight_url}/lock", data={"csrf_token": form_token(page)})
     assert locked.status_code == 303
     printed = browser.get(f"{flight_url}/manifest", headers={"Accept-Language": "ko"}).text
-    assert "탑승자 명단" in printed and "주재국 당국이 여권 보관" in printed and "이성호" in printed
+    assert "탑승자 명단" in printed and "현지 당국이 여권 보관" in printed and "이성호" in printed
     exported = browser.get(f"{flight_url}/manifest.csv")
     rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff"))))
     assert [(r["family_name"], r["travel_document"], r["special_needs"]) for r in rows] == [

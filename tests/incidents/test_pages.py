@@ -68,7 +68,7 @@ def test_the_incident_page_lists_filters_and_exports_its_cases(
     assert "host.csv" in page.text and "Host authority" in page.text
     assert "3 cases" in page.text and "LEE SEONGHO (이성호)" in page.text
     stewart = browser.get(url, params={"facility": "Stewart Detention Center"})
-    assert "사건 1건" in stewart.text and "PARK JIHYE" in stewart.text
+    assert "조력 1건" in stewart.text and "PARK JIHYE" in stewart.text
     assert "LEE SEONGHO" not in stewart.text
     export = browser.get(f"{url}/cases.csv", params={"facility": "Folkston ICE Processing Center"})
     assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")

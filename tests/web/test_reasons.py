@@ -10,7 +10,7 @@ from consular.web.reasons import translate
 def test_a_refused_move_names_the_states_as_the_pages_do() -> None:
     message = "a case in state located cannot move to closed"
     korean = translate(message, translations("ko").gettext)
-    assert korean == "“소재 확인” 상태의 사건 파일은 “종결”(으)로 옮길 수 없습니다."
+    assert korean == "“소재 확인” 상태의 조력 건은 “종결”(으)로 옮길 수 없습니다."
     english = translate(message, translations("en").gettext)
     assert english == "A case in state “Located” cannot move to “Closed”."
 
