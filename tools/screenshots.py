@@ -80,7 +80,7 @@ def main() -> int:
                 )
                 page.click("form.stack button[type=submit]")
                 page.click("form[action$='/columns'] > button[type=submit]")
-                page.wait_for_selector("section.row-errors")
+                page.wait_for_selector("section.row-errors, section.row-warnings")
                 page.screenshot(path=OUT / f"import-{language}.png", full_page=True)
                 page.click("form[action$='/cancel'] button")
                 context.close()
