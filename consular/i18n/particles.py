@@ -27,8 +27,9 @@ _CLOSING = re.compile(r"(?:[”’\"')\]»」』]|&#3[49];|&quot;|&apos;|</[a-z]
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7A3
 _RIEUL = 8  # the final ㄹ among the 28 finals (0 is none)
 # The final of each digit's Korean reading: 영 일 이 삼 사 오 육 칠 팔 구.
-_DIGIT_FINALS = {"0": 21, "1": _RIEUL, "2": 0, "3": 16, "4": 0, "5": 0, "6": 1, "7": 8, "8": 8}
-_DIGIT_FINALS["9"] = 0
+_DIGIT_FINALS = {
+    "0": 21, "1": _RIEUL, "2": 0, "3": 16, "4": 0, "5": 0, "6": 1, "7": _RIEUL, "8": _RIEUL, "9": 0,
+}  # fmt: skip
 # The final of 십, 백, 천, 만: a number ending in one, two, three, four or more zeros.
 _ZEROS_FINALS = (17, 1, 4, 4)
 
