@@ -1,35 +1,78 @@
-"""The domain errors. Each knows the HTTP status it maps to; the API and CLI render them.
+"""The domain errors. Each knows the HTTP status it maps to; pages, the API and CLI render them.
 
 - ``NotFound`` (404): unknown record, or one the caller may not see. Both look the same.
 - ``Conflict`` (409): an illegal state transition, a stale version, a duplicate.
 - ``InvalidInput`` (422): input that cannot be accepted, with every problem listed.
 - ``Unauthenticated`` (401): no or bad credentials.
+
+An error is raised where its rule lives, with a stable code, a translatable English
+template and the template's values::
+
+    raise Conflict("case.bad_transition",
+                   N_("A case in state %(state)s cannot move to %(to)s."),
+                   state=state_term(case.state), to=state_term(to))
+
+A page shows ``error.message`` in the reader's language (``consular.i18n.message.shown``);
+the API answers ``{"error": code, "message": English, "params": {...}}``; the command line
+prints the message in English, or in Korean with ``--lang ko``. What a machine needs beyond
+the sentence (the allowed values, an import's report) travels in ``details``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from consular.i18n.message import Message
 
 
 class DomainError(Exception):
     status_code = 400
     code = "error"
 
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
+    def __init__(
+        self,
+        code: str,
+        template: str | None = None,
+        /,
+        *,
+        details: Mapping[str, Any] | None = None,
+        **params: Any,
+    ) -> None:
+        if template is None:
+            # A sentence without a code of its own: the class's code, the sentence as said,
+            # and the keywords are details (the form kept while every raise names its code).
+            self.message = Message(type(self).code, code)
+            self.details: dict[str, Any] = {**params, **(details or {})}
+        else:
+            self.message = Message(code, template, **params)
+            self.details = dict(details or {})
+        self.code = self.message.code
+        super().__init__(str(self.message))
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return self.message.plain_params()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"error": self.code, "message": self.message, **self.details}
+        return {
+            "error": self.code,
+            "message": str(self.message),
+            "params": self.params,
+            **self.details,
+        }
 
 
 class NotFound(DomainError):
     status_code = 404
     code = "not_found"
 
-    def __init__(self, what: str, ident: object) -> None:
-        super().__init__(f"{what} {ident} not found" if ident else f"{what} not found")
+    def __init__(self, what: str, ident: object = None) -> None:
+        # Never shown on a page (a page answers its own "not found"): English only.
+        if ident:
+            super().__init__("not_found", "%(what)s %(ident)s not found", what=what, ident=ident)
+        else:
+            super().__init__("not_found", "%(what)s not found", what=what)
 
 
 class Conflict(DomainError):

@@ -17,6 +17,7 @@ from consular.audit.guards import audited_records, missing_guards
 from consular.audit.models import AuditEvent, AuditHead
 from consular.db import new_id, utcnow
 from consular.errors import DomainError
+from consular.i18n import N_
 
 GENESIS = "0" * 64
 # Session.info key of the chain head this session's transaction has locked.
@@ -31,8 +32,11 @@ class AuditLogBroken(DomainError):
 
     def __init__(self) -> None:
         super().__init__(
-            "the audit log has no head row (it was deleted): no change can be recorded until "
-            "an operator restores the database (consular audit verify)"
+            "audit.log_broken",
+            N_(
+                "The audit log has been tampered with (its head row was deleted): no change can "
+                "be saved until the operator restores the database. Tell the operator."
+            ),
         )
 
 

@@ -115,7 +115,7 @@ def source_list(
     try:
         chosen = read_columns_option(columns)
     except InvalidInput as exc:
-        fail(exc.message, 2)
+        fail(str(exc.message), 2)
     table = _read(file)
     with progress_bar(len(table.rows), "importing") as progress, command_unit() as db:
         report = import_list(

@@ -116,7 +116,7 @@ def match(
     try:
         chosen = read_columns_option(columns)
     except InvalidInput as exc:
-        fail(exc.message, 2)
+        fail(str(exc.message), 2)
     people = _registry(registry, dob_format)
     listed, layout = _rows(list_file, "list", dob_format, chosen)
     ids = people.column("id") or ()

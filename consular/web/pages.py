@@ -24,6 +24,7 @@ from consular.i18n import (
     local_time,
     translations,
 )
+from consular.i18n.message import Message, shown
 from consular.i18n.particles import with_particles
 from consular.web.reasons import translate
 
@@ -59,6 +60,15 @@ def _with_particles(gettext: Callable[..., str]) -> Callable[..., str]:
     return translated
 
 
+def _reason(said: object, gettext: Callable[[str], str]) -> str:
+    """A refusal in the reader's language: a message (or an error carrying one) translated."""
+    if isinstance(getattr(said, "message", said), Message) or (
+        isinstance(said, dict) and "template" in said
+    ):
+        return shown(said, gettext)
+    return with_particles(translate(str(said), gettext))
+
+
 @lru_cache(maxsize=len(LANGUAGES))
 def environment(language: str) -> Environment:
     env = Environment(
@@ -72,7 +82,7 @@ def environment(language: str) -> Environment:
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
     for name in ("gettext", "_", "ngettext", "pgettext", "npgettext"):
         env.globals[name] = _with_particles(env.globals[name])  # type: ignore[arg-type]
-    env.filters["reason"] = lambda message: with_particles(translate(str(message), catalog.gettext))
+    env.filters["reason"] = lambda said: _reason(said, catalog.gettext)
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
     # The browser is told the columns' bounds; the server checks them all the same.
     env.globals["limits"] = {

@@ -380,15 +380,6 @@ _REASONS = [
         _Q.format("value") + r" holds a line break or another control character",
         N_("“%(value)s” holds a line break or another control character: write it on one line."),
     ),
-    # The audit log
-    (
-        r"the audit log has no head row \(it was deleted\): no change can be recorded until "
-        r"an operator restores the database \(consular audit verify\)",
-        N_(
-            "The audit log has been tampered with (its head row was deleted): no change can "
-            "be saved until the operator restores the database. Tell the operator."
-        ),
-    ),
 ]
 REASONS = tuple((re.compile(pattern), sentence) for pattern, sentence in _REASONS)
 

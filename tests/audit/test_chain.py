@@ -229,7 +229,10 @@ def test_a_deleted_head_is_found_and_nothing_more_is_appended(
     code, output = verify(db_url)
     assert code == 1 and "the head row is missing (deleted)" in output, output
     for append_event in (audit.record, audit.append):
-        with pytest.raises(AuditLogBroken, match="no head row"), unit_of_work(factory) as db:
+        with (
+            pytest.raises(AuditLogBroken, match="head row was deleted"),
+            unit_of_work(factory) as db,
+        ):
             append_event(db, actor="officer.kim", tag="t:a:x", target_type="x", target_id="1")
 
 
@@ -266,9 +269,8 @@ def test_a_disabled_trigger_is_found_on_postgresql(
 
 def test_a_page_tells_in_korean_that_the_log_was_tampered_with() -> None:
     from consular.i18n import translations
-    from consular.web.reasons import translate
 
-    korean = translate(AuditLogBroken().message, translations("ko").gettext)
+    korean = AuditLogBroken().message.translated(translations("ko").gettext)
     assert korean.startswith("감사 기록이 변조되었습니다")
 
 

@@ -224,7 +224,7 @@ def test_other_posts_cannot_see_or_import_into_the_incident(
     assert unknown.status_code == 404
     assert unknown.json() == app_client.get(
         f"/api/v1/incidents/{world.incident_id}", headers=auth(world.houston_token)
-    ).json() | {"message": unknown.json()["message"]}
+    ).json() | {"message": unknown.json()["message"], "params": unknown.json()["params"]}
 
 
 def test_a_family_report_in_hangul_becomes_a_new_person_when_an_officer_says_so(
