@@ -304,6 +304,12 @@ def _candidates_json(link: Link, names: dict[str, _Shown]) -> list[dict[str, obj
                 "employers": person.employers if person else [],
                 "probability": round(candidate.probability, 4),
                 "explanation": candidate.explanation(),
+                # The same evidence as codes and values, put in the reader's words by the pages.
+                "evidence": [
+                    {"field": e.field, "outcome": e.outcome, "values": e.values, "notes": e.notes}
+                    for e in candidate.evidence
+                ],
+                "hold_field": link.hold_field if held else "",
             }
         )
     return out

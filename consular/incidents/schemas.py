@@ -70,6 +70,18 @@ class SourceListRead(BaseModel):
     report: dict[str, object]
 
 
+class EvidenceRead(BaseModel):
+    """How one field of the row compares with the candidate's: codes and the values compared."""
+
+    field: str
+    outcome: str
+    values: tuple[str, str]
+    """The list's value, then the registry's."""
+    notes: list[list[str]] = Field(default_factory=list)
+    """How the values were read, each a code and its values: ``["swapped"]``,
+    ``["scripts", "latin", "hangul"]``, ``["namesakes", "3"]``, ``["as_written"]``."""
+
+
 class ReviewCandidate(BaseModel):
     person_id: str
     name: str
@@ -78,10 +90,14 @@ class ReviewCandidate(BaseModel):
     employers: list[str] = Field(default_factory=list)
     probability: float
     explanation: str
+    """The evidence in one English line; ``evidence`` holds it field by field."""
+    evidence: list[EvidenceRead] = Field(default_factory=list)
     hold: str | None = None
     """Why the likeliest candidate waits for an officer: ``birth_date_differs``,
     ``name_part_only``, ``conflict``, ``host_identifier_differs`` or ``host_identifier_taken``."""
     hold_detail: str = ""
+    hold_field: str = ""
+    """The field of ``evidence`` behind ``hold``."""
 
 
 class ReviewItem(BaseModel):

@@ -10,12 +10,10 @@ share the probability, so two equally good namesakes each get about half and go 
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 
 from rapidfuzz.distance import OSA, Levenshtein
@@ -30,6 +28,7 @@ from consular.matching.index import (
     index_left_alone,
     no_cycles_made,
 )
+from consular.matching.model import DEFAULT_MODEL, Model, Weights
 from consular.matching.profile import Profile, Reading, profile, read_name, spells_hangul
 from consular.matching.records import (
     Candidate,
@@ -47,140 +46,6 @@ MAX_CANDIDATES = 5
 MAX_TIED_CANDIDATES = 20
 # Beyond this many people sharing one name and no birth date to narrow them, stop listing.
 NAME_BLOCK_LIMIT = 200
-
-
-@dataclass(frozen=True)
-class Model:
-    """Agreement levels as (m, u) pairs, and the decision thresholds.
-
-    m: share of true matches showing the level; u: share of unrelated pairs showing it.
-    The thresholds are set so that automatic matches are almost never wrong (measured in
-    benchmarks/matching); the doubtful go to review.
-    """
-
-    name: tuple[tuple[str, float, float], ...] = (
-        # level, m, u (u of "exact" and "variant" is the name's frequency in the registry);
-        # "exact" is the same letters (or Hangul), "variant" another known spelling of them.
-        # The u of "typo" and "similar" are rounded up from their share of 300,000 random
-        # pairs of a registry drawn with census name frequencies (benchmarks/matching).
-        ("exact", 0.60, 0.0),
-        ("variant", 0.25, 0.0),
-        # one letter typed wrong, left out, doubled or two letters swapped (JYUN / JUYUN)
-        ("typo", 0.05, 0.0001),
-        ("similar", 0.04, 0.003),
-        # u of "given_only" and "surname_only" is at least the given name's or the
-        # surname's share of the registry
-        ("given_only", 0.02, 0.0005),
-        # The family name agrees and the given names are near (one garbled on the list) ...
-        ("surname_only", 0.009, 0.12),
-        # ... or have next to nothing in common (TAESEUNG / GIJUN): almost never one person
-        # (no such pair among the registered rows of the synthetic lists); an English given
-        # name on a list beside a Korean one in the registry is the case kept in view.
-        ("surname_only_unlike", 0.001, 0.12),
-        ("different", 0.01, 0.88),
-    )
-    birth: tuple[tuple[str, float, float], ...] = (
-        ("exact", 0.92, 1 / 16_000),
-        # Host lists mix up US and other date orders: 05/04 read as 4 May or 5 April.
-        ("swapped_day_month", 0.03, 1 / 16_000),
-        # about 20 valid dates of the registry's 50 years lie one digit away from a date
-        ("one_digit", 0.03, 1 / 800),
-        ("different", 0.01, 1.0),
-    )
-    passport: tuple[tuple[str, float, float], ...] = (
-        ("exact", 0.95, 1e-8),
-        ("one_character", 0.03, 1e-7),
-        # Passports are renewed under new numbers: a different one is weak evidence.
-        ("different", 0.02, 1.0),
-    )
-    # The host authority's number: one per person, but a person is sometimes given two.
-    host_identifier: tuple[tuple[str, float, float], ...] = (
-        ("exact", 0.95, 1e-8),
-        ("different", 0.02, 1.0),
-    )
-    # u of "exact" is the share of the registry deployed by that employer; registries know
-    # only some of a person's employers, so "different" is weak evidence.
-    employer: tuple[tuple[str, float, float], ...] = (
-        ("exact", 0.85, 0.0),
-        ("different", 0.15, 1.0),
-    )
-    # u of "exact" is the share of the registry deployed at that worksite at the time. On a
-    # raided worksite's lists most registered detainees were deployed there by an employer
-    # who registered them; "different" (deployed elsewhere then) is weak evidence.
-    worksite: tuple[tuple[str, float, float], ...] = (
-        ("exact", 0.80, 0.0),
-        ("different", 0.20, 1.0),
-    )
-    sex: tuple[tuple[str, float, float], ...] = (("exact", 0.97, 0.5), ("different", 0.03, 0.5))
-    origin: tuple[tuple[str, float, float], ...] = (
-        ("exact", 0.95, 0.7),
-        ("different", 0.0005, 0.3),
-    )
-    # Home addresses: members of one household share theirs, so "exact" is not rare.
-    address: tuple[tuple[str, float, float], ...] = (
-        ("exact", 0.50, 1e-4),  # the same words, in any order
-        ("similar", 0.30, 0.002),
-        ("different", 0.20, 1.0),
-    )
-    # u of an exact postcode is that postcode's share of the registry.
-    postcode: tuple[tuple[str, float, float], ...] = (
-        ("exact", 0.85, 0.0),
-        ("one_character", 0.05, 0.01),
-        ("different", 0.10, 1.0),
-    )
-    similar_address: float = 85.0
-    # Share of list rows whose person is in the registry at all.
-    registered_share: float = 0.9
-    match_threshold: float = 0.98
-    review_threshold: float = 0.05
-    similar_given: float = 85.0
-    # Given names less alike than this (rapidfuzz ratio of their spelling keys) share
-    # nothing worth weighing: a family name in common is all there is.
-    unlike_given: float = 60.0
-
-    def _level(self, field: str, level: str) -> tuple[float, float]:
-        for name, m, u in getattr(self, field):
-            if name == level:
-                return float(m), float(u)
-        raise KeyError(f"{field}:{level}")
-
-    def u(self, field: str, level: str) -> float:
-        return self._level(field, level)[1]
-
-    def weight(self, field: str, level: str, u_override: float | None = None) -> float:
-        m, u = self._level(field, level)
-        return math.log2(m / (u_override if u_override is not None else u))
-
-
-DEFAULT_MODEL = Model()
-
-
-class _Weights:
-    """The model's weights, looked up once per level rather than once per compared pair."""
-
-    def __init__(self, model: Model) -> None:
-        self._m: dict[tuple[str, str], float] = {}
-        self._u: dict[tuple[str, str], float] = {}
-        self._flat: dict[tuple[str, str], float] = {}
-        for field in dataclasses.fields(model):
-            levels = getattr(model, field.name)
-            if not isinstance(levels, tuple):
-                continue
-            for level, _, _ in levels:
-                if (field.name, level) in self._m:
-                    continue
-                m, u = model._level(field.name, level)
-                self._m[field.name, level], self._u[field.name, level] = m, u
-                if u:  # a u of 0 is the registry's own frequency, given with each pair
-                    self._flat[field.name, level] = model.weight(field.name, level)
-
-    def __call__(self, field: str, level: str, u_override: float | None = None) -> float:
-        if u_override is None:
-            return self._flat[field, level]
-        return math.log2(self._m[field, level] / u_override)
-
-    def u(self, field: str, level: str) -> float:
-        return self._u[field, level]
 
 
 _ORDER = {"exact": 0, "variant": 1, "typo": 2, "similar": 3, "given_only": 4, "surname_only": 5}
@@ -290,7 +155,7 @@ class Engine:
         model: Model = DEFAULT_MODEL,
     ) -> None:
         self.model = model
-        self._weights = _Weights(model)
+        self._weights = Weights(model)
         # A registry of a million makes millions of small objects, none in a reference cycle.
         with no_cycles_made():
             self._index = RegistryIndex(registry)
@@ -359,28 +224,30 @@ class Engine:
                     weight("passport", level, 1 / (self.population * 10))
                     if level == "exact"
                     else weight("passport", level),
-                    f"{probe.passport_raw} / {entry.passport_raw}",
+                    (probe.passport_raw or "", entry.passport_raw or ""),
                 )
             )
         if named is not None:
             out.append(named)
         if probe.date_of_birth and entry.date_of_birth:
             level = birth_level(probe.date_of_birth, entry.date_of_birth)
-            detail = f"{probe.date_of_birth.isoformat()} / {entry.date_of_birth.isoformat()}"
-            out.append(FieldEvidence("date_of_birth", level, weight("birth", level), detail))
+            values = (probe.date_of_birth.isoformat(), entry.date_of_birth.isoformat())
+            out.append(FieldEvidence("date_of_birth", level, weight("birth", level), values))
         elif probe.written_birth and entry.date_of_birth:
             # A date that cannot be true (2052 for 2002) may be one typing error from the real one.
             written_digits, registry_digits = probe.written_birth, digits(entry.date_of_birth)
             close = Levenshtein.distance(written_digits, registry_digits) == 1
             level = "one_digit" if close else "different"
             written = f"{written_digits[:4]}-{written_digits[4:6]}-{written_digits[6:]}"
-            detail = f"{written} as written / {entry.date_of_birth.isoformat()}"
-            out.append(FieldEvidence("date_of_birth", level, weight("birth", level), detail))
+            values = (written, entry.date_of_birth.isoformat())
+            out.append(
+                FieldEvidence(
+                    "date_of_birth", level, weight("birth", level), values, (("as_written",),)
+                )
+            )
         if probe.sex and entry.sex and "X" not in (probe.sex, entry.sex):
             level = "exact" if probe.sex == entry.sex else "different"
-            out.append(
-                FieldEvidence("sex", level, weight("sex", level), f"{probe.sex} / {entry.sex}")
-            )
+            out.append(FieldEvidence("sex", level, weight("sex", level), (probe.sex, entry.sex)))
         if probe.origin and entry.origin:
             level = "exact" if probe.origin == entry.origin else "different"
             out.append(
@@ -388,7 +255,7 @@ class Engine:
                     "nationality",
                     level,
                     weight("origin", level),
-                    f"{probe.origin} / {entry.origin}",
+                    (probe.origin, entry.origin),
                 )
             )
         if probe.address or probe.postcode:
@@ -411,17 +278,16 @@ class Engine:
         weighed = level
         if level == "surname_only" and _unlike(mine.given, theirs.given, self.model.unlike_given):
             weighed = "surname_only_unlike"
-        how = []
+        notes: list[tuple[str, ...]] = []
         if mine.swapped:
-            how.append("family and given names swapped")
+            notes.append(("swapped",))
         if mine.script != theirs.script:
-            how.append(f"{mine.script} vs {theirs.script}")
+            notes.append(("scripts", mine.script, theirs.script))
         if level in ("exact", "variant") and frequency is not None:
-            how.append(f"{max(round(frequency * self.population), 1)} in the registry")
-        detail = f"{probe.latin or probe.hangul} / {entry.hangul or ''} {entry.latin}".strip()
-        if how:
-            detail += f" ({', '.join(how)})"
-        return FieldEvidence("name", level, self._weights("name", weighed, frequency), detail)
+            notes.append(("namesakes", str(max(round(frequency * self.population), 1))))
+        values = (probe.latin or probe.hangul or "", f"{entry.hangul or ''} {entry.latin}".strip())
+        weighs = self._weights("name", weighed, frequency)
+        return FieldEvidence("name", level, weighs, values, tuple(notes))
 
     def _context_evidence(self, probe: Profile, entry: Profile) -> Iterator[FieldEvidence]:
         """The A-number, the employer and the worksite, where both sides carry them."""
@@ -430,9 +296,9 @@ class Engine:
             same = probe.host_identifier == entry.host_identifier
             level = "exact" if same else "different"
             unique = 1 / (self.population * 10) if same else None
-            detail = f"{probe.host_identifier} / {entry.host_identifier}"
+            values = (probe.host_identifier, entry.host_identifier)
             yield FieldEvidence(
-                "host_identifier", level, weight("host_identifier", level, unique), detail
+                "host_identifier", level, weight("host_identifier", level, unique), values
             )
         if probe.employers and entry.employers:
             counts = self._index.employer_counts
@@ -451,8 +317,8 @@ class Engine:
             level = "exact"
         else:
             u, level = None, "different"
-        detail = f"{', '.join(sorted(mine))} / {', '.join(sorted(theirs))}"
-        return FieldEvidence(field, level, self._weights(field, level, u), detail)
+        values = (", ".join(sorted(mine)), ", ".join(sorted(theirs)))
+        return FieldEvidence(field, level, self._weights(field, level, u), values)
 
     def _address_evidence(self, probe: Profile, entry: Profile) -> Iterator[FieldEvidence]:
         weight = self._weights
@@ -463,8 +329,8 @@ class Engine:
                 level = "similar"
             else:
                 level = "different"
-            detail = f"{probe.address} / {entry.address}"
-            yield FieldEvidence("address", level, weight("address", level), detail)
+            values = (probe.address, entry.address)
+            yield FieldEvidence("address", level, weight("address", level), values)
         if probe.postcode and entry.postcode:
             if probe.postcode == entry.postcode:
                 level = "exact"
@@ -476,8 +342,8 @@ class Engine:
                 )
                 level = "one_character" if close else "different"
                 share = None
-            detail = f"{probe.postcode} / {entry.postcode}"
-            yield FieldEvidence("postcode", level, weight("postcode", level, share), detail)
+            values = (probe.postcode, entry.postcode)
+            yield FieldEvidence("postcode", level, weight("postcode", level, share), values)
 
     def _known_name(self, reading: Reading) -> bool:
         return any((s, reading.given) in self._index.by_name for s in reading.surnames)
@@ -541,7 +407,8 @@ class Engine:
             for odd, (_, ident, evidence) in zip(odds, scored, strict=True)
         )
         kept = _shown(tuple(c for c in candidates if c.probability >= 0.001))
-        decision, hold, detail = self._decide(kept)
+        decision, hold, field = self._decide(kept)
+        detail = next((e.detail for e in kept[0].evidence if e.field == field), "") if field else ""
         rows = index.by_host_identifier.get(probe.host_identifier or "", ())
         holders = [index.ids[row] for row in rows]
         if kept and holders and kept[0].registry_id not in holders:
@@ -553,10 +420,12 @@ class Engine:
             if decision is Decision.MATCH:
                 decision, hold = Decision.REVIEW, Hold.HOST_IDENTIFIER_TAKEN
                 detail = f"{probe.host_identifier}: {', '.join(holders)}"
-        return Link(record.id, decision, kept, hold, detail)
+                field = "host_identifier"
+        return Link(record.id, decision, kept, hold, detail, field)
 
     def _decide(self, candidates: tuple[Candidate, ...]) -> tuple[Decision, Hold | None, str]:
-        """The decision on the best candidate, and why it is held for review if it is."""
+        """The decision on the best candidate, why it is held for review if it is, and the
+        field that holds it ("" when none does)."""
         if not candidates:
             return Decision.NONE, None, ""
         best = candidates[0]
@@ -591,7 +460,8 @@ _CONFIRMING = ("employer", "worksite")
 
 
 def _hold(evidence: tuple[FieldEvidence, ...]) -> tuple[Hold | None, str] | None:
-    """Why evidence likely enough for a match must still go to an officer (None: it need not).
+    """Why evidence likely enough for a match must still go to an officer, and the field that
+    says so (None: it need not).
 
     A likely match is never enough on its own when the person could be a namesake: a birth
     date that disagrees even by one digit needs a second identifier that agrees (the
@@ -615,9 +485,9 @@ def _hold(evidence: tuple[FieldEvidence, ...]) -> tuple[Hold | None, str] | None
     confirmed = personal or any(outcome(field) == "exact" for field in _CONFIRMING)
     for field in ("nationality", "sex"):
         if outcome(field) == "different" and not passport:
-            return Hold.CONFLICT, found[field].detail
+            return Hold.CONFLICT, field
     if outcome("host_identifier") == "different":
-        return Hold.HOST_IDENTIFIER_DIFFERS, found["host_identifier"].detail
+        return Hold.HOST_IDENTIFIER_DIFFERS, "host_identifier"
     name = outcome("name")
     if name is None or name == "different":
         # A name that differs is linked only on the passport with the birth date or address.
@@ -625,9 +495,9 @@ def _hold(evidence: tuple[FieldEvidence, ...]) -> tuple[Hold | None, str] | None
             return None
         return None, ""
     if name not in _WHOLE_NAME and not personal:
-        return Hold.NAME_PART_ONLY, found["name"].detail
+        return Hold.NAME_PART_ONLY, "name"
     if outcome("date_of_birth") not in (None, "exact") and not confirmed:
-        return Hold.BIRTH_DATE_DIFFERS, found["date_of_birth"].detail
+        return Hold.BIRTH_DATE_DIFFERS, "date_of_birth"
     return None
 
 

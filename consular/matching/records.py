@@ -62,7 +62,6 @@ class PersonRecord:
 _FIELD_LABELS = {
     "passport_number": "passport",
     "name": "name",
-    "name_hangul": "Hangul name",
     "date_of_birth": "date of birth",
     "sex": "sex",
     "nationality": "nationality",
@@ -77,26 +76,55 @@ _OUTCOME_PHRASES = {"swapped_day_month": "day and month swapped", "typo": "one t
 
 @dataclass(frozen=True, slots=True)
 class FieldEvidence:
-    """How one field of a list record compares with the same field of a registry record."""
+    """How one field of a list record compares with the same field of a registry record.
+
+    The evidence is structured (a field, an outcome, the values and notes, all codes or
+    values): a caller puts it in the reader's words; ``summary`` gives it in English.
+    """
 
     field: str
-    """``"passport_number"``, ``"name"``, ``"name_hangul"``, ``"date_of_birth"``,
-    ``"sex"`` or ``"nationality"``."""
+    """``"passport_number"``, ``"name"``, ``"date_of_birth"``, ``"sex"``,
+    ``"nationality"``, ``"address"``, ``"postcode"``, ``"host_identifier"``,
+    ``"employer"`` or ``"worksite"``."""
     outcome: str
-    """``"exact"``, ``"similar"``, ``"different"``, ``"missing"`` or
-    ``"swapped_day_month"``."""
+    """The agreement level: ``"exact"``, ``"variant"``, ``"typo"``, ``"similar"``,
+    ``"given_only"``, ``"surname_only"``, ``"one_character"``, ``"one_digit"``,
+    ``"swapped_day_month"`` or ``"different"``."""
     weight: float
     """Log-likelihood-style contribution: positive for agreement, negative for
     disagreement, zero when nothing can be said."""
-    detail: str
-    """The compared values in short readable text, list side first, e.g.
-    ``"M12345678 = M12345678"`` or ``"1990-03-04 vs 1990-04-03"``."""
+    values: tuple[str, str]
+    """The compared values, list side first: ``("1990-03-04", "1990-04-03")``."""
+    notes: tuple[tuple[str, ...], ...] = ()
+    """How the values were read, each a code and its values: ``("swapped",)`` (family and
+    given names read swapped), ``("scripts", "latin", "hangul")`` (the two sides' scripts),
+    ``("namesakes", "3")`` (persons of the registry with the name), ``("as_written",)``
+    (the list's birth date cannot be true: its digits as written)."""
+
+    @property
+    def detail(self) -> str:
+        """The compared values in short English text, list side first, e.g.
+        ``"1990-03-04 / 1990-04-03"`` or ``"KIM MINJUN / 김민준 KIM MINJUN (2 in the
+        registry)"``."""
+        codes = {note[0]: note[1:] for note in self.notes}
+        mine, theirs = self.values
+        if "as_written" in codes:
+            mine += " as written"
+        how = []
+        if "swapped" in codes:
+            how.append("family and given names swapped")
+        if "scripts" in codes:
+            how.append(" vs ".join(codes["scripts"]))
+        if "namesakes" in codes:
+            how.append(f"{codes['namesakes'][0]} in the registry")
+        text = f"{mine} / {theirs}"
+        return f"{text} ({', '.join(how)})" if how else text
 
     def summary(self) -> str:
         """Render this evidence as one readable phrase, e.g. ``"passport exact (M1234)"``."""
         label = _FIELD_LABELS.get(self.field, self.field.replace("_", " "))
         phrase = _OUTCOME_PHRASES.get(self.outcome, self.outcome.replace("_", " "))
-        return f"{label} {phrase} ({self.detail})" if self.detail else f"{label} {phrase}"
+        return f"{label} {phrase} ({self.detail})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +188,9 @@ class Link:
     """Why the best candidate went to review although it was likely enough for a match."""
     hold_detail: str = ""
     """The disagreeing values behind ``hold``, e.g. ``"1985-03-02 / 1982-03-02"``."""
+    hold_field: str = ""
+    """The field behind ``hold`` (``"date_of_birth"``, ``"sex"`` …), its evidence among the
+    best candidate's."""
 
     @property
     def note(self) -> str:

@@ -17,6 +17,7 @@ from consular.incidents.models import ImportDraft, SourceList, SourceRecord
 from consular.registry.models import Person
 from tests.conftest import World
 from tests.factories import rows_csv, user_with_token
+from tests.incidents.test_pages import explanations
 from tests.web.client import form_token, sign_in
 
 EN = {"Accept-Language": "en"}
@@ -77,6 +78,16 @@ def _save_columns(client: TestClient, url: str, html: str, date_format: str) -> 
         },
     )
     assert saved.status_code == 303, saved.text
+
+
+def _reconciled(client: TestClient, world: World, rows: list[list[str]]) -> tuple[str, str]:
+    """A draft uploaded, its columns saved and reconciled: its address and columns page."""
+    base = _upload(client, world, rows).headers["location"].rsplit("/", 1)[0]
+    html = client.get(f"{base}/columns").text
+    _save_columns(client, f"{base}/columns", html, "%m/%d/%Y")
+    reconciled = client.post(f"{base}/reconcile", data={"csrf_token": form_token(html)})
+    assert reconciled.status_code == 303
+    return base, html
 
 
 def test_an_officer_imports_a_list_through_the_wizard_and_nothing_is_written_before_commit(
@@ -179,11 +190,8 @@ def test_a_change_after_reconciling_sends_the_list_back_to_be_reconciled(
     browser: TestClient, world: World
 ) -> None:
     sign_in(browser)
-    base = _upload(browser, world, HOST_ROWS[:3]).headers["location"].rsplit("/", 1)[0]
-    html = browser.get(f"{base}/columns").text
-    _save_columns(browser, f"{base}/columns", html, "%m/%d/%Y")
+    base, html = _reconciled(browser, world, HOST_ROWS[:3])
     token = form_token(html)
-    assert browser.post(f"{base}/reconcile", data={"csrf_token": token}).status_code == 303
     review = browser.get(f"{base}/review").text
     row = re.search(r'action="(/imports/[^"]+/review/3)"', review)
     assert row
@@ -194,6 +202,19 @@ def test_a_change_after_reconciling_sends_the_list_back_to_be_reconciled(
     assert stale.status_code == 409
     stale_commit = browser.post(f"{base}/commit", data={"csrf_token": token})
     assert stale_commit.status_code == 409
+
+
+def test_the_wizard_explains_the_candidates_in_the_readers_language(
+    browser: TestClient, world: World
+) -> None:
+    sign_in(browser)
+    base, _ = _reconciled(browser, world, HOST_ROWS[:3])
+    korean = explanations(browser.get(f"{base}/review", headers={"Accept-Language": "ko"}).text)
+    assert len(korean) == 2
+    assert not [word for text in korean for word in re.findall(r"[a-z]{2,}", text)], korean
+    assert all("이름: 일치 (KIM MIN JUN / 김민준 KIM MINJUN" in text for text in korean)
+    english = explanations(browser.get(f"{base}/review", headers=EN).text)
+    assert all("date of birth: the same (1990-01-02 / 1990-01-02)" in text for text in english)
 
 
 def test_rows_with_errors_can_be_left_out_and_stay_in_the_report(

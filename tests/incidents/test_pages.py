@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
@@ -149,6 +150,29 @@ def test_the_review_queue_says_why_a_likely_namesake_was_not_linked(
     assert "동명이인일 수 있습니다" in korean
     english = browser.get(url, headers={"Accept-Language": "en"}).text
     assert "the date of birth differs (1986-03-14 / 1988-03-14)" in english
+
+
+def explanations(page: str) -> list[str]:
+    """The candidates' explanations on a page, as the reader sees them."""
+    found = re.findall(r'<p class="explanation">(.*?)</p>', page, re.S)
+    return [html.unescape(text).strip() for text in found]
+
+
+def test_the_review_queue_explains_its_candidates_in_the_readers_language(
+    browser: TestClient, world: World
+) -> None:
+    rows = [["H1", "KIM, MIN JUN", "1990-01-02", "KOR"], ["H2", "LEE, SEONGHO", "1986-03-14", ""]]
+    _import_host_list(browser, world, rows, ("id", "full_name", "date_of_birth", "nationality"))
+    sign_in(browser)
+    url = f"/incidents/{world.incident_id}/review"
+    korean = explanations(browser.get(url, headers={"Accept-Language": "ko"}).text)
+    assert len(korean) == 3 and all(text for text in korean)
+    assert not [word for text in korean for word in re.findall(r"[a-z]{2,}", text)], korean
+    assert "이름: 일치 (KIM MIN JUN / 김민준 KIM MINJUN, 등록부에 같은 이름 2명)" in korean[0]
+    assert "생년월일: 일치 (1990-01-02 / 1990-01-02)" in korean[0]
+    assert "생년월일: 한 자리 다름 (1986-03-14 / 1988-03-14)" in korean[2]
+    english = explanations(browser.get(url, headers={"Accept-Language": "en"}).text)
+    assert "date of birth: one digit off (1986-03-14 / 1988-03-14)" in english[2]
 
 
 def test_the_dashboard_draws_cases_by_state_over_the_last_days(
