@@ -18,6 +18,7 @@ from consular.registry.models import Employer
 from consular.tabular import Table, read_table_bytes
 
 ATLANTA = "Consulate General in Atlanta"
+ATLANTA_KO = "주애틀랜타 대한민국 총영사관"
 HOUSTON = "Consulate General in Houston"
 RAID_START = datetime(2025, 9, 4, 14, 0, tzinfo=UTC)
 OPERATOR = Actor.operator()
@@ -68,7 +69,12 @@ def rows_csv(header: list[str], rows: list[list[str]]) -> bytes:
 def setup_posts(factory: sessionmaker[Session]) -> None:
     with unit_of_work(factory) as db:
         get_or_create_post(
-            db, ATLANTA, city="Atlanta", time_zone="America/New_York", phone="+1-404-522-1611"
+            db,
+            ATLANTA,
+            name_ko=ATLANTA_KO,
+            city="Atlanta",
+            time_zone="America/New_York",
+            phone="+1-404-522-1611",
         )
         get_or_create_post(db, HOUSTON, city="Houston", time_zone="America/Chicago")
 

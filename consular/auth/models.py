@@ -13,11 +13,22 @@ class Post(UUIDPrimaryKey, Timestamps, Base):
 
     __tablename__ = "post"
 
+    # The English name, by which commands and the API name the post; and the Korean one.
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    name_ko: Mapped[str] = mapped_column(String(200), default="", server_default="")
     country: Mapped[str] = mapped_column(String(3))
     city: Mapped[str] = mapped_column(String(120), default="")
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")
     phone: Mapped[str] = mapped_column(String(40), default="")
+
+    def name_in(self, language: str) -> str:
+        """The post's name in the reader's language, else in the other one."""
+        return post_name(self.name, self.name_ko, language)
+
+
+def post_name(english: str, korean: str, language: str) -> str:
+    """A post's name in ``language`` (``ko`` or ``en``), falling back to the other."""
+    return (korean or english) if language == "ko" else (english or korean)
 
 
 class User(UUIDPrimaryKey, Timestamps, Base):

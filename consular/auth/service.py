@@ -86,13 +86,15 @@ def get_or_create_post(
     db: Session,
     name: str,
     *,
+    name_ko: str = "",
     country: str = "USA",
     city: str = "",
     time_zone: str = "UTC",
     phone: str = "",
     actor: Actor | None = None,
 ) -> Post:
-    """The post of this name, added (and audited) if it is new."""
+    """The post of this English name (``name_ko``: its Korean name), added (and audited) if
+    it is new."""
     post = db.scalar(select(Post).where(Post.name == name))
     if post is not None:
         return post
@@ -109,7 +111,14 @@ def get_or_create_post(
         ) from None
     if not name.strip() or code is None:
         raise InvalidInput("a post needs a name and a country")
-    post = Post(name=name.strip(), country=code, city=city, time_zone=time_zone, phone=phone)
+    post = Post(
+        name=name.strip(),
+        name_ko=name_ko.strip(),
+        country=code,
+        city=city,
+        time_zone=time_zone,
+        phone=phone,
+    )
     db.add(post)
     db.flush()
     audit.record(
@@ -118,7 +127,13 @@ def get_or_create_post(
         tag="auth:post:create",
         target_type="post",
         target_id=post.id,
-        diff={"name": post.name, "country": code, "city": city, "time_zone": time_zone},
+        diff={
+            "name": post.name,
+            "name_ko": post.name_ko,
+            "country": code,
+            "city": city,
+            "time_zone": time_zone,
+        },
     )
     return post
 

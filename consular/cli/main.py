@@ -204,7 +204,8 @@ def demo(
 
 @post_app.command("create")
 def post_create(
-    name: str,
+    name: Annotated[str, typer.Argument(help="The post's name in English")],
+    name_ko: Annotated[str, typer.Option("--name-ko", help="The post's name in Korean")] = "",
     country: Annotated[str, typer.Option(help="Host country, ISO alpha-3")] = "USA",
     city: Annotated[str, typer.Option(help="City")] = "",
     time_zone: Annotated[str, typer.Option(help="IANA time zone, e.g. America/New_York")] = "UTC",
@@ -213,9 +214,9 @@ def post_create(
     """Add a post (or show the existing one of that name)."""
     with command_unit() as db:
         post = get_or_create_post(
-            db, name, country=country, city=city, time_zone=time_zone, phone=phone
+            db, name, name_ko=name_ko, country=country, city=city, time_zone=time_zone, phone=phone
         )
-        typer.echo(f"{post.id}  {post.name}")
+        typer.echo(f"{post.id}  {post.name}  {post.name_ko}".rstrip())
 
 
 @user_app.command("create")

@@ -74,6 +74,8 @@ Echo = Callable[[str], None]
 
 ATLANTA = "Consulate General in Atlanta"
 WASHINGTON = "Embassy in Washington"
+ATLANTA_KO = "주애틀랜타 대한민국 총영사관"
+WASHINGTON_KO = "주미국 대한민국 대사관"
 RAID_START = datetime(2025, 9, 4, 10, 0, tzinfo=EASTERN)
 INCIDENT_TITLE = "Ellabell battery plant worksite raid"
 EXPECTED_CASES = 317
@@ -292,10 +294,20 @@ def _setup_staff(
 ) -> tuple[list[tuple[str, str, str]], Staff]:
     with unit_of_work(factory) as db:
         get_or_create_post(
-            db, ATLANTA, city="Atlanta", time_zone="America/New_York", phone="+1-404-555-0100"
+            db,
+            ATLANTA,
+            name_ko=ATLANTA_KO,
+            city="Atlanta",
+            time_zone="America/New_York",
+            phone="+1-404-555-0100",
         )
         get_or_create_post(
-            db, WASHINGTON, city="Washington", time_zone="America/New_York", phone="+1-202-555-0100"
+            db,
+            WASHINGTON,
+            name_ko=WASHINGTON_KO,
+            city="Washington",
+            time_zone="America/New_York",
+            phone="+1-202-555-0100",
         )
         # The two subcontractors work for the battery maker on this site.
         maker = _employer(db, BATTERY_MAKER, parent_id=None)

@@ -20,7 +20,7 @@ from sqlalchemy import Integer, bindparam, func, insert, or_, select, true, upda
 from sqlalchemy.orm import Session
 
 from consular import audit
-from consular.auth.models import Post
+from consular.auth.models import Post, post_name
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case, Milestone
@@ -152,8 +152,13 @@ class FamilyStatus:
     departed: bool
     updated_at: datetime
     post_name: str
+    post_name_ko: str
     post_phone: str
     time_zone: str
+
+    def post_name_in(self, language: str) -> str:
+        """The post's name in the reader's language, else in the other one."""
+        return post_name(self.post_name, self.post_name_ko, language)
 
 
 # What a lookup reads, in one statement and without ORM objects (the public page is the
@@ -195,6 +200,7 @@ _FOUND = (
         Case.updated_at,
         Person.date_of_birth,
         Post.name.label("post_name"),
+        Post.name_ko.label("post_name_ko"),
         Post.phone.label("post_phone"),
         Post.time_zone,
         _VISIT_DONE.label("visit_done_at"),
@@ -258,6 +264,7 @@ def _status(found: Any) -> FamilyStatus:  # a row of _READ with a code
         departed=state in (CaseState.DEPARTED, CaseState.CLOSED),
         updated_at=max(moments),
         post_name=found.post_name,
+        post_name_ko=found.post_name_ko,
         post_phone=found.post_phone,
         time_zone=found.time_zone,
     )

@@ -40,7 +40,7 @@ def enqueue(db: Session, case: Case, event: str) -> list[Notification]:
             contact.language,
             name=_name(case, contact.language),
             facility=case.facility,
-            post=post.name,
+            post=post.name_in(contact.language),
             phone=post.phone,
         )
         for channel, recipient in (("email", contact.email), ("sms", contact.phone)):

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 
 from consular.cases.models import Case, CaseNote, CustodyEvent
+from consular.codes import code_label
 from consular.fields import limit_of
 from consular.i18n import (
     LANGUAGE_COOKIE,
@@ -84,6 +85,7 @@ def environment(language: str) -> Environment:
         env.globals[name] = _with_particles(env.globals[name])  # type: ignore[arg-type]
     env.filters["reason"] = lambda said: _reason(said, catalog.gettext)
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
+    env.globals["code_label"] = lambda kind, code: code_label(kind, code, language)
     # The browser is told the columns' bounds; the server checks them all the same.
     env.globals["limits"] = {
         "special_needs": limit_of(Case.special_needs),

@@ -13,7 +13,14 @@ from typer.testing import CliRunner
 
 from consular.cli.main import app
 from consular.db import make_engine
-from tests.factories import AGENCY_ROSTER, ATLANTA, REGISTRY_COLUMNS, REGISTRY_ROWS, auth
+from tests.factories import (
+    AGENCY_ROSTER,
+    ATLANTA,
+    ATLANTA_KO,
+    REGISTRY_COLUMNS,
+    REGISTRY_ROWS,
+    auth,
+)
 
 runner = CliRunner()
 
@@ -32,7 +39,17 @@ def registry_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def incident(db_url: str, registry_file: Path) -> str:
-    assert run(db_url, "post", "create", ATLANTA, "--time-zone", "America/New_York")[0] == 0
+    code, out, _ = run(
+        db_url,
+        "post",
+        "create",
+        ATLANTA,
+        "--name-ko",
+        ATLANTA_KO,
+        "--time-zone",
+        "America/New_York",
+    )
+    assert code == 0 and out.strip().endswith(f"{ATLANTA}  {ATLANTA_KO}")
     assert run(db_url, "import", "registry", str(registry_file))[0] == 0
     code, out, err = run(
         db_url,

@@ -12,8 +12,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.audit.models import AuditEvent
+from consular.auth.models import Post
 from consular.config import Settings
-from consular.db import utcnow
+from consular.db import unit_of_work, utcnow
 from consular.families.models import FamilyCode
 from tests.cli.test_commands import run
 from tests.conftest import World
@@ -75,13 +76,13 @@ def _issue(client: TestClient, case_url: str, contact: str = "Kim Mi-young") -> 
     return code.group(1)
 
 
-def _look_up(client: TestClient, code: str, born: str = "1988-03-14"):  # type: ignore[no-untyped-def]
-    form = client.get("/status", headers=EN)
+def _look_up(client: TestClient, code: str, born: str = "1988-03-14", headers=EN):  # type: ignore[no-untyped-def]
+    form = client.get("/status", headers=headers)
     assert form.headers["x-robots-tag"] == "noindex, nofollow"
     return client.post(
         "/status",
         data={"code": code, "date_of_birth": born, "csrf_token": form_token(form.text)},
-        headers=EN,
+        headers=headers,
     )
 
 
@@ -112,6 +113,21 @@ def test_a_family_sees_where_the_person_is_held_and_nothing_more(
         assert code.replace("-", "") not in stored.code_hash
         tags = db.scalars(select(AuditEvent.tag).where(AuditEvent.tag.like("families:%"))).all()
         assert tags == ["families:code:issue", "families:status:lookup", "families:status:lookup"]
+
+
+def test_a_family_reads_the_posts_name_in_its_language(
+    officer: TestClient, family: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    code = _issue(officer, _case_url(officer, world))
+    korean = _look_up(family, code, headers={"Accept-Language": "ko"}).text
+    assert "주애틀랜타 대한민국 총영사관" in korean and "Consulate General" not in korean
+    with unit_of_work(factory) as db:
+        db.execute(update(Post).values(name_ko=""))
+    # A post without a Korean name is named in English rather than not at all.
+    assert (
+        "Consulate General in Atlanta"
+        in _look_up(family, code, headers={"Accept-Language": "ko"}).text
+    )
 
 
 def test_a_wrong_date_an_unknown_code_and_a_revoked_code_answer_alike(

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from consular.db import unit_of_work
+from consular.registry.models import EmergencyContact, Person
 from tests.factories import user_with_token
 from tests.web.client import form_token, sign_in
 
@@ -44,3 +47,21 @@ def test_employer_hr_sees_no_registry_page_not_even_its_own_workers(
     search = browser.get("/persons?name=PARK JIHYE")
     assert search.status_code == 404 and not re.search(r'href="/persons/[^"]', search.text)
     assert 'href="/persons"' not in browser.get("/").text
+
+
+def test_a_persons_codes_read_in_the_readers_language(
+    browser: TestClient, factory: sessionmaker[Session]
+) -> None:
+    with unit_of_work(factory) as db:
+        lee = db.scalars(select(Person).where(Person.registry_ref == "R1")).one()
+        lee.deployments[0].entry_status = "esta"
+        db.add(EmergencyContact(person_id=lee.id, name="정미숙", relationship_to_person="mother"))
+        person_url = f"/persons/{lee.id}"
+    sign_in(browser)
+    korean = browser.get(person_url, headers={"Accept-Language": "ko"}).text
+    assert "<dd>남성</dd>" in korean and "<td>ESTA(비자 면제)</td>" in korean
+    assert "정미숙 (어머니) · 한국어" in korean
+    assert not re.search(r">\s*(M|esta)\s*<", korean) and "(mother)" not in korean
+    english = browser.get(person_url, headers={"Accept-Language": "en"}).text
+    assert "<dd>Male</dd>" in english and "<td>ESTA (visa waiver)</td>" in english
+    assert "정미숙 (mother) · Korean" in english
