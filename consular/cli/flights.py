@@ -83,7 +83,9 @@ def manifest(
     format: Annotated[ManifestFormat, typer.Option("--format", help="csv, html or pdf")] = (
         ManifestFormat.CSV
     ),
-    language: Annotated[str, typer.Option(help="ko or en (html, pdf)")] = "ko",
+    language: Annotated[
+        str, typer.Option("--lang", "--language", help="The export's language: ko or en")
+    ] = "ko",
     output: Annotated[Path | None, typer.Option("-o", help="File to write (default: stdout)")] = (
         None
     ),
@@ -96,7 +98,7 @@ def manifest(
             return manifest_pdf(found, db.get_one(Incident, found.incident_id), rows, language)
         if format is ManifestFormat.HTML:
             return render_manifest(db, found, rows, language).encode()
-        return csv_text(service.manifest_table(rows)).encode()
+        return csv_text(service.manifest_table(rows, language)).encode()
 
     with command_unit() as db:
         try:

@@ -255,7 +255,7 @@ def _manifest_export(request: Request, db: DB, flight_id: str, kind: str) -> Res
             )
             response.headers["Cache-Control"] = "no-store"
             return response
-        return csv_download(manifest_table(rows), f"{name}.csv")
+        return csv_download(manifest_table(rows, page.language), f"{name}.csv")
 
     try:
         return export_manifest(db, actor_of(session), flight_id, kind, render)

@@ -19,8 +19,18 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from consular.config import get_settings
 from consular.flights.fonts import registered_font
 from consular.flights.models import Flight
+from consular.flights.service import MANIFEST_COLUMNS, MANIFEST_HEADERS, manifest_words
 from consular.i18n import LANGUAGES, local_time, translations
 from consular.incidents.models import Incident
+
+# Column widths, in the manifest's order: wide enough for the longest special needs note
+# (500 characters) to fit on a page, and for a masked number's wide bullets.
+_WIDTHS = (1.2, 1.5, 2.7, 3, 2.6, 2.2, 1.2, 3.9, 2.9, 6.1)
+_STYLE = (
+    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+    ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+)
 
 
 def manifest_pdf(
@@ -30,78 +40,8 @@ def manifest_pdf(
     font = registered_font(get_settings().pdf_font)
     language = language if language in LANGUAGES else "ko"
     _ = translations(language).gettext
-    departs = local_time(flight.departs_at, incident.post.time_zone, language)
     body = ParagraphStyle("body", fontName=font, fontSize=9, leading=12)
     title = ParagraphStyle("title", parent=body, fontSize=15, leading=19)
-    documents = {
-        "passport_held": _("Passport held by the host authority"),
-        "own_passport": _("Own passport"),
-        "travel_certificate": _("Travel certificate issued"),
-        "": _("None recorded"),
-    }
-
-    def cell(text: str) -> Paragraph:
-        return Paragraph(escape(text), body)
-
-    header = [
-        _("No."),
-        _("Case"),
-        _("Family name (Latin)"),
-        _("Given name (Latin)"),
-        _("Full name (Hangul)"),
-        _("Date of birth"),
-        _("Sex"),
-        _("Travel document"),
-        _("Passport number"),
-        _("Special needs"),
-    ]
-    table_rows = [[cell(h) for h in header]]
-    for row in rows:
-        table_rows.append(
-            [
-                cell(row["seat"]),
-                cell(row["case"]),
-                cell(row["family_name"]),
-                cell(row["given_name"]),
-                cell(row["name_hangul"]),
-                cell(row["date_of_birth"]),
-                cell(row["sex"]),
-                cell(documents.get(row["travel_document"], row["travel_document"])),
-                cell(row["passport_number"]),
-                cell(row["special_needs"]),
-            ]
-        )
-    table = Table(
-        table_rows,
-        repeatRows=1,
-        # Wide enough for the longest special needs note (500 characters) to fit on a page.
-        colWidths=[
-            1.2 * cm,
-            1.5 * cm,
-            2.7 * cm,
-            3 * cm,
-            2.6 * cm,
-            2.2 * cm,
-            1.2 * cm,
-            3.9 * cm,
-            2.9 * cm,  # a masked number's bullets are wide
-            6.1 * cm,
-        ],
-    )
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
-    )
-    summary = _("%(passengers)s passengers, %(seats)s seats") % {
-        "passengers": len(rows),
-        "seats": flight.seats,
-    }
     out = io.BytesIO()
     document = SimpleDocTemplate(
         out,
@@ -115,21 +55,13 @@ def manifest_pdf(
         # Each page starts in our font, so none names Helvetica without embedding it.
         initialFontName=font,
     )
+    heading = _heading(flight, incident, len(rows), language)
     document.build(
         [
-            Paragraph(
-                escape(f"{_('Passenger manifest')}: {flight.carrier} {flight.number}"), title
-            ),
-            Paragraph(
-                escape(
-                    f"{flight.origin} → {flight.destination} · {_('departs')} {departs} · "
-                    f"{incident.title} · {incident.post.name}"
-                ),
-                body,
-            ),
-            Paragraph(escape(summary), body),
+            Paragraph(escape(heading[0]), title),
+            *(Paragraph(escape(line), body) for line in heading[1:]),
             Spacer(1, 0.4 * cm),
-            table,
+            _passengers(rows, language, font, body),
             Spacer(1, 1.2 * cm),
             Paragraph(
                 escape(
@@ -141,3 +73,34 @@ def manifest_pdf(
         ]
     )
     return out.getvalue()
+
+
+def _heading(flight: Flight, incident: Incident, passengers: int, language: str) -> list[str]:
+    """The title, the flight and the incident, the count of passengers."""
+    _ = translations(language).gettext
+    departs = local_time(flight.departs_at, incident.post.time_zone, language)
+    return [
+        f"{_('Passenger manifest')}: {flight.carrier} {flight.number}",
+        f"{flight.origin} → {flight.destination} · {_('departs')} {departs} · "
+        f"{incident.title} · {incident.post.name_in(language)}",
+        _("%(passengers)s passengers, %(seats)s seats")
+        % {"passengers": passengers, "seats": flight.seats},
+    ]
+
+
+def _passengers(
+    rows: list[dict[str, str]], language: str, font: str, body: ParagraphStyle
+) -> Table:
+    """The passengers' table, its header repeated on every page, codes in words."""
+    _ = translations(language).gettext
+
+    def cell(text: str) -> Paragraph:
+        return Paragraph(escape(text), body)
+
+    cells = [[cell(_(MANIFEST_HEADERS[column])) for column in MANIFEST_COLUMNS]]
+    for row in rows:
+        words = manifest_words(row, language)
+        cells.append([cell(words[column]) for column in MANIFEST_COLUMNS])
+    table = Table(cells, repeatRows=1, colWidths=[width * cm for width in _WIDTHS])
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), *_STYLE]))
+    return table

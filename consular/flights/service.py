@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -22,9 +22,11 @@ from consular.auth.service import Actor
 from consular.cases.models import Case
 from consular.cases.service import check_version, get_case, transition
 from consular.cases.states import IN_CUSTODY, CaseState
+from consular.codes import sex_label
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.flights.models import Flight, FlightSeat
+from consular.i18n import N_, translations
 from consular.incidents.service import get_incident
 from consular.registry.service import mask_identifier
 
@@ -318,23 +320,64 @@ def accounting(db: Session, actor: Actor, incident_id: str) -> Accounting:
     )
 
 
-MANIFEST_COLUMNS = (
-    "seat",
-    "case",
-    "family_name",
-    "given_name",
-    "name_hangul",
-    "date_of_birth",
-    "sex",
-    "travel_document",
-    "passport_number",
-    "special_needs",
-)
+# The manifest's columns, each with its header in words.
+MANIFEST_HEADERS = {
+    "seat": N_("No."),
+    "case": N_("Case"),
+    "family_name": N_("Family name (Latin)"),
+    "given_name": N_("Given name (Latin)"),
+    "name_hangul": N_("Full name (Hangul)"),
+    "date_of_birth": N_("Date of birth"),
+    "sex": N_("Sex"),
+    "travel_document": N_("Travel document"),
+    "passport_number": N_("Passport number"),
+    "special_needs": N_("Special needs"),
+}
+MANIFEST_COLUMNS = tuple(MANIFEST_HEADERS)
+DOCUMENT_NAMES = {
+    "passport_held": N_("Passport held by the host authority"),
+    "own_passport": N_("Own passport"),
+    "travel_certificate": N_("Travel certificate issued"),
+    "": N_("None recorded"),
+}
 
 
-def manifest_table(rows: Sequence[dict[str, Any]]) -> list[list[object]]:
-    """The manifest as a table for an export: the column names, then one row per passenger."""
-    return [list(MANIFEST_COLUMNS), *([row[column] for column in MANIFEST_COLUMNS] for row in rows)]
+def _document_name(code: str | None, language: str) -> str:
+    words = DOCUMENT_NAMES.get(code or "")
+    return translations(language).gettext(words) if words else (code or "")
+
+
+# The columns holding a code: a CSV keeps the code in a column of its own beside the words.
+_CODED: dict[str, Callable[[str | None, str], str]] = {
+    "sex": sex_label,
+    "travel_document": _document_name,
+}
+
+
+def manifest_words(row: dict[str, str], language: str) -> dict[str, str]:
+    """A passenger's row as people read it: its codes (sex, travel document) in words."""
+    return {
+        column: _CODED[column](value, language) if column in _CODED else value
+        for column, value in row.items()
+    }
+
+
+def manifest_table(rows: Sequence[dict[str, str]], language: str) -> list[list[object]]:
+    """The manifest as a table for an export, in ``language``: the headers, then one row per
+    passenger; a coded column is written twice, its stable code (headed by the column's
+    name) and its words."""
+    _ = translations(language).gettext
+    header: list[object] = []
+    for column, title in MANIFEST_HEADERS.items():
+        header += [column, _(title)] if column in _CODED else [_(title)]
+    table = [header]
+    for row in rows:
+        words = manifest_words(row, language)
+        cells: list[object] = []
+        for column in MANIFEST_COLUMNS:
+            cells += [row[column], words[column]] if column in _CODED else [row[column]]
+        table.append(cells)
+    return table
 
 
 _Made = TypeVar("_Made")

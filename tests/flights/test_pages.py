@@ -80,12 +80,26 @@ def test_an_officer_fills_a_flight_locks_it_prints_the_manifest_and_marks_it_dep
     assert locked.status_code == 303
     printed = browser.get(f"{flight_url}/manifest", headers={"Accept-Language": "ko"}).text
     assert "탑승자 명단" in printed and "현지 당국이 여권 보관" in printed and "이성호" in printed
-    exported = browser.get(f"{flight_url}/manifest.csv")
-    rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff"))))
-    assert [(r["family_name"], r["travel_document"], r["special_needs"]) for r in rows] == [
-        ("LEE", "passport_held", ""),
-        ("PARK", "travel_certificate", "wheelchair"),
+    # The export speaks the reader's language; the codes keep columns of their own.
+    exported = browser.get(f"{flight_url}/manifest.csv", headers={"Accept-Language": "ko"})
+    table = list(csv.reader(io.StringIO(exported.text.lstrip("\ufeff"))))
+    assert table[0][:3] == ["번호", "조력 건", "성 (로마자)"]
+    assert table[0][6:10] == ["sex", "성별", "travel_document", "여행 문서"]
+    rows = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
+    assert [
+        (r["성 (로마자)"], r["travel_document"], r["여행 문서"], r["특별 지원 필요 사항"])
+        for r in rows
+    ] == [
+        ("LEE", "passport_held", "현지 당국이 여권 보관", ""),
+        ("PARK", "travel_certificate", "여행증명서 발급", "wheelchair"),
     ]
+    assert [(r["sex"], r["성별"]) for r in rows] == [("M", "남성"), ("F", "여성")]
+    english = browser.get(f"{flight_url}/manifest.csv", headers=EN).text.lstrip("\ufeff")
+    assert english.splitlines()[0] == (
+        '"No.","Case","Family name (Latin)","Given name (Latin)","Full name (Hangul)",'
+        '"Date of birth","sex","Sex","travel_document","Travel document","Passport number",'
+        '"Special needs"'
+    )
     page = browser.get(flight_url, headers=EN).text
     departed = browser.post(f"{flight_url}/depart", data={"csrf_token": form_token(page)})
     assert departed.status_code == 303
@@ -95,7 +109,7 @@ def test_an_officer_fills_a_flight_locks_it_prints_the_manifest_and_marks_it_dep
         exports = db.scalars(
             select(AuditEvent.diff).where(AuditEvent.tag == "flights:manifest:export")
         ).all()
-        assert [e["format"] for e in exports] == ["html", "csv"]
+        assert [e["format"] for e in exports] == ["html", "csv", "csv"]
     incident = browser.get(f"/incidents/{world.incident_id}", headers=EN).text
     assert "3 detained: 0 on a flight, 2 departed" in incident
     # Another post's officer finds no such flight.
@@ -142,8 +156,8 @@ def test_the_command_line_runs_a_flight_from_creation_to_departure(
         assert case is not None
         case.travel_document = "own_passport"
     assert run(db_url, "flight", "lock", flight)[0] == 0
-    code, out, _ = run(db_url, "flight", "manifest", flight)
-    assert [r["family_name"] for r in csv.DictReader(io.StringIO(out))] == ["LEE"]
+    code, out, _ = run(db_url, "flight", "manifest", flight, "--lang", "en")
+    assert [r["Family name (Latin)"] for r in csv.DictReader(io.StringIO(out))] == ["LEE"]
     page = tmp_path / "manifest.html"
     code, _, err = run(
         db_url,

@@ -125,6 +125,8 @@ def test_the_pdf_embeds_its_font_and_prints_hangul_names_and_passport_numbers(
     assert "탑승자 명단" in text and "여권 번호" in text
     assert "이성호" in text and "LEE" in text and "SEONGHO" in text
     assert PASSPORT in text
+    # The sex and the travel document in words, the post by its Korean name.
+    assert "남성" in text and "현지 당국이 여권 보관" in text and "주애틀랜타" in text
     # PARK travels on a certificate: her passport's number is not the one the airline checks.
     assert "M99988877" not in text and "travel_certificate" not in PASSPORTS
     with factory() as db:
