@@ -6,25 +6,69 @@ to Excel, LibreOffice and Google Sheets: a name, a note or a host authority's va
 OWASP's guidance on CSV injection, every CSV cell is quoted and such a cell is written with a
 leading apostrophe, which spreadsheets show as text; XLSX cells are written as text cells,
 never as formulas. All exports go through this module, so no writer forgets.
+
+An export is in the language of the person who exports it (``table_in``): its headers and
+its codes in words; each code also keeps a column of its own, headed by the column's stable
+name, so that a machine reads the same file whatever the language.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-__all__ = ["csv_text", "neutralised", "write_csv", "write_table", "write_xlsx"]
+from consular.i18n import translations
+
+__all__ = [
+    "Column",
+    "csv_text",
+    "neutralised",
+    "table_in",
+    "write_csv",
+    "write_table",
+    "write_xlsx",
+]
 
 Row = Sequence[object]
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export: its stable name, its header (marked ``N_``) and, for a
+    column of codes, the words of a code in a language (``words(code, language)``)."""
+
+    name: str
+    header: str
+    words: Callable[[Any, str], str] | None = None
+
+
+def table_in(
+    columns: Sequence[Column], rows: Iterable[Mapping[str, Any]], language: str
+) -> list[list[object]]:
+    """``rows`` as an export's table in ``language``: the headers in words, then the rows;
+    a column of codes is written twice, the code (headed by its name) and its words."""
+    _ = translations(language).gettext
+    header: list[object] = []
+    for column in columns:
+        header += [column.name, _(column.header)] if column.words else [_(column.header)]
+    table = [header]
+    for row in rows:
+        cells: list[object] = []
+        for column in columns:
+            value = row[column.name]
+            cells += [value, column.words(value, language)] if column.words else [value]
+        table.append(cells)
+    return table
 
 
 def neutralised(value: object) -> str:

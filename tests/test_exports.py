@@ -130,7 +130,7 @@ def test_the_manifest_exports_neutralise_special_needs_and_keep_a_hangul_flight_
     assert "filename*=UTF-8''" in disposition
     assert unquote(disposition.split("''")[1]).startswith("manifest-대한036-")
     rows = _cells(answer.content.decode("utf-8"))
-    assert rows[2][rows[0].index("special_needs")] == "'" + FORMULAS[1]
+    assert rows[2][rows[0].index("특별 지원 필요 사항")] == "'" + FORMULAS[1]
     pdf = browser.get(f"/flights/{flight_id}/manifest.pdf")
     assert pdf.status_code == 200 and "filename*=UTF-8''" in pdf.headers["content-disposition"]
     code, out, err = run(db_url, "flight", "manifest", flight_id, "--format", "csv")

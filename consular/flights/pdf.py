@@ -19,7 +19,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from consular.config import get_settings
 from consular.flights.fonts import registered_font
 from consular.flights.models import Flight
-from consular.flights.service import MANIFEST_COLUMNS, MANIFEST_HEADERS, manifest_words
+from consular.flights.service import MANIFEST, manifest_words
 from consular.i18n import LANGUAGES, local_time, translations
 from consular.incidents.models import Incident
 
@@ -97,10 +97,10 @@ def _passengers(
     def cell(text: str) -> Paragraph:
         return Paragraph(escape(text), body)
 
-    cells = [[cell(_(MANIFEST_HEADERS[column])) for column in MANIFEST_COLUMNS]]
+    cells = [[cell(_(column.header)) for column in MANIFEST]]
     for row in rows:
         words = manifest_words(row, language)
-        cells.append([cell(words[column]) for column in MANIFEST_COLUMNS])
+        cells.append([cell(words[column.name]) for column in MANIFEST])
     table = Table(cells, repeatRows=1, colWidths=[width * cm for width in _WIDTHS])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), *_STYLE]))
     return table

@@ -25,6 +25,7 @@ from consular.cases.states import IN_CUSTODY, CaseState
 from consular.codes import sex_label
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
+from consular.exports import Column, table_in
 from consular.flights.models import Flight, FlightSeat
 from consular.i18n import N_, translations
 from consular.incidents.service import get_incident
@@ -320,20 +321,6 @@ def accounting(db: Session, actor: Actor, incident_id: str) -> Accounting:
     )
 
 
-# The manifest's columns, each with its header in words.
-MANIFEST_HEADERS = {
-    "seat": N_("No."),
-    "case": N_("Case"),
-    "family_name": N_("Family name (Latin)"),
-    "given_name": N_("Given name (Latin)"),
-    "name_hangul": N_("Full name (Hangul)"),
-    "date_of_birth": N_("Date of birth"),
-    "sex": N_("Sex"),
-    "travel_document": N_("Travel document"),
-    "passport_number": N_("Passport number"),
-    "special_needs": N_("Special needs"),
-}
-MANIFEST_COLUMNS = tuple(MANIFEST_HEADERS)
 DOCUMENT_NAMES = {
     "passport_held": N_("Passport held by the host authority"),
     "own_passport": N_("Own passport"),
@@ -347,37 +334,31 @@ def _document_name(code: str | None, language: str) -> str:
     return translations(language).gettext(words) if words else (code or "")
 
 
-# The columns holding a code: a CSV keeps the code in a column of its own beside the words.
-_CODED: dict[str, Callable[[str | None, str], str]] = {
-    "sex": sex_label,
-    "travel_document": _document_name,
-}
+MANIFEST = (
+    Column("seat", N_("No.")),
+    Column("case", N_("Case")),
+    Column("family_name", N_("Family name (Latin)")),
+    Column("given_name", N_("Given name (Latin)")),
+    Column("name_hangul", N_("Full name (Hangul)")),
+    Column("date_of_birth", N_("Date of birth")),
+    Column("sex", N_("Sex"), sex_label),
+    Column("travel_document", N_("Travel document"), _document_name),
+    Column("passport_number", N_("Passport number")),
+    Column("special_needs", N_("Special needs")),
+)
 
 
 def manifest_words(row: dict[str, str], language: str) -> dict[str, str]:
     """A passenger's row as people read it: its codes (sex, travel document) in words."""
     return {
-        column: _CODED[column](value, language) if column in _CODED else value
-        for column, value in row.items()
+        column.name: column.words(row[column.name], language) if column.words else row[column.name]
+        for column in MANIFEST
     }
 
 
 def manifest_table(rows: Sequence[dict[str, str]], language: str) -> list[list[object]]:
-    """The manifest as a table for an export, in ``language``: the headers, then one row per
-    passenger; a coded column is written twice, its stable code (headed by the column's
-    name) and its words."""
-    _ = translations(language).gettext
-    header: list[object] = []
-    for column, title in MANIFEST_HEADERS.items():
-        header += [column, _(title)] if column in _CODED else [_(title)]
-    table = [header]
-    for row in rows:
-        words = manifest_words(row, language)
-        cells: list[object] = []
-        for column in MANIFEST_COLUMNS:
-            cells += [row[column], words[column]] if column in _CODED else [row[column]]
-        table.append(cells)
-    return table
+    """The manifest as a table for an export in ``language`` (see ``consular.exports``)."""
+    return table_in(MANIFEST, rows, language)
 
 
 _Made = TypeVar("_Made")
