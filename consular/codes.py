@@ -7,6 +7,8 @@ shown as it was written.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from babel import Locale, UnknownLocaleError
 
 from consular.i18n import N_, translations
@@ -34,12 +36,19 @@ RELATIONSHIPS = {
 }
 
 
-def sex_label(code: str | None, language: str) -> str:
-    """``M`` as 남성 or Male; an unknown code as written."""
-    if not code:
-        return ""
-    words = SEXES.get(code)
-    return translations(language).gettext(words) if words else code
+def in_words(names: Mapping[str, str]) -> Callable[[str | None, str], str]:
+    """How a code reads in a language, from ``names`` (code: English words marked ``N_``);
+    a code not named there as written."""
+
+    def words(code: str | None, language: str) -> str:
+        name = names.get(code or "")
+        return translations(language).gettext(name) if name else (code or "")
+
+    return words
+
+
+sex_label = in_words(SEXES)
+"""``M`` as 남성 or Male; an unknown code as written."""
 
 
 def relationship_label(code: str | None, language: str) -> str:

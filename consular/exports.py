@@ -44,11 +44,12 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @dataclass(frozen=True)
 class Column:
-    """One column of an export: its stable name, its header (marked ``N_``) and, for a
-    column of codes, the words of a code in a language (``words(code, language)``)."""
+    """One column of an export: its stable name, its header (marked ``N_``; none for a
+    column only machines read, such as an id: it is headed by its name) and, for a column
+    of codes, the words of a code in a language (``words(code, language)``)."""
 
     name: str
-    header: str
+    header: str = ""
     words: Callable[[Any, str], str] | None = None
 
 
@@ -60,7 +61,10 @@ def table_in(
     _ = translations(language).gettext
     header: list[object] = []
     for column in columns:
-        header += [column.name, _(column.header)] if column.words else [_(column.header)]
+        if column.words or not column.header:
+            header.append(column.name)
+        if column.header:
+            header.append(_(column.header))
     table = [header]
     for row in rows:
         cells: list[object] = []

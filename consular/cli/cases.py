@@ -9,7 +9,8 @@ import typer
 
 from consular.auth.service import Actor
 from consular.cases import service
-from consular.cli.context import command_unit
+from consular.cases.export import export_cases
+from consular.cli.context import checked_language, command_unit
 from consular.exports import write_csv
 
 app = typer.Typer(no_args_is_help=True, help="Consular cases.")
@@ -41,8 +42,17 @@ def index(
         bool, typer.Option("--overdue", help="Only cases with overdue milestones")
     ] = False,
     format: Annotated[Format, typer.Option("--format", help="table, csv or json")] = Format.TABLE,
+    lang: Annotated[str, typer.Option("--lang", help="The CSV's language: ko or en")] = "en",
 ) -> None:
-    """List an incident's cases."""
+    """List an incident's cases; as CSV, an export in ``--lang``, audited as from the page."""
+    if format is Format.CSV:
+        language = checked_language(lang)
+        with command_unit() as db:
+            table = export_cases(
+                db, Actor.operator(), incident, language, state=status, overdue=overdue
+            )
+        write_csv(sys.stdout, table)
+        return
     with command_unit(write=False) as db:
         _total, cases = service.list_cases(
             db, Actor.operator(), incident, state=status, overdue=overdue, limit=1_000_000
@@ -53,17 +63,13 @@ def index(
             json.dumps([{k: r[k] for k in COLUMNS} for r in rows], ensure_ascii=False, indent=1)
         )
         return
-    for row in rows:
-        row["overdue"] = ",".join(row["overdue"])
-    if format is Format.CSV:
-        write_csv(sys.stdout, [COLUMNS, *([r[k] for k in COLUMNS] for r in rows)])
-    else:
-        for r in rows:
-            typer.echo(
-                f"{r['number']:>4}  {r['id']}  {r['state']:<20} "
-                f"{(r['facility'] or '-')[:28]:<28} {r['person_name'][:34]:<34} {r['overdue']}"
-            )
-        typer.echo(f"{len(rows)} case(s)")
+    for r in rows:
+        overdue_items = ",".join(r["overdue"])
+        typer.echo(
+            f"{r['number']:>4}  {r['id']}  {r['state']:<20} "
+            f"{(r['facility'] or '-')[:28]:<28} {r['person_name'][:34]:<34} {overdue_items}"
+        )
+    typer.echo(f"{len(rows)} case(s)")
 
 
 @app.command("show")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from consular.config import get_settings
 from consular.db import is_busy, make_engine, make_session_factory, unit_of_work
 from consular.errors import DomainError, InvalidInput
+from consular.i18n import LANGUAGES
 from consular.keys.service import check_keys
 from consular.sealing import KeyProblem, install, source_of
 from consular.tabular import TableError
@@ -79,6 +80,13 @@ state = CliState()
 def fail(message: str, code: int = 1) -> NoReturn:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def checked_language(lang: str) -> str:
+    """The ``--lang`` given, once it is one of the product's languages."""
+    if lang not in LANGUAGES:
+        fail(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}", 2)
+    return lang
 
 
 def report_domain_error(exc: DomainError) -> NoReturn:

@@ -9,11 +9,10 @@ from typing import Annotated, Any
 import typer
 
 from consular.auth.service import Actor
-from consular.cli.context import command_unit, fail
+from consular.cli.context import checked_language, command_unit, fail
 from consular.fields import FieldError, parse_date
 from consular.reentry import service
 from consular.reentry.report import report_lines
-from consular.rules import LANGUAGES
 
 app = typer.Typer(no_args_is_help=True, help="Re-entry after return: assessment and outcomes.")
 
@@ -28,12 +27,6 @@ def _day(option: str, value: str | None) -> date | None:
         fail(f"{option}: {exc}", 2)
 
 
-def _language(lang: str) -> str:
-    if lang not in LANGUAGES:
-        fail(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}", 2)
-    return lang
-
-
 @app.command("assess")
 def assess(
     case_id: CaseId,
@@ -44,7 +37,7 @@ def assess(
 ) -> None:
     """Which bars apply, whether ESTA is still open, which waivers exist: the same as the
     case page shows. Kept in the case's history with the rule set's version."""
-    language = _language(lang)
+    language = checked_language(lang)
     with command_unit(write=record) as db:
         assessment = service.assess(db, Actor.operator(), case_id, record=record)
         lines = report_lines(assessment, language)

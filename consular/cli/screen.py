@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from consular.cli.context import fail
+from consular.cli.context import checked_language, fail
 from consular.config import get_settings
 from consular.exports import write_table
 from consular.fields import FieldError, parse_date
 from consular.importing import command_line_limits
-from consular.rules import LANGUAGES, ruleset
+from consular.rules import ruleset
 from consular.screening.service import parse_plan, result_rows, screen
 from consular.tabular import TableError, read_table
 
@@ -32,8 +32,7 @@ def screen_plan(
 ) -> None:
     """Screen each planned trip against the visa rules: permitted, caution, not_permitted or
     refer, with the rules that fired and why. An explanation, not legal advice."""
-    if lang not in LANGUAGES:
-        fail(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}", 2)
+    lang = checked_language(lang)
     if output.suffix.lower() not in (".csv", ".xlsx"):
         fail(f"--output {output.name}: use a .csv or .xlsx file name", 2)
     try:

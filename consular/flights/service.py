@@ -22,12 +22,12 @@ from consular.auth.service import Actor
 from consular.cases.models import Case
 from consular.cases.service import check_version, get_case, transition
 from consular.cases.states import IN_CUSTODY, CaseState
-from consular.codes import sex_label
+from consular.codes import in_words, sex_label
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.exports import Column, table_in
 from consular.flights.models import Flight, FlightSeat
-from consular.i18n import N_, translations
+from consular.i18n import N_
 from consular.incidents.service import get_incident
 from consular.registry.service import mask_identifier
 
@@ -329,11 +329,6 @@ DOCUMENT_NAMES = {
 }
 
 
-def _document_name(code: str | None, language: str) -> str:
-    words = DOCUMENT_NAMES.get(code or "")
-    return translations(language).gettext(words) if words else (code or "")
-
-
 MANIFEST = (
     Column("seat", N_("No.")),
     Column("case", N_("Case")),
@@ -342,7 +337,7 @@ MANIFEST = (
     Column("name_hangul", N_("Full name (Hangul)")),
     Column("date_of_birth", N_("Date of birth")),
     Column("sex", N_("Sex"), sex_label),
-    Column("travel_document", N_("Travel document"), _document_name),
+    Column("travel_document", N_("Travel document"), in_words(DOCUMENT_NAMES)),
     Column("passport_number", N_("Passport number")),
     Column("special_needs", N_("Special needs")),
 )

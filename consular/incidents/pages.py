@@ -9,12 +9,12 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
-from consular import audit
 from consular.api_schema import MAX_PAGE
 from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.sessions import actor_of
 from consular.cases.chart import COLOURS, states_by_day
+from consular.cases.export import export_cases
 from consular.cases.models import Case
 from consular.cases.service import CASE_SORTS, count_overdue, list_cases
 from consular.cases.states import CaseState
@@ -203,9 +203,6 @@ def source_list_page(request: Request, db: DB, incident_id: str, list_id: str) -
     )
 
 
-CSV_COLUMNS = ("number", "name", "date_of_birth", "state", "facility", "disposition", "overdue")
-
-
 @router.get("/incidents/{incident_id}/cases.csv")
 def incident_cases_csv(
     request: Request,
@@ -222,35 +219,12 @@ def incident_cases_csv(
     if isinstance(session, Response):
         return session
     page, _ = page_for(request, session)
-    actor = actor_of(session)
     filters = _case_filters(state, facility, overdue, employer, sort)
     try:
-        total, cases = list_cases(db, actor, incident_id, **filters, limit=100_000)
+        table = export_cases(db, actor_of(session), incident_id, page.language, **filters)
     except NotFound:
         return not_found(request, page)
-    now = utcnow()
-    rows = [
-        [
-            summary.number,
-            summary.person_name,
-            summary.date_of_birth or "",
-            summary.state,
-            summary.facility or "",
-            summary.disposition or "",
-            " ".join(summary.overdue),
-        ]
-        for summary in cases
-    ]
-    audit.record(
-        db,
-        actor=actor.name,
-        tag="incidents:cases:export",
-        target_type="incident",
-        target_id=incident_id,
-        diff={"rows": total, **{k: v for k, v in filters.items() if v and k != "sort"}},
-    )
-    name = f"cases-{incident_id[:8]}-{now:%Y%m%d-%H%M}.csv"
-    return csv_download([CSV_COLUMNS, *rows], name)
+    return csv_download(table, f"cases-{incident_id[:8]}-{utcnow():%Y%m%d-%H%M}.csv")
 
 
 def _review_page(

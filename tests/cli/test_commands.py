@@ -297,6 +297,24 @@ def test_cases_list_in_three_formats(db_url: str, incident: str, tmp_path: Path)
     )
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["id"] for r in rows] == [first] and rows[0]["overdue"] == ""
+    assert rows[0]["state"] == "located" and rows[0]["State"] == "Located"
+    code, out, _ = run(
+        db_url, "cases", "list", "--incident", incident, "--format", "csv", "--lang", "ko"
+    )
+    korean = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["state"], r["상태"]) for r in korean] == [
+        ("located", "소재 확인"),
+        ("reported", "신고됨"),
+    ]
+    assert korean[1]["overdue"] and "영사" in korean[1]["기한 초과"]
+    # Each CSV is an export, audited as one from the incident's page.
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        exports = conn.execute(
+            text("SELECT actor, diff FROM audit_event WHERE tag = 'incidents:cases:export'")
+        ).all()
+    engine.dispose()
+    assert len(exports) == 2 and all(actor.startswith("cli:") for actor, _ in exports)
     code, out, _ = run(db_url, "cases", "list", "--incident", incident, "--overdue")
     assert "PARK JIHYE" in out and "LEE SEONGHO" not in out and "1 case(s)" in out
 

@@ -71,15 +71,31 @@ def test_the_incident_page_lists_filters_and_exports_its_cases(
     stewart = browser.get(url, params={"facility": "Stewart Detention Center"})
     assert "조력 1건" in stewart.text and "PARK JIHYE" in stewart.text
     assert "LEE SEONGHO" not in stewart.text
-    export = browser.get(f"{url}/cases.csv", params={"facility": "Folkston ICE Processing Center"})
+    export = browser.get(
+        f"{url}/cases.csv",
+        params={"facility": "Folkston ICE Processing Center"},
+        headers={"Accept-Language": "en"},
+    )
     assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
     lines = export.content.decode("utf-8-sig").splitlines()
-    assert lines[0] == '"number","name","date_of_birth","state","facility","disposition","overdue"'
+    assert lines[0] == (
+        '"No.","Name","Date of birth","state","State","Facility","disposition","Disposition",'
+        '"overdue","Past due","id"'
+    )
     assert len(lines) == 3 and all("Folkston" in line for line in lines[1:])
+    assert all('"reported","Reported"' in line for line in lines[1:])
+    # In Korean: the headers and the states in words, the codes in their own columns.
+    korean = browser.get(f"{url}/cases.csv", headers={"Accept-Language": "ko"})
+    table = list(csv.reader(io.StringIO(korean.content.decode("utf-8-sig"))))
+    assert table[0] == [
+        "번호", "이름", "생년월일", "state", "상태", "구금 시설",
+        "disposition", "처분", "overdue", "기한 초과", "id",
+    ]  # fmt: skip
+    assert {(row[3], row[4]) for row in table[1:]} == {("reported", "신고됨")}
     with factory() as db:
         exported = db.scalar(select(AuditEvent).where(AuditEvent.tag == "incidents:cases:export"))
     assert exported is not None and exported.actor == "officer.kim"
-    assert exported.diff["rows"] == 2
+    assert exported.diff == {"rows": 2, "facility": "Folkston ICE Processing Center"}
 
 
 def test_another_posts_incident_is_not_found_for_an_officer(

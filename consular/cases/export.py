@@ -1,0 +1,108 @@
+"""An incident's cases as a table to download, in the exporter's language, audited whoever
+exports it: from the incident's page or the command line."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from consular import audit
+from consular.auth.service import Actor
+from consular.cases.service import list_cases
+from consular.codes import in_words
+from consular.exports import Column, table_in
+from consular.i18n import N_
+
+STATE_NAMES = {
+    "reported": N_("Reported"),
+    "located": N_("Located"),
+    "consular_access": N_("Consular access"),
+    "disposition_pending": N_("Disposition pending"),
+    "departure_scheduled": N_("Departure scheduled"),
+    "departed": N_("Departed"),
+    "closed": N_("Closed"),
+    "released": N_("Released"),
+    "transferred": N_("Transferred"),
+}
+DISPOSITION_NAMES = {
+    "voluntary_departure": N_("Voluntary departure"),
+    "removal_order": N_("Removal order"),
+    "release_on_bond": N_("Release on bond"),
+    "contesting": N_("Contesting the case"),
+}
+MILESTONE_NAMES = {
+    "rights_advised": N_("Told of the right to consular contact"),
+    "consulate_notified": N_("Consulate notified"),
+    "consular_visit": N_("Consular visit"),
+    "legal_counsel": N_("Legal counsel arranged"),
+    "interpreter": N_("Interpreter arranged"),
+    "family_contacted": N_("Family contacted"),
+    "medical_needs": N_("Medical needs checked"),
+}
+_milestone = in_words(MILESTONE_NAMES)
+
+
+def _milestones(codes: str, language: str) -> str:
+    """The rights checklist items past due, in words: ``consular_visit`` as 영사 방문."""
+    return ", ".join(_milestone(code, language) for code in codes.split())
+
+
+CASES = (
+    Column("number", N_("No.")),
+    Column("name", N_("Name")),
+    Column("date_of_birth", N_("Date of birth")),
+    Column("state", N_("State"), in_words(STATE_NAMES)),
+    Column("facility", N_("Facility")),
+    Column("disposition", N_("Disposition"), in_words(DISPOSITION_NAMES)),
+    Column("overdue", N_("Past due"), _milestones),
+    Column("id"),
+)
+
+
+def export_cases(
+    db: Session,
+    actor: Actor,
+    incident_id: str,
+    language: str,
+    *,
+    state: str | None = None,
+    facility: str | None = None,
+    overdue: bool = False,
+    employer_id: str | None = None,
+    sort: str = "number",
+) -> list[list[object]]:
+    """The incident's cases so filtered, every page of them, as a table in ``language`` (the
+    header first); the export is audited with the filters and the number of rows."""
+    total, cases = list_cases(
+        db,
+        actor,
+        incident_id,
+        state=state,
+        facility=facility,
+        overdue=overdue,
+        employer_id=employer_id,
+        sort=sort,
+        limit=1_000_000,
+    )
+    filters = {"state": state, "facility": facility, "overdue": overdue, "employer_id": employer_id}
+    rows = [
+        {
+            "number": case.number,
+            "name": case.person_name,
+            "date_of_birth": case.date_of_birth or "",
+            "state": case.state,
+            "facility": case.facility or "",
+            "disposition": case.disposition or "",
+            "overdue": " ".join(case.overdue),
+            "id": case.id,
+        }
+        for case in cases
+    ]
+    audit.record(
+        db,
+        actor=actor.name,
+        tag="incidents:cases:export",
+        target_type="incident",
+        target_id=incident_id,
+        diff={"rows": total, **{name: value for name, value in filters.items() if value}},
+    )
+    return table_in(CASES, rows, language)
