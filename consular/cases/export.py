@@ -7,37 +7,13 @@ from sqlalchemy.orm import Session
 
 from consular import audit
 from consular.auth.service import Actor
+from consular.cases.policy import MILESTONE_NAMES
 from consular.cases.service import list_cases
+from consular.cases.states import DISPOSITION_NAMES, STATE_NAMES
 from consular.codes import in_words
 from consular.exports import Column, table_in
 from consular.i18n import N_
 
-STATE_NAMES = {
-    "reported": N_("Reported"),
-    "located": N_("Located"),
-    "consular_access": N_("Consular access"),
-    "disposition_pending": N_("Disposition pending"),
-    "departure_scheduled": N_("Departure scheduled"),
-    "departed": N_("Departed"),
-    "closed": N_("Closed"),
-    "released": N_("Released"),
-    "transferred": N_("Transferred"),
-}
-DISPOSITION_NAMES = {
-    "voluntary_departure": N_("Voluntary departure"),
-    "removal_order": N_("Removal order"),
-    "release_on_bond": N_("Release on bond"),
-    "contesting": N_("Contesting the case"),
-}
-MILESTONE_NAMES = {
-    "rights_advised": N_("Told of the right to consular contact"),
-    "consulate_notified": N_("Consulate notified"),
-    "consular_visit": N_("Consular visit"),
-    "legal_counsel": N_("Legal counsel arranged"),
-    "interpreter": N_("Interpreter arranged"),
-    "family_contacted": N_("Family contacted"),
-    "medical_needs": N_("Medical needs checked"),
-}
 _milestone = in_words(MILESTONE_NAMES)
 
 

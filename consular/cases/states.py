@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from consular.i18n import N_
+
 
 class CaseState(StrEnum):
     REPORTED = "reported"
@@ -22,6 +24,26 @@ class Disposition(StrEnum):
     REMOVAL_ORDER = "removal_order"
     RELEASE_ON_BOND = "release_on_bond"
     CONTESTING = "contesting"
+
+
+# How the pages and the exports name each state and disposition.
+STATE_NAMES = {
+    "reported": N_("Reported"),
+    "located": N_("Located"),
+    "consular_access": N_("Consular access"),
+    "disposition_pending": N_("Disposition pending"),
+    "departure_scheduled": N_("Departure scheduled"),
+    "departed": N_("Departed"),
+    "closed": N_("Closed"),
+    "released": N_("Released"),
+    "transferred": N_("Transferred"),
+}
+DISPOSITION_NAMES = {
+    "voluntary_departure": N_("Voluntary departure"),
+    "removal_order": N_("Removal order"),
+    "release_on_bond": N_("Release on bond"),
+    "contesting": N_("Contesting the case"),
+}
 
 
 S = CaseState
