@@ -104,7 +104,7 @@ def test_the_cases_csv_page_neutralises_a_facility_from_a_host_list(
     export = browser.get(f"/incidents/{world.incident_id}/cases.csv")
     assert export.status_code == 200
     rows = _cells(export.content.decode("utf-8"))
-    facilities = [row[rows[0].index("facility")] for row in rows[1:]]
+    facilities = [row[rows[0].index("구금 시설")] for row in rows[1:]]
     assert "'" + FORMULAS[0] in facilities and "'" + FORMULAS[3] in facilities
     assert all(_is_safe(cell) for row in rows for cell in row)
 
@@ -219,6 +219,6 @@ def test_match_and_the_cases_table_on_the_command_line_neutralise_their_cells(
     )
     assert code == 0, err
     cells = _cells(listed)
-    assert "'" + FORMULAS[2] in [row[cells[0].index("facility")] for row in cells[1:]]
+    assert "'" + FORMULAS[2] in [row[cells[0].index("Facility")] for row in cells[1:]]
     with factory() as db:
         assert db.scalar(select(Case.facility).where(Case.id == lee)) == FORMULAS[2]

@@ -85,7 +85,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def checked_language(lang: str) -> str:
     """The ``--lang`` given, once it is one of the product's languages."""
     if lang not in LANGUAGES:
-        fail(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}", 2)
+        fail(f"--lang must be one of {', '.join(sorted(LANGUAGES))}, not {lang!r}", 2)
     return lang
 
 

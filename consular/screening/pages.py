@@ -18,20 +18,14 @@ from consular.i18n import N_
 from consular.importing import read_upload
 from consular.rules import ruleset
 from consular.screening import deployments as service
-from consular.screening.service import parse_plan, result_rows, screen
+from consular.screening.service import VERDICT_NAMES, parse_plan, result_rows, screen
 from consular.web.common import not_found, page_for, signed_in, signed_in_form
 from consular.web.deps import DB, ReadDB, csv_download
 from consular.web.limits import UploadLimits
 
 router = APIRouter(include_in_schema=False)
 
-VERDICTS = {
-    "not_permitted": N_("Not permitted"),
-    "refer": N_("Ask a lawyer"),
-    "caution": N_("Allowed, with care"),
-    "permitted": N_("Permitted"),
-    "not_screened": N_("Not screened (no plan recorded)"),
-}
+VERDICTS = {**VERDICT_NAMES, "not_screened": N_("Not screened (no plan recorded)")}
 FIELDS = {
     "mrz": N_("Passport machine-readable zone (two lines)"),
     "family_name": N_("Family name (Latin)"),

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from consular.codes import entry_status_label, in_words
+from consular.exports import Column, table_in
 from consular.fields import FieldError, RowError, parse_country
+from consular.i18n import N_
 from consular.importing import DuplicateIds
 from consular.rules import Firing, Verdict, ruleset
 from consular.tabular import Table
@@ -28,7 +31,20 @@ PLAN_COLUMNS = (
     "prior_us_refusal_or_violation",
 )
 OPTIONAL_COLUMNS = ("briefing_conceals_activity",)
-RESULT_COLUMNS = ("verdict", "rule_ids", "reasons", "suggested_status", "ruleset_version")
+VERDICT_NAMES = {
+    "not_permitted": N_("Not permitted"),
+    "refer": N_("Ask a lawyer"),
+    "caution": N_("Allowed, with care"),
+    "permitted": N_("Permitted"),
+}
+# The verdict's columns after the plan's own: codes beside their words, the reasons.
+RESULTS = (
+    Column("verdict", N_("Verdict"), in_words(VERDICT_NAMES)),
+    Column("rule_ids"),
+    Column("reasons", N_("Reasons")),
+    Column("suggested_status", N_("Travel on instead"), entry_status_label),
+    Column("ruleset_version"),
+)
 _YES = {"yes", "y", "true", "1", "예", "네"}
 _NO = {"no", "n", "false", "0", "아니요", "아니오"}
 # The most days a plan may name: one stay is never planned for more than three years.
@@ -148,20 +164,24 @@ def screen(trips: Sequence[PlannedTrip], on: date | None = None) -> list[Screene
     return [Screened(trip, rules.evaluate(trip.facts, on)) for trip in trips]
 
 
-def result_rows(table: Table, screened: Sequence[Screened], language: str) -> list[list[str]]:
-    """The plan's own columns, then the verdict's, one list per row (the header first)."""
+def result_rows(table: Table, screened: Sequence[Screened], language: str) -> list[list[object]]:
+    """The plan's own columns as written, then the verdict's in ``language`` (codes beside
+    their words), one list per row (the header first)."""
     by_row = {item.trip.row: item for item in screened}
-    rows = [[*table.columns, *RESULT_COLUMNS]]
-    for row in table.rows:
-        item = by_row[row.number]
-        rows.append(
-            [
-                *(row.values.get(column, "") for column in table.columns),
-                item.verdict.outcome,
-                " ".join(item.verdict.rule_ids),
-                "\n".join(item.reasons(language)),
-                item.suggested_status,
-                item.verdict.version,
-            ]
-        )
-    return rows
+    results = table_in(
+        RESULTS,
+        (
+            {
+                "verdict": item.verdict.outcome,
+                "rule_ids": " ".join(item.verdict.rule_ids),
+                "reasons": "\n".join(item.reasons(language)),
+                "suggested_status": item.suggested_status,
+                "ruleset_version": item.verdict.version,
+            }
+            for item in (by_row[row.number] for row in table.rows)
+        ),
+        language,
+    )
+    plan = [list(table.columns)]
+    plan += [[row.values.get(column, "") for column in table.columns] for row in table.rows]
+    return [[*given, *verdict] for given, verdict in zip(plan, results, strict=True)]

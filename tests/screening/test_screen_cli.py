@@ -48,16 +48,16 @@ def test_each_trip_gets_its_verdict_rules_reasons_and_suggestion(tmp_path: Path)
     assert rows["W-001"]["rule_ids"] == "SCR-03 SCR-05"
     assert rows["W-002"]["verdict"] == "not_permitted"
     assert rows["W-002"]["suggested_status"] == "h2b"
-    assert "SCR-02 [S]: " in rows["W-002"]["reasons"]
-    assert "SCR-08 [R] (not verified in a source)" in rows["W-002"]["reasons"]
-    assert rows["W-002"]["reasons"].endswith(
+    assert "SCR-02 [S]: " in rows["W-002"]["Reasons"]
+    assert "SCR-08 [R] (not verified in a source)" in rows["W-002"]["Reasons"]
+    assert rows["W-002"]["Reasons"].endswith(
         "A lawyer should confirm this outcome before departure."
     )
     assert rows["W-003"]["verdict"] == "not_permitted"
-    assert "the plan is 91 days" in rows["W-003"]["reasons"]
+    assert "the plan is 91 days" in rows["W-003"]["Reasons"]
     assert rows["W-003"]["suggested_status"] == "b1"
     assert (rows["W-004"]["verdict"], rows["W-004"]["suggested_status"]) == ("permitted", "b1")
-    assert rows["W-005"]["verdict"] == "refer"
+    assert (rows["W-005"]["verdict"], rows["W-005"]["Verdict"]) == ("refer", "Ask a lawyer")
     # The plan's own columns come back as they were, with the rule set's version.
     assert rows["W-003"]["entry_status"] == "ESTA"
     assert {row["ruleset_version"] for row in rows.values()} == {"2026-11-28.1"}
@@ -70,9 +70,11 @@ def test_reasons_in_korean_and_an_xlsx_result(tmp_path: Path) -> None:
     assert sheet is not None
     header, row = (list(r) for r in sheet.iter_rows(values_only=True))
     values = dict(zip(header, row, strict=True))
-    assert values["verdict"] == "not_permitted"
-    assert "건설 노동자는 방문자로 입국할 수 없습니다" in str(values["reasons"])
-    assert str(values["reasons"]).endswith("출국 전에 변호사가 이 결과를 확인해야 합니다.")
+    # The verdict's headers and words in Korean, its codes in columns of their own.
+    assert (values["verdict"], values["판정"]) == ("not_permitted", "허용되지 않음")
+    assert (values["suggested_status"], values["대신 필요한 자격"]) == ("h2b", "H-2B")
+    assert "건설 노동자는 방문자로 입국할 수 없습니다" in str(values["이유"])
+    assert str(values["이유"]).endswith("출국 전에 변호사가 이 결과를 확인해야 합니다.")
 
 
 def test_an_xlsx_plan_is_read(tmp_path: Path) -> None:
