@@ -27,6 +27,7 @@ from consular.cli import incidents as incidents_cli
 from consular.cli import keys as keys_cli
 from consular.cli import match as match_cli
 from consular.cli import reentry as reentry_cli
+from consular.cli import registry as registry_cli
 from consular.cli import screen as screen_cli
 from consular.cli.context import command_unit, database_problem, fail, field_message, state
 from consular.config import Settings, UnsafeSettings, get_settings, unsafe_settings
@@ -48,6 +49,7 @@ app.add_typer(cases_cli.app, name="cases")
 app.add_typer(families_cli.app, name="family-code")
 app.add_typer(flights_cli.app, name="flight")
 app.add_typer(reentry_cli.app, name="reentry")
+app.add_typer(registry_cli.app, name="registry")
 app.add_typer(post_app, name="post")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")

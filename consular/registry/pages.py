@@ -11,13 +11,15 @@ from consular.auth.permissions import Permission
 from consular.auth.sessions import actor_of
 from consular.cases.models import Case
 from consular.cases.service import readable_cases
+from consular.db import utcnow
 from consular.errors import InvalidInput, NotFound
 from consular.fields import FieldError, parse_date
+from consular.registry.export import export_registry
 from consular.registry.models import Person
 from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.screening.deployments import disagreeing_deployments
 from consular.web.common import not_found, page_for, signed_in
-from consular.web.deps import DB
+from consular.web.deps import DB, csv_download
 
 router = APIRouter(include_in_schema=False)
 
@@ -63,7 +65,34 @@ def persons_page(
         date_of_birth=date_of_birth,
         passport_number=passport_number,
         mask=mask_identifier,
+        can_export=actor_of(session).can(Permission.REGISTRY_EXPORT),
     )
+
+
+@router.get("/persons.csv")
+def persons_csv(
+    request: Request, db: DB, name: str = "", date_of_birth: str = "", passport_number: str = ""
+) -> Response:
+    """The registry extract: the persons the search finds (everyone without a search) as
+    CSV in the page's language; the export is audited."""
+    session = signed_in(request, db)
+    if isinstance(session, Response):
+        return session
+    page, _ = page_for(request, session)
+    if not actor_of(session).can(Permission.REGISTRY_EXPORT):
+        return not_found(request, page)
+    try:
+        table = export_registry(
+            db,
+            actor_of(session),
+            page.language,
+            name=name.strip() or None,
+            date_of_birth=parse_date(date_of_birth),
+            passport_number=passport_number.strip() or None,
+        )
+    except (FieldError, InvalidInput):
+        return persons_page(request, db, name, date_of_birth, passport_number)
+    return csv_download(table, f"registry-{utcnow():%Y%m%d-%H%M}.csv")
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)

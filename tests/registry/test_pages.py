@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from consular.audit.models import AuditEvent
 from consular.db import unit_of_work
 from consular.registry.models import EmergencyContact, Person
+from tests.cli.test_commands import run
+from tests.conftest import World
 from tests.factories import user_with_token
 from tests.web.client import form_token, sign_in
+
+EN = {"Accept-Language": "en"}
 
 
 def test_the_registry_is_searched_by_name_in_either_script_and_by_birth_date(
@@ -65,3 +73,54 @@ def test_a_persons_codes_read_in_the_readers_language(
     english = browser.get(person_url, headers={"Accept-Language": "en"}).text
     assert "<dd>Male</dd>" in english and "<td>ESTA (visa waiver)</td>" in english
     assert "정미숙 (mother) · Korean" in english
+
+
+def test_a_supervisor_downloads_a_registry_extract_in_the_page_language(
+    browser: TestClient, factory: sessionmaker[Session]
+) -> None:
+    sign_in(browser)  # an officer may search the registry, not take it away
+    assert "/persons.csv" not in browser.get("/persons").text
+    assert browser.get("/persons.csv").status_code == 404
+    browser.post("/sign-out", data={"csrf_token": form_token(browser.get("/").text)})
+    user_with_token(factory, "supervisor.park", "supervisor")
+    sign_in(browser, name="supervisor.park")
+    assert (
+        "/persons.csv?name=%EA%B9%80%EB%AF%BC%EC%A4%80" in browser.get("/persons?name=김민준").text
+    )
+    korean = browser.get("/persons.csv", headers={"Accept-Language": "ko"})
+    table = list(csv.reader(io.StringIO(korean.content.decode("utf-8-sig"))))
+    assert table[0] == [
+        "등록 번호", "이름", "생년월일", "sex", "성별", "국적", "여권 번호", "고용주", "id",
+    ]  # fmt: skip
+    assert len(table) == 6 and {(row[3], row[4]) for row in table[1:]} == {
+        ("M", "남성"),
+        ("F", "여성"),
+    }
+    assert "M12345678" in korean.text  # a supervisor may reveal identifiers
+    english = browser.get("/persons.csv", params={"date_of_birth": "1990-01-02"}, headers=EN)
+    lines = english.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith('"Registry reference","Name","Date of birth","sex","Sex",')
+    assert len(lines) == 3 and all('"M","Male"' in line for line in lines[1:])
+    with factory() as db:
+        exports = db.scalars(
+            select(AuditEvent.diff).where(AuditEvent.tag == "registry:persons:export")
+        ).all()
+    assert exports == [
+        {"rows": 5, "passport_numbers": "whole"},
+        {"rows": 2, "passport_numbers": "whole", "date_of_birth": "1990-01-02"},
+    ]
+
+
+def test_the_registry_extract_from_the_command_line_is_audited(
+    db_url: str, world: World, factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    out = tmp_path / "registry.csv"
+    code, _, err = run(db_url, "registry", "export", "-o", str(out), "--lang", "ko")
+    assert code == 0, err
+    table = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert table[0][:5] == ["등록 번호", "이름", "생년월일", "sex", "성별"] and len(table) == 6
+    with factory() as db:
+        exported = db.scalars(
+            select(AuditEvent).where(AuditEvent.tag == "registry:persons:export")
+        ).one()
+    assert exported.actor.startswith("cli:") and exported.diff["rows"] == 5
