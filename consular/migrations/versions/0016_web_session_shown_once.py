@@ -1,4 +1,4 @@
-"""a post has a name in Korean beside its English one
+"""a signed-in session holds what the next page shows once (Post/Redirect/Get)
 
 Revision ID: 0016
 Revises: 0015
@@ -17,12 +17,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("post", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("name_ko", sa.String(length=200), server_default="", nullable=False)
-        )
+    with op.batch_alter_table("web_session", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("shown_once", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("post", schema=None) as batch_op:
-        batch_op.drop_column("name_ko")
+    with op.batch_alter_table("web_session", schema=None) as batch_op:
+        batch_op.drop_column("shown_once")
