@@ -3,13 +3,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
+from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from consular.api_schema import SIGNED_IN, TAKES_BODY, Offset, answers
+from consular.api_schema import SIGNED_IN, TAKES_BODY, Language, Offset, answers
+from consular.cases.export import export_cases
 from consular.cases.schemas import CaseSort, CaseSummary
 from consular.cases.service import list_cases
 from consular.cases.states import CaseState
+from consular.db import utcnow
 from consular.importing import ImportReport, read_upload
 from consular.incidents import service
 from consular.incidents.listdiff import changes_read, compare_lists, record_transfers
@@ -27,7 +30,7 @@ from consular.incidents.schemas import (
     TransferOutcome,
     TransfersRequest,
 )
-from consular.web.deps import DB, CurrentActor, ReadDB, ReadingActor, write_unit
+from consular.web.deps import DB, CurrentActor, ReadDB, ReadingActor, csv_download, write_unit
 from consular.web.limits import UploadLimits
 
 router = APIRouter(prefix="/incidents", tags=["incidents"], responses=answers(*SIGNED_IN))
@@ -179,6 +182,37 @@ def cases(
         offset=offset,
     )
     return CasePage(total=total, limit=limit, offset=offset, items=page)
+
+
+@router.get(
+    "/{incident_id}/cases.csv",
+    summary="The cases as CSV in a language, codes beside their words (audited)",
+    response_class=Response,
+    responses={**answers(404, 422), 200: {"content": {"text/csv": {}}}},
+)
+def cases_csv(
+    incident_id: str,
+    db: DB,
+    actor: CurrentActor,
+    lang: Annotated[Language, Query(description="The export's language")] = Language.EN,
+    state: CaseState | None = None,
+    overdue: bool = False,
+    facility: str | None = None,
+    employer_id: str | None = None,
+    sort: CaseSort = CaseSort.NUMBER,
+) -> Response:
+    table = export_cases(
+        db,
+        actor,
+        incident_id,
+        lang.value,
+        state=state.value if state else None,
+        overdue=overdue,
+        facility=facility,
+        employer_id=employer_id,
+        sort=sort.value,
+    )
+    return csv_download(table, f"cases-{incident_id[:8]}-{utcnow():%Y%m%d-%H%M}.csv")
 
 
 @router.get(

@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from consular import audit
-from consular.api_schema import SIGNED_IN, Offset, answers
+from consular.api_schema import SIGNED_IN, Language, Offset, answers
 from consular.auth.permissions import Permission
+from consular.db import utcnow
+from consular.registry.export import export_registry
 from consular.registry.models import Person
 from consular.registry.schemas import PersonRead
 from consular.registry.service import get_person, mask_identifier, search_persons
-from consular.web.deps import DB, CurrentActor
+from consular.web.deps import DB, CurrentActor, csv_download
 
 router = APIRouter(prefix="/persons", tags=["registry"], responses=answers(*SIGNED_IN))
 
@@ -56,6 +60,31 @@ def search(
         offset=offset,
     )
     return [person_read(p) for p in found]
+
+
+@router.get(
+    ".csv",
+    summary="The registry extract as CSV in a language, codes beside their words (audited)",
+    response_class=Response,
+    responses={**answers(404, 422), 200: {"content": {"text/csv": {}}}},
+)
+def extract(
+    db: DB,
+    actor: CurrentActor,
+    lang: Annotated[Language, Query(description="The export's language")] = Language.EN,
+    name: str | None = Query(None, description="Only persons of this name"),
+    date_of_birth: date | None = None,
+    passport_number: str | None = None,
+) -> Response:
+    table = export_registry(
+        db,
+        actor,
+        lang.value,
+        name=name,
+        date_of_birth=date_of_birth,
+        passport_number=passport_number,
+    )
+    return csv_download(table, f"registry-{utcnow():%Y%m%d-%H%M}.csv")
 
 
 @router.get("/{person_id}", response_model=PersonRead, responses=answers(404, 422))

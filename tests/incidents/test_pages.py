@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from consular.audit.models import AuditEvent
 from tests.conftest import World
-from tests.factories import rows_csv, user_with_token
+from tests.factories import auth, rows_csv, user_with_token
 from tests.web.client import form_token, sign_in
 
 
@@ -96,6 +96,23 @@ def test_the_incident_page_lists_filters_and_exports_its_cases(
         exported = db.scalar(select(AuditEvent).where(AuditEvent.tag == "incidents:cases:export"))
     assert exported is not None and exported.actor == "officer.kim"
     assert exported.diff == {"rows": 2, "facility": "Folkston ICE Processing Center"}
+
+
+def test_the_cases_export_through_the_api_is_in_the_language_asked_and_audited(
+    app_client: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    _import_host_list(app_client, world)
+    url = f"/api/v1/incidents/{world.incident_id}/cases.csv"
+    answer = app_client.get(url, params={"lang": "ko"}, headers=auth(world.token))
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    table = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    assert table[0][3:5] == ["state", "상태"] and len(table) == 4
+    assert app_client.get(url, headers=auth(world.houston_token)).status_code == 404
+    with factory() as db:
+        exported = db.scalars(
+            select(AuditEvent).where(AuditEvent.tag == "incidents:cases:export")
+        ).one()
+    assert exported.actor == "officer.kim" and exported.diff == {"rows": 3}
 
 
 def test_another_posts_incident_is_not_found_for_an_officer(

@@ -16,7 +16,7 @@ from consular.db import unit_of_work
 from consular.registry.models import EmergencyContact, Person
 from tests.cli.test_commands import run
 from tests.conftest import World
-from tests.factories import user_with_token
+from tests.factories import auth, user_with_token
 from tests.web.client import form_token, sign_in
 
 EN = {"Accept-Language": "en"}
@@ -124,3 +124,21 @@ def test_the_registry_extract_from_the_command_line_is_audited(
             select(AuditEvent).where(AuditEvent.tag == "registry:persons:export")
         ).one()
     assert exported.actor.startswith("cli:") and exported.diff["rows"] == 5
+
+
+def test_the_registry_extract_through_the_api_is_audited(
+    app_client: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    refused = app_client.get("/api/v1/persons.csv", headers=auth(world.token))
+    assert refused.status_code == 404  # an officer's token takes no extract
+    _, token = user_with_token(factory, "supervisor.api", "supervisor")
+    answer = app_client.get("/api/v1/persons.csv", params={"lang": "ko"}, headers=auth(token))
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
+    assert answer.content.decode("utf-8-sig").startswith(
+        '"등록 번호","이름","생년월일","sex","성별"'
+    )
+    with factory() as db:
+        exported = db.scalars(
+            select(AuditEvent).where(AuditEvent.tag == "registry:persons:export")
+        ).one()
+    assert exported.actor == "supervisor.api" and exported.diff["rows"] == 5
