@@ -172,6 +172,7 @@ def incident_page(
         accounted=accounting(db, actor, incident_id),
         can_move=actor.can(Permission.CASE_TRANSITION),
         can_import=actor.can(Permission.LIST_IMPORT),
+        can_review=actor.can(Permission.REVIEW_DECIDE),
         query=query,
         paged=paged,
     )
@@ -199,7 +200,12 @@ def source_list_page(request: Request, db: DB, incident_id: str, list_id: str) -
         ).all()
     )
     return page.render(
-        request, "source_list.html", incident=incident, source=source, decisions=decisions
+        request,
+        "source_list.html",
+        incident=incident,
+        source=source,
+        decisions=decisions,
+        can_review=actor_of(session).can(Permission.REVIEW_DECIDE),
     )
 
 
