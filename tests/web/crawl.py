@@ -67,6 +67,15 @@ EXPECTED_KINDS = {
 }
 
 
+# The registry's pages are found by its search, a form that asks by GET.
+SEARCH = "/persons?name=KIM"
+
+
+def start_pages(role: str) -> tuple[str, ...]:
+    """Where a role's crawl begins: the dashboard, and the registry's search if it has one."""
+    return ("/",) if role == "employer_hr" else ("/", SEARCH)
+
+
 def kind_of(path: str) -> str:
     """The route a path takes, its identifiers replaced: ``/cases/{id}``."""
     segments = urlsplit(path).path.split("/")

@@ -6,13 +6,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.config import Settings
 from tests.conftest import World
 from tests.web.client import form_token, sign_in
-from tests.web.crawl import EXPECTED_KINDS, PUBLIC_PAGES, Fetched, crawl, kind_of, kinds
+from tests.web.crawl import (
+    EXPECTED_KINDS,
+    PUBLIC_PAGES,
+    Fetch,
+    Fetched,
+    crawl,
+    kind_of,
+    kinds,
+    start_pages,
+)
 from tests.web.full_world import build_full_world, data_values
 from tests.web.visible_text import english_in, visible_text
 
@@ -24,15 +34,9 @@ ROLES = {
     "admin": "admin.one",
     "employer_hr": "hr.battery",
 }
-# The registry's pages are found by a search; its form asks by GET.
-SEARCH = "/persons?name=KIM"
 
 
-def start_pages(role: str) -> tuple[str, ...]:
-    return ("/",) if role == "employer_hr" else ("/", SEARCH)
-
-
-def fetcher(client: TestClient) -> object:
+def fetcher(client: TestClient) -> Fetch:
     def fetch(path: str) -> Fetched:
         answer = client.get(path, headers=KO)
         return Fetched(answer.status_code, answer.headers.get("content-type", ""), answer.text)
@@ -46,7 +50,7 @@ def full_world(factory: sessionmaker[Session], world: World) -> str:
 
 
 @pytest.fixture
-def app_of_world(db_url: str, full_world: str) -> Iterator[object]:
+def app_of_world(db_url: str, full_world: str) -> Iterator[FastAPI]:
     from consular.app import create_app
 
     app = create_app(Settings(database_url=db_url))
@@ -54,19 +58,19 @@ def app_of_world(db_url: str, full_world: str) -> Iterator[object]:
     app.state.engine.dispose()
 
 
-def _client(app: object) -> TestClient:
-    return TestClient(app, base_url="https://testserver", follow_redirects=False)  # type: ignore[arg-type]
+def _client(app: FastAPI) -> TestClient:
+    return TestClient(app, base_url="https://testserver", follow_redirects=False)
 
 
-def korean_pages(app: object, code: str) -> dict[str, dict[str, Fetched]]:
+def korean_pages(app: FastAPI, code: str) -> dict[str, dict[str, Fetched]]:
     """The pages by role (and "public"), each crawled in Korean from the dashboard."""
     pages: dict[str, dict[str, Fetched]] = {}
     for role, name in ROLES.items():
         with _client(app) as client:
             sign_in(client, name)
-            pages[role] = crawl(fetcher(client), start_pages(role))  # type: ignore[arg-type]
+            pages[role] = crawl(fetcher(client), start_pages(role))
     with _client(app) as client:
-        public = {path: fetcher(client)(path) for path in PUBLIC_PAGES}  # type: ignore[operator]
+        public = {path: fetcher(client)(path) for path in PUBLIC_PAGES}
         token = form_token(public["/status"].text)
         found = client.post(
             "/status",
@@ -79,7 +83,7 @@ def korean_pages(app: object, code: str) -> dict[str, dict[str, Fetched]]:
 
 
 def test_the_crawl_reaches_every_kind_of_page_for_every_role(
-    app_of_world: object, full_world: str
+    app_of_world: FastAPI, full_world: str
 ) -> None:
     pages = korean_pages(app_of_world, full_world)
     for role, expected in EXPECTED_KINDS.items():
@@ -105,7 +109,7 @@ WAITING_FOR = (
 
 @pytest.mark.skip(reason=f"English still shown in Korean: {WAITING_FOR}")
 def test_korean_pages_show_no_english_word(
-    app_of_world: object, full_world: str, factory: sessionmaker[Session]
+    app_of_world: FastAPI, full_world: str, factory: sessionmaker[Session]
 ) -> None:
     data = data_values(factory)
     findings = sorted(
