@@ -27,7 +27,7 @@ Fetch = Callable[[str], Fetched]
 PUBLIC_PAGES = ("/sign-in", "/status")
 NOT_PAGES = ("/sign-out", "/static/", "/api/")
 DOWNLOADS = (".csv", ".pdf", ".xlsx")
-PER_KIND = 3  # visits of one kind of page (say, a case): the others look the same
+PER_KIND = 4  # visits of one kind of page (say, a case): the others look the same
 # A path segment that names a row: a generated identifier, never a word of the route.
 IDENTIFIER = re.compile(r"^(?=.*\d)[0-9a-zA-Z_-]{8,}$|^\d+$")
 

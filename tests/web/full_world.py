@@ -42,7 +42,7 @@ FIRST_HOST_LIST = (
     'H4,"KIM, MINJUN",1990-01-02,KOR,Folkston ICE Processing Center\n'
     'H5,"GARCIA, JUAN",1980-04-21,MEX,Folkston ICE Processing Center\n'
 )
-# The next day's list: CHOI moved, PARK left out, a new name.
+# The next day's list: CHOI moved, PARK left out, a new name (JEONG, released at once).
 SECOND_HOST_LIST = (
     "id,full_name,date_of_birth,nationality,facility\n"
     'H1,"LEE, SEONGHO",1988-03-14,KOR,Folkston ICE Processing Center\n'
@@ -102,6 +102,9 @@ def build_full_world(factory: sessionmaker[Session], world: World) -> str:
     with unit_of_work(factory) as db:
         second = csv_table(SECOND_HOST_LIST, "host-day-2.csv")
         import_list(db, officer, world.incident_id, "host_authority", second)
+        jeong = db.scalars(select(Case).order_by(Case.number.desc())).first()
+        assert jeong is not None
+        transition(db, officer, jeong.id, "released", version=jeong.version)
         import_deployments(db, _hr(db), csv_table(DEPLOYMENTS, "workers.csv"))
     with unit_of_work(factory) as db:
         table = csv_table(DRAFT_WITH_A_BAD_ROW, "ice-list.csv")
@@ -123,7 +126,7 @@ def _hr(db: Session) -> Any:
 
 def _progress(db: Session, world: World, cases: dict[str, Case]) -> str:
     """LEE visited, with a note, a family code and messages; PARK on the flight home with
-    a re-entry assessment; CHOI located; KIM waits in the review queue."""
+    a re-entry assessment and a refused visa; CHOI located; KIM waits in the review queue."""
     officer = world.officer
     lee, park, choi = cases["LEE"], cases["PARK"], cases["CHOI"]
     transition(db, officer, choi.id, "located", version=choi.version)
@@ -143,6 +146,7 @@ def _progress(db: Session, world: World, cases: dict[str, Case]) -> str:
     assign(db, officer, flight.id, park.id)
     reentry.record_facts(db, officer, park.id, {"departed_on": date(2025, 9, 11)})
     reentry.assess(db, officer, park.id, record=True)
+    reentry.record_outcome(db, officer, park.id, "visa_refused", date(2025, 11, 3))
     reentry.add_assurance(
         db,
         officer,
@@ -178,8 +182,8 @@ def _failed_messages(db: Session, case: Case) -> None:
                 channel=channel,
                 recipient=recipient,
                 language="ko",
-                subject="Located",
-                body="Located",
+                subject="소재 확인",
+                body="소재가 확인되었습니다.",
                 state=state,
                 attempts=attempts,
                 last_error="SMS webhook answered 503",

@@ -24,7 +24,7 @@ from tests.web.crawl import (
     start_pages,
 )
 from tests.web.full_world import build_full_world, data_values
-from tests.web.visible_text import english_in, visible_text
+from tests.web.visible_text import english_fragments, english_in, visible_text
 
 KO = {"Accept-Language": "ko"}
 ROLES = {
@@ -112,6 +112,7 @@ def test_korean_pages_show_no_english_word(
     app_of_world: FastAPI, full_world: str, factory: sessionmaker[Session]
 ) -> None:
     data = data_values(factory)
+    assert data & english_fragments() == set()  # no data hides a message shown untranslated
     findings = sorted(
         {
             f"{kind_of(path)}: {run} ({role})"
