@@ -28,8 +28,8 @@ from consular.web.access import (
     CookieForm,
     FormExpired,
     OpenForm,
-    Refusal,
     SignedIn,
+    on_page,
     refused_with,
 )
 from consular.web.common import (
@@ -165,10 +165,7 @@ def _admin_page(
     )
 
 
-def _admin_refused(refusal: Refusal) -> Response:
-    return _admin_page(
-        refusal.request, refusal.db, refusal.session, status_code=409, error=refusal.error
-    )
+_admin_refused = on_page(_admin_page, status_code=409)
 
 
 @router.get("/admin/users", response_class=HTMLResponse)

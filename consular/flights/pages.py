@@ -40,7 +40,7 @@ from consular.i18n import LANGUAGES, N_
 from consular.i18n.message import Message
 from consular.incidents.models import Incident
 from consular.incidents.pages import CasesShown, FlightForm, case_filters, render_incident
-from consular.web.access import CheckedForm, Refusal, SignedIn, refused_with
+from consular.web.access import CheckedForm, Refusal, SignedIn, on_page, refused_with
 from consular.web.common import page_for
 from consular.web.deps import DB, csv_download, download
 from consular.web.pages import STATIC, Page, environment
@@ -200,15 +200,7 @@ def flight_create(
     return RedirectResponse(f"/flights/{flight.id}", status_code=303)
 
 
-def _flight_refused(refusal: Refusal) -> Response:
-    return _flight_page(
-        refusal.request,
-        refusal.db,
-        refusal.session,
-        refusal.path_param("flight_id"),
-        status_code=409,
-        error=refusal.error,
-    )
+_flight_refused = on_page(_flight_page, "flight_id", status_code=409)
 
 
 def _changed(flight_id: str) -> Response:

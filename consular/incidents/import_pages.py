@@ -129,7 +129,7 @@ def _draft_page(
     db: Session,
     session: WebSession,
     draft_id: str,
-    render: Callable[[ImportDraft, Incident], dict[str, Any] | Response],
+    render: Callable[[ImportDraft, Incident], dict[str, Any]],
     template: str,
     status_code: int = 200,
 ) -> Response:
@@ -140,16 +140,13 @@ def _draft_page(
         return _imported(draft.incident_id, draft.source_list_id)
     incident = db.get(Incident, draft.incident_id)
     assert incident is not None
-    values = render(draft, incident)
-    if isinstance(values, Response):
-        return values
     return page.render(
         request,
         template,
         status_code=status_code,
         draft=draft,
         incident=incident,
-        **values,
+        **render(draft, incident),
     )
 
 
@@ -372,13 +369,18 @@ def _review_values(
 
 @router.get("/imports/{draft_id}/review", response_class=HTMLResponse)
 def review_page(request: Request, db: DB, session: SignedIn, draft_id: str) -> Response:
-    def values(draft: ImportDraft, _incident: Incident) -> dict[str, Any] | Response:
-        if draft.links is None:
-            # Changed since it was reconciled (or never reconciled): back to the check.
-            return RedirectResponse(f"/imports/{draft_id}/preview", status_code=303)
-        return _review_values(db, draft)
-
-    return _draft_page(request, db, session, draft_id, values, "import_review.html")
+    draft = get_draft(db, actor_of(session), draft_id)
+    if draft.source_list_id is None and draft.links is None:
+        # Changed since it was reconciled (or never reconciled): back to the check.
+        return RedirectResponse(f"/imports/{draft_id}/preview", status_code=303)
+    return _draft_page(
+        request,
+        db,
+        session,
+        draft_id,
+        lambda draft, _incident: _review_values(db, draft),
+        "import_review.html",
+    )
 
 
 _review_refused = _refused_on("import_review.html", _review_values)

@@ -16,6 +16,7 @@ from consular import audit
 from consular.api_schema import MAX_PAGE
 from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
+from consular.auth.service import Actor
 from consular.auth.sessions import actor_of
 from consular.cases.chart import COLOURS, states_by_day
 from consular.cases.models import Case
@@ -29,7 +30,7 @@ from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
 from consular.incidents.service import case_counts, decide, get_incident, review_queue
 from consular.registry.models import Deployment, Employer
-from consular.web.access import CheckedForm, Refusal, SignedIn, refused_with
+from consular.web.access import CheckedForm, SignedIn, on_page, refused_with
 from consular.web.common import page_for
 from consular.web.deps import DB, csv_download
 
@@ -173,32 +174,41 @@ def render_incident(
         last = f"page={last_page}" if last_page > 1 else ""
         target = "&".join(filter(None, [shown.paged, last]))
         return RedirectResponse(f"{request.url.path}?{target}#cases", status_code=303)
-    lists = _source_lists(db, incident_id)
     return page.render(
         request,
         "incident.html",
         status_code=422 if flight_form else 200,
-        incident=db.get(Incident, incident_id),
-        lists=lists,
         cases=cases,
         total=total,
         filters=shown.filters,
-        **_filter_choices(db, incident_id),
-        sorts=list(CASE_SORTS),
-        states=[str(state) for state in CaseState],
         page_number=shown.page_number,
         last_page=last_page,
         per_page=shown.size,
-        page_sizes=PAGE_SIZES,
-        just_imported=next((item for item in lists if item.id == imported), None),
-        flights=flights_of(db, actor, incident_id),
-        accounted=accounting(db, actor, incident_id),
-        flight_form=flight_form,
-        can_move=actor.can(Permission.CASE_TRANSITION),
-        can_import=actor.can(Permission.LIST_IMPORT),
         query=shown.query,
         paged=shown.paged,
+        flight_form=flight_form,
+        **_around_the_cases(db, actor, incident_id, imported),
     )
+
+
+def _around_the_cases(
+    db: Session, actor: Actor, incident_id: str, imported: str | None
+) -> dict[str, Any]:
+    """What the incident's page shows besides its cases: its lists, flights, the choices."""
+    lists = _source_lists(db, incident_id)
+    return {
+        "incident": db.get(Incident, incident_id),
+        "lists": lists,
+        "just_imported": next((item for item in lists if item.id == imported), None),
+        "flights": flights_of(db, actor, incident_id),
+        "accounted": accounting(db, actor, incident_id),
+        "can_move": actor.can(Permission.CASE_TRANSITION),
+        "can_import": actor.can(Permission.LIST_IMPORT),
+        "sorts": list(CASE_SORTS),
+        "states": [str(state) for state in CaseState],
+        "page_sizes": PAGE_SIZES,
+        **_filter_choices(db, incident_id),
+    }
 
 
 def _source_lists(db: Session, incident_id: str) -> Sequence[SourceList]:
@@ -314,15 +324,7 @@ def _review_page(
     )
 
 
-def _review_refused(refusal: Refusal) -> Response:
-    return _review_page(
-        refusal.request,
-        refusal.db,
-        refusal.session,
-        refusal.path_param("incident_id"),
-        status_code=409,
-        error=refusal.error,
-    )
+_review_refused = on_page(_review_page, "incident_id", status_code=409)
 
 
 @router.get("/incidents/{incident_id}/review", response_class=HTMLResponse)

@@ -10,7 +10,7 @@ from consular.auth.models import WebSession
 from consular.auth.sessions import actor_of
 from consular.errors import DomainError
 from consular.notifications.service import failures, send_again
-from consular.web.access import CheckedForm, Refusal, SignedIn, refused_with
+from consular.web.access import CheckedForm, SignedIn, on_page, refused_with
 from consular.web.common import page_for
 from consular.web.deps import DB
 
@@ -36,10 +36,7 @@ def failures_page(request: Request, db: DB, session: SignedIn) -> Response:
     return _failures_page(request, db, session)
 
 
-def _refused(refusal: Refusal) -> Response:
-    return _failures_page(
-        refusal.request, refusal.db, refusal.session, status_code=409, error=refusal.error
-    )
+_refused = on_page(_failures_page, status_code=409)
 
 
 @router.post("/messages/{notification_id}/retry")

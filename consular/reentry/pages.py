@@ -19,7 +19,7 @@ from consular.i18n import N_
 from consular.i18n.message import Message, term
 from consular.reentry import report, service
 from consular.rules import ruleset
-from consular.web.access import CheckedForm, Refusal, SignedIn, refused_with
+from consular.web.access import CheckedForm, SignedIn, on_page, refused_with
 from consular.web.common import page_for
 from consular.web.deps import DB
 
@@ -61,15 +61,7 @@ def case_reentry(request: Request, db: DB, session: SignedIn, case_id: str) -> R
     return _case_reentry_page(request, db, session, case_id)
 
 
-def _case_refused(refusal: Refusal) -> Response:
-    return _case_reentry_page(
-        refusal.request,
-        refusal.db,
-        refusal.session,
-        refusal.path_param("case_id"),
-        status_code=409,
-        error=refusal.error,
-    )
+_case_refused = on_page(_case_reentry_page, "case_id", status_code=409)
 
 
 def _to_case(case_id: str) -> Response:
@@ -208,15 +200,7 @@ def incident_follow_up(request: Request, db: DB, session: SignedIn, incident_id:
     return _follow_up_page(request, db, session, incident_id)
 
 
-def _follow_up_refused(refusal: Refusal) -> Response:
-    return _follow_up_page(
-        refusal.request,
-        refusal.db,
-        refusal.session,
-        refusal.path_param("incident_id"),
-        status_code=409,
-        error=refusal.error,
-    )
+_follow_up_refused = on_page(_follow_up_page, "incident_id", status_code=409)
 
 
 @router.post("/incidents/{incident_id}/assurances")

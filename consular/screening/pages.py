@@ -26,6 +26,7 @@ from consular.web.access import (
     ReadingCheckedForm,
     Refusal,
     SignedIn,
+    on_page,
     refused_with,
 )
 from consular.web.common import page_for
@@ -182,10 +183,7 @@ def deployment_import(
     return RedirectResponse("/deployments", status_code=303)
 
 
-def _screen_refused(refusal: Refusal) -> Response:
-    return _deployments_page(
-        refusal.request, refusal.db, refusal.session, status_code=422, error=refusal.error
-    )
+_screen_refused = on_page(_deployments_page, status_code=422)
 
 
 @router.post("/deployments/screen")

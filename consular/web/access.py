@@ -12,8 +12,8 @@ with what the person typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from consular.auth.models import WebSession
-from consular.db import open_session
+from consular.db import reading_unit
 from consular.errors import DomainError, NotFound
 from consular.web.common import form_ok, page_for, session_of, with_form_cookie
 from consular.web.deps import DB, ReadDB
@@ -128,19 +128,33 @@ def refused_with(render: RefusalPage) -> Callable[[Endpoint], Endpoint]:
     return mark
 
 
+def on_page(
+    page: Callable[..., Response], param: str | None = None, *, status_code: int | None = None
+) -> RefusalPage:
+    """The refusal said on ``page``, called as ``page(request, db, session[, the path's
+    param], status_code=…, error=…)``; the status is the error's unless given."""
+
+    def render(refusal: Refusal) -> Response:
+        ident = (refusal.path_param(param),) if param else ()
+        return page(
+            refusal.request,
+            refusal.db,
+            refusal.session,
+            *ident,
+            status_code=status_code or refusal.error.status_code,
+            error=refusal.error,
+        )
+
+    return render
+
+
 def sign_in_target(path: str) -> str:
     return "/sign-in" if path == "/" else f"/sign-in?next={quote(path, safe='/')}"
 
 
-@contextmanager
-def _fresh_unit(request: Request) -> Iterator[Session]:
+def _fresh_unit(request: Request) -> AbstractContextManager[Session]:
     # Only reads: the page of a refusal or an error saves nothing.
-    db = open_session(request.app.state.session_factory, write=False)
-    try:
-        yield db
-    finally:
-        db.rollback()
-        db.close()
+    return reading_unit(request.app.state.session_factory)
 
 
 def _error_page(request: Request, status_code: int, kind: str) -> Response:

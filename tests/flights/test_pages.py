@@ -232,8 +232,10 @@ def test_a_flight_with_an_airline_longer_than_its_column_is_refused_in_korean(
     assert "항공사: 87자로, 허용되는 80자보다 깁니다." in refused.text
 
 
-def _add_flight(browser: TestClient, world: World, **typed: str):  # type: ignore[no-untyped-def]
-    incident = browser.get(f"/incidents/{world.incident_id}", headers=EN).text
+def _add_flight(  # type: ignore[no-untyped-def]
+    browser: TestClient, world: World, language: str = "en", **typed: str
+):
+    incident = browser.get(f"/incidents/{world.incident_id}").text
     fields = {
         "carrier": "Korean Air",
         "number": "KE036",
@@ -246,7 +248,7 @@ def _add_flight(browser: TestClient, world: World, **typed: str):  # type: ignor
     return browser.post(
         f"/incidents/{world.incident_id}/flights",
         data={"csrf_token": form_token(incident), **fields},
-        headers=EN,
+        headers={"Accept-Language": language},
     )
 
 
@@ -298,3 +300,5 @@ def test_a_refused_flight_form_says_what_is_wrong_beside_each_field_and_keeps_th
     assert carrier and "aria-invalid" not in carrier.group(0)
     with factory() as db:
         assert db.scalars(select(Flight)).all() == []
+    korean = _add_flight(browser, world, language="ko", seats="0").text
+    assert '<p id="seats-error" class="error">좌석 수를 1 이상의 정수로 입력하십시오.</p>' in korean
