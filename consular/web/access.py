@@ -179,7 +179,7 @@ def _refusal_page(
             )
         try:
             return render(Refusal(request, db, session, error, typed))
-        except NotFound:
+        except NotFound:  # the record went meanwhile: this handler is the 404 page's too
             page, _ = page_for(request, session)
             return page.render(request, "error.html", status_code=404, kind="not_found")
 
