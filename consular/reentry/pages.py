@@ -3,6 +3,7 @@ assurances set against what happened after return."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
@@ -19,7 +20,7 @@ from consular.i18n import N_
 from consular.i18n.message import Message, term
 from consular.reentry import report, service
 from consular.rules import ruleset
-from consular.web.access import CheckedForm, SignedIn, on_page, refused_with
+from consular.web.access import CheckedForm, Refusal, SignedIn, refused_with
 from consular.web.common import page_for
 from consular.web.deps import DB
 
@@ -34,10 +35,15 @@ def _case_reentry_page(
     *,
     status_code: int = 200,
     error: DomainError | None = None,
+    kept: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Response:
+    """The case's assessment; ``kept`` fills a refused form (by its action) again."""
     page, _ = page_for(request, session)
     actor = actor_of(session)
     assessment = service.assess(db, actor, case_id)
+    kept = kept or {}
+    recorded = {f.name: f.value for f in assessment.facts if f.source == "recorded"}
+    typed_facts = kept.get(f"/cases/{case_id}/reentry/facts")
     declared = ruleset("reentry").facts
     return page.render(
         request,
@@ -47,7 +53,8 @@ def _case_reentry_page(
         case=assessment.case,
         words=report.Words(page.language),
         report=report,
-        recorded={f.name: f.value for f in assessment.facts if f.source == "recorded"},
+        recorded=_as_typed(typed_facts) if typed_facts is not None else recorded,
+        kept_outcome=kept.get(f"/cases/{case_id}/reentry/outcomes", {}),
         entry_statuses=declared["entry_status"].choices,
         departure_modes=declared["departure_mode"].choices,
         outcome_kinds=service.OUTCOME_KINDS,
@@ -61,7 +68,25 @@ def case_reentry(request: Request, db: DB, session: SignedIn, case_id: str) -> R
     return _case_reentry_page(request, db, session, case_id)
 
 
-_case_refused = on_page(_case_reentry_page, "case_id", status_code=409)
+def _as_typed(typed: Mapping[str, str]) -> dict[str, Any]:
+    """The facts form as it was sent, in the shape of the recorded facts it shows."""
+    return {
+        **typed,
+        "status_violation": _ANSWERS.get(typed.get("status_violation", "")),
+        "misrepresentation_finding": typed.get("misrepresentation_finding") == "yes",
+    }
+
+
+def _case_refused(refusal: Refusal) -> Response:
+    return _case_reentry_page(
+        refusal.request,
+        refusal.db,
+        refusal.session,
+        refusal.path_param("case_id"),
+        status_code=409,
+        error=refusal.error,
+        kept={refusal.request.url.path: refusal.typed},
+    )
 
 
 def _to_case(case_id: str) -> Response:
@@ -179,6 +204,7 @@ def _follow_up_page(
     *,
     status_code: int = 200,
     error: DomainError | None = None,
+    typed: Mapping[str, str] | None = None,
 ) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
@@ -192,6 +218,7 @@ def _follow_up_page(
         report=report,
         can_write=actor.can(Permission.INCIDENT_WRITE),
         error=error,
+        typed=typed or {},
     )
 
 
@@ -200,7 +227,16 @@ def incident_follow_up(request: Request, db: DB, session: SignedIn, incident_id:
     return _follow_up_page(request, db, session, incident_id)
 
 
-_follow_up_refused = on_page(_follow_up_page, "incident_id", status_code=409)
+def _follow_up_refused(refusal: Refusal) -> Response:
+    return _follow_up_page(
+        refusal.request,
+        refusal.db,
+        refusal.session,
+        refusal.path_param("incident_id"),
+        status_code=409,
+        error=refusal.error,
+        typed=refusal.typed,
+    )
 
 
 @router.post("/incidents/{incident_id}/assurances")
