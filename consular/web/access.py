@@ -162,7 +162,9 @@ def _error_page(request: Request, status_code: int, kind: str) -> Response:
     with _fresh_unit(request) as db:
         page, fresh = page_for(request, session_of(request, db))
         response = page.render(request, "error.html", status_code=status_code, kind=kind)
-        return with_form_cookie(request, response, fresh)
+    # The public status page's answers stay out of search engines; no error page belongs there.
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return with_form_cookie(request, response, fresh)
 
 
 def _refusal_page(
