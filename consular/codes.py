@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from babel import Locale, UnknownLocaleError
-
 from consular.i18n import N_, translations
 from consular.rules import ruleset
 
@@ -59,17 +57,6 @@ def relationship_label(code: str | None, language: str) -> str:
     return translations(language).gettext(words) if words else code
 
 
-def language_label(code: str | None, language: str) -> str:
-    """A language code (``ko``) by its name in the reader's language: 한국어, Korean."""
-    if not code:
-        return ""
-    try:
-        name = Locale.parse(code).get_display_name(language)
-    except (ValueError, UnknownLocaleError):
-        return code
-    return name or code
-
-
 def entry_status_label(code: str | None, language: str) -> str:
     """An entry status (``esta``) as the screen rule set words it: ESTA(비자 면제)."""
     if not code:
@@ -80,12 +67,11 @@ def entry_status_label(code: str | None, language: str) -> str:
 LABELS = {
     "sex": sex_label,
     "relationship": relationship_label,
-    "language": language_label,
     "entry_status": entry_status_label,
 }
 
 
 def code_label(kind: str, code: str | None, language: str) -> str:
-    """The words for a code of one kind (``sex``, ``relationship``, ``language``,
-    ``entry_status``) in ``language``."""
+    """The words for a code of one kind (``sex``, ``relationship``, ``entry_status``) in
+    ``language``."""
     return LABELS[kind](code, language)

@@ -12,13 +12,14 @@ from consular.auth.sessions import actor_of
 from consular.cases.models import Case
 from consular.cases.service import readable_cases
 from consular.db import utcnow
-from consular.errors import InvalidInput, NotFound
+from consular.errors import InvalidInput
 from consular.fields import FieldError, parse_date
 from consular.registry.export import export_registry
 from consular.registry.models import Person
 from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.screening.deployments import disagreeing_deployments
-from consular.web.common import not_found, page_for, signed_in
+from consular.web.access import SignedIn
+from consular.web.common import page_for
 from consular.web.deps import DB, csv_download
 
 router = APIRouter(include_in_schema=False)
@@ -28,17 +29,14 @@ router = APIRouter(include_in_schema=False)
 def persons_page(
     request: Request,
     db: DB,
+    session: SignedIn,
     name: str = "",
     date_of_birth: str = "",
     passport_number: str = "",
 ) -> Response:
     """Search the registry by name (Hangul or Latin), date of birth or passport number."""
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
     page, _ = page_for(request, session)
-    if not actor_of(session).can(Permission.PERSON_READ):
-        return not_found(request, page)
+    actor_of(session).require(Permission.PERSON_READ, "persons", None)
     found: Sequence[Person] | None = None
     error = None
     if name.strip() or date_of_birth.strip() or passport_number.strip():
@@ -71,16 +69,17 @@ def persons_page(
 
 @router.get("/persons.csv")
 def persons_csv(
-    request: Request, db: DB, name: str = "", date_of_birth: str = "", passport_number: str = ""
+    request: Request,
+    db: DB,
+    session: SignedIn,
+    name: str = "",
+    date_of_birth: str = "",
+    passport_number: str = "",
 ) -> Response:
     """The registry extract: the persons the search finds (everyone without a search) as
     CSV in the page's language; the export is audited."""
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
     page, _ = page_for(request, session)
-    if not actor_of(session).can(Permission.REGISTRY_EXPORT):
-        return not_found(request, page)
+    actor_of(session).require(Permission.REGISTRY_EXPORT, "persons", None)
     try:
         table = export_registry(
             db,
@@ -91,21 +90,15 @@ def persons_csv(
             passport_number=passport_number.strip() or None,
         )
     except (FieldError, InvalidInput):
-        return persons_page(request, db, name, date_of_birth, passport_number)
+        return persons_page(request, db, session, name, date_of_birth, passport_number)
     return csv_download(table, f"registry-{utcnow():%Y%m%d-%H%M}.csv")
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
-def person_page(request: Request, db: DB, person_id: str) -> Response:
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
+def person_page(request: Request, db: DB, session: SignedIn, person_id: str) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
-    try:
-        person = get_person(db, actor, person_id)
-    except NotFound:
-        return not_found(request, page)
+    person = get_person(db, actor, person_id)
     cases = (
         db.scalars(
             readable_cases(actor).where(Case.person_id == person.id).order_by(Case.created_at)

@@ -68,11 +68,11 @@ def test_a_persons_codes_read_in_the_readers_language(
     sign_in(browser)
     korean = browser.get(person_url, headers={"Accept-Language": "ko"}).text
     assert "<dd>남성</dd>" in korean and "<td>ESTA(비자 면제)</td>" in korean
-    assert "정미숙 (어머니) · 한국어" in korean
+    assert "정미숙 (어머니) · 한국어로 알림" in korean
     assert not re.search(r">\s*(M|esta)\s*<", korean) and "(mother)" not in korean
     english = browser.get(person_url, headers={"Accept-Language": "en"}).text
     assert "<dd>Male</dd>" in english and "<td>ESTA (visa waiver)</td>" in english
-    assert "정미숙 (mother) · Korean" in english
+    assert "정미숙 (mother) · messages in Korean" in english
 
 
 def test_a_supervisor_downloads_a_registry_extract_in_the_page_language(
