@@ -29,7 +29,6 @@ RELATIONSHIPS = {
     "sister": N_("sister"),
     "relative": N_("relative"),
     "friend": N_("friend"),
-    "employer": N_("employer"),
     "other": N_("other"),
 }
 

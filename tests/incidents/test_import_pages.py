@@ -214,7 +214,7 @@ def test_the_wizard_explains_the_candidates_in_the_readers_language(
     assert not [word for text in korean for word in re.findall(r"[a-z]{2,}", text)], korean
     assert all("이름: 일치 (KIM MIN JUN / 김민준 KIM MINJUN" in text for text in korean)
     english = explanations(browser.get(f"{base}/review", headers=EN).text)
-    assert all("date of birth: the same (1990-01-02 / 1990-01-02)" in text for text in english)
+    assert all("Date of birth: the same (1990-01-02 / 1990-01-02)" in text for text in english)
 
 
 def test_rows_with_errors_can_be_left_out_and_stay_in_the_report(

@@ -205,7 +205,7 @@ def test_the_review_queue_explains_its_candidates_in_the_readers_language(
     assert "생년월일: 일치 (1990-01-02 / 1990-01-02)" in korean[0]
     assert "생년월일: 한 자리 다름 (1986-03-14 / 1988-03-14)" in korean[2]
     english = explanations(browser.get(url, headers={"Accept-Language": "en"}).text)
-    assert "date of birth: one digit off (1986-03-14 / 1988-03-14)" in english[2]
+    assert "Date of birth: one digit off (1986-03-14 / 1988-03-14)" in english[2]
 
 
 def test_the_dashboard_draws_cases_by_state_over_the_last_days(

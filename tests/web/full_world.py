@@ -76,7 +76,6 @@ FLIGHT = FlightPlan(
 
 # What the world's people wrote themselves: shown as they wrote it, whatever the language.
 FREE_TEXT = {
-    "wife",
     "Visited at Folkston",
     "Asked for his medication.",
     "Departure will not count against future visas.",
