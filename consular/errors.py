@@ -20,9 +20,10 @@ the sentence (the allowed values, an import's report) travels in ``details``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Self
 
+from consular.i18n import N_
 from consular.i18n.message import Message
 
 
@@ -48,7 +49,22 @@ class DomainError(Exception):
             self.message = Message(code, template, **params)
             self.details = dict(details or {})
         self.code = self.message.code
+        self.coded = template is not None
         super().__init__(str(self.message))
+
+    @classmethod
+    def saying(cls, message: Message, *, details: Mapping[str, Any] | None = None) -> Self:
+        """The refusal that says ``message``, a sentence a rule has already put together."""
+        return cls(message.code, message.template, details=details, **message.params)
+
+    def __str__(self) -> str:
+        text = str(self.message)
+        if not self.coded:
+            return text
+        # A page still handed ``str(error)`` shows the message in the reader's language.
+        said = _Said(text)
+        said.message = self.message
+        return said
 
     @property
     def params(self) -> dict[str, Any]:
@@ -56,11 +72,37 @@ class DomainError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "error": self.code,
-            "message": str(self.message),
-            "params": self.params,
-            **self.details,
+            **_for_machine(_plain(self.message)),
+            **{name: _for_machine(value) for name, value in self.details.items()},
         }
+
+
+def _plain(message: Message) -> dict[str, Any]:
+    return {"error": message.code, "message": str(message), "params": message.plain_params()}
+
+
+def _for_machine(value: Any) -> Any:
+    # A message among the details (each problem of a flight not ready) as the error itself is.
+    if isinstance(value, Message):
+        return _plain(value)
+    if isinstance(value, list | tuple):
+        return [_for_machine(item) for item in value]
+    if isinstance(value, dict):
+        return {name: _for_machine(item) for name, item in value.items()}
+    return value
+
+
+class _Said(str):
+    """A refusal's English text that keeps the message it says."""
+
+    message: Message
+
+
+def said(exc: BaseException) -> Message | str:
+    """What an error says: its message when it carries one (to be translated with the
+    sentence it is put in), else its text."""
+    message = getattr(exc, "message", None)
+    return message if isinstance(message, Message) else str(exc)
 
 
 class NotFound(DomainError):
@@ -88,6 +130,16 @@ class InvalidInput(DomainError):
 class Unauthenticated(DomainError):
     status_code = 401
     code = "unauthenticated"
+
+
+def unknown_value(code: str, value: object, allowed: Iterable[str]) -> InvalidInput:
+    """A value outside a fixed set (a state, a kind): the set goes to a machine as details."""
+    return InvalidInput(
+        code,
+        N_("“%(value)s” is not one of the values allowed here."),
+        value=value,
+        details={"allowed": list(allowed)},
+    )
 
 
 class Throttled(Exception):

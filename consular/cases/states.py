@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from consular.i18n import N_
+from consular.i18n.message import Message, term
+
 
 class CaseState(StrEnum):
     REPORTED = "reported"
@@ -25,6 +28,25 @@ class Disposition(StrEnum):
 
 
 S = CaseState
+
+# Named as on the pages (the same sentences as web/templates/states.html).
+STATE_LABELS: dict[str, str] = {
+    S.REPORTED: N_("Reported"),
+    S.LOCATED: N_("Located"),
+    S.CONSULAR_ACCESS: N_("Consular access"),
+    S.DISPOSITION_PENDING: N_("Disposition pending"),
+    S.DEPARTURE_SCHEDULED: N_("Departure scheduled"),
+    S.DEPARTED: N_("Departed"),
+    S.CLOSED: N_("Closed"),
+    S.RELEASED: N_("Released"),
+    S.TRANSFERRED: N_("Transferred"),
+}
+
+
+def state_term(state: CaseState | str) -> Message:
+    """A state's name in a message, translated where the message is shown."""
+    return term(f"case_state.{state}", STATE_LABELS.get(str(state), str(state)))
+
 
 TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     S.REPORTED: frozenset({S.LOCATED, S.RELEASED, S.TRANSFERRED, S.CLOSED}),
@@ -74,15 +96,26 @@ def allowed_now(
 
 def blocking_reason(
     state: CaseState | str, to: CaseState | str, *, disposition: str | None, facility: str | None
-) -> str | None:
+) -> Message | None:
     """Why ``state → to`` may not happen now, or None when it may."""
     if CaseState(to) not in TRANSITIONS[CaseState(state)]:
-        return f"a case in state {state} cannot move to {to}"
+        return Message(
+            "case.bad_transition",
+            N_("A case in state “%(state)s” cannot move to “%(to)s”."),
+            state=state_term(state),
+            to=state_term(to),
+        )
     if to == S.LOCATED and not facility:
-        return "record the facility where the person is held before marking the case located"
+        return Message(
+            "case.facility_missing",
+            N_("Record the facility where the person is held before marking the case located."),
+        )
     if to == S.DEPARTURE_SCHEDULED and disposition not in DEPARTING_DISPOSITIONS:
-        return (
-            "record a disposition of voluntary_departure or removal_order "
-            "before scheduling departure"
+        return Message(
+            "case.disposition_missing",
+            N_(
+                "Record a disposition of voluntary departure or removal order before scheduling "
+                "departure."
+            ),
         )
     return None

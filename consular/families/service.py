@@ -31,6 +31,7 @@ from consular.config import Settings
 from consular.db import new_id, utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Throttled
 from consular.families.models import FamilyCode, StatusLookupFailure
+from consular.i18n import N_
 from consular.incidents.models import Incident
 from consular.registry.models import Person
 
@@ -74,7 +75,9 @@ def issue_code(
     case = get_case(db, actor, case_id)
     name = " ".join(contact_name.split())
     if not name:
-        raise InvalidInput("say whom the code is given to (the contact's name)")
+        raise InvalidInput(
+            "family_code.contact_missing", N_("Say whom the code is given to (the contact's name).")
+        )
     # (A name longer than its column is refused where FamilyCode is made: consular.db.)
     contact = next((c for c in case.person.contacts if c.name.casefold() == name.casefold()), None)
     code = new_code()
@@ -127,7 +130,11 @@ def revoke_code(db: Session, actor: Actor, code_id: str, case_id: str | None = N
         raise NotFound("family code", code_id)
     get_case(db, actor, issued.case_id)  # not the actor's case: not found
     if issued.revoked_at is not None:
-        raise Conflict(f"this code was already revoked by {issued.revoked_by}")
+        raise Conflict(
+            "family_code.already_revoked",
+            N_("This code was already revoked by %(who)s."),
+            who=issued.revoked_by,
+        )
     issued.revoked_at = utcnow()
     issued.revoked_by = actor.name
     audit.record(

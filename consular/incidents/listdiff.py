@@ -22,6 +22,7 @@ from consular.cases.models import Case
 from consular.cases.service import record_custody
 from consular.cases.states import CaseState
 from consular.errors import Conflict, InvalidInput, NotFound
+from consular.i18n import N_
 from consular.incidents.models import SourceList, SourceRecord
 from consular.incidents.schemas import ListChange, ListChanges, TransferOutcome
 from consular.incidents.service import get_incident
@@ -200,7 +201,10 @@ def compare_lists(
         if previous is None or previous.incident_id != incident.id:
             raise NotFound("source list", against)
         if previous.id == source.id:
-            raise InvalidInput("a list compared with itself has no differences: choose another")
+            raise InvalidInput(
+                "list.compared_with_itself",
+                N_("A list compared with itself has no differences: choose another."),
+            )
     now, unknown = _rows(db, source)
     before, unknown_before = _rows(db, previous) if previous is not None else ({}, 0)
     cases = _cases(db, [*now.values(), *before.values()])
@@ -243,7 +247,10 @@ def record_transfers(
     actor.require(Permission.CASE_WRITE, "incident", incident_id)
     diff = compare_lists(db, actor, incident_id, list_id, against=against)
     if diff.previous is None:
-        raise Conflict("this is the incident's first list of its kind: nothing to compare with")
+        raise Conflict(
+            "list.first_of_its_kind",
+            N_("This is the incident's first list of its kind: nothing to compare with."),
+        )
     wanted = set(case_ids) if case_ids is not None else None
     results: list[TransferOutcome] = []
     for row in diff.moved:

@@ -18,8 +18,9 @@ from consular.cases.models import Case
 from consular.cases.service import CaseOpening, open_case, open_cases, preload_cases
 from consular.config import get_settings
 from consular.db import utcnow
-from consular.errors import Conflict, InvalidInput, NotFound
+from consular.errors import Conflict, InvalidInput, NotFound, said, unknown_value
 from consular.fields import FieldError, is_hangul, parse_country
+from consular.i18n import N_
 from consular.importing import ImportReport, refuse_bad_rows, refuse_repeat
 from consular.incidents.listrows import ListRow, list_layout, list_warnings, parse_list
 from consular.incidents.models import Incident, SourceList, SourceRecord
@@ -61,16 +62,22 @@ def create_incident(db: Session, actor: Actor, data: IncidentCreate) -> Incident
     try:
         country = parse_country(data.host_country)
     except FieldError as exc:
-        raise InvalidInput(f"host_country: {exc}") from None
+        raise InvalidInput(
+            "incident.bad_host_country", N_("Host country: %(problem)s"), problem=said(exc)
+        ) from None
     if data.post:
         post = db.scalar(select(Post).where(Post.name == data.post))
         if post is None or (actor.post_id is not None and post.id != actor.post_id):
-            raise InvalidInput(f"no post named {data.post!r} that you may open incidents for")
+            raise InvalidInput(
+                "incident.unknown_post",
+                N_("There is no post named %(name)s that you may open incidents for."),
+                name=data.post,
+            )
         post_id = post.id
     elif actor.post_id is not None:
         post_id = actor.post_id
     else:
-        raise InvalidInput("say which post is in charge (post)")
+        raise InvalidInput("incident.post_missing", N_("Say which post is in charge."))
     incident = Incident(
         title=data.title,
         host_country=country or data.host_country,
@@ -188,9 +195,7 @@ def check_import(
     try:
         return incident, ListKind(kind)
     except ValueError:
-        raise InvalidInput(
-            f"unknown list kind {kind!r}; choose one of {', '.join(k.value for k in ListKind)}"
-        ) from None
+        raise unknown_value("list.unknown_kind", kind, [k.value for k in ListKind]) from None
 
 
 def refuse_imported(db: Session, incident: Incident, table: Table, report: ImportReport) -> None:
@@ -422,12 +427,17 @@ def decide(
     if record is None or record.incident_id != incident.id:
         raise NotFound("review item", record_id)
     if record.decision != "pending":
-        raise Conflict(f"this row was already decided ({record.decision} by {record.decided_by})")
+        raise Conflict(
+            "review.already_decided",
+            N_("This row was already decided by %(who)s."),
+            who=record.decided_by,
+            details={"decision": record.decision},
+        )
     try:
         chosen = ReviewAction(action)
     except ValueError:
-        raise InvalidInput(
-            f"unknown action {action!r}; choose accept, reject or new_person"
+        raise unknown_value(
+            "review.unknown_action", action, [a.value for a in ReviewAction]
         ) from None
     record.decided_by = actor.name
     record.decided_at = utcnow()
@@ -445,7 +455,11 @@ def decide(
         return record
     if chosen is ReviewAction.ACCEPT:
         if not person_id:
-            raise InvalidInput("accept needs the person_id of the chosen candidate")
+            raise InvalidInput(
+                "review.candidate_missing",
+                N_("Choose one of the row's candidates."),
+                details={"needs": "person_id"},
+            )
         person = db.scalar(readable_persons(actor).where(Person.id == person_id))
         if person is None:
             raise NotFound("person", person_id)

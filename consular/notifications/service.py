@@ -14,6 +14,7 @@ from consular.cases.models import Case
 from consular.cases.service import readable_cases
 from consular.db import utcnow
 from consular.errors import Conflict, NotFound
+from consular.i18n import N_
 from consular.notifications.models import Notification
 from consular.registry.models import EmergencyContact
 
@@ -65,7 +66,11 @@ def send_again(db: Session, actor: Actor, notification_id: str) -> Notification:
     if notification is None or db.scalar(visible.where(Case.id == notification.case_id)) is None:
         raise NotFound("message", notification_id)
     if notification.state != "dead":
-        raise Conflict(f"this message is {notification.state}, not given up")
+        raise Conflict(
+            "notification.not_given_up",
+            N_("This message is not a given-up one: it cannot be sent again now."),
+            details={"state": notification.state},
+        )
     current = _current_recipient(db, notification)
     recipient_changed = bool(current) and current != notification.recipient
     if recipient_changed:

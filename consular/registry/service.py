@@ -30,7 +30,7 @@ from consular import audit
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.db import new_id, with_blind_indexes
-from consular.errors import InvalidInput, NotFound
+from consular.errors import InvalidInput, NotFound, said
 from consular.fields import (
     FieldError,
     RowError,
@@ -44,6 +44,7 @@ from consular.fields import (
     parse_sex,
     parse_text,
 )
+from consular.i18n import N_
 from consular.importing import DuplicateIds, ImportReport, refuse_bad_rows, refuse_repeat
 from consular.matching import PersonRecord, name_keys
 from consular.matching.normalize import latin_name_key
@@ -124,7 +125,10 @@ def search_persons(
 ) -> Sequence[Person]:
     actor.require(Permission.PERSON_READ, "person", "")
     if not (name or date_of_birth or passport_number):
-        raise InvalidInput("give at least one of name, date_of_birth, passport_number")
+        raise InvalidInput(
+            "person.search_empty",
+            N_("Give at least a name, a date of birth or a passport number."),
+        )
     query = readable_persons(actor)
     if name:
         key = latin_name_key(name)
@@ -144,7 +148,9 @@ def search_persons(
         try:
             number = parse_passport(passport_number)
         except FieldError as exc:
-            raise InvalidInput(str(exc)) from None
+            raise InvalidInput(
+                "person.bad_passport_number", N_("Passport number: %(problem)s"), problem=said(exc)
+            ) from None
         query = query.where(Person.passport_index == blind_index("passport", number))
     query = query.order_by(Person.family_name, Person.given_name, Person.id)
     return db.scalars(query.limit(limit).offset(offset)).all()
@@ -158,7 +164,10 @@ def create_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str)
 def add_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str) -> Person:
     """A new person in the registry, audited; the caller has checked the actor may."""
     if not ((data.family_name and data.given_name) or data.family_name_hangul):
-        raise InvalidInput("a person needs a Latin family and given name, or a Hangul name")
+        raise InvalidInput(
+            "person.name_missing",
+            N_("A person needs a Latin family and given name, or a Hangul name."),
+        )
     person = Person(
         **data.model_dump(),
         name_key=latin_name_key(data.family_name or "", data.given_name or ""),

@@ -18,6 +18,7 @@ from consular.auth.service import Actor
 from consular.db import utcnow
 from consular.errors import InvalidInput, NotFound
 from consular.fields import FieldError, RowError, parse_date
+from consular.i18n import N_
 from consular.importing import ImportReport, refuse_bad_rows
 from consular.registry.models import Deployment, Person
 from consular.registry.schemas import PersonCreate
@@ -188,7 +189,10 @@ def register(db: Session, actor: Actor, registration: Registration) -> Deploymen
     the deployment unlinked, audited, and the answer is the same either way."""
     actor.require(Permission.DEPLOYMENT_WRITE, "deployment", "")
     if actor.employer_id is None:
-        raise InvalidInput("deployments are registered from an employer's account")
+        raise InvalidInput(
+            "deployment.not_an_employer",
+            N_("Deployments are registered from an employer's account."),
+        )
     worker = registration.person
     deployment = _own_deployment(db, actor.employer_id, registration)
     for name in WORKER_FIELDS:

@@ -86,7 +86,8 @@ def test_users_get_a_generated_password_or_one_from_stdin(db_url: str, incident:
     )
     assert code == 0 and "password" not in out
     code, _, err = run(db_url, "user", "create", "x", "--role", "captain")
-    assert code == 2 and "unknown role 'captain'" in err
+    assert code == 2 and "“captain” is not one of the values allowed here." in err
+    assert "allowed: admin, supervisor, officer" in err
     code, _, err = run(
         db_url, "user", "create", "officer.kim", "--role", "officer", "--post", ATLANTA
     )
@@ -156,7 +157,8 @@ def test_import_reports_and_rejects_with_rows_and_columns(
     wrong_kind = run(
         db_url, "import", "list", "--incident", incident, "--kind", "rumour", str(host)
     )
-    assert wrong_kind[0] == 2 and "unknown list kind" in wrong_kind[2]
+    assert wrong_kind[0] == 2 and "“rumour” is not one of the values allowed here" in wrong_kind[2]
+    assert "allowed: host_authority, employer" in wrong_kind[2]
 
 
 def _records(db_url: str) -> list[tuple[str | None, str, str | None, str]]:
@@ -400,3 +402,20 @@ def test_incident_changes_compares_the_last_host_list_and_records_transfers(
     assert "transfer case 1: → Stewart" in out
     code, out, _ = run(db_url, "incident", "changes", "--incident", incident, "--record-transfers")
     assert "not recorded: already recorded at this facility" in out
+
+
+def test_a_refusal_is_printed_in_english_or_in_korean_when_asked(
+    db_url: str, incident: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    create = ("user", "create", "officer.kim", "--role", "officer", "--post", ATLANTA)
+    assert run(db_url, *create)[0] == 0
+    code, _, err = run(db_url, *create)
+    assert code == 1 and err.strip() == "error: A user named officer.kim already exists."
+    korean = runner.invoke(app, ["--lang", "ko", "--db", db_url, *create])
+    assert korean.exit_code == 1
+    assert "사용자가 이미 있습니다" in korean.stderr and "already exists" not in korean.stderr
+    monkeypatch.setenv("CONSULAR_LANG", "ko")
+    code, _, err = run(db_url, *create)
+    assert code == 1 and "사용자가 이미 있습니다" in err and "already exists" not in err
+    unknown = runner.invoke(app, ["--lang", "fr", "--db", db_url, *create])
+    assert unknown.exit_code == 2
