@@ -49,7 +49,6 @@ class DomainError(Exception):
             self.message = Message(code, template, **params)
             self.details = dict(details or {})
         self.code = self.message.code
-        self.coded = template is not None
         super().__init__(str(self.message))
 
     @classmethod
@@ -57,22 +56,13 @@ class DomainError(Exception):
         """The refusal that says ``message``, a sentence a rule has already put together."""
         return cls(message.code, message.template, details=details, **message.params)
 
-    def __str__(self) -> str:
-        text = str(self.message)
-        if not self.coded:
-            return text
-        # A page still handed ``str(error)`` shows the message in the reader's language.
-        said = _Said(text)
-        said.message = self.message
-        return said
-
     @property
     def params(self) -> dict[str, Any]:
         return self.message.plain_params()
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            **_for_machine(_plain(self.message)),
+            **_plain(self.message),
             **{name: _for_machine(value) for name, value in self.details.items()},
         }
 
@@ -90,12 +80,6 @@ def _for_machine(value: Any) -> Any:
     if isinstance(value, dict):
         return {name: _for_machine(item) for name, item in value.items()}
     return value
-
-
-class _Said(str):
-    """A refusal's English text that keeps the message it says."""
-
-    message: Message
 
 
 def said(exc: BaseException) -> Message | str:

@@ -99,16 +99,6 @@ _REASONS = [
         r"columns",
         N_("no name column: choose a column for the full name, or family and given names."),
     ),
-    # Re-entry
-    (
-        r"(?P<field>\w+): unknown value " + _Q.format("value") + r"( \(use one of: .*\))?",
-        N_("“%(value)s” is not one of the values allowed here."),
-    ),
-    (
-        r"(?P<field>\w+): " + _Q.format("value") + r" is not a number of \w+",
-        N_("“%(value)s” is not a number."),
-    ),
-    (r"date: empty", N_("Give the date.")),
     # Deployments and the passport zone
     (
         r"empty \(or paste the machine-readable zone\)",

@@ -14,12 +14,10 @@ def test_a_refused_move_names_the_states_as_the_pages_do() -> None:
     reason = blocking_reason("located", "closed", disposition=None, facility="Folkston")
     assert reason is not None
     refused = Conflict.saying(reason)
-    # What a page is handed, the error or its text, is shown in the reader's language.
-    for said in (refused, str(refused)):
-        korean = environment("ko").filters["reason"](said)
-        assert korean == "“소재 확인” 상태의 조력 건은 “종결”로 옮길 수 없습니다."
-        english = environment("en").filters["reason"](said)
-        assert english == "A case in state “Located” cannot move to “Closed”."
+    korean = environment("ko").filters["reason"](refused)
+    assert korean == "“소재 확인” 상태의 조력 건은 “종결”로 옮길 수 없습니다."
+    english = environment("en").filters["reason"](refused)
+    assert english == "A case in state “Located” cannot move to “Closed”."
 
 
 def test_the_values_a_message_quotes_are_kept() -> None:
