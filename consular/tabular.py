@@ -25,6 +25,9 @@ from typing import Any
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 
+from consular.i18n import N_
+from consular.i18n.message import Message
+
 __all__ = [
     "Limit",
     "Row",
@@ -54,26 +57,54 @@ _RATIO_GRACE_BYTES = 1024 * 1024
 
 
 class TableError(ValueError):
-    """A spreadsheet that cannot be read; the message names the file, sheet and row."""
+    """A spreadsheet that cannot be read, said as a ``Message`` (a code, an English template
+    and its values) naming the file (``file``, with its sheet) and the row (``row``)."""
 
     def __init__(
-        self, source: str, problem: str, *, sheet: str | None = None, row: int | None = None
+        self,
+        source: str,
+        code: str,
+        template: str,
+        /,
+        *,
+        sheet: str | None = None,
+        row: int | None = None,
+        **params: Any,
     ) -> None:
-        location = source if sheet is None else f"{source} (sheet '{sheet}')"
-        if row is not None:
-            location = f"{location}, row {row}"
-        super().__init__(f"{location}: {problem}")
+        file: str | Message = source
+        if sheet is not None:
+            file = Message(
+                "table.sheet", N_("%(file)s (sheet “%(sheet)s”)"), file=source, sheet=sheet
+            )
+        self.message = Message(code, template, file=file, row=row, **params)
+        super().__init__(str(self.message))
         self.source = source
-        self.problem = problem
         self.sheet = sheet
         self.row = row
+        self.params = params
+
+    @property
+    def code(self) -> str:
+        return self.message.code
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_error, (self.source, self.problem, self.sheet, self.row))
+        # Read in another process (consular.columnar), refused in this one.
+        template = self.message.template
+        return (
+            _rebuild_error,
+            (self.source, self.code, template, self.sheet, self.row, self.params),
+        )
 
 
-def _rebuild_error(source: str, problem: str, sheet: str | None, row: int | None) -> TableError:
-    return TableError(source, problem, sheet=sheet, row=row)
+def _rebuild_error(
+    source: str,
+    code: str,
+    template: str,
+    sheet: str | None,
+    row: int | None,
+    params: dict[str, Any],
+) -> TableError:
+    return TableError(source, code, template, sheet=sheet, row=row, **params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +115,8 @@ class Limit:
     setting: str
 
     def named(self) -> str:
-        return f"the limit is {self.setting}={self.value}"
+        """The setting and its value, as a refusal names them: CONSULAR_MAX_IMPORT_ROWS=100."""
+        return f"{self.setting}={self.value}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +135,10 @@ class TableLimits:
         return self.columns.value * (self.cell_chars.value + 3) + 2
 
 
-def _size(count: int) -> str:
-    return f"{count / 2**20:,.0f} MB" if count >= 2**20 else f"{count:,} bytes"
+def _size(count: int) -> str | Message:
+    if count >= 2**20:
+        return f"{count / 2**20:,.0f} MB"
+    return Message("table.bytes", N_("%(count)s bytes"), count=f"{count:,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,14 +173,21 @@ def read_table(path: str | Path, sheet: str | None = None, *, limits: TableLimit
     """
     file_path = Path(path)
     if file_path.is_dir():
-        raise TableError(file_path.name, "is a folder, not a file")
+        raise TableError(file_path.name, "table.folder", N_("%(file)s is a folder, not a file."))
     try:
         with file_path.open("rb") as file:
             data = file.read(limits.file_bytes.value + 1)
     except FileNotFoundError as exc:
-        raise TableError(file_path.name, "file not found") from exc
+        raise TableError(
+            file_path.name, "table.not_found", N_("%(file)s: file not found.")
+        ) from exc
     except OSError as exc:
-        raise TableError(file_path.name, f"cannot be opened ({exc.strerror})") from exc
+        raise TableError(
+            file_path.name,
+            "table.cannot_open",
+            N_("%(file)s cannot be opened (%(reason)s)."),
+            reason=exc.strerror,
+        ) from exc
     return read_table_bytes(data, file_path.name, sheet=sheet, limits=limits)
 
 
@@ -161,17 +202,45 @@ def read_table_bytes(
     source = filename.replace("\\", "/").rsplit("/", 1)[-1]
     suffix = Path(source).suffix.lower()
     if len(data) > limits.file_bytes.value:
-        problem = f"larger than {_size(limits.file_bytes.value)} ({limits.file_bytes.named()})"
-        raise TableError(source, problem)
+        raise TableError(
+            source,
+            "table.too_large",
+            N_("%(file)s is larger than %(size)s (the limit is %(limit)s)."),
+            size=_size(limits.file_bytes.value),
+            limit=limits.file_bytes.named(),
+        )
     if suffix in _TEXT_DELIMITERS:
         columns, rows = _read_text(data, source, _TEXT_DELIMITERS[suffix], limits)
     elif suffix in _WORKBOOK_SUFFIXES:
         columns, rows = _read_workbook(data, source, sheet, limits)
     else:
-        hint = " (save .xls workbooks as .xlsx)" if suffix == ".xls" else ""
-        kind = f"'{suffix}'" if suffix else "without an extension"
-        raise TableError(source, f"unsupported file type {kind}; use {_SUPPORTED}{hint}")
+        _refuse_type(source, suffix)
     return Table(source, columns, rows, hashlib.sha256(data).hexdigest())
+
+
+def _refuse_type(source: str, suffix: str) -> None:
+    if suffix == ".xls":
+        raise TableError(
+            source,
+            "table.xls",
+            N_("%(file)s is a legacy .xls workbook: save it as .xlsx."),
+        )
+    if not suffix:
+        raise TableError(
+            source,
+            "table.no_extension",
+            N_("%(file)s has no extension: send a %(supported)s file."),
+            supported=_SUPPORTED,
+        )
+    raise TableError(
+        source,
+        "table.unsupported_type",
+        N_(
+            "%(file)s is not a file type this system reads (%(suffix)s): send a %(supported)s file."
+        ),
+        suffix=suffix,
+        supported=_SUPPORTED,
+    )
 
 
 def _read_text(
@@ -183,9 +252,13 @@ def _read_text(
         except UnicodeDecodeError:
             # Decoded as it is read: a byte further on can still prove the guess wrong.
             if encoding == "utf-16":
-                raise TableError(source, "is damaged UTF-16 text") from None
+                raise TableError(
+                    source, "table.bad_utf16", N_("%(file)s is damaged UTF-16 text.")
+                ) from None
     raise TableError(
-        source, "is neither UTF-8 nor Korean (CP949/EUC-KR) text; save it as 'CSV UTF-8'"
+        source,
+        "table.bad_encoding",
+        N_("%(file)s is neither UTF-8 nor Korean (CP949/EUC-KR) text: save it as “CSV UTF-8”."),
     )
 
 
@@ -196,7 +269,11 @@ def _text_encodings(data: bytes, source: str) -> tuple[str, ...]:
     if b"\x00" in data:
         raise TableError(
             source,
-            "contains binary data, not text (is it a spreadsheet with the wrong extension?)",
+            "table.binary",
+            N_(
+                "%(file)s contains binary data, not text: is it a spreadsheet with the wrong "
+                "extension?"
+            ),
         )
     return _TEXT_ENCODINGS
 
@@ -217,8 +294,14 @@ def _parse_text(
         return _build_rows(records, source, None, limits)
     except csv.Error as exc:
         if str(exc).startswith("field larger than field limit"):
-            raise TableError(source, _too_long(limits, None), row=reader.line_num) from None
-        raise TableError(source, f"is not valid CSV near line {reader.line_num} ({exc})") from exc
+            raise _too_long(source, None, reader.line_num, limits, None) from None
+        raise TableError(
+            source,
+            "table.bad_csv",
+            N_("%(file)s is not valid CSV near line %(line)s."),
+            line=reader.line_num,
+            reason=str(exc),
+        ) from exc
 
 
 def _bounded_lines(text: io.TextIOWrapper, source: str, limits: TableLimits) -> Iterator[str]:
@@ -228,13 +311,19 @@ def _bounded_lines(text: io.TextIOWrapper, source: str, limits: TableLimits) -> 
     while line := text.readline(most + 1):
         number += 1
         if len(line) > most:
-            problem = (
-                f"line {number} is longer than {most:,} characters, more than "
-                f"{limits.columns.value:,} cells of {limits.cell_chars.value:,} characters "
-                f"(the limits are {limits.columns.setting}={limits.columns.value} and "
-                f"{limits.cell_chars.setting}={limits.cell_chars.value})"
+            raise TableError(
+                source,
+                "table.line_too_long",
+                N_(
+                    "%(file)s: line %(line)s is longer than %(count)s characters, more than "
+                    "%(columns)s cells of %(cells)s characters (the limits are %(limits)s)."
+                ),
+                line=number,
+                count=f"{most:,}",
+                columns=f"{limits.columns.value:,}",
+                cells=f"{limits.cell_chars.value:,}",
+                limits=f"{limits.columns.named()}, {limits.cell_chars.named()}",
             )
-            raise TableError(source, problem)
         yield line
 
 
@@ -302,26 +391,45 @@ def _open_archive(data: bytes, source: str, limits: TableLimits) -> _BoundedArch
     try:
         archive = _BoundedArchive(data, budget.value)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise TableError(source, "is not a readable Excel workbook (.xlsx)") from exc
+        raise _unreadable(source) from exc
     parts = archive.infolist()
     if sum(part.file_size for part in parts) > budget.value:
         archive.close()
-        raise TableError(source, _inflated_problem(limits))
+        raise _inflated(source, None, None, limits)
     for part in parts:
         ratio = part.file_size / max(part.compress_size, 1)
         if part.file_size > _RATIO_GRACE_BYTES and ratio > _MAX_INFLATE_RATIO:
             archive.close()
-            problem = (
-                f"is refused as a zip bomb: its part '{part.filename}' inflates {ratio:,.0f} "
-                f"times (a workbook's parts inflate at most {_MAX_INFLATE_RATIO} times)"
+            raise TableError(
+                source,
+                "table.zip_bomb",
+                N_(
+                    "%(file)s is refused: its part “%(part)s” inflates %(ratio)s times, far more "
+                    "than a real workbook (a zip bomb)."
+                ),
+                part=part.filename,
+                ratio=f"{ratio:,.0f}",
             )
-            raise TableError(source, problem)
     return archive
 
 
-def _inflated_problem(limits: TableLimits) -> str:
+def _unreadable(source: str) -> TableError:
+    return TableError(
+        source, "table.bad_workbook", N_("%(file)s is not a readable Excel workbook (.xlsx).")
+    )
+
+
+def _inflated(source: str, sheet: str | None, row: int | None, limits: TableLimits) -> TableError:
     budget = limits.uncompressed_bytes
-    return f"more than {_size(budget.value)} once uncompressed ({budget.named()})"
+    return TableError(
+        source,
+        "table.too_large_uncompressed",
+        N_("%(file)s is more than %(size)s once uncompressed (the limit is %(limit)s)."),
+        sheet=sheet,
+        row=row,
+        size=_size(budget.value),
+        limit=budget.named(),
+    )
 
 
 def _read_workbook(
@@ -330,18 +438,21 @@ def _read_workbook(
     if data.startswith(_OLE2_MAGIC):
         raise TableError(
             source,
-            "is a legacy .xls or a password-protected workbook; "
-            "save it as .xlsx without a password",
+            "table.legacy_or_locked",
+            N_(
+                "%(file)s is a legacy .xls or a password-protected workbook: save it as .xlsx "
+                "without a password."
+            ),
         )
     archive = _open_archive(data, source, limits)
     try:
         workbook = _load_workbook(archive, data)
     except _InflatedTooMuch:
         archive.close()
-        raise TableError(source, _inflated_problem(limits)) from None
+        raise _inflated(source, None, None, limits) from None
     except Exception as exc:  # openpyxl raises zip, XML, key and value errors on bad input
         archive.close()
-        raise TableError(source, "is not a readable Excel workbook (.xlsx)") from exc
+        raise _unreadable(source) from exc
     try:
         worksheet = _pick_sheet(workbook, source, sheet)
         # Some exporters write a wrong size into the sheet; let the cells speak for themselves.
@@ -353,9 +464,14 @@ def _read_workbook(
         except TableError:
             raise
         except _InflatedTooMuch:
-            raise TableError(source, _inflated_problem(limits), sheet=worksheet.title) from None
+            raise _inflated(source, worksheet.title, None, limits) from None
         except Exception as exc:  # cells are parsed lazily, so damage can surface here
-            raise TableError(source, "is a damaged workbook", sheet=worksheet.title) from exc
+            raise TableError(
+                source,
+                "table.damaged",
+                N_("%(file)s is a damaged workbook."),
+                sheet=worksheet.title,
+            ) from exc
     finally:
         workbook.close()
 
@@ -373,15 +489,21 @@ def _load_workbook(archive: _BoundedArchive, data: bytes) -> Any:
 def _pick_sheet(workbook: Any, source: str, sheet: str | None) -> Any:
     worksheets = workbook.worksheets
     if not worksheets:
-        raise TableError(source, "has no worksheets")
+        raise TableError(source, "table.no_sheets", N_("%(file)s has no worksheets."))
     if sheet is None:
         return worksheets[0]
     wanted = sheet.strip().casefold()
     for worksheet in worksheets:
         if worksheet.title.strip().casefold() == wanted:
             return worksheet
-    names = ", ".join(f"'{worksheet.title}'" for worksheet in worksheets)
-    raise TableError(source, f"has no sheet named '{sheet}'; its sheets are {names}")
+    names = ", ".join(f"“{worksheet.title}”" for worksheet in worksheets)
+    raise TableError(
+        source,
+        "table.unknown_sheet",
+        N_("%(file)s has no sheet named “%(name)s”; its sheets are %(sheets)s."),
+        name=sheet,
+        sheets=names,
+    )
 
 
 def _cell_text(value: object) -> str:
@@ -412,25 +534,64 @@ def _within_limits(
     text_chars = 0
     for number, cells in records:
         if number > limits.rows.value + 1:
-            problem = f"more than {limits.rows.value:,} rows ({limits.rows.named()})"
-            raise TableError(source, problem, sheet=sheet)
+            raise TableError(
+                source,
+                "table.too_many_rows",
+                N_("%(file)s has more than %(count)s rows (the limit is %(limit)s): split it."),
+                sheet=sheet,
+                count=f"{limits.rows.value:,}",
+                limit=limits.rows.named(),
+            )
         widest = limits.columns.value
         if len(cells) > widest and any(cells[widest:]):
-            problem = f"more than {widest:,} columns ({limits.columns.named()})"
-            raise TableError(source, problem, sheet=sheet, row=number)
+            raise TableError(
+                source,
+                "table.too_many_columns",
+                N_("%(file)s, row %(row)s: more than %(count)s columns (the limit is %(limit)s)."),
+                sheet=sheet,
+                row=number,
+                count=f"{widest:,}",
+                limit=limits.columns.named(),
+            )
         if cells and max(map(len, cells)) > limits.cell_chars.value:
             position = next(i for i, c in enumerate(cells) if len(c) > limits.cell_chars.value)
-            raise TableError(source, _too_long(limits, position), sheet=sheet, row=number)
+            raise _too_long(source, sheet, number, limits, position)
         text_chars += sum(map(len, cells))
         if text_chars > limits.uncompressed_bytes.value:
-            raise TableError(source, _inflated_problem(limits), sheet=sheet, row=number)
+            raise _inflated(source, sheet, number, limits)
         yield number, cells
 
 
-def _too_long(limits: TableLimits, position: int | None) -> str:
-    where = "a cell" if position is None else f"column {get_column_letter(position + 1)}"
+def _too_long(
+    source: str, sheet: str | None, row: int, limits: TableLimits, position: int | None
+) -> TableError:
     most = limits.cell_chars
-    return f"{where} has more than {most.value:,} characters ({most.named()})"
+    if position is None:
+        return TableError(
+            source,
+            "table.cell_too_long",
+            N_(
+                "%(file)s, row %(row)s: a cell of more than %(count)s characters "
+                "(the limit is %(limit)s)."
+            ),
+            sheet=sheet,
+            row=row,
+            count=f"{most.value:,}",
+            limit=most.named(),
+        )
+    return TableError(
+        source,
+        "table.cell_too_long",
+        N_(
+            "%(file)s, row %(row)s, column %(column)s: a cell of more than %(count)s characters "
+            "(the limit is %(limit)s)."
+        ),
+        sheet=sheet,
+        row=row,
+        column=get_column_letter(position + 1),
+        count=f"{most.value:,}",
+        limit=most.named(),
+    )
 
 
 def _build_rows(
@@ -442,7 +603,9 @@ def _build_rows(
     iterator = _within_limits(records, source, sheet, limits)
     first_filled = next((record for record in iterator if any(record[1])), None)
     if first_filled is None:
-        raise TableError(source, "is empty: no header row found", sheet=sheet)
+        raise TableError(
+            source, "table.empty", N_("%(file)s is empty: no header row was found."), sheet=sheet
+        )
     header_number, header = first_filled
     columns = _header_columns(header, source, sheet, header_number)
     width = len(columns)
@@ -452,12 +615,20 @@ def _build_rows(
             continue
         if len(cells) > width and any(cells[width:]):
             used = max(i for i, cell in enumerate(cells) if cell) + 1
-            noun = "column" if width == 1 else "columns"
             # Naming the header row exposes a title line mistaken for the header.
-            problem = (
-                f"has {used} cells but the header (row {header_number}) has only {width} {noun}"
+            raise TableError(
+                source,
+                "table.row_too_wide",
+                N_(
+                    "%(file)s, row %(row)s: %(cells)s cells, but the header (row %(header)s) has "
+                    "%(width)s column(s)."
+                ),
+                sheet=sheet,
+                row=number,
+                cells=used,
+                width=width,
+                header=header_number,
             )
-            raise TableError(source, problem, sheet=sheet, row=number)
         if len(cells) != width:
             cells = (cells + [""] * width)[:width]
         rows.append(Row(number, dict(zip(columns, cells, strict=True))))
@@ -477,10 +648,16 @@ def _header_columns(
         if column in seen:
             raise TableError(
                 source,
-                f"columns '{seen[column]}' and '{name or column}' both read as '{column}'; "
-                "rename one",
+                "table.same_column",
+                N_(
+                    "%(file)s, row %(row)s: the columns “%(first)s” and “%(second)s” both read "
+                    "as “%(column)s”: rename one."
+                ),
                 sheet=sheet,
                 row=number,
+                first=seen[column],
+                second=name or column,
+                column=column,
             )
         seen[column] = name or column
         columns.append(column)

@@ -55,7 +55,7 @@ def _upload_page(
     incident_id: str,
     *,
     status_code: int = 200,
-    error: str | None = None,
+    error: str | DomainError | None = None,
     kind: str = ListKind.HOST_AUTHORITY.value,
 ) -> Response:
     page, _ = page_for(request, session)
@@ -99,7 +99,7 @@ def upload_submit(
     if isinstance(session, Response):
         return session
 
-    def refused(reason: str, status_code: int = 422) -> Response:
+    def refused(reason: str | DomainError, status_code: int = 422) -> Response:
         db.rollback()
         return _upload_page(
             request, db, session, incident_id, status_code=status_code, error=reason, kind=kind
@@ -115,7 +115,7 @@ def upload_submit(
         page, _ = page_for(request, session)
         return not_found(request, page)
     except (Conflict, InvalidInput) as exc:
-        return refused(str(exc), exc.status_code)
+        return refused(exc, exc.status_code)
     return RedirectResponse(f"/imports/{draft.id}/columns", status_code=303)
 
 
@@ -227,7 +227,7 @@ async def columns_submit(request: Request, db: DB, draft_id: str) -> Response:
         except InvalidInput as exc:
             db.rollback()
             draft = get_draft(db, actor_of(session), draft_id)
-            errors = [RowError(1, "", str(exc))]
+            errors = [RowError(1, "", exc.message)]
     if errors:
         incident = db.get(Incident, draft.incident_id)
         return page.render(
@@ -241,7 +241,7 @@ async def columns_submit(request: Request, db: DB, draft_id: str) -> Response:
     return RedirectResponse(f"/imports/{draft_id}/preview", status_code=303)
 
 
-def _preview_values(db: DB, draft: ImportDraft, error: str | None = None) -> dict[str, Any]:
+def _preview_values(db: DB, draft: ImportDraft, error: DomainError | None = None) -> dict[str, Any]:
     checked = check_draft(db, draft)
     table = draft_table(draft)
     used = [
@@ -294,7 +294,7 @@ def _refused_on(
             db,
             session,
             draft_id,
-            lambda draft, _incident: values(db, draft, str(error)),
+            lambda draft, _incident: values(db, draft, error),
             template,
             status_code=error.status_code,
         )
@@ -388,7 +388,7 @@ def reconcile_submit(
     )
 
 
-def _review_values(db: DB, draft: ImportDraft, error: str | None = None) -> dict[str, Any]:
+def _review_values(db: DB, draft: ImportDraft, error: DomainError | None = None) -> dict[str, Any]:
     table = draft_table(draft)
     links = draft.links or {}
     by_number = {row.number: row for row in table.rows}

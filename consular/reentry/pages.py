@@ -84,7 +84,7 @@ def _day(text: str) -> date | None:
     try:
         return parse_date(text)
     except FieldError as exc:
-        raise InvalidInput(str(exc)) from None
+        raise InvalidInput(exc.message) from None
 
 
 def _number(name: str, text: str) -> int | None:

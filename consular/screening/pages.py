@@ -12,8 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.sessions import actor_of
-from consular.errors import InvalidInput, NotFound
-from consular.fields import RowError
+from consular.errors import DomainError, InvalidInput, NotFound
+from consular.fields import FIELD_LABELS, RowError
 from consular.i18n import N_
 from consular.importing import read_upload
 from consular.rules import ruleset
@@ -31,32 +31,6 @@ VERDICTS = {
     "caution": N_("Allowed, with care"),
     "permitted": N_("Permitted"),
     "not_screened": N_("Not screened (no plan recorded)"),
-}
-FIELDS = {
-    "mrz": N_("Passport machine-readable zone (two lines)"),
-    "family_name": N_("Family name (Latin)"),
-    "given_name": N_("Given name (Latin)"),
-    "family_name_hangul": N_("Family name (Hangul)"),
-    "given_name_hangul": N_("Given name (Hangul)"),
-    "sex": N_("Sex"),
-    "date_of_birth": N_("Date of birth"),
-    "nationality": N_("Nationality"),
-    "passport_number": N_("Passport number"),
-    "passport_expires_on": N_("Passport expiry date"),
-    "worksite": N_("Worksite"),
-    "role": N_("Role"),
-    "entry_date": N_("Entry date"),
-    "planned_end": N_("Planned end"),
-    "entry_status": N_("Entry status"),
-    "activity": N_("Activity"),
-    "equipment_purchased_abroad": N_("Equipment bought from a company outside the US"),
-    "contract_requires_seller_service": N_("The sale contract requires the seller's service"),
-    "specialized_knowledge": N_("Specialized knowledge essential to the contract"),
-    "paid_by_us_source": N_("Paid by a US source"),
-    "hands_on": N_("Does hands-on work"),
-    "stay_days": N_("Days of stay"),
-    "prior_us_refusal_or_violation": N_("Earlier US visa refusal or violation"),
-    "briefing_conceals_activity": N_("The travel briefing hides the activity"),
 }
 YES_NO = (
     "equipment_purchased_abroad",
@@ -76,7 +50,7 @@ def _deployments_page(
     *,
     status_code: int = 200,
     errors: list[RowError] | None = None,
-    error: str | None = None,
+    error: str | DomainError | None = None,
     typed: dict[str, str] | None = None,
 ) -> Response:
     page, _ = page_for(request, session)
@@ -92,7 +66,7 @@ def _deployments_page(
         views=views,
         counts=service.counts_by_outcome(views),
         verdicts=VERDICTS,
-        fields=FIELDS,
+        fields=FIELD_LABELS,
         yes_no=YES_NO,
         screen=screen,
         version=screen.version,
@@ -137,7 +111,7 @@ def _register(request: Request, db: DB, typed: dict[str, str]) -> Response:
         return not_found(request, page_for(request, session)[0])
     except InvalidInput as exc:
         db.rollback()
-        return _deployments_page(request, db, session, status_code=422, error=str(exc), typed=typed)
+        return _deployments_page(request, db, session, status_code=422, error=exc, typed=typed)
     return RedirectResponse("/deployments", status_code=303)
 
 
@@ -164,9 +138,9 @@ def deployment_import(
     except InvalidInput as exc:
         db.rollback()
         report = exc.details.get("report") or {}
-        rows = [RowError(e["row"], e["column"], e["message"]) for e in report.get("errors", [])]
+        rows = [RowError.from_dict(e) for e in report.get("errors", [])]
         return _deployments_page(
-            request, db, session, status_code=422, errors=rows, error=None if rows else str(exc)
+            request, db, session, status_code=422, errors=rows, error=None if rows else exc
         )
     return RedirectResponse("/deployments", status_code=303)
 
@@ -192,7 +166,7 @@ def plan_screen(
     try:
         table = read_upload(file.file, file.filename, limits)
     except InvalidInput as exc:
-        return _deployments_page(request, db, session, status_code=422, error=str(exc))
+        return _deployments_page(request, db, session, status_code=422, error=exc)
     trips, errors = parse_plan(table)
     if errors:
         return _deployments_page(request, db, session, status_code=422, errors=errors)
