@@ -76,7 +76,8 @@ class TableError(ValueError):
             file = Message(
                 "table.sheet", N_("%(file)s (sheet “%(sheet)s”)"), file=source, sheet=sheet
             )
-        self.message = Message(code, template, file=file, row=row, **params)
+        where = {"file": file} if row is None else {"file": file, "row": row}
+        self.message = Message(code, template, **where, **params)
         super().__init__(str(self.message))
         self.source = source
         self.sheet = sheet

@@ -9,8 +9,10 @@ import pytest
 
 from consular.cases.models import Case
 from consular.fields import (
+    FIELD_LABELS,
     DoubtfulValue,
     FieldError,
+    field_label,
     limit_of,
     parse_birth_date,
     parse_contact,
@@ -22,6 +24,8 @@ from consular.fields import (
     parse_text,
     shorten_file_name,
 )
+from consular.i18n import translations
+from consular.i18n.message import shown
 from consular.registry.models import Person
 
 
@@ -209,3 +213,34 @@ def test_a_long_file_name_is_shortened_and_keeps_its_extension() -> None:
     name = shorten_file_name("명단" * 150 + ".xlsx", 255)
     assert len(name) == 255 and name.endswith("….xlsx")
     assert shorten_file_name("list.csv", 255) == "list.csv"
+
+
+def test_a_refused_value_reads_in_korean_with_the_value_it_quotes() -> None:
+    korean = translations("ko").gettext
+    said = []
+    for parse, value in (
+        (parse_country, "Atlantis"),
+        (parse_country, "KOREA"),
+        (parse_sex, "W"),
+        (parse_passport, "M12"),
+    ):
+        with pytest.raises(FieldError) as raised:
+            parse(value)
+        said.append(raised.value.message.translated(korean))
+    assert said == [
+        "“Atlantis”는 읽을 수 있는 국가가 아닙니다. ISO 코드(KOR, KR, 410), 영어 이름"
+        "(South Korea, KOREA, SOUTH, Republic of Korea) 또는 한국어 이름(대한민국, 한국, 미국)"
+        "으로 쓰십시오.",
+        "“KOREA”는 둘 이상의 국가일 수 있습니다. KOREA, SOUTH (KOR) 또는 KOREA, NORTH (PRK)로 "
+        "쓰십시오.",
+        "“W”는 성별 값이 아닙니다 (M, F 또는 X; male, female; 남, 여).",
+        "여권 번호 “M12”는 문자와 숫자 5~20자여야 합니다.",
+    ]
+
+
+def test_a_field_key_is_named_by_its_label_and_a_files_own_column_as_written() -> None:
+    korean = translations("ko").gettext
+    assert shown(field_label("full_name_hangul"), korean) == "성명 (한글)"
+    assert str(field_label("date_of_birth")) == "Date of birth"
+    assert field_label("Booking Date") == "Booking Date"
+    assert all(korean(label) != label for label in FIELD_LABELS.values())

@@ -42,7 +42,7 @@ def _case_page(
     case_id: str,
     *,
     status_code: int = 200,
-    error: str | None = None,
+    error: object = None,
     revealed: str | None = None,
     issued_code: tuple[str, str] | None = None,
 ) -> Response:
@@ -89,7 +89,7 @@ def _change_case(
 ) -> Response:
     """Change a case and show it again; a refusal shows the case with the reason."""
 
-    def refused(session: WebSession, reason: str, status: int) -> Response:
+    def refused(session: WebSession, reason: object, status: int) -> Response:
         return _case_page(request, db, session, case_id, status_code=status, error=reason)
 
     if refused_before is not None:
@@ -104,7 +104,7 @@ def _change_case(
         change,
         f"/cases/{case_id}",
         # Bad input (422) is told apart from a case that moved on meanwhile (409).
-        lambda session, error: refused(session, str(error), error.status_code),
+        lambda session, error: refused(session, error, error.status_code),
     )
 
 
@@ -277,7 +277,7 @@ def case_family_code(
         return not_found(request, page)
     except InvalidInput as exc:
         db.rollback()
-        return _case_page(request, db, session, case_id, status_code=422, error=str(exc))
+        return _case_page(request, db, session, case_id, status_code=422, error=exc)
     return _case_page(
         request,
         db,

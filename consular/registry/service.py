@@ -201,7 +201,7 @@ def _missing_columns(table: Table) -> list[RowError]:
                 "family_name_hangul and given_name_hangul."
             ),
         )
-        errors.append(RowError(1, "", said))
+        errors.append(RowError(1, "family_name, given_name", said))
     return errors
 
 

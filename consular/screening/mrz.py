@@ -179,7 +179,7 @@ def _split_lines(text: str) -> tuple[str, str]:
             )
     if lines[0][0] not in "Pp":
         problems.append(
-            _DOCUMENT_TYPE.problem(
+            _field(1, 1, 1, _DOCUMENT_TYPE.label).problem(
                 "mrz.not_a_passport",
                 N_("Line %(line)s, %(where)s (%(label)s): “%(value)s” is not P: not a passport."),
                 value=lines[0][0],
