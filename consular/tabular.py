@@ -22,11 +22,11 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
 
 from consular.i18n import N_
 from consular.i18n.message import Message
+from consular.workbook_archive import BoundedArchive, InflatedTooMuch, load_workbook
 
 __all__ = [
     "Limit",
@@ -64,7 +64,6 @@ class TableError(ValueError):
         self,
         source: str,
         code: str,
-        template: str,
         /,
         *,
         sheet: str | None = None,
@@ -77,7 +76,7 @@ class TableError(ValueError):
                 "table.sheet", N_("%(file)s (sheet “%(sheet)s”)"), file=source, sheet=sheet
             )
         where = {"file": file} if row is None else {"file": file, "row": row}
-        self.message = Message(code, template, **where, **params)
+        self.message = Message(code, PROBLEMS[code], **where, **params)
         super().__init__(str(self.message))
         self.source = source
         self.sheet = sheet
@@ -89,23 +88,78 @@ class TableError(ValueError):
         return self.message.code
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Read in another process (consular.columnar), refused in this one.
-        template = self.message.template
-        return (
-            _rebuild_error,
-            (self.source, self.code, template, self.sheet, self.row, self.params),
-        )
+        # Rebuilt from its parts, so that it crosses to another process whole.
+        return (_rebuild_error, (self.source, self.code, self.sheet, self.row, self.params))
+
+
+# Every way a file is refused, by code: the English sentence, to translate where it is shown.
+# ``file`` is the file's name (with its sheet), ``row`` its row when one is named.
+PROBLEMS = {
+    "table.folder": N_("%(file)s is a folder, not a file."),
+    "table.not_found": N_("%(file)s: file not found."),
+    "table.cannot_open": N_("%(file)s cannot be opened (%(reason)s)."),
+    "table.too_large": N_("%(file)s is larger than %(size)s (the limit is %(limit)s)."),
+    "table.xls": N_("%(file)s is a legacy .xls workbook: save it as .xlsx."),
+    "table.no_extension": N_("%(file)s has no extension: send a %(supported)s file."),
+    "table.unsupported_type": N_(
+        "%(file)s is not a file type this system reads (%(suffix)s): send a %(supported)s file."
+    ),
+    "table.bad_utf16": N_("%(file)s is damaged UTF-16 text."),
+    "table.bad_encoding": N_(
+        "%(file)s is neither UTF-8 nor Korean (CP949/EUC-KR) text: save it as “CSV UTF-8”."
+    ),
+    "table.binary": N_(
+        "%(file)s contains binary data, not text: is it a spreadsheet with the wrong extension?"
+    ),
+    "table.bad_csv": N_("%(file)s is not valid CSV near line %(line)s."),
+    "table.line_too_long": N_(
+        "%(file)s: line %(line)s is longer than %(count)s characters, more than %(columns)s "
+        "cells of %(cells)s characters (the limits are %(limits)s)."
+    ),
+    "table.zip_bomb": N_(
+        "%(file)s is refused: its part “%(part)s” inflates %(ratio)s times, far more than a "
+        "real workbook (a zip bomb)."
+    ),
+    "table.bad_workbook": N_("%(file)s is not a readable Excel workbook (.xlsx)."),
+    "table.too_large_uncompressed": N_(
+        "%(file)s is more than %(size)s once uncompressed (the limit is %(limit)s)."
+    ),
+    "table.legacy_or_locked": N_(
+        "%(file)s is a legacy .xls or a password-protected workbook: save it as .xlsx without "
+        "a password."
+    ),
+    "table.damaged": N_("%(file)s is a damaged workbook."),
+    "table.no_sheets": N_("%(file)s has no worksheets."),
+    "table.unknown_sheet": N_("%(file)s has no sheet named “%(name)s”; its sheets are %(sheets)s."),
+    "table.too_many_rows": N_(
+        "%(file)s has more than %(count)s rows (the limit is %(limit)s): split it."
+    ),
+    "table.too_many_columns": N_(
+        "%(file)s, row %(row)s: more than %(count)s columns (the limit is %(limit)s)."
+    ),
+    "table.cell_too_long": N_(
+        "%(file)s, row %(row)s: a cell of more than %(count)s characters (the limit is %(limit)s)."
+    ),
+    "table.column_cell_too_long": N_(
+        "%(file)s, row %(row)s, column %(column)s: a cell of more than %(count)s characters "
+        "(the limit is %(limit)s)."
+    ),
+    "table.empty": N_("%(file)s is empty: no header row was found."),
+    "table.row_too_wide": N_(
+        "%(file)s, row %(row)s: %(cells)s cells, but the header (row %(header)s) has "
+        "%(width)s column(s)."
+    ),
+    "table.same_column": N_(
+        "%(file)s, row %(row)s: the columns “%(first)s” and “%(second)s” both read as "
+        "“%(column)s”: rename one."
+    ),
+}
 
 
 def _rebuild_error(
-    source: str,
-    code: str,
-    template: str,
-    sheet: str | None,
-    row: int | None,
-    params: dict[str, Any],
+    source: str, code: str, sheet: str | None, row: int | None, params: dict[str, Any]
 ) -> TableError:
-    return TableError(source, code, template, sheet=sheet, row=row, **params)
+    return TableError(source, code, sheet=sheet, row=row, **params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,19 +228,16 @@ def read_table(path: str | Path, sheet: str | None = None, *, limits: TableLimit
     """
     file_path = Path(path)
     if file_path.is_dir():
-        raise TableError(file_path.name, "table.folder", N_("%(file)s is a folder, not a file."))
+        raise TableError(file_path.name, "table.folder")
     try:
         with file_path.open("rb") as file:
             data = file.read(limits.file_bytes.value + 1)
     except FileNotFoundError as exc:
-        raise TableError(
-            file_path.name, "table.not_found", N_("%(file)s: file not found.")
-        ) from exc
+        raise TableError(file_path.name, "table.not_found") from exc
     except OSError as exc:
         raise TableError(
             file_path.name,
             "table.cannot_open",
-            N_("%(file)s cannot be opened (%(reason)s)."),
             reason=exc.strerror,
         ) from exc
     return read_table_bytes(data, file_path.name, sheet=sheet, limits=limits)
@@ -206,7 +257,6 @@ def read_table_bytes(
         raise TableError(
             source,
             "table.too_large",
-            N_("%(file)s is larger than %(size)s (the limit is %(limit)s)."),
             size=_size(limits.file_bytes.value),
             limit=limits.file_bytes.named(),
         )
@@ -221,24 +271,16 @@ def read_table_bytes(
 
 def _refuse_type(source: str, suffix: str) -> None:
     if suffix == ".xls":
-        raise TableError(
-            source,
-            "table.xls",
-            N_("%(file)s is a legacy .xls workbook: save it as .xlsx."),
-        )
+        raise TableError(source, "table.xls")
     if not suffix:
         raise TableError(
             source,
             "table.no_extension",
-            N_("%(file)s has no extension: send a %(supported)s file."),
             supported=_SUPPORTED,
         )
     raise TableError(
         source,
         "table.unsupported_type",
-        N_(
-            "%(file)s is not a file type this system reads (%(suffix)s): send a %(supported)s file."
-        ),
         suffix=suffix,
         supported=_SUPPORTED,
     )
@@ -253,14 +295,8 @@ def _read_text(
         except UnicodeDecodeError:
             # Decoded as it is read: a byte further on can still prove the guess wrong.
             if encoding == "utf-16":
-                raise TableError(
-                    source, "table.bad_utf16", N_("%(file)s is damaged UTF-16 text.")
-                ) from None
-    raise TableError(
-        source,
-        "table.bad_encoding",
-        N_("%(file)s is neither UTF-8 nor Korean (CP949/EUC-KR) text: save it as “CSV UTF-8”."),
-    )
+                raise TableError(source, "table.bad_utf16") from None
+    raise TableError(source, "table.bad_encoding")
 
 
 def _text_encodings(data: bytes, source: str) -> tuple[str, ...]:
@@ -268,14 +304,7 @@ def _text_encodings(data: bytes, source: str) -> tuple[str, ...]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return ("utf-16",)
     if b"\x00" in data:
-        raise TableError(
-            source,
-            "table.binary",
-            N_(
-                "%(file)s contains binary data, not text: is it a spreadsheet with the wrong "
-                "extension?"
-            ),
-        )
+        raise TableError(source, "table.binary")
     return _TEXT_ENCODINGS
 
 
@@ -299,7 +328,6 @@ def _parse_text(
         raise TableError(
             source,
             "table.bad_csv",
-            N_("%(file)s is not valid CSV near line %(line)s."),
             line=reader.line_num,
             reason=str(exc),
         ) from exc
@@ -315,10 +343,6 @@ def _bounded_lines(text: io.TextIOWrapper, source: str, limits: TableLimits) -> 
             raise TableError(
                 source,
                 "table.line_too_long",
-                N_(
-                    "%(file)s: line %(line)s is longer than %(count)s characters, more than "
-                    "%(columns)s cells of %(cells)s characters (the limits are %(limits)s)."
-                ),
                 line=number,
                 count=f"{most:,}",
                 columns=f"{limits.columns.value:,}",
@@ -341,56 +365,10 @@ def _sniff_delimiter(head: str, cut: bool) -> str:
         return max(",;\t", key=header.count)
 
 
-class _InflatedTooMuch(Exception):
-    """A workbook's parts inflated past the budget while openpyxl read them."""
-
-
-class _BoundedArchive(zipfile.ZipFile):
-    """A workbook's zip whose parts share one budget of inflated bytes, counted as read."""
-
-    def __init__(self, data: bytes, budget: int) -> None:
-        super().__init__(io.BytesIO(data))
-        self.budget = budget
-        self.inflated = 0
-
-    def open(self, name: Any, mode: Any = "r", pwd: Any = None, **options: Any) -> Any:
-        member = super().open(name, mode, pwd, **options)
-        return _CountedPart(member, self) if mode == "r" else member
-
-    def count(self, size: int) -> None:
-        self.inflated += size
-        if self.inflated > self.budget:
-            raise _InflatedTooMuch
-
-
-class _CountedPart:
-    """One part being inflated; ``read()`` without a size stops just past the budget."""
-
-    def __init__(self, part: Any, archive: _BoundedArchive) -> None:
-        self._part = part
-        self._archive = archive
-
-    def read(self, size: int | None = -1) -> bytes:
-        if size is None or size < 0:
-            size = self._archive.budget - self._archive.inflated + 1
-        chunk: bytes = self._part.read(size)
-        self._archive.count(len(chunk))
-        return chunk
-
-    def close(self) -> None:
-        self._part.close()
-
-    def __enter__(self) -> _CountedPart:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-
-def _open_archive(data: bytes, source: str, limits: TableLimits) -> _BoundedArchive:
+def _open_archive(data: bytes, source: str, limits: TableLimits) -> BoundedArchive:
     budget = limits.uncompressed_bytes
     try:
-        archive = _BoundedArchive(data, budget.value)
+        archive = BoundedArchive(data, budget.value)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise _unreadable(source) from exc
     parts = archive.infolist()
@@ -404,10 +382,6 @@ def _open_archive(data: bytes, source: str, limits: TableLimits) -> _BoundedArch
             raise TableError(
                 source,
                 "table.zip_bomb",
-                N_(
-                    "%(file)s is refused: its part “%(part)s” inflates %(ratio)s times, far more "
-                    "than a real workbook (a zip bomb)."
-                ),
                 part=part.filename,
                 ratio=f"{ratio:,.0f}",
             )
@@ -415,9 +389,7 @@ def _open_archive(data: bytes, source: str, limits: TableLimits) -> _BoundedArch
 
 
 def _unreadable(source: str) -> TableError:
-    return TableError(
-        source, "table.bad_workbook", N_("%(file)s is not a readable Excel workbook (.xlsx).")
-    )
+    return TableError(source, "table.bad_workbook")
 
 
 def _inflated(source: str, sheet: str | None, row: int | None, limits: TableLimits) -> TableError:
@@ -425,7 +397,6 @@ def _inflated(source: str, sheet: str | None, row: int | None, limits: TableLimi
     return TableError(
         source,
         "table.too_large_uncompressed",
-        N_("%(file)s is more than %(size)s once uncompressed (the limit is %(limit)s)."),
         sheet=sheet,
         row=row,
         size=_size(budget.value),
@@ -437,18 +408,11 @@ def _read_workbook(
     data: bytes, source: str, sheet: str | None, limits: TableLimits
 ) -> tuple[tuple[str, ...], tuple[Row, ...]]:
     if data.startswith(_OLE2_MAGIC):
-        raise TableError(
-            source,
-            "table.legacy_or_locked",
-            N_(
-                "%(file)s is a legacy .xls or a password-protected workbook: save it as .xlsx "
-                "without a password."
-            ),
-        )
+        raise TableError(source, "table.legacy_or_locked")
     archive = _open_archive(data, source, limits)
     try:
-        workbook = _load_workbook(archive, data)
-    except _InflatedTooMuch:
+        workbook = load_workbook(archive, data)
+    except InflatedTooMuch:
         archive.close()
         raise _inflated(source, None, None, limits) from None
     except Exception as exc:  # openpyxl raises zip, XML, key and value errors on bad input
@@ -464,33 +428,22 @@ def _read_workbook(
             return _build_rows(records, source, worksheet.title, limits)
         except TableError:
             raise
-        except _InflatedTooMuch:
+        except InflatedTooMuch:
             raise _inflated(source, worksheet.title, None, limits) from None
         except Exception as exc:  # cells are parsed lazily, so damage can surface here
             raise TableError(
                 source,
                 "table.damaged",
-                N_("%(file)s is a damaged workbook."),
                 sheet=worksheet.title,
             ) from exc
     finally:
         workbook.close()
 
 
-def _load_workbook(archive: _BoundedArchive, data: bytes) -> Any:
-    # openpyxl's load_workbook in read-only mode, but on the counting archive, so every part
-    # it inflates (shared strings, styles, the sheet as it streams) is within the budget.
-    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    reader.archive.close()
-    reader.archive = archive
-    reader.read()
-    return reader.wb
-
-
 def _pick_sheet(workbook: Any, source: str, sheet: str | None) -> Any:
     worksheets = workbook.worksheets
     if not worksheets:
-        raise TableError(source, "table.no_sheets", N_("%(file)s has no worksheets."))
+        raise TableError(source, "table.no_sheets")
     if sheet is None:
         return worksheets[0]
     wanted = sheet.strip().casefold()
@@ -501,7 +454,6 @@ def _pick_sheet(workbook: Any, source: str, sheet: str | None) -> Any:
     raise TableError(
         source,
         "table.unknown_sheet",
-        N_("%(file)s has no sheet named “%(name)s”; its sheets are %(sheets)s."),
         name=sheet,
         sheets=names,
     )
@@ -538,7 +490,6 @@ def _within_limits(
             raise TableError(
                 source,
                 "table.too_many_rows",
-                N_("%(file)s has more than %(count)s rows (the limit is %(limit)s): split it."),
                 sheet=sheet,
                 count=f"{limits.rows.value:,}",
                 limit=limits.rows.named(),
@@ -548,7 +499,6 @@ def _within_limits(
             raise TableError(
                 source,
                 "table.too_many_columns",
-                N_("%(file)s, row %(row)s: more than %(count)s columns (the limit is %(limit)s)."),
                 sheet=sheet,
                 row=number,
                 count=f"{widest:,}",
@@ -571,10 +521,6 @@ def _too_long(
         return TableError(
             source,
             "table.cell_too_long",
-            N_(
-                "%(file)s, row %(row)s: a cell of more than %(count)s characters "
-                "(the limit is %(limit)s)."
-            ),
             sheet=sheet,
             row=row,
             count=f"{most.value:,}",
@@ -582,11 +528,7 @@ def _too_long(
         )
     return TableError(
         source,
-        "table.cell_too_long",
-        N_(
-            "%(file)s, row %(row)s, column %(column)s: a cell of more than %(count)s characters "
-            "(the limit is %(limit)s)."
-        ),
+        "table.column_cell_too_long",
         sheet=sheet,
         row=row,
         column=get_column_letter(position + 1),
@@ -604,9 +546,7 @@ def _build_rows(
     iterator = _within_limits(records, source, sheet, limits)
     first_filled = next((record for record in iterator if any(record[1])), None)
     if first_filled is None:
-        raise TableError(
-            source, "table.empty", N_("%(file)s is empty: no header row was found."), sheet=sheet
-        )
+        raise TableError(source, "table.empty", sheet=sheet)
     header_number, header = first_filled
     columns = _header_columns(header, source, sheet, header_number)
     width = len(columns)
@@ -620,10 +560,6 @@ def _build_rows(
             raise TableError(
                 source,
                 "table.row_too_wide",
-                N_(
-                    "%(file)s, row %(row)s: %(cells)s cells, but the header (row %(header)s) has "
-                    "%(width)s column(s)."
-                ),
                 sheet=sheet,
                 row=number,
                 cells=used,
@@ -650,10 +586,6 @@ def _header_columns(
             raise TableError(
                 source,
                 "table.same_column",
-                N_(
-                    "%(file)s, row %(row)s: the columns “%(first)s” and “%(second)s” both read "
-                    "as “%(column)s”: rename one."
-                ),
                 sheet=sheet,
                 row=number,
                 first=seen[column],

@@ -400,13 +400,15 @@ def test_binary_garbage_as_csv(tmp_path: Path) -> None:
 
 
 def test_error_survives_pickling() -> None:
-    error = TableError(
-        "a.csv", "table.x", "%(file)s, row %(row)s: %(count)s cells", sheet="S", row=4, count=3
-    )
+    error = TableError("a.csv", "table.too_many_columns", sheet="S", row=4, count=3, limit="X=3")
 
     copy = pickle.loads(pickle.dumps(error))
 
-    assert str(copy) == str(error) == "a.csv (sheet “S”), row 4: 3 cells"
+    assert (
+        str(copy)
+        == str(error)
+        == ("a.csv (sheet “S”), row 4: more than 3 columns (the limit is X=3).")
+    )
     assert copy.message == error.message
     assert isinstance(copy, ValueError)
 
