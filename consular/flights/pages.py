@@ -168,7 +168,7 @@ def flight_create(
             status_code=422,
             kind="flight_input",
             incident_id=incident_id,
-            reason=str(exc),
+            reason=exc,
         )
     return RedirectResponse(f"/flights/{flight.id}", status_code=303)
 

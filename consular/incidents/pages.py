@@ -260,7 +260,7 @@ def _review_page(
     incident_id: str,
     *,
     status_code: int = 200,
-    error: str | None = None,
+    error: object = None,
 ) -> Response:
     page, _ = page_for(request, session)
     try:
@@ -311,6 +311,6 @@ def review_decide(
         ),
         f"/incidents/{incident_id}/review",
         lambda session, error: _review_page(
-            request, db, session, incident_id, status_code=409, error=str(error)
+            request, db, session, incident_id, status_code=409, error=error
         ),
     )

@@ -31,7 +31,7 @@ def _case_reentry_page(
     case_id: str,
     *,
     status_code: int = 200,
-    error: str | None = None,
+    error: object = None,
 ) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
@@ -75,7 +75,7 @@ def _change(
         change,
         f"/cases/{case_id}/reentry",
         lambda session, exc: _case_reentry_page(
-            request, db, session, case_id, status_code=409, error=str(exc)
+            request, db, session, case_id, status_code=409, error=exc
         ),
     )
 
@@ -172,7 +172,7 @@ def _follow_up_page(
     incident_id: str,
     *,
     status_code: int = 200,
-    error: str | None = None,
+    error: object = None,
 ) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
@@ -232,6 +232,6 @@ def incident_assurance(
         change,
         f"/incidents/{incident_id}/reentry",
         lambda session, exc: _follow_up_page(
-            request, db, session, incident_id, status_code=409, error=str(exc)
+            request, db, session, incident_id, status_code=409, error=exc
         ),
     )

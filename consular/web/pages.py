@@ -61,14 +61,16 @@ def _with_particles(gettext: Callable[..., str]) -> Callable[..., str]:
 
 
 def _reason(said: object, gettext: Callable[[str], str]) -> str:
-    """A refusal in the reader's language: a message (or an error carrying one) translated."""
+    """A refusal in the reader's language: a message (or an error carrying one) translated; a
+    sentence the catalog does not know (said before messages had codes) through the table."""
     if isinstance(said, dict) and "template" not in said and "message" in said:
         said = said["message"]  # a row problem stored before messages kept their code
-    if isinstance(getattr(said, "message", said), Message) or (
-        isinstance(said, dict) and "template" in said
-    ):
+    message = getattr(said, "message", said)
+    if isinstance(message, Message) and gettext(message.template) != message.template:
         return shown(said, gettext)
-    return with_particles(translate(str(said), gettext))
+    if isinstance(said, dict) and "template" in said:
+        return shown(said, gettext)
+    return with_particles(translate(str(message), gettext))
 
 
 @lru_cache(maxsize=len(LANGUAGES))
