@@ -167,8 +167,12 @@ def register_deployment(db: DB, actor: CurrentActor, body: dict[str, Any]) -> De
         raise InvalidInput(
             f"{len(errors)} error(s); nothing was registered",
             errors=[
-                {"field": e.column, "message": str(e.message), "code": e.message.code}
-                | {"params": e.message.plain_params()}
+                {
+                    "field": e.column,
+                    "message": str(e.message),
+                    "code": e.message.code,
+                    "params": e.message.plain_params(),
+                }
                 for e in errors
             ],
         )
