@@ -32,18 +32,22 @@ class DomainError(Exception):
 
     def __init__(
         self,
-        code: str,
+        code: str | Message,
         template: str | None = None,
         /,
         *,
         details: Mapping[str, Any] | None = None,
         **params: Any,
     ) -> None:
-        if template is None:
+        if isinstance(code, Message):
+            # A message said by a lower layer (a file that cannot be read), refused as it is.
+            self.message = code
+            self.details: dict[str, Any] = dict(details or {})
+        elif template is None:
             # A sentence without a code of its own: the class's code, the sentence as said,
             # and the keywords are details (the form kept while every raise names its code).
             self.message = Message(type(self).code, code)
-            self.details: dict[str, Any] = {**params, **(details or {})}
+            self.details = {**params, **(details or {})}
         else:
             self.message = Message(code, template, **params)
             self.details = dict(details or {})

@@ -201,9 +201,7 @@ def refuse_imported(db: Session, incident: Incident, table: Table, report: Impor
         )
     )
     if previous is not None:
-        refuse_repeat(
-            report, previous.imported_at, previous.imported_by, where=" into this incident"
-        )
+        refuse_repeat(report, previous.imported_at, previous.imported_by, into_incident=True)
 
 
 def store_list(

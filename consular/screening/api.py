@@ -166,7 +166,15 @@ def register_deployment(db: DB, actor: CurrentActor, body: dict[str, Any]) -> De
     if errors:
         raise InvalidInput(
             f"{len(errors)} error(s); nothing was registered",
-            errors=[{"field": e.column, "message": e.message} for e in errors],
+            errors=[
+                {
+                    "field": e.column,
+                    "message": str(e.message),
+                    "code": e.message.code,
+                    "params": e.message.plain_params(),
+                }
+                for e in errors
+            ],
         )
     deployment = service.register(db, actor, registration)
     return deployment_read(service.view_of(deployment), "en")

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 
 from consular.cases.models import Case, CaseNote, CustodyEvent
-from consular.fields import limit_of
+from consular.fields import field_label, limit_of
 from consular.i18n import (
     LANGUAGE_COOKIE,
     LANGUAGES,
@@ -61,7 +61,10 @@ def _with_particles(gettext: Callable[..., str]) -> Callable[..., str]:
 
 
 def _reason(said: object, gettext: Callable[[str], str]) -> str:
-    """A refusal in the reader's language: a message (or an error carrying one) translated."""
+    """A refusal in the reader's language: a message (or an error carrying one) translated; a
+    sentence the catalog does not know (said before messages had codes) through the table."""
+    if isinstance(said, dict) and "template" not in said and "message" in said:
+        said = said["message"]  # a row problem stored before messages kept their code
     message = getattr(said, "message", said)
     # A message with a code of its own ("case.bad_transition") is in the catalogs; an error
     # raised with a bare sentence (its class's code) is still read by ``reasons.translate``.
@@ -69,7 +72,7 @@ def _reason(said: object, gettext: Callable[[str], str]) -> str:
         isinstance(said, dict) and "template" in said
     ):
         return shown(said, gettext)
-    return with_particles(translate(str(said), gettext))
+    return with_particles(translate(str(message), gettext))
 
 
 @lru_cache(maxsize=len(LANGUAGES))
@@ -86,6 +89,7 @@ def environment(language: str) -> Environment:
     for name in ("gettext", "_", "ngettext", "pgettext", "npgettext"):
         env.globals[name] = _with_particles(env.globals[name])  # type: ignore[arg-type]
     env.filters["reason"] = lambda said: _reason(said, catalog.gettext)
+    env.globals["field_label"] = lambda key: shown(field_label(key), catalog.gettext)
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
     # The browser is told the columns' bounds; the server checks them all the same.
     env.globals["limits"] = {
