@@ -21,9 +21,8 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from consular.errors import InvalidInput
-from consular.fields import limit_of
+from consular.fields import field_label, limit_of
 from consular.i18n import N_
-from consular.i18n.message import Message, term
 from consular.sealing import blind_index
 
 NAMING_CONVENTION = {
@@ -101,45 +100,15 @@ def with_blind_indexes(model: type[Base], row: dict[str, Any]) -> dict[str, Any]
     return row
 
 
-# The labels of the fields a form fills in, as the forms name them (a refusal names them so).
-FIELD_LABELS = {
-    "body": N_("Note"),
-    "note": N_("Note"),
-    "evidence": N_("How it was done"),
-    "facility": N_("Facility"),
-    "special_needs": N_("Special needs"),
-    "given_by": N_("Given by"),
-    "statement": N_("What was said"),
-    "source": N_("Source"),
-    "name": N_("Name"),
-    "contact_name": N_("Name"),
-    "worksite": N_("Worksite"),
-    "role": N_("Role"),
-    "number": N_("Flight number"),
-    "carrier": N_("Airline"),
-    "origin": N_("Departure airport"),
-    "destination": N_("Arrival airport"),
-    "title": N_("Title"),
-    "place": N_("Place"),
-    "agency": N_("Agency"),
-}
-
-
-def field_term(name: str) -> Message:
-    """A field's label in a message, translated where the message is shown."""
-    return term(f"field.{name}", FIELD_LABELS.get(name, name))
-
-
 def _length_guard(name: str, limit: int) -> Callable[..., None]:
     def guard(_target: Any, value: Any, _old: Any, _initiator: Any) -> None:
         if isinstance(value, str) and len(value) > limit:
             raise InvalidInput(
-                "field.too_long",
+                "text.too_long",
                 N_("%(field)s: %(count)s characters, more than the %(limit)s allowed."),
-                field=field_term(name),
+                field=field_label(name),
                 count=f"{len(value):,}",
                 limit=f"{limit:,}",
-                details={"field": name},
             )
 
     return guard

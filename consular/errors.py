@@ -21,7 +21,7 @@ the sentence (the allowed values, an import's report) travels in ``details``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, Self
+from typing import Any
 
 from consular.i18n import N_
 from consular.i18n.message import Message
@@ -33,28 +33,27 @@ class DomainError(Exception):
 
     def __init__(
         self,
-        code: str,
+        code: str | Message,
         template: str | None = None,
         /,
         *,
         details: Mapping[str, Any] | None = None,
         **params: Any,
     ) -> None:
-        if template is None:
+        if isinstance(code, Message):
+            # A message said by a lower layer (a file that cannot be read), refused as it is.
+            self.message = code
+            self.details: dict[str, Any] = dict(details or {})
+        elif template is None:
             # A sentence without a code of its own: the class's code, the sentence as said,
             # and the keywords are details (the form kept while every raise names its code).
             self.message = Message(type(self).code, code)
-            self.details: dict[str, Any] = {**params, **(details or {})}
+            self.details = {**params, **(details or {})}
         else:
             self.message = Message(code, template, **params)
             self.details = dict(details or {})
         self.code = self.message.code
         super().__init__(str(self.message))
-
-    @classmethod
-    def saying(cls, message: Message, *, details: Mapping[str, Any] | None = None) -> Self:
-        """The refusal that says ``message``, a sentence a rule has already put together."""
-        return cls(message.code, message.template, details=details, **message.params)
 
     @property
     def params(self) -> dict[str, Any]:
@@ -80,13 +79,6 @@ def _for_machine(value: Any) -> Any:
     if isinstance(value, dict):
         return {name: _for_machine(item) for name, item in value.items()}
     return value
-
-
-def said(exc: BaseException) -> Message | str:
-    """What an error says: its message when it carries one (to be translated with the
-    sentence it is put in), else its text."""
-    message = getattr(exc, "message", None)
-    return message if isinstance(message, Message) else str(exc)
 
 
 class NotFound(DomainError):

@@ -18,7 +18,7 @@ from consular import audit
 from consular.auth.models import ApiToken, Post, User
 from consular.auth.permissions import Permission, Role, has_permission
 from consular.db import utcnow
-from consular.errors import Conflict, InvalidInput, NotFound, Unauthenticated, said, unknown_value
+from consular.errors import Conflict, InvalidInput, NotFound, Unauthenticated, unknown_value
 from consular.fields import FieldError, parse_country
 from consular.i18n import N_
 from consular.registry.models import Employer
@@ -103,9 +103,7 @@ def get_or_create_post(
         code = parse_country(country)
         ZoneInfo(time_zone)
     except FieldError as exc:
-        raise InvalidInput(
-            "post.bad_country", N_("Country: %(problem)s"), problem=said(exc)
-        ) from None
+        raise InvalidInput(exc.message) from None
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
             "post.unknown_time_zone",

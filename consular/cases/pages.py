@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from consular.audit.service import case_history
 from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
-from consular.auth.sessions import actor_of
+from consular.auth.sessions import actor_of, show_once, take_shown_once
 from consular.cases.service import (
     add_note,
     complete_milestone,
@@ -36,6 +36,11 @@ from consular.web.deps import DB
 router = APIRouter(include_in_schema=False)
 
 
+def _taken(session: WebSession, kind: str, case_id: str, name: str) -> str | None:
+    held = take_shown_once(session, kind, case_id=case_id)
+    return None if held is None else held[name]
+
+
 def _case_page(
     request: Request,
     db: Session,
@@ -45,8 +50,6 @@ def _case_page(
     status_code: int = 200,
     error: DomainError | str | None = None,
     kept: Mapping[str, Mapping[str, str]] | None = None,
-    revealed: str | None = None,
-    issued_code: tuple[str, str] | None = None,
 ) -> Response:
     """The case; ``kept`` fills a refused form (by its action) again with what was typed."""
     page, _ = page_for(request, session)
@@ -62,7 +65,7 @@ def _case_page(
         history=history,
         error=error,
         kept=kept or {},
-        revealed=revealed,
+        revealed=_taken(session, "host_identifier", case_id, "value"),
         can_reveal=actor.can(Permission.IDENTIFIER_REVEAL),
         can_move=actor.can(Permission.CASE_TRANSITION),
         can_complete=actor.can(Permission.MILESTONE_COMPLETE),
@@ -71,7 +74,7 @@ def _case_page(
         can_family=actor.can(Permission.FAMILY_CODE),
         family_codes=codes_of(db, case) if actor.can(Permission.FAMILY_CODE) else [],
         messages=notifications_of_case(db, case.id),
-        issued_code=issued_code,
+        issued_code=take_shown_once(session, "family_code", case_id=case_id),
         now=utcnow(),
         # Release is recorded by moving the case to released, not here.
         custody_kinds=("booked", "transferred"),
@@ -204,14 +207,15 @@ def case_travel(
     return _changed(case_id)
 
 
-@router.post("/cases/{case_id}/reveal", response_class=HTMLResponse)
-def case_reveal(request: Request, db: DB, session: CheckedForm, case_id: str) -> Response:
-    """Show the host authority's number once, on this answer only; the reveal is audited."""
+@router.post("/cases/{case_id}/reveal")
+def case_reveal(db: DB, session: CheckedForm, case_id: str) -> Response:
+    """Reveal the host authority's number (audited); the case's page shows it once."""
     revealed = reveal_host_identifier(db, actor_of(session), case_id)
-    return _case_page(request, db, session, case_id, revealed=revealed or "")
+    show_once(session, "host_identifier", case_id=case_id, value=revealed or "")
+    return RedirectResponse(f"/cases/{case_id}#host-identifier", status_code=303)
 
 
-@router.post("/cases/{case_id}/family-codes", response_class=HTMLResponse)
+@router.post("/cases/{case_id}/family-codes")
 @refused_with(_refused)
 def case_family_code(
     request: Request,
@@ -220,16 +224,16 @@ def case_family_code(
     case_id: str,
     contact: Annotated[str, Form()] = "",
 ) -> Response:
-    """Issue a family status code; it is shown on this answer only."""
+    """Issue a family status code; the case's page shows it once, at its top."""
     issued = issue_code(db, actor_of(session), settings_of(request), case_id, contact)
-    return _case_page(
-        request,
-        db,
+    show_once(
         session,
-        case_id,
-        status_code=201,
-        issued_code=(issued.code, issued.family_code.contact_name),
+        "family_code",
+        case_id=case_id,
+        code=issued.code,
+        contact=issued.family_code.contact_name,
     )
+    return RedirectResponse(f"/cases/{case_id}#issued-code", status_code=303)
 
 
 @router.post("/cases/{case_id}/family-codes/{code_id}/revoke")

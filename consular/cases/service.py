@@ -302,7 +302,7 @@ def transition(
         case.state, target, disposition=case.disposition, facility=case.facility
     )
     if reason is not None:
-        raise Conflict.saying(reason, details={"allowed": allowed_moves(case), "state": case.state})
+        raise Conflict(reason, details={"allowed": allowed_moves(case), "state": case.state})
     before = case.state
     case.state = target.value
     if note:

@@ -22,8 +22,9 @@ from consular.auth.service import Actor
 from consular.cases.models import Case
 from consular.cases.service import check_version, get_case, transition
 from consular.cases.states import IN_CUSTODY, CaseState, state_term
-from consular.db import field_term, utcnow
+from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, unknown_value
+from consular.fields import field_label
 from consular.flights.models import Flight, FlightSeat
 from consular.i18n import N_
 from consular.i18n.message import Message
@@ -51,7 +52,7 @@ def create_flight(db: Session, actor: Actor, incident_id: str, plan: FlightPlan)
     faults = _plan_problems(plan)
     if faults:
         # The first problem is said; a machine gets them all.
-        raise InvalidInput.saying(faults[0], details={"problems": faults})
+        raise InvalidInput(faults[0], details={"problems": faults})
     flight = Flight(
         incident_id=incident.id,
         carrier=plan.carrier.strip(),
@@ -83,7 +84,7 @@ def create_flight(db: Session, actor: Actor, incident_id: str, plan: FlightPlan)
 
 def _plan_problems(plan: FlightPlan) -> list[Message]:
     problems = [
-        Message("flight.field_empty", N_("%(field)s is empty."), field=field_term(name))
+        Message("flight.field_empty", N_("%(field)s is empty."), field=field_label(name))
         for name, value in (
             ("carrier", plan.carrier),
             ("number", plan.number),

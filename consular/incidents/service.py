@@ -18,7 +18,7 @@ from consular.cases.models import Case
 from consular.cases.service import CaseOpening, open_case, open_cases, preload_cases
 from consular.config import get_settings
 from consular.db import utcnow
-from consular.errors import Conflict, InvalidInput, NotFound, said, unknown_value
+from consular.errors import Conflict, InvalidInput, NotFound, unknown_value
 from consular.fields import FieldError, is_hangul, parse_country
 from consular.i18n import N_
 from consular.importing import ImportReport, refuse_bad_rows, refuse_repeat
@@ -62,9 +62,7 @@ def create_incident(db: Session, actor: Actor, data: IncidentCreate) -> Incident
     try:
         country = parse_country(data.host_country)
     except FieldError as exc:
-        raise InvalidInput(
-            "incident.bad_host_country", N_("Host country: %(problem)s"), problem=said(exc)
-        ) from None
+        raise InvalidInput(exc.message) from None
     if data.post:
         post = db.scalar(select(Post).where(Post.name == data.post))
         if post is None or (actor.post_id is not None and post.id != actor.post_id):
@@ -206,9 +204,7 @@ def refuse_imported(db: Session, incident: Incident, table: Table, report: Impor
         )
     )
     if previous is not None:
-        refuse_repeat(
-            report, previous.imported_at, previous.imported_by, where=" into this incident"
-        )
+        refuse_repeat(report, previous.imported_at, previous.imported_by, into_incident=True)
 
 
 def store_list(

@@ -30,7 +30,7 @@ from consular import audit
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.db import new_id, with_blind_indexes
-from consular.errors import InvalidInput, NotFound, said
+from consular.errors import InvalidInput, NotFound
 from consular.fields import (
     FieldError,
     RowError,
@@ -45,7 +45,14 @@ from consular.fields import (
     parse_text,
 )
 from consular.i18n import N_
-from consular.importing import DuplicateIds, ImportReport, refuse_bad_rows, refuse_repeat
+from consular.i18n.message import Message
+from consular.importing import (
+    DuplicateIds,
+    ImportReport,
+    missing_columns,
+    refuse_bad_rows,
+    refuse_repeat,
+)
 from consular.matching import PersonRecord, name_keys
 from consular.matching.normalize import latin_name_key
 from consular.registry.models import (
@@ -148,9 +155,7 @@ def search_persons(
         try:
             number = parse_passport(passport_number)
         except FieldError as exc:
-            raise InvalidInput(
-                "person.bad_passport_number", N_("Passport number: %(problem)s"), problem=said(exc)
-            ) from None
+            raise InvalidInput(exc.message) from None
         query = query.where(Person.passport_index == blind_index("passport", number))
     query = query.order_by(Person.family_name, Person.given_name, Person.id)
     return db.scalars(query.limit(limit).offset(offset)).all()
@@ -191,20 +196,18 @@ def add_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str) ->
 
 
 def _missing_columns(table: Table) -> list[RowError]:
-    errors = [
-        RowError(1, c, "required column is missing")
-        for c in ("id", "date_of_birth", "nationality")
-        if c not in table.columns
-    ]
+    errors = missing_columns(
+        [c for c in ("id", "date_of_birth", "nationality") if c not in table.columns]
+    )
     if not any(all(c in table.columns for c in pair) for pair in REGISTRY_NAME_COLUMNS):
-        errors.append(
-            RowError(
-                1,
-                "family_name, given_name",
-                "need family_name and given_name, or the Hangul pair "
-                "family_name_hangul and given_name_hangul",
-            )
+        said = Message(
+            "registry.no_name_columns",
+            N_(
+                "No name columns: the file needs family_name and given_name, or the Hangul pair "
+                "family_name_hangul and given_name_hangul."
+            ),
         )
+        errors.append(RowError(1, "family_name, given_name", said))
     return errors
 
 
@@ -258,7 +261,7 @@ def _parse_registry_row(
         try:
             return parsers[column](values.get(column, ""))
         except FieldError as exc:
-            errors.append(RowError(row.number, column, str(exc)))
+            errors.append(RowError(row.number, column, exc.message))
             return None
 
     person: dict[str, Any] = {
@@ -270,27 +273,28 @@ def _parse_registry_row(
         "phone": field("phone") or "",
         "email": field("email") or "",
     }
-    if not person["registry_ref"] and not any(e.column == "id" for e in errors[start:]):
-        errors.append(RowError(row.number, "id", "is empty"))
-    if person["date_of_birth"] is None and not any(
-        e.column == "date_of_birth" for e in errors[start:]
+    empty = Message("cell.empty", N_("Empty."))
+    for column, value in (
+        ("id", person["registry_ref"]),
+        ("date_of_birth", person["date_of_birth"]),
+        ("nationality", person["nationality"]),
     ):
-        errors.append(RowError(row.number, "date_of_birth", "is empty"))
-    if person["nationality"] is None and not any(e.column == "nationality" for e in errors[start:]):
-        errors.append(RowError(row.number, "nationality", "is empty"))
+        if not value and not any(e.column == column for e in errors[start:]):
+            errors.append(RowError(row.number, column, empty))
     named = (person["family_name"] and person["given_name"]) or person["family_name_hangul"]
     if not named and not any(e.column in NAME_FIELDS for e in errors[start:]):
-        errors.append(RowError(row.number, "family_name", "no name: give the Latin or Hangul name"))
+        said = Message("registry.no_name", N_("No name: give the Latin or the Hangul name."))
+        errors.append(RowError(row.number, "family_name", said))
     # "B-1/B-2", "b1 b2" and "B1B2" are one status.
     status = "".join(ch for ch in values.get("entry_status", "").lower() if ch.isalnum())
     if status and status not in ENTRY_STATUSES:
-        errors.append(
-            RowError(
-                row.number,
-                "entry_status",
-                f"unknown entry status {status!r} ({', '.join(sorted(ENTRY_STATUSES))})",
-            )
+        said = Message(
+            "registry.unknown_entry_status",
+            N_("“%(value)s” is not a known code (use one of: %(choices)s)."),
+            value=status,
+            choices=", ".join(sorted(ENTRY_STATUSES)),
         )
+        errors.append(RowError(row.number, "entry_status", said))
     deployment = {
         "employer": field("employer") or "",
         "worksite": field("worksite") or "",

@@ -172,7 +172,17 @@ def register_deployment(db: DB, actor: CurrentActor, body: dict[str, Any]) -> De
             "deployment.has_errors",
             N_("%(count)s error(s); nothing was registered."),
             count=len(errors),
-            details={"errors": [{"field": e.column, "message": e.message} for e in errors]},
+            details={
+                "errors": [
+                    {
+                        "field": e.column,
+                        "message": str(e.message),
+                        "code": e.message.code,
+                        "params": e.message.plain_params(),
+                    }
+                    for e in errors
+                ]
+            },
         )
     deployment = service.register(db, actor, registration)
     return deployment_read(service.view_of(deployment), "en")

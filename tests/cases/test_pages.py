@@ -95,8 +95,13 @@ def test_the_host_number_is_masked_until_shown_and_the_reveal_is_audited(
     case_id = _first_case(browser, world)
     page = browser.get(f"/cases/{case_id}").text
     assert "A123456789" not in page and "789" in page
-    shown = browser.post(f"/cases/{case_id}/reveal", data={"csrf_token": form_token(page)})
+    answer = browser.post(f"/cases/{case_id}/reveal", data={"csrf_token": form_token(page)})
+    assert answer.status_code == 303  # Post/Redirect/Get
+    shown = browser.get(answer.headers["location"])
     assert shown.status_code == 200 and "A123456789" in shown.text
+    # A reload neither shows the number again nor reveals (and audits) it again.
+    again = browser.get(f"/cases/{case_id}")
+    assert "A123456789" not in again.text
     with factory() as db:
         reveals = db.scalars(
             select(AuditEvent.actor).where(AuditEvent.tag == "cases:identifier:reveal")

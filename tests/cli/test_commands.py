@@ -202,9 +202,9 @@ def test_columns_chosen_on_the_command_line_win_over_the_guess(
     roster.write_text(AGENCY_ROSTER.replace("Country of Citizenship", "Nation"), encoding="utf-8")
     args = ["import", "list", "--incident", incident, "--kind", "host_authority", str(roster)]
     code, _, err = run(db_url, *args, "--columns", "Nationality=nationality")
-    assert code == 2 and "has no column 'nationality'" in err and "nation" in err
+    assert code == 2 and "has no column “nationality”" in err and "nation" in err
     code, _, err = run(db_url, *args, "--columns", "Nation=citizenship")
-    assert code == 2 and "unknown field 'citizenship'" in err
+    assert code == 2 and "“citizenship” (for “nation”) is not a field" in err
     code, out, err = run(db_url, *args, "--columns", "Nation=nationality,Facility=")
     assert code == 0, err
     assert "nation → nationality" in out and "not used:      facility, booking_date" in out
@@ -233,10 +233,11 @@ def test_a_list_with_a_birth_date_in_the_future_is_imported_with_a_warning(
     assert "imported:      3" in out and "errors:        0" in out
     assert "warnings:      3 (rows kept; see below)" in out
     assert (
-        "warning: row 2, column date_of_birth: date of birth '2988-03-14' is in the future" in out
+        "warning: row 2, column date_of_birth: The date of birth “2988-03-14” is in the future."
+        in out
     )
-    assert "warning: row 3, column date_of_birth: '1995-02-30' is not a real date" in out
-    assert "warning: row 4, column sex: unknown sex 'W'" in out
+    assert "warning: row 3, column date_of_birth: “1995-02-30” is not a real date" in out
+    assert "warning: row 4, column sex: “W” is not a sex" in out
     records = _records(db_url)
     # Kept without the value that cannot be true; CHOI is still linked on the rest.
     assert [(born, decision) for _, born, _, decision in records][2] == ("1979-11-11", "auto")
@@ -309,7 +310,7 @@ def test_database_and_input_problems_are_one_line_not_a_traceback(
     )
     assert code == 2 and "needs a UTC offset" in err and "Traceback" not in err
     code, _, err = run(db_url, "post", "create", "Consulate in Nowhere", "--country", "ZZZ")
-    assert code == 2 and "unknown country 'ZZZ'" in err
+    assert code == 2 and "“ZZZ” is not a country" in err
 
 
 def test_audit_verify_prints_the_head_to_keep_elsewhere(db_url: str, incident: str) -> None:
@@ -351,7 +352,8 @@ def test_a_registry_file_over_the_command_lines_row_limit_exits_2_and_imports_no
 
     assert code == 2
     assert err == (
-        "error: registry.csv: more than 3 rows (the limit is CONSULAR_CLI_MAX_IMPORT_ROWS=3)\n"
+        "error: registry.csv has more than 3 rows "
+        "(the limit is CONSULAR_CLI_MAX_IMPORT_ROWS=3): split it.\n"
     )
     with make_engine(db_url).connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM person")).scalar() == 0
@@ -370,8 +372,8 @@ def test_a_hangul_name_that_is_not_hangul_is_a_row_error_not_a_traceback(
     result = runner.invoke(app, ["--db", db_url, "import", "registry", str(path)])
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.stderr
-    assert "row 2, column given_name_hangul: '민 준' is not a Hangul name" in result.stderr
-    assert "row 3, column given_name_hangul: '민준a' is not a Hangul name" in result.stderr
+    assert "row 2, column given_name_hangul: “민 준” is not a Hangul name" in result.stderr
+    assert "row 3, column given_name_hangul: “민준a” is not a Hangul name" in result.stderr
     with make_engine(db_url).connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM person")).scalar() == 0
 

@@ -96,6 +96,18 @@ def test_an_officer_works_a_case_in_the_browser(browser_page, server: str, world
     row.get_by_role("button", name="완료로 기록").click()
     assert "officer.kim" in page.locator("tr", has_text="영사 면회").inner_text()
     assert page.get_by_text("cases:milestone:complete").count() == 1
+    # A family code: shown once at the top of the page, where the focus is, in groups.
+    page.get_by_label("새 코드를 받을 사람").fill("김미영")
+    page.get_by_role("button", name="코드 발급").click()
+    issued = page.locator("#issued-code")
+    issued.wait_for()
+    assert page.evaluate("document.activeElement.id") == "issued-code"
+    assert re.fullmatch(
+        r"([2-9A-HJKMNP-TV-Z]{4}-){4}[2-9A-HJKMNP-TV-Z]{4}",
+        issued.locator(".code").inner_text().replace(" ", ""),
+    )
+    page.reload()
+    assert page.locator("#issued-code").count() == 0
     # Switch to English: the choice sticks on the next pages.
     page.get_by_label("언어").select_option("en")
     page.get_by_role("button", name="바꾸기").click()

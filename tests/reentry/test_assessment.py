@@ -229,7 +229,7 @@ def test_the_command_line_prints_what_the_page_shows(
     assert code == 2 and "“deported” is not one of the values allowed here." in err
     assert "allowed: re_entered, visa_issued" in err
     code, _, err = run(db_url, "reentry", "facts", case_id, "--departed-on", "11/09/2025")
-    assert code == 2 and "--departed-on: '11/09/2025' is not a date" in err
+    assert code == 2 and "--departed-on: “11/09/2025” is not a date" in err
     code, _, err = run(db_url, "reentry", "assess", "no-such-case")
     assert code != 0 and "case no-such-case not found" in err
 
