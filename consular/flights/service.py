@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
@@ -76,7 +77,7 @@ def create_flight(db: Session, actor: Actor, incident_id: str, plan: FlightPlan)
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:flight:create",
+        tag=AuditTag.FLIGHT_CREATE,
         target_type="flight",
         target_id=flight.id,
         diff={
@@ -137,7 +138,7 @@ def assign(db: Session, actor: Actor, flight_id: str, case_id: str) -> FlightSea
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:seat:assign",
+        tag=AuditTag.SEAT_ASSIGN,
         target_type="flight",
         target_id=flight.id,
         case_id=case.id,
@@ -157,7 +158,7 @@ def unassign(db: Session, actor: Actor, flight_id: str, case_id: str) -> None:
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:seat:unassign",
+        tag=AuditTag.SEAT_UNASSIGN,
         target_type="flight",
         target_id=flight.id,
         case_id=case_id,
@@ -189,7 +190,7 @@ def set_travel(
     audit.record(
         db,
         actor=actor.name,
-        tag="cases:travel:record",
+        tag=AuditTag.TRAVEL_RECORD,
         target_type="case",
         target_id=case.id,
         case_id=case.id,
@@ -230,7 +231,7 @@ def lock(db: Session, actor: Actor, flight_id: str) -> Flight:
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:flight:lock",
+        tag=AuditTag.FLIGHT_LOCK,
         target_type="flight",
         target_id=flight.id,
         diff={"passengers": len(flight.passengers)},
@@ -258,7 +259,7 @@ def depart(db: Session, actor: Actor, flight_id: str) -> Flight:
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:flight:depart",
+        tag=AuditTag.FLIGHT_DEPART,
         target_type="flight",
         target_id=flight.id,
         diff={"passengers": len(flight.passengers)},
@@ -356,7 +357,7 @@ def export_manifest(
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:manifest:export",
+        tag=AuditTag.MANIFEST_EXPORT,
         target_type="flight",
         target_id=flight.id,
         diff={
