@@ -39,14 +39,20 @@ class EventLines:
     changes: tuple[str, ...]
 
 
+def _as_text(value: Any, reader: Reader) -> Shown:
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Field:
     """A value of an event's diff worth showing: its label, and how its value reads.
-    ``changed``: the diff holds ``[before, after]``."""
+    ``changed``: the diff holds ``[before, after]``; ``read``: the value is made of several
+    of the diff's (it is shown as ``read`` gives it)."""
 
     label: str
-    show: Callable[[Any, Reader], Shown] = lambda value, reader: str(value)
+    show: Callable[[Any, Reader], Shown] = _as_text
     changed: bool = False
+    read: Callable[[dict[str, Any]], Shown] | None = None
 
 
 def coded(names: Mapping[str, str]) -> Callable[[Any, Reader], Shown]:
@@ -121,7 +127,10 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
         "special_needs": Field(N_("Special needs"), changed=True),
     },
     AuditTag.RECORD_LINK: {
-        "row": Field(N_("Source")),  # read with the list's kind and name: see _lines
+        "row": Field(
+            N_("Source"),
+            read=lambda diff: from_row(str(diff.get("kind")), str(diff.get("list")), diff["row"]),
+        ),
         "decision": Field(N_("How it was linked"), coded(_DECISIONS)),
         "note": _NOTE,
     },
@@ -189,9 +198,8 @@ def _lines(tag: AuditTag, diff: dict[str, Any], reader: Reader) -> list[Message]
         if key not in diff:
             continue
         value = diff[key]
-        if tag is AuditTag.RECORD_LINK and key == "row":
-            shown: Shown = from_row(str(diff.get("kind")), str(diff.get("list")), value)
-            lines.append(_line(field, shown))
+        if field.read is not None:
+            lines.append(_line(field, field.read(diff)))
         elif field.changed and isinstance(value, list) and len(value) == 2:
             lines.extend(_change(field, value[0], value[1], reader))
         elif not _empty(value) and value != {}:
