@@ -12,7 +12,7 @@ from typing import Any
 from consular.audit.models import AuditEvent
 from consular.audit.tags import AuditTag, declared_tag
 from consular.cases import labels
-from consular.cases.sources import custody_note, from_row, source_shown
+from consular.cases.notes import from_row, shown_note
 from consular.i18n import N_
 from consular.i18n.message import Gettext, Message, term
 from consular.reentry.report import FACT_NAMES, OUTCOME_KINDS, VERDICTS, Words
@@ -78,8 +78,8 @@ def _fact(name: str) -> Callable[[Any, Reader], Shown]:
     return lambda value, reader: Words(reader.language).value(name, value)
 
 
-_NOTE = Field(N_("Note"))
-_SOURCE = Field(N_("Source"), lambda value, reader: source_shown(str(value)))
+_NOTE = Field(N_("Note"), lambda value, reader: shown_note(str(value)))
+_SOURCE = Field(N_("Source"), lambda value, reader: shown_note(str(value)))
 _DECISIONS = {
     "auto": N_("Linked by the matching"),
     "confirmed": N_("Confirmed in review"),
@@ -108,7 +108,7 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
     AuditTag.CUSTODY_RECORD: {
         "kind": Field(N_("Kind"), coded(labels.CUSTODY_KINDS)),
         "facility": Field(N_("Facility"), changed=True),
-        "note": Field(N_("Note"), lambda value, reader: custody_note(str(value))),
+        "note": _NOTE,
     },
     AuditTag.DISPOSITION_RECORD: {
         "disposition": Field(N_("Disposition"), coded(labels.DISPOSITIONS), changed=True),

@@ -21,6 +21,7 @@ from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
+from consular.cases.notes import departure_note
 from consular.cases.service import check_version, get_case, transition
 from consular.cases.states import IN_CUSTODY, CaseState
 from consular.db import utcnow
@@ -252,7 +253,7 @@ def depart(db: Session, actor: Actor, flight_id: str) -> Flight:
             seat.case_id,
             CaseState.DEPARTED.value,
             version=seat.case.version,
-            note=f"departed on {flight.carrier} {flight.number}",
+            note=departure_note(flight.carrier, flight.number),
         )
     flight.state = "departed"
     flight.departed_at = utcnow()

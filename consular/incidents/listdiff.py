@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
+from consular.cases.notes import transfer_note
 from consular.cases.service import record_custody
-from consular.cases.sources import transfer_note
 from consular.cases.states import CaseState
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.incidents.models import SourceList, SourceRecord

@@ -16,8 +16,8 @@ from consular.auth.models import Post
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
+from consular.cases.notes import list_row, same_person_note
 from consular.cases.service import CaseOpening, open_case, open_cases, preload_cases
-from consular.cases.sources import list_row
 from consular.config import get_settings
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
@@ -487,7 +487,7 @@ def _link_other_reports(
         other.decision = "auto"
         other.score = link.best.probability
         other.decided_by, other.decided_at = actor.name, utcnow()
-        note = f"same person as row {decided.row_number} of {decided.source_list.file_name}"
+        note = same_person_note(decided.row_number, decided.source_list.file_name)
         _link_record(db, actor, incident, other.source_list, other, person.id, note=note)
 
 

@@ -16,7 +16,7 @@ from jinja2.runtime import Context
 
 from consular.audit.history import event_lines
 from consular.cases.models import Case, CaseNote, CustodyEvent
-from consular.cases.sources import custody_note
+from consular.cases.notes import shown_note
 from consular.fields import limit_of
 from consular.i18n import (
     LANGUAGE_COOKIE,
@@ -86,7 +86,7 @@ def environment(language: str) -> Environment:
         env.globals[name] = _with_particles(env.globals[name])  # type: ignore[arg-type]
     env.filters["reason"] = lambda said: _reason(said, catalog.gettext)
     env.globals["event_lines"] = partial(event_lines, gettext=catalog.gettext, language=language)
-    env.filters["custody_note"] = lambda note: shown(custody_note(note), catalog.gettext)
+    env.filters["kept_note"] = lambda note: shown(shown_note(note), catalog.gettext)
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
     # The browser is told the columns' bounds; the server checks them all the same.
     env.globals["limits"] = {

@@ -15,7 +15,13 @@ from consular import audit
 from consular.audit.history import FIELDS, event_lines
 from consular.audit.models import AuditEvent
 from consular.audit.tags import AuditTag
-from consular.cases.sources import custody_note, list_row, transfer_note
+from consular.cases.notes import (
+    departure_note,
+    list_row,
+    same_person_note,
+    shown_note,
+    transfer_note,
+)
 from consular.db import unit_of_work
 from consular.i18n import catalog_path, translations
 from consular.i18n.message import shown
@@ -139,16 +145,18 @@ def test_a_row_written_outside_the_product_is_shown_as_it_is() -> None:
     assert (lines.who, lines.what, lines.changes) == ("someone", "made:up:tag", ())
 
 
-def test_a_custody_note_a_list_wrote_reads_as_a_sentence() -> None:
+def test_a_note_the_product_wrote_reads_as_a_sentence() -> None:
     booked = f"from {list_row('employer', 'hr.xlsx', 7)}"
-    assert shown(custody_note(booked), KO) == "고용주 명단 7행에서 (hr.xlsx)"
+    assert shown(shown_note(booked), KO) == "고용주 명단 7행에서 (hr.xlsx)"
     moved = transfer_note("ice-0907.csv", 4, "ice-0905.csv", None)
-    assert shown(custody_note(moved), EN) == (
+    assert shown(shown_note(moved), EN) == (
         "from the host authority's list, row 4 (ice-0907.csv); "
         "on the earlier list (ice-0905.csv): no facility"
     )
-    assert shown(custody_note(moved), KO) == (
+    assert shown(shown_note(moved), KO) == (
         "현지 당국 명단 4행에서 (ice-0907.csv); 이전 명단(ice-0905.csv): 구금 시설 없음"
     )
+    assert shown(shown_note(same_person_note(3, "hr.xlsx")), KO) == "hr.xlsx 3행과 같은 사람"
+    assert shown(shown_note(departure_note("KE", "036")), KO) == "KE 036편으로 출국"
     # An officer's own note is left as written.
-    assert shown(custody_note("from the bus station"), KO) == "from the bus station"
+    assert shown(shown_note("from the bus station"), KO) == "from the bus station"
