@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consular.db import Base, Timestamps, UUIDPrimaryKey, utcnow
+from consular.sealing import SealedJSON
 
 
 class Post(UUIDPrimaryKey, Timestamps, Base):
@@ -62,6 +64,11 @@ class WebSession(UUIDPrimaryKey, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    # What the answer to a change shows once, on the page it leads to (a revealed number, a
+    # family code): sealed, and taken away when shown, so that a reload shows nothing.
+    shown_once: Mapped[dict[str, Any] | None] = mapped_column(
+        SealedJSON("web_session.shown_once"), default=None
+    )
 
     user: Mapped[User] = relationship(lazy="joined")
 

@@ -184,3 +184,20 @@ def unlockable_by(actor: Actor, user: User) -> bool:
         and actor.post_id is not None
         and (user.post_id == actor.post_id)
     )
+
+
+def show_once(session: WebSession, kind: str, **values: str) -> None:
+    """Keep ``values`` for the next page of this session to show, once (Post/Redirect/Get)."""
+    session.shown_once = {"kind": kind, **values}
+
+
+def take_shown_once(session: WebSession, kind: str, **matching: str) -> dict[str, str] | None:
+    """What the last change left to show, if it is of ``kind`` for these values; it is gone
+    once taken, so a reload shows nothing (and reveals nothing again)."""
+    held = session.shown_once
+    if not held or held.get("kind") != kind:
+        return None
+    if any(held.get(name) != value for name, value in matching.items()):
+        return None
+    session.shown_once = None
+    return {name: str(value) for name, value in held.items() if name != "kind"}

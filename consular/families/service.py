@@ -35,9 +35,11 @@ from consular.families.models import FamilyCode, StatusLookupFailure
 from consular.incidents.models import Incident
 from consular.registry.models import Person
 
-# Crockford's base32: no I, L, O or U, so that a code read aloud or copied by hand survives.
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Crockford's base32 without 0 and 1: no character reads like another when spoken or copied
+# by hand (0/O, 1/I/L), and no U. Twenty of them carry 98 bits.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 20
+# Codes issued before 0 and 1 were left out are read as Crockford's base32 reads them.
 _TYPED = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 

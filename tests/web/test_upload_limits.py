@@ -66,6 +66,7 @@ def test_the_api_refuses_a_plan_of_too_many_rows_naming_the_limit(
         "error": "invalid_input",
         "message": "plan.xlsx (sheet 'Plan'): more than 100 rows "
         "(the limit is CONSULAR_MAX_IMPORT_ROWS=100)",
+        "params": {},
     }
 
 
