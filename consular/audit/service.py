@@ -136,7 +136,7 @@ def record_many(db: Session, events: Iterable[Event]) -> None:
             seq=head.last_seq + 1,
             at=utcnow(),
             actor=event.actor,
-            tag=declared(event.tag),
+            tag=_stored_tag(event.tag),
             target_type=event.target_type,
             target_id=event.target_id,
             case_id=event.case_id,
@@ -150,7 +150,7 @@ def record_many(db: Session, events: Iterable[Event]) -> None:
         db.execute(insert(AuditEvent), rows)
 
 
-def declared(tag: AuditTag) -> str:
+def _stored_tag(tag: AuditTag) -> str:
     """The tag as stored; a tag not declared in ``AuditTag`` is refused, so that every event
     of the log can be described to the people who read it."""
     known = declared_tag(tag)
@@ -171,7 +171,7 @@ def _draft(
     return AuditEvent(
         at=utcnow(),
         actor=actor,
-        tag=declared(tag),
+        tag=_stored_tag(tag),
         target_type=target_type,
         target_id=target_id,
         case_id=case_id,
