@@ -7,6 +7,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -34,6 +35,13 @@ from consular.registry.pages import router as registry_pages
 from consular.screening.api import router as screening_router
 from consular.screening.pages import router as deployment_pages
 from consular.sealing import KeyProblem, install, source_of
+from consular.web.access import (
+    FormExpired,
+    SignInRequired,
+    form_expired,
+    refused_page,
+    sign_in_required,
+)
 from consular.web.limits import RequestBodyLimit
 from consular.web.pages import STATIC, Page, request_language
 from consular.web.security_headers import SecurityHeaders, security_headers
@@ -60,17 +68,7 @@ def create_app(settings: Settings | None = None, *, check_settings: bool = True)
     problems = unsafe_settings(settings) if check_settings else []
     if problems:
         raise UnsafeSettings("refusing to start: " + "; ".join(problems))
-    engine = make_engine(
-        settings.database_url, busy_timeout_ms=int(settings.busy_timeout_seconds * 1000)
-    )
-    # Always, the demo too: without the right data key no identifier can be read or written.
-    keys = source_of(settings)
-    try:
-        check_keys(engine, keys)
-    except KeyProblem as exc:
-        engine.dispose()
-        raise UnsafeSettings(f"refusing to start: {exc}") from None
-    install(keys)
+    engine = _checked_engine(settings)
     app = FastAPI(
         title="consular",
         version=__version__,
@@ -86,13 +84,39 @@ def create_app(settings: Settings | None = None, *, check_settings: bool = True)
     app.state.session_factory = make_session_factory(engine)
     # Before routing and sign-in: no request makes the server read more than the cap.
     app.add_middleware(RequestBodyLimit, max_bytes=settings.max_request_bytes)
+    _include_routes(app)
+    app.add_middleware(SecurityHeaders)
+    _handle_page_errors(app)
+    _handle_errors(app, settings)
+    return app
 
+
+def _checked_engine(settings: Settings) -> Engine:
+    """The database's engine, once the data key is known to be the one it was sealed with."""
+    engine = make_engine(
+        settings.database_url, busy_timeout_ms=int(settings.busy_timeout_seconds * 1000)
+    )
+    # Always, the demo too: without the right data key no identifier can be read or written.
+    keys = source_of(settings)
+    try:
+        check_keys(engine, keys)
+    except KeyProblem as exc:
+        engine.dispose()
+        raise UnsafeSettings(f"refusing to start: {exc}") from None
+    install(keys)
+    return engine
+
+
+def _include_routes(app: FastAPI) -> None:
     api = APIRouter(prefix=API_PREFIX)
-    api.include_router(persons_router)
-    api.include_router(incidents_router)
-    api.include_router(cases_router)
-    api.include_router(screening_router)
-    api.include_router(reentry_api_router)
+    for routes in (
+        persons_router,
+        incidents_router,
+        cases_router,
+        screening_router,
+        reentry_api_router,
+    ):
+        api.include_router(routes)
 
     @api.get("/health", tags=["meta"])
     def health() -> dict[str, str]:
@@ -116,16 +140,24 @@ def create_app(settings: Settings | None = None, *, check_settings: bool = True)
     ):
         app.include_router(pages)
     # The pages' own stylesheets; nothing is loaded from elsewhere.
-    app.mount(
-        "/static",
-        StaticFiles(directory=STATIC),
-        name="static",
-    )
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    app.add_middleware(SecurityHeaders)
 
-    def _is_page(request: Request) -> bool:
-        return not request.url.path.startswith(API_PREFIX)
+def _is_page(request: Request) -> bool:
+    return not request.url.path.startswith(API_PREFIX)
+
+
+def _handle_page_errors(app: FastAPI) -> None:
+    """What the pages' typed dependencies raise, and a refusal of the domain on a page."""
+    app.add_exception_handler(SignInRequired, sign_in_required)
+    app.add_exception_handler(FormExpired, form_expired)
+
+    @app.exception_handler(DomainError)
+    async def _domain_error(request: Request, exc: DomainError) -> Response:
+        if _is_page(request):
+            return await refused_page(request, exc)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -141,6 +173,27 @@ def create_app(settings: Settings | None = None, *, check_settings: bool = True)
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
+        ]
+        if _is_page(request):
+            # An address edited by hand (page=0, page=99999999999): say which value, as a page.
+            names = sorted({str(e["loc"][-1]) for e in exc.errors() if e["loc"]})
+            kind = "bad_address" if request.method in ("GET", "HEAD") else "bad_form"
+            page = Page(request_language(request))
+            return page.render(request, "error.html", status_code=422, kind=kind, names=names)
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return JSONResponse(
+            {"error": "invalid_input", "message": f"invalid request: {summary}", "fields": errors},
+            status_code=422,
+        )
+
+
+def _handle_errors(app: FastAPI, settings: Settings) -> None:
+    """The unexpected, a busy database and a record changed meanwhile, on pages and the API."""
 
     @app.exception_handler(Exception)
     def _unexpected(request: Request, exc: Exception) -> Response:
@@ -179,28 +232,6 @@ def create_app(settings: Settings | None = None, *, check_settings: bool = True)
             headers=headers,
         )
 
-    @app.exception_handler(DomainError)
-    def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers)
-
-    @app.exception_handler(RequestValidationError)
-    def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        errors = [
-            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"]} for e in exc.errors()
-        ]
-        if _is_page(request):
-            # An address edited by hand (page=0, page=99999999999): say which value, as a page.
-            names = sorted({str(e["loc"][-1]) for e in exc.errors() if e["loc"]})
-            kind = "bad_address" if request.method in ("GET", "HEAD") else "bad_form"
-            page = Page(request_language(request))
-            return page.render(request, "error.html", status_code=422, kind=kind, names=names)
-        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
-        return JSONResponse(
-            {"error": "invalid_input", "message": f"invalid request: {summary}", "fields": errors},
-            status_code=422,
-        )
-
     @app.exception_handler(StaleDataError)
     def _stale(request: Request, exc: StaleDataError) -> JSONResponse:
         return JSONResponse(
@@ -210,5 +241,3 @@ def create_app(settings: Settings | None = None, *, check_settings: bool = True)
             },
             status_code=409,
         )
-
-    return app

@@ -211,3 +211,14 @@ def unit_of_work(factory: sessionmaker[Session], *, write: bool = True) -> Itera
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def reading_unit(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction that only reads: it takes no write lock and is never committed."""
+    session = open_session(factory, write=False)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()

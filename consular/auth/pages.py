@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from consular.auth.models import Post, User, WebSession
 from consular.auth.permissions import Permission, Role
-from consular.auth.service import Actor, create_user, deactivate_user, generate_password
+from consular.auth.service import create_user, deactivate_user, generate_password
 from consular.auth.sessions import (
     actor_of,
     clear_sign_in_failures,
@@ -19,21 +20,24 @@ from consular.auth.sessions import (
     sign_out,
     unlockable_by,
 )
-from consular.errors import Conflict, InvalidInput, NotFound, Throttled, Unauthenticated
+from consular.errors import DomainError, NotFound, Throttled, Unauthenticated
 from consular.i18n import LANGUAGE_COOKIE, LANGUAGES
 from consular.registry.models import Employer
+from consular.web.access import (
+    CheckedForm,
+    CookieForm,
+    FormExpired,
+    OpenForm,
+    SignedIn,
+    on_page,
+    refused_with,
+)
 from consular.web.common import (
     SESSION_COOKIE,
     client_address,
-    expired,
-    form_ok,
-    not_found,
     page_for,
     session_of,
     settings_of,
-    signed_in,
-    signed_in_form,
-    submit,
     with_form_cookie,
 )
 from consular.web.deps import DB
@@ -64,14 +68,14 @@ def sign_in_form(request: Request, db: DB, next: str = "/") -> Response:
 def sign_in_submit(
     request: Request,
     db: DB,
+    _form: CookieForm,
     name: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    page, fresh = page_for(request, None)
-    if not form_ok(request, None, csrf_token):
-        return with_form_cookie(request, expired(request, page), fresh)
+    # A wrong password is answered here, not raised: its failure is counted (and saved)
+    # for the throttle.
+    page, _ = page_for(request, None)
     client = client_address(request)
     try:
         signed = sign_in(db, settings_of(request), name, password, client)
@@ -108,13 +112,7 @@ def sign_in_submit(
 
 
 @router.post("/sign-out")
-def sign_out_submit(request: Request, db: DB, csrf_token: Annotated[str, Form()] = "") -> Response:
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
-    if not form_ok(request, session, csrf_token):
-        page, _ = page_for(request, session)
-        return expired(request, page)
+def sign_out_submit(db: DB, session: CheckedForm) -> Response:
     sign_out(db, session)
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
@@ -123,16 +121,12 @@ def sign_out_submit(request: Request, db: DB, csrf_token: Annotated[str, Form()]
 
 @router.post("/language")
 def choose_language_submit(
-    request: Request,
-    db: DB,
+    _form: OpenForm,
     language: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
-    session = session_of(request, db)
-    page, fresh = page_for(request, session)
-    if not form_ok(request, session, csrf_token) or language not in LANGUAGES:
-        return with_form_cookie(request, expired(request, page), fresh)
+    if language not in LANGUAGES:
+        raise FormExpired()  # not a form of ours
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=ONE_YEAR_S, samesite="lax")
     return response
@@ -140,18 +134,18 @@ def choose_language_submit(
 
 def _admin_page(
     request: Request,
-    db: DB,
+    db: Session,
     session: WebSession,
     *,
     status_code: int = 200,
-    error: str | None = None,
+    error: DomainError | None = None,
     created: tuple[str, str] | None = None,
 ) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
     # Administrators manage users; supervisors only unlock those of their own post.
     if not (actor.can(Permission.USER_ADMIN) or actor.can(Permission.SIGN_IN_UNLOCK)):
-        return not_found(request, page)
+        raise NotFound("users")
     users = db.scalars(select(User).order_by(User.name)).all()
     return page.render(
         request,
@@ -171,80 +165,52 @@ def _admin_page(
     )
 
 
+_admin_refused = on_page(_admin_page, status_code=409)
+
+
 @router.get("/admin/users", response_class=HTMLResponse)
-def admin_users(request: Request, db: DB) -> Response:
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
+def admin_users(request: Request, db: DB, session: SignedIn) -> Response:
     return _admin_page(request, db, session)
 
 
 @router.post("/admin/users", response_class=HTMLResponse)
+@refused_with(_admin_refused)
 def admin_create_user(
     request: Request,
     db: DB,
+    session: CheckedForm,
     name: Annotated[str, Form()] = "",
     role: Annotated[str, Form()] = "",
     post: Annotated[str, Form()] = "",
     employer: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Create a user; the new password is shown on this answer only."""
-    session = signed_in_form(request, db, csrf_token)
-    if isinstance(session, Response):
-        return session
     password = generate_password()
-    try:
-        create_user(
-            db,
-            actor_of(session),
-            name=name.strip(),
-            role=role,
-            password=password,
-            post=post or None,
-            employer=employer or None,
-        )
-    except NotFound:
-        db.rollback()
-        page, _ = page_for(request, session)
-        return not_found(request, page)
-    except (Conflict, InvalidInput) as exc:
-        db.rollback()
-        return _admin_page(request, db, session, status_code=409, error=str(exc))
+    create_user(
+        db,
+        actor_of(session),
+        name=name.strip(),
+        role=role,
+        password=password,
+        post=post or None,
+        employer=employer or None,
+    )
     return _admin_page(request, db, session, status_code=201, created=(name.strip(), password))
 
 
 @router.post("/admin/users/{user_id}/deactivate")
-def admin_deactivate_user(
-    request: Request, db: DB, user_id: str, csrf_token: Annotated[str, Form()] = ""
-) -> Response:
-    return submit(
-        request,
-        db,
-        csrf_token,
-        lambda actor: deactivate_user(db, actor, user_id),
-        "/admin/users",
-        lambda session, error: _admin_page(request, db, session, status_code=409, error=str(error)),
-    )
+@refused_with(_admin_refused)
+def admin_deactivate_user(db: DB, session: CheckedForm, user_id: str) -> Response:
+    deactivate_user(db, actor_of(session), user_id)
+    return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.post("/admin/users/{user_id}/unlock")
-def admin_unlock_user(
-    request: Request, db: DB, user_id: str, csrf_token: Annotated[str, Form()] = ""
-) -> Response:
+@refused_with(_admin_refused)
+def admin_unlock_user(db: DB, session: CheckedForm, user_id: str) -> Response:
     """Forget a user's failed sign-ins, so the user may sign in again at once."""
-
-    def unlock(actor: Actor) -> None:
-        user = db.get(User, user_id)
-        if user is None:
-            raise NotFound("user", user_id)
-        clear_sign_in_failures(db, actor, user.name)
-
-    return submit(
-        request,
-        db,
-        csrf_token,
-        unlock,
-        "/admin/users",
-        lambda session, error: _admin_page(request, db, session, status_code=409, error=str(error)),
-    )
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotFound("user", user_id)
+    clear_sign_in_failures(db, actor_of(session), user.name)
+    return RedirectResponse("/admin/users", status_code=303)

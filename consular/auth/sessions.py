@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -186,9 +186,13 @@ def unlockable_by(actor: Actor, user: User) -> bool:
     )
 
 
+# What a change left to show is shown on the page it redirects to, at once; later, it is gone.
+_SHOWN_WITHIN = timedelta(minutes=10)
+
+
 def show_once(session: WebSession, kind: str, **values: str) -> None:
     """Keep ``values`` for the next page of this session to show, once (Post/Redirect/Get)."""
-    session.shown_once = {"kind": kind, **values}
+    session.shown_once = {"kind": kind, "at": utcnow().isoformat(), **values}
 
 
 def take_shown_once(session: WebSession, kind: str, **matching: str) -> dict[str, str] | None:
@@ -200,4 +204,6 @@ def take_shown_once(session: WebSession, kind: str, **matching: str) -> dict[str
     if any(held.get(name) != value for name, value in matching.items()):
         return None
     session.shown_once = None
-    return {name: str(value) for name, value in held.items() if name != "kind"}
+    if utcnow() - datetime.fromisoformat(held["at"]) > _SHOWN_WITHIN:
+        return None
+    return {name: str(value) for name, value in held.items() if name not in ("kind", "at")}

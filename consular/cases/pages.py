@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from consular.audit.service import case_history
 from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
-from consular.auth.service import Actor
-from consular.auth.sessions import actor_of
+from consular.auth.sessions import actor_of, show_once, take_shown_once
 from consular.cases.service import (
     add_note,
     complete_milestone,
@@ -25,33 +25,36 @@ from consular.cases.service import (
 )
 from consular.cases.states import Disposition
 from consular.db import utcnow
-from consular.errors import InvalidInput, NotFound
+from consular.errors import DomainError
 from consular.families.service import codes_of, issue_code, revoke_code
 from consular.flights.service import TRAVEL_DOCUMENTS, set_travel
 from consular.notifications.service import of_case as notifications_of_case
-from consular.web.common import not_found, page_for, settings_of, signed_in, signed_in_form, submit
+from consular.web.access import CheckedForm, Refusal, SignedIn, refused_with
+from consular.web.common import page_for, settings_of
 from consular.web.deps import DB
 
 router = APIRouter(include_in_schema=False)
 
 
+def _taken(session: WebSession, kind: str, case_id: str, name: str) -> str | None:
+    held = take_shown_once(session, kind, case_id=case_id)
+    return None if held is None else held[name]
+
+
 def _case_page(
     request: Request,
-    db: DB,
+    db: Session,
     session: WebSession,
     case_id: str,
     *,
     status_code: int = 200,
-    error: str | None = None,
-    revealed: str | None = None,
-    issued_code: tuple[str, str] | None = None,
+    error: DomainError | str | None = None,
+    kept: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Response:
+    """The case; ``kept`` fills a refused form (by its action) again with what was typed."""
     page, _ = page_for(request, session)
     actor = actor_of(session)
-    try:
-        case = get_case(db, actor, case_id)
-    except NotFound:
-        return not_found(request, page)
+    case = get_case(db, actor, case_id)
     history = case_history(db, case.id) if actor.can(Permission.AUDIT_READ) else []
     return page.render(
         request,
@@ -61,7 +64,8 @@ def _case_page(
         view=describe(case),
         history=history,
         error=error,
-        revealed=revealed,
+        kept=kept or {},
+        revealed=_taken(session, "host_identifier", case_id, "value"),
         can_reveal=actor.can(Permission.IDENTIFIER_REVEAL),
         can_move=actor.can(Permission.CASE_TRANSITION),
         can_complete=actor.can(Permission.MILESTONE_COMPLETE),
@@ -70,7 +74,7 @@ def _case_page(
         can_family=actor.can(Permission.FAMILY_CODE),
         family_codes=codes_of(db, case) if actor.can(Permission.FAMILY_CODE) else [],
         messages=notifications_of_case(db, case.id),
-        issued_code=issued_code,
+        issued_code=take_shown_once(session, "family_code", case_id=case_id),
         now=utcnow(),
         # Release is recorded by moving the case to released, not here.
         custody_kinds=("booked", "transferred"),
@@ -78,228 +82,162 @@ def _case_page(
     )
 
 
-def _change_case(
-    request: Request,
-    db: DB,
-    case_id: str,
-    csrf_token: str,
-    change: Callable[[Actor], object],
-    *,
-    refused_before: str | None = None,
-) -> Response:
-    """Change a case and show it again; a refusal shows the case with the reason."""
-
-    def refused(session: WebSession, reason: str, status: int) -> Response:
-        return _case_page(request, db, session, case_id, status_code=status, error=reason)
-
-    if refused_before is not None:
-        session = signed_in_form(request, db, csrf_token)
-        if isinstance(session, Response):
-            return session
-        return refused(session, refused_before, 400)
-    return submit(
-        request,
-        db,
-        csrf_token,
-        change,
-        f"/cases/{case_id}",
-        # Bad input (422) is told apart from a case that moved on meanwhile (409).
-        lambda session, error: refused(session, str(error), error.status_code),
+def _refused(refusal: Refusal) -> Response:
+    # Bad input (422) is told apart from a case that moved on meanwhile (409).
+    return _case_page(
+        refusal.request,
+        refusal.db,
+        refusal.session,
+        refusal.path_param("case_id"),
+        status_code=refusal.error.status_code,
+        error=refusal.error,
+        kept={refusal.request.url.path: refusal.typed},
     )
 
 
+def _changed(case_id: str) -> Response:
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-def case_page(request: Request, db: DB, case_id: str) -> Response:
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
+def case_page(request: Request, db: DB, session: SignedIn, case_id: str) -> Response:
     return _case_page(request, db, session, case_id)
 
 
 @router.post("/cases/{case_id}/transition")
+@refused_with(_refused)
 def case_transition(
-    request: Request,
     db: DB,
+    session: CheckedForm,
     case_id: str,
     to: Annotated[str, Form()] = "",
     version: Annotated[int, Form()] = 0,
     note: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    return _change_case(
-        request,
-        db,
-        case_id,
-        csrf_token,
-        lambda actor: transition(db, actor, case_id, to, version=version, note=note.strip()),
-    )
+    transition(db, actor_of(session), case_id, to, version=version, note=note.strip())
+    return _changed(case_id)
 
 
 @router.post("/cases/{case_id}/milestones/{kind}")
+@refused_with(_refused)
 def case_milestone_done(
-    request: Request,
     db: DB,
+    session: CheckedForm,
     case_id: str,
     kind: str,
     evidence: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    return _change_case(
-        request,
-        db,
-        case_id,
-        csrf_token,
-        lambda actor: complete_milestone(db, actor, case_id, kind, evidence=evidence.strip()),
-    )
+    complete_milestone(db, actor_of(session), case_id, kind, evidence=evidence.strip())
+    return _changed(case_id)
 
 
 @router.post("/cases/{case_id}/notes")
+@refused_with(_refused)
 def case_note(
     request: Request,
     db: DB,
+    session: CheckedForm,
     case_id: str,
     body: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    return _change_case(
-        request,
-        db,
-        case_id,
-        csrf_token,
-        lambda actor: add_note(db, actor, case_id, body.strip()),
-        refused_before=None if body.strip() else "empty_note",
-    )
+    if not body.strip():
+        # Nothing was changed: the case is shown again in the same unit of work.
+        return _case_page(request, db, session, case_id, status_code=400, error="empty_note")
+    add_note(db, actor_of(session), case_id, body.strip())
+    return _changed(case_id)
 
 
 @router.post("/cases/{case_id}/disposition")
+@refused_with(_refused)
 def case_disposition(
-    request: Request,
     db: DB,
+    session: CheckedForm,
     case_id: str,
     disposition: Annotated[str, Form()] = "",
     version: Annotated[int, Form()] = 0,
     note: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    return _change_case(
-        request,
-        db,
-        case_id,
-        csrf_token,
-        lambda actor: record_disposition(
-            db, actor, case_id, disposition=disposition, version=version, note=note.strip()
-        ),
+    record_disposition(
+        db, actor_of(session), case_id, disposition=disposition, version=version, note=note.strip()
     )
+    return _changed(case_id)
 
 
 @router.post("/cases/{case_id}/custody")
+@refused_with(_refused)
 def case_custody(
-    request: Request,
     db: DB,
+    session: CheckedForm,
     case_id: str,
     facility: Annotated[str, Form()] = "",
     kind: Annotated[str, Form()] = "booked",
     version: Annotated[int, Form()] = 0,
     note: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    return _change_case(
-        request,
+    record_custody(
         db,
+        actor_of(session),
         case_id,
-        csrf_token,
-        lambda actor: record_custody(
-            db, actor, case_id, facility=facility, kind=kind, version=version, note=note.strip()
-        ),
+        facility=facility,
+        kind=kind,
+        version=version,
+        note=note.strip(),
     )
+    return _changed(case_id)
 
 
 @router.post("/cases/{case_id}/travel")
+@refused_with(_refused)
 def case_travel(
-    request: Request,
     db: DB,
+    session: CheckedForm,
     case_id: str,
     travel_document: Annotated[str, Form()] = "",
     special_needs: Annotated[str, Form()] = "",
     version: Annotated[int, Form()] = 0,
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    return _change_case(
-        request,
+    set_travel(
         db,
+        actor_of(session),
         case_id,
-        csrf_token,
-        lambda actor: set_travel(
-            db,
-            actor,
-            case_id,
-            travel_document=travel_document,
-            special_needs=special_needs,
-            version=version,
-        ),
+        travel_document=travel_document,
+        special_needs=special_needs,
+        version=version,
     )
+    return _changed(case_id)
 
 
-@router.post("/cases/{case_id}/reveal", response_class=HTMLResponse)
-def case_reveal(
-    request: Request, db: DB, case_id: str, csrf_token: Annotated[str, Form()] = ""
-) -> Response:
-    """Show the host authority's number once, on this answer only; the reveal is audited."""
-    session = signed_in_form(request, db, csrf_token)
-    if isinstance(session, Response):
-        return session
-    actor = actor_of(session)
-    try:
-        revealed = reveal_host_identifier(db, actor, case_id)
-    except NotFound:
-        page, _ = page_for(request, session)
-        return not_found(request, page)
-    return _case_page(request, db, session, case_id, revealed=revealed or "")
+@router.post("/cases/{case_id}/reveal")
+def case_reveal(db: DB, session: CheckedForm, case_id: str) -> Response:
+    """Reveal the host authority's number (audited); the case's page shows it once."""
+    revealed = reveal_host_identifier(db, actor_of(session), case_id)
+    show_once(session, "host_identifier", case_id=case_id, value=revealed or "")
+    return RedirectResponse(f"/cases/{case_id}#host-identifier", status_code=303)
 
 
-@router.post("/cases/{case_id}/family-codes", response_class=HTMLResponse)
+@router.post("/cases/{case_id}/family-codes")
+@refused_with(_refused)
 def case_family_code(
     request: Request,
     db: DB,
+    session: CheckedForm,
     case_id: str,
     contact: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    """Issue a family status code; it is shown on this answer only."""
-    session = signed_in_form(request, db, csrf_token)
-    if isinstance(session, Response):
-        return session
-    try:
-        issued = issue_code(db, actor_of(session), settings_of(request), case_id, contact)
-    except NotFound:
-        db.rollback()
-        page, _ = page_for(request, session)
-        return not_found(request, page)
-    except InvalidInput as exc:
-        db.rollback()
-        return _case_page(request, db, session, case_id, status_code=422, error=str(exc))
-    return _case_page(
-        request,
-        db,
+    """Issue a family status code; the case's page shows it once, at its top."""
+    issued = issue_code(db, actor_of(session), settings_of(request), case_id, contact)
+    show_once(
         session,
-        case_id,
-        status_code=201,
-        issued_code=(issued.code, issued.family_code.contact_name),
+        "family_code",
+        case_id=case_id,
+        code=issued.code,
+        contact=issued.family_code.contact_name,
     )
+    return RedirectResponse(f"/cases/{case_id}#issued-code", status_code=303)
 
 
 @router.post("/cases/{case_id}/family-codes/{code_id}/revoke")
-def case_family_code_revoke(
-    request: Request,
-    db: DB,
-    case_id: str,
-    code_id: str,
-    csrf_token: Annotated[str, Form()] = "",
-) -> Response:
-    return _change_case(
-        request,
-        db,
-        case_id,
-        csrf_token,
-        lambda actor: revoke_code(db, actor, code_id, case_id),
-    )
+@refused_with(_refused)
+def case_family_code_revoke(db: DB, session: CheckedForm, case_id: str, code_id: str) -> Response:
+    revoke_code(db, actor_of(session), code_id, case_id)
+    return _changed(case_id)

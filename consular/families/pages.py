@@ -12,14 +12,8 @@ from consular.db import unit_of_work
 from consular.errors import NotFound, Throttled
 from consular.families.service import FamilyStatus, lookup_status
 from consular.fields import FieldError, parse_date
-from consular.web.common import (
-    client_address,
-    expired,
-    form_ok,
-    page_for,
-    settings_of,
-    with_form_cookie,
-)
+from consular.web.access import CookieForm
+from consular.web.common import client_address, page_for, settings_of, with_form_cookie
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,13 +34,11 @@ def status_form(request: Request) -> Response:
 @router.post("/status", response_class=HTMLResponse)
 def status_lookup(
     request: Request,
+    _form: CookieForm,
     code: Annotated[str, Form()] = "",
     date_of_birth: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    page, fresh = page_for(request, None)
-    if not form_ok(request, None, csrf_token):
-        return _robots(with_form_cookie(request, expired(request, page), fresh))
+    page, _ = page_for(request, None)
     settings = settings_of(request)
     try:
         born = parse_date(date_of_birth)

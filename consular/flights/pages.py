@@ -5,7 +5,7 @@ The manifest page is rendered here for the command line too (``consular flight m
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -17,11 +17,10 @@ from sqlalchemy.orm import Session
 
 from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
-from consular.auth.service import Actor
 from consular.auth.sessions import actor_of
 from consular.cases.models import Case
 from consular.cases.states import CaseState
-from consular.errors import InvalidInput, NotFound
+from consular.errors import DomainError, InvalidInput
 from consular.flights.fonts import PdfFontMissing
 from consular.flights.models import Flight, FlightSeat
 from consular.flights.pdf import manifest_pdf
@@ -37,9 +36,12 @@ from consular.flights.service import (
     problems,
     unassign,
 )
-from consular.i18n import LANGUAGES
+from consular.i18n import LANGUAGES, N_
+from consular.i18n.message import Message
 from consular.incidents.models import Incident
-from consular.web.common import not_found, page_for, signed_in, signed_in_form, submit
+from consular.incidents.pages import CasesShown, FlightForm, case_filters, render_incident
+from consular.web.access import CheckedForm, Refusal, SignedIn, on_page, refused_with
+from consular.web.common import page_for
 from consular.web.deps import DB, csv_download, download
 from consular.web.pages import STATIC, Page, environment
 
@@ -75,19 +77,16 @@ def render_manifest(
 
 def _flight_page(
     request: Request,
-    db: DB,
+    db: Session,
     session: WebSession,
     flight_id: str,
     *,
     status_code: int = 200,
-    error: str | None = None,
+    error: DomainError | None = None,
 ) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
-    try:
-        flight = get_flight(db, actor, flight_id)
-    except NotFound:
-        return not_found(request, page)
+    flight = get_flight(db, actor, flight_id)
     incident = db.get(Incident, flight.incident_id)
     seated = select(FlightSeat.case_id)
     waiting = (
@@ -117,17 +116,67 @@ def _flight_page(
 
 
 @router.get("/flights/{flight_id}", response_class=HTMLResponse)
-def flight_page(request: Request, db: DB, flight_id: str) -> Response:
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
+def flight_page(request: Request, db: DB, session: SignedIn, flight_id: str) -> Response:
     return _flight_page(request, db, session, flight_id)
 
 
+def _departure(text: str, time_zone: str) -> datetime | None:
+    """The departure time as typed, in the post's time zone unless it says its own."""
+    try:
+        local = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return local if local.tzinfo else local.replace(tzinfo=ZoneInfo(time_zone))
+
+
+def _flight_plan(typed: Mapping[str, str], time_zone: str) -> FlightPlan:
+    """The flight as typed; a time or a count that cannot be read is refused by its field."""
+    departs_at = _departure(typed.get("departs_at", ""), time_zone)
+    seats = typed.get("seats", "").strip()
+    wrong: dict[str, Message] = {}
+    if departs_at is None:
+        wrong["departs_at"] = Message(
+            "flights.departs_at",
+            N_("Give the departure time as YYYY-MM-DDTHH:MM, in the post's time zone."),
+        )
+    if not (seats.isdigit() and int(seats) >= 1):
+        wrong["seats"] = Message(
+            "flights.seats", N_("Give the seats as a whole number, 1 or more.")
+        )
+    if wrong or departs_at is None:
+        raise InvalidInput(
+            "flights.form",
+            N_("The flight was not created: correct the marked fields."),
+            details={"fields": wrong},
+        )
+    return FlightPlan(
+        typed.get("carrier", ""),
+        typed.get("number", ""),
+        typed.get("origin", ""),
+        typed.get("destination", ""),
+        departs_at,
+        int(seats),
+    )
+
+
+def _flight_form_refused(refusal: Refusal) -> Response:
+    """The incident again, its flight form open with what was typed and what is wrong."""
+    return render_incident(
+        refusal.request,
+        refusal.db,
+        refusal.session,
+        refusal.path_param("incident_id"),
+        CasesShown(case_filters()),
+        flight_form=FlightForm(refusal.typed, refusal.error),
+    )
+
+
 @router.post("/incidents/{incident_id}/flights", response_class=HTMLResponse)
+@refused_with(_flight_form_refused)
 def flight_create(
     request: Request,
     db: DB,
+    session: CheckedForm,
     incident_id: str,
     carrier: Annotated[str, Form()] = "",
     number: Annotated[str, Form()] = "",
@@ -135,111 +184,64 @@ def flight_create(
     destination: Annotated[str, Form()] = "",
     departs_at: Annotated[str, Form()] = "",
     seats: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Create a flight; the departure time is read in the post's time zone."""
-    session = signed_in_form(request, db, csrf_token)
-    if isinstance(session, Response):
-        return session
     page, _ = page_for(request, session)
-    try:
-        local = datetime.fromisoformat(departs_at.strip())
-        when = local if local.tzinfo else local.replace(tzinfo=ZoneInfo(page.time_zone))
-        count = int(seats)
-    except ValueError:
-        return page.render(
-            request, "error.html", status_code=422, kind="flight_input", incident_id=incident_id
-        )
-    try:
-        flight = create_flight(
-            db,
-            actor_of(session),
-            incident_id,
-            FlightPlan(carrier, number, origin, destination, when, count),
-        )
-    except NotFound:
-        db.rollback()
-        return not_found(request, page)
-    except InvalidInput as exc:
-        db.rollback()
-        return page.render(
-            request,
-            "error.html",
-            status_code=422,
-            kind="flight_input",
-            incident_id=incident_id,
-            reason=str(exc),
-        )
+    typed = {
+        "carrier": carrier,
+        "number": number,
+        "origin": origin,
+        "destination": destination,
+        "departs_at": departs_at,
+        "seats": seats,
+    }
+    plan = _flight_plan(typed, page.time_zone)
+    flight = create_flight(db, actor_of(session), incident_id, plan)
     return RedirectResponse(f"/flights/{flight.id}", status_code=303)
 
 
-def _change_flight(
-    request: Request,
-    db: DB,
-    flight_id: str,
-    csrf_token: str,
-    change: Callable[[Actor], object],
-) -> Response:
-    return submit(
-        request,
-        db,
-        csrf_token,
-        change,
-        f"/flights/{flight_id}",
-        lambda session, error: _flight_page(
-            request, db, session, flight_id, status_code=409, error=str(error)
-        ),
-    )
+_flight_refused = on_page(_flight_page, "flight_id", status_code=409)
+
+
+def _changed(flight_id: str) -> Response:
+    return RedirectResponse(f"/flights/{flight_id}", status_code=303)
 
 
 @router.post("/flights/{flight_id}/seats")
-async def flight_assign(request: Request, db: DB, flight_id: str) -> Response:
+@refused_with(_flight_refused)
+async def flight_assign(request: Request, db: DB, session: CheckedForm, flight_id: str) -> Response:
     """Seats for the chosen cases, all or none."""
     form = await request.form()
-    chosen = [str(value) for value in form.getlist("case_id")]
-
-    def change(actor: Actor) -> None:
-        for case_id in chosen:
-            assign(db, actor, flight_id, case_id)
-
-    return _change_flight(request, db, flight_id, str(form.get("csrf_token", "")), change)
+    actor = actor_of(session)
+    for case_id in form.getlist("case_id"):
+        assign(db, actor, flight_id, str(case_id))
+    return _changed(flight_id)
 
 
 @router.post("/flights/{flight_id}/seats/{case_id}/remove")
-def flight_unassign(
-    request: Request,
-    db: DB,
-    flight_id: str,
-    case_id: str,
-    csrf_token: Annotated[str, Form()] = "",
-) -> Response:
-    return _change_flight(
-        request, db, flight_id, csrf_token, lambda actor: unassign(db, actor, flight_id, case_id)
-    )
+@refused_with(_flight_refused)
+def flight_unassign(db: DB, session: CheckedForm, flight_id: str, case_id: str) -> Response:
+    unassign(db, actor_of(session), flight_id, case_id)
+    return _changed(flight_id)
 
 
 @router.post("/flights/{flight_id}/lock")
-def flight_lock(
-    request: Request, db: DB, flight_id: str, csrf_token: Annotated[str, Form()] = ""
-) -> Response:
-    return _change_flight(
-        request, db, flight_id, csrf_token, lambda actor: lock(db, actor, flight_id)
-    )
+@refused_with(_flight_refused)
+def flight_lock(db: DB, session: CheckedForm, flight_id: str) -> Response:
+    lock(db, actor_of(session), flight_id)
+    return _changed(flight_id)
 
 
 @router.post("/flights/{flight_id}/depart")
-def flight_depart(
-    request: Request, db: DB, flight_id: str, csrf_token: Annotated[str, Form()] = ""
+@refused_with(_flight_refused)
+def flight_depart(db: DB, session: CheckedForm, flight_id: str) -> Response:
+    depart(db, actor_of(session), flight_id)
+    return _changed(flight_id)
+
+
+def _manifest_export(
+    request: Request, db: Session, session: WebSession, flight_id: str, kind: str
 ) -> Response:
-    return _change_flight(
-        request, db, flight_id, csrf_token, lambda actor: depart(db, actor, flight_id)
-    )
-
-
-def _manifest_export(request: Request, db: DB, flight_id: str, kind: str) -> Response:
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
     page, _ = page_for(request, session)
 
     def render(flight: Flight, rows: list[dict[str, str]]) -> Response:
@@ -259,8 +261,6 @@ def _manifest_export(request: Request, db: DB, flight_id: str, kind: str) -> Res
 
     try:
         return export_manifest(db, actor_of(session), flight_id, kind, render)
-    except NotFound:
-        return not_found(request, page)
     except PdfFontMissing:
         # The server's set-up, not the officer's doing: say so, and export nothing.
         return page.render(
@@ -269,16 +269,16 @@ def _manifest_export(request: Request, db: DB, flight_id: str, kind: str) -> Res
 
 
 @router.get("/flights/{flight_id}/manifest", response_class=HTMLResponse)
-def flight_manifest_page(request: Request, db: DB, flight_id: str) -> Response:
+def flight_manifest_page(request: Request, db: DB, session: SignedIn, flight_id: str) -> Response:
     """The manifest as a page to print, in the reader's language; the export is audited."""
-    return _manifest_export(request, db, flight_id, "html")
+    return _manifest_export(request, db, session, flight_id, "html")
 
 
 @router.get("/flights/{flight_id}/manifest.pdf")
-def flight_manifest_pdf(request: Request, db: DB, flight_id: str) -> Response:
-    return _manifest_export(request, db, flight_id, "pdf")
+def flight_manifest_pdf(request: Request, db: DB, session: SignedIn, flight_id: str) -> Response:
+    return _manifest_export(request, db, session, flight_id, "pdf")
 
 
 @router.get("/flights/{flight_id}/manifest.csv")
-def flight_manifest_csv(request: Request, db: DB, flight_id: str) -> Response:
-    return _manifest_export(request, db, flight_id, "csv")
+def flight_manifest_csv(request: Request, db: DB, session: SignedIn, flight_id: str) -> Response:
+    return _manifest_export(request, db, session, flight_id, "csv")

@@ -4,16 +4,16 @@ the doubtful rows side by side, commit. Nothing joins the incident before the co
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from consular.auth.models import WebSession
-from consular.auth.service import Actor
 from consular.auth.sessions import actor_of
-from consular.errors import Conflict, DomainError, InvalidInput, NotFound
+from consular.errors import DomainError
 from consular.fields import RowError
 from consular.importing import read_upload
 from consular.incidents.drafts import (
@@ -36,7 +36,15 @@ from consular.incidents.listrows import DATE_FORMATS, FIELDS, check_columns
 from consular.incidents.models import ImportDraft, Incident
 from consular.incidents.schemas import ListKind
 from consular.incidents.service import check_import
-from consular.web.common import not_found, page_for, signed_in, signed_in_form, submit
+from consular.web.access import (
+    CheckedForm,
+    ReadingCheckedForm,
+    Refusal,
+    RefusalPage,
+    SignedIn,
+    refused_with,
+)
+from consular.web.common import page_for
 from consular.web.deps import DB, ReadDB, write_unit
 from consular.web.limits import UploadLimits
 
@@ -50,20 +58,17 @@ MATCHED_SHOWN = 500
 
 def _upload_page(
     request: Request,
-    db: DB,
+    db: Session,
     session: WebSession,
     incident_id: str,
     *,
     status_code: int = 200,
-    error: str | None = None,
+    error: DomainError | str | None = None,
     kind: str = ListKind.HOST_AUTHORITY.value,
 ) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
-    try:
-        incident, _kind = check_import(db, actor, incident_id, kind)
-    except NotFound:
-        return not_found(request, page)
+    incident, _kind = check_import(db, actor, incident_id, kind)
     return page.render(
         request,
         "import_upload.html",
@@ -78,44 +83,39 @@ def _upload_page(
 
 
 @router.get("/incidents/{incident_id}/imports/new", response_class=HTMLResponse)
-def upload_form(request: Request, db: DB, incident_id: str) -> Response:
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
+def upload_form(request: Request, db: DB, session: SignedIn, incident_id: str) -> Response:
     return _upload_page(request, db, session, incident_id)
 
 
+def _upload_refused(refusal: Refusal) -> Response:
+    return _upload_page(
+        refusal.request,
+        refusal.db,
+        refusal.session,
+        refusal.path_param("incident_id"),
+        status_code=refusal.error.status_code,
+        error=refusal.error,
+        kind=refusal.typed.get("kind", ListKind.HOST_AUTHORITY.value),
+    )
+
+
 @router.post("/incidents/{incident_id}/imports", response_class=HTMLResponse)
+@refused_with(_upload_refused)
 def upload_submit(
     request: Request,
     db: DB,
+    session: CheckedForm,
     incident_id: str,
     limits: UploadLimits,
     file: Annotated[UploadFile | None, File()] = None,
     kind: Annotated[str, Form()] = ListKind.HOST_AUTHORITY.value,
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    session = signed_in_form(request, db, csrf_token)
-    if isinstance(session, Response):
-        return session
-
-    def refused(reason: str, status_code: int = 422) -> Response:
-        db.rollback()
-        return _upload_page(
-            request, db, session, incident_id, status_code=status_code, error=reason, kind=kind
-        )
-
     if file is None or not file.filename:
-        return refused("no_file")
-    try:
-        table = read_upload(file.file, file.filename, limits)
-        draft = start_draft(db, actor_of(session), incident_id, kind, table)
-    except NotFound:
-        db.rollback()
-        page, _ = page_for(request, session)
-        return not_found(request, page)
-    except (Conflict, InvalidInput) as exc:
-        return refused(str(exc), exc.status_code)
+        return _upload_page(
+            request, db, session, incident_id, status_code=422, error="no_file", kind=kind
+        )
+    table = read_upload(file.file, file.filename, limits)
+    draft = start_draft(db, actor_of(session), incident_id, kind, table)
     return RedirectResponse(f"/imports/{draft.id}/columns", status_code=303)
 
 
@@ -126,47 +126,28 @@ def _imported(incident_id: str, source_list_id: str) -> Response:
 
 def _draft_page(
     request: Request,
-    db: DB,
+    db: Session,
     session: WebSession,
     draft_id: str,
-    render: Callable[[ImportDraft, Incident], dict[str, Any] | Response],
+    render: Callable[[ImportDraft, Incident], dict[str, Any]],
     template: str,
     status_code: int = 200,
 ) -> Response:
     """A page of one of the user's drafts; anyone else's, or an old one, is not found."""
     page, _ = page_for(request, session)
-    try:
-        draft = get_draft(db, actor_of(session), draft_id)
-    except NotFound:
-        return not_found(request, page)
+    draft = get_draft(db, actor_of(session), draft_id)
     if draft.source_list_id is not None:
         return _imported(draft.incident_id, draft.source_list_id)
     incident = db.get(Incident, draft.incident_id)
     assert incident is not None
-    values = render(draft, incident)
-    if isinstance(values, Response):
-        return values
     return page.render(
         request,
         template,
         status_code=status_code,
         draft=draft,
         incident=incident,
-        **values,
+        **render(draft, incident),
     )
-
-
-def _draft_get(
-    request: Request,
-    db: DB,
-    draft_id: str,
-    render: Callable[[ImportDraft, Incident], dict[str, Any] | Response],
-    template: str,
-) -> Response:
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
-    return _draft_page(request, db, session, draft_id, render, template)
 
 
 def _columns_values(
@@ -195,53 +176,64 @@ def _columns_values(
 
 
 @router.get("/imports/{draft_id}/columns", response_class=HTMLResponse)
-def columns_form(request: Request, db: DB, draft_id: str) -> Response:
-    return _draft_get(
+def columns_form(request: Request, db: DB, session: SignedIn, draft_id: str) -> Response:
+    return _draft_page(
         request,
         db,
+        session,
         draft_id,
         lambda draft, _incident: _columns_values(draft),
         "import_columns.html",
     )
 
 
+def _mapping(draft: ImportDraft, typed: Mapping[str, str]) -> dict[str, str]:
+    """The field chosen for each of the draft's columns (``field-0``, ``field-1``, …)."""
+    return {column: typed.get(f"field-{index}", "") for index, column in enumerate(draft.columns)}
+
+
+def _columns_refused(refusal: Refusal) -> Response:
+    def values(draft: ImportDraft, _incident: Incident) -> dict[str, Any]:
+        errors = [RowError(1, "", str(refusal.error))]
+        return _columns_values(draft, _mapping(draft, refusal.typed), errors)
+
+    return _draft_page(
+        refusal.request,
+        refusal.db,
+        refusal.session,
+        refusal.path_param("draft_id"),
+        values,
+        "import_columns.html",
+        status_code=422,
+    )
+
+
 @router.post("/imports/{draft_id}/columns", response_class=HTMLResponse)
-async def columns_submit(request: Request, db: DB, draft_id: str) -> Response:
+@refused_with(_columns_refused)
+async def columns_submit(request: Request, db: DB, session: CheckedForm, draft_id: str) -> Response:
     form = await request.form()
     values = {key: str(value) for key, value in form.items()}
-    session = signed_in_form(request, db, values.get("csrf_token", ""))
-    if isinstance(session, Response):
-        return session
-    page, _ = page_for(request, session)
-    try:
-        draft = get_draft(db, actor_of(session), draft_id)
-    except NotFound:
-        return not_found(request, page)
-    mapping = {
-        column: values.get(f"field-{index}", "") for index, column in enumerate(draft.columns)
-    }
+    draft = get_draft(db, actor_of(session), draft_id)
+    mapping = _mapping(draft, values)
     _, errors = check_columns(mapping)
-    if not errors:
-        try:
-            set_columns(db, draft, values.get("kind", ""), mapping, values.get("date_format", ""))
-        except InvalidInput as exc:
-            db.rollback()
-            draft = get_draft(db, actor_of(session), draft_id)
-            errors = [RowError(1, "", str(exc))]
     if errors:
-        incident = db.get(Incident, draft.incident_id)
+        # Nothing was changed: the choice is shown again, with its errors.
+        page, _ = page_for(request, session)
         return page.render(
             request,
             "import_columns.html",
             status_code=422,
             draft=draft,
-            incident=incident,
+            incident=db.get(Incident, draft.incident_id),
             **_columns_values(draft, mapping, errors),
         )
+    set_columns(db, draft, values.get("kind", ""), mapping, values.get("date_format", ""))
     return RedirectResponse(f"/imports/{draft_id}/preview", status_code=303)
 
 
-def _preview_values(db: DB, draft: ImportDraft, error: str | None = None) -> dict[str, Any]:
+def _preview_values(
+    db: Session, draft: ImportDraft, error: DomainError | None = None
+) -> dict[str, Any]:
     checked = check_draft(db, draft)
     table = draft_table(draft)
     used = [
@@ -275,120 +267,79 @@ def _preview_values(db: DB, draft: ImportDraft, error: str | None = None) -> dic
 
 
 @router.get("/imports/{draft_id}/preview", response_class=HTMLResponse)
-def preview_page(request: Request, db: DB, draft_id: str) -> Response:
-    return _draft_get(
+def preview_page(request: Request, db: DB, session: SignedIn, draft_id: str) -> Response:
+    return _draft_page(
         request,
         db,
+        session,
         draft_id,
         lambda draft, _incident: _preview_values(db, draft),
         "import_preview.html",
     )
 
 
-def _refused_on(
-    request: Request, db: DB, draft_id: str, template: str, values: Callable[..., dict[str, Any]]
-) -> Callable[[WebSession, DomainError], Response]:
-    def refused(session: WebSession, error: DomainError) -> Response:
+def _refused_on(template: str, values: Callable[..., dict[str, Any]]) -> RefusalPage:
+    """The draft's page ``template`` with the refusal said, its values from ``values``."""
+
+    def refused(refusal: Refusal) -> Response:
         return _draft_page(
-            request,
-            db,
-            session,
-            draft_id,
-            lambda draft, _incident: values(db, draft, str(error)),
+            refusal.request,
+            refusal.db,
+            refusal.session,
+            refusal.path_param("draft_id"),
+            lambda draft, _incident: values(refusal.db, draft, refusal.error),
             template,
-            status_code=error.status_code,
+            status_code=refusal.error.status_code,
         )
 
     return refused
 
 
-def _change_draft(
-    request: Request,
-    db: DB,
-    draft_id: str,
-    csrf_token: str,
-    change: Callable[[Actor, ImportDraft], object],
-    done: str,
-    template: str,
-    values: Callable[..., dict[str, Any]],
-) -> Response:
-    return submit(
-        request,
-        db,
-        csrf_token,
-        lambda actor: change(actor, get_draft(db, actor, draft_id)),
-        done,
-        _refused_on(request, db, draft_id, template, values),
-    )
+_preview_refused = _refused_on("import_preview.html", _preview_values)
 
 
 @router.post("/imports/{draft_id}/rows/{row_number}")
-async def row_correct(request: Request, db: DB, draft_id: str, row_number: int) -> Response:
+@refused_with(_preview_refused)
+async def row_correct(
+    request: Request, db: DB, session: CheckedForm, draft_id: str, row_number: int
+) -> Response:
     form = await request.form()
-    values = {key: str(value) for key, value in form.items()}
-
-    def change(actor: Actor, draft: ImportDraft) -> None:
-        typed = {
-            column: values[f"cell-{index}"]
-            for index, column in enumerate(draft.columns)
-            if f"cell-{index}" in values
-        }
-        correct_row(db, draft, row_number, typed)
-
-    return _change_draft(
-        request,
-        db,
-        draft_id,
-        values.get("csrf_token", ""),
-        change,
-        f"/imports/{draft_id}/preview#row-{row_number}",
-        "import_preview.html",
-        _preview_values,
-    )
+    draft = get_draft(db, actor_of(session), draft_id)
+    typed = {
+        column: str(form[f"cell-{index}"])
+        for index, column in enumerate(draft.columns)
+        if f"cell-{index}" in form
+    }
+    correct_row(db, draft, row_number, typed)
+    return RedirectResponse(f"/imports/{draft_id}/preview#row-{row_number}", status_code=303)
 
 
 @router.post("/imports/{draft_id}/leave-out")
+@refused_with(_preview_refused)
 def leave_out_submit(
-    request: Request,
-    db: DB,
-    draft_id: str,
-    leave_out: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
+    db: DB, session: CheckedForm, draft_id: str, leave_out: Annotated[str, Form()] = ""
 ) -> Response:
-    return _change_draft(
-        request,
-        db,
-        draft_id,
-        csrf_token,
-        lambda _actor, draft: leave_out_invalid(db, draft, leave_out == "1"),
-        f"/imports/{draft_id}/preview",
-        "import_preview.html",
-        _preview_values,
-    )
+    leave_out_invalid(db, get_draft(db, actor_of(session), draft_id), leave_out == "1")
+    return RedirectResponse(f"/imports/{draft_id}/preview", status_code=303)
 
 
 @router.post("/imports/{draft_id}/reconcile")
+@refused_with(_preview_refused)
 def reconcile_submit(
-    request: Request, db: ReadDB, draft_id: str, csrf_token: Annotated[str, Form()] = ""
+    request: Request, db: ReadDB, session: ReadingCheckedForm, draft_id: str
 ) -> Response:
     # Matching a large list takes minutes: it reads only, and the links are kept after in a
     # short transaction, so nobody else waits for the write lock meanwhile.
-    def reconcile(actor: Actor) -> None:
-        reconciled = compute_links(db, get_draft(db, actor, draft_id))
-        with write_unit(request) as writing:
-            keep_links(writing, get_draft(writing, actor, draft_id), reconciled)
-
-    return submit(
-        request,
-        db,
-        csrf_token,
-        reconcile,
-        f"/imports/{draft_id}/review",
-        _refused_on(request, db, draft_id, "import_preview.html", _preview_values),
-    )
+    actor = actor_of(session)
+    reconciled = compute_links(db, get_draft(db, actor, draft_id))
+    with write_unit(request) as writing:
+        keep_links(writing, get_draft(writing, actor, draft_id), reconciled)
+    return RedirectResponse(f"/imports/{draft_id}/review", status_code=303)
 
 
-def _review_values(db: DB, draft: ImportDraft, error: str | None = None) -> dict[str, Any]:
+def _review_values(
+    db: Session, draft: ImportDraft, error: DomainError | None = None
+) -> dict[str, Any]:
     table = draft_table(draft)
     links = draft.links or {}
     by_number = {row.number: row for row in table.rows}
@@ -417,90 +368,63 @@ def _review_values(db: DB, draft: ImportDraft, error: str | None = None) -> dict
 
 
 @router.get("/imports/{draft_id}/review", response_class=HTMLResponse)
-def review_page(request: Request, db: DB, draft_id: str) -> Response:
-    def values(draft: ImportDraft, _incident: Incident) -> dict[str, Any] | Response:
-        if draft.links is None:
-            # Changed since it was reconciled (or never reconciled): back to the check.
-            return RedirectResponse(f"/imports/{draft_id}/preview", status_code=303)
-        return _review_values(db, draft)
+def review_page(request: Request, db: DB, session: SignedIn, draft_id: str) -> Response:
+    draft = get_draft(db, actor_of(session), draft_id)
+    if draft.source_list_id is None and draft.links is None:
+        # Changed since it was reconciled (or never reconciled): back to the check.
+        return RedirectResponse(f"/imports/{draft_id}/preview", status_code=303)
+    return _draft_page(
+        request,
+        db,
+        session,
+        draft_id,
+        lambda draft, _incident: _review_values(db, draft),
+        "import_review.html",
+    )
 
-    return _draft_get(request, db, draft_id, values, "import_review.html")
+
+_review_refused = _refused_on("import_review.html", _review_values)
 
 
 @router.post("/imports/{draft_id}/review/{row_number}")
+@refused_with(_review_refused)
 def review_decide(
-    request: Request,
     db: DB,
+    session: CheckedForm,
     draft_id: str,
     row_number: int,
     action: Annotated[str, Form()] = "",
     person_id: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    return _change_draft(
-        request,
-        db,
-        draft_id,
-        csrf_token,
-        lambda actor, draft: decide_in_draft(
-            db, actor, draft, row_number, action, person_id or None
-        ),
-        f"/imports/{draft_id}/review#row-{row_number}",
-        "import_review.html",
-        _review_values,
-    )
-
-
-def _finish(
-    request: Request,
-    db: DB,
-    draft_id: str,
-    csrf_token: str,
-    act: Callable[[Actor, ImportDraft], str],
-) -> Response:
-    """Commit or cancel a draft, then go where ``act`` says; a refusal shows the review."""
-    session = signed_in_form(request, db, csrf_token)
-    if isinstance(session, Response):
-        return session
     actor = actor_of(session)
-    incident_id = ""
-    try:
-        draft = get_draft(db, actor, draft_id)
-        incident_id = draft.incident_id
-        target = act(actor, draft)
-    except NotFound:
-        db.rollback()
-        page, _ = page_for(request, session)
-        return not_found(request, page)
-    except AlreadyCommitted as exc:
-        db.rollback()
-        return _imported(incident_id, exc.source_list_id)
-    except (Conflict, InvalidInput) as exc:
-        db.rollback()
-        refused = _refused_on(request, db, draft_id, "import_review.html", _review_values)
-        return refused(session, exc)
-    return RedirectResponse(target, status_code=303)
+    draft = get_draft(db, actor, draft_id)
+    decide_in_draft(db, actor, draft, row_number, action, person_id or None)
+    return RedirectResponse(f"/imports/{draft_id}/review#row-{row_number}", status_code=303)
+
+
+def _finish_refused(refusal: Refusal) -> Response:
+    if isinstance(refusal.error, AlreadyCommitted):
+        # Committed by another press of the button: to what the import brought.
+        draft = get_draft(refusal.db, actor_of(refusal.session), refusal.path_param("draft_id"))
+        return _imported(draft.incident_id, refusal.error.source_list_id)
+    return _review_refused(refusal)
 
 
 @router.post("/imports/{draft_id}/commit")
-def commit_submit(
-    request: Request, db: DB, draft_id: str, csrf_token: Annotated[str, Form()] = ""
-) -> Response:
-    def commit(actor: Actor, draft: ImportDraft) -> str:
-        incident_id = draft.incident_id
-        report = commit_draft(db, actor, draft)
-        return _imported(incident_id, report.source_list_id or "").headers["location"]
-
-    return _finish(request, db, draft_id, csrf_token, commit)
+@refused_with(_finish_refused)
+def commit_submit(db: DB, session: CheckedForm, draft_id: str) -> Response:
+    actor = actor_of(session)
+    draft = get_draft(db, actor, draft_id)
+    incident_id = draft.incident_id
+    report = commit_draft(db, actor, draft)
+    return _imported(incident_id, report.source_list_id or "")
 
 
 @router.post("/imports/{draft_id}/cancel")
-def cancel_submit(
-    request: Request, db: DB, draft_id: str, csrf_token: Annotated[str, Form()] = ""
-) -> Response:
-    def cancel(actor: Actor, draft: ImportDraft) -> str:
-        incident_id = draft.incident_id
-        cancel_draft(db, actor, draft)
-        return f"/incidents/{incident_id}"
-
-    return _finish(request, db, draft_id, csrf_token, cancel)
+@refused_with(_finish_refused)
+def cancel_submit(db: DB, session: CheckedForm, draft_id: str) -> Response:
+    actor = actor_of(session)
+    draft = get_draft(db, actor, draft_id)
+    incident_id = draft.incident_id
+    cancel_draft(db, actor, draft)
+    return RedirectResponse(f"/incidents/{incident_id}", status_code=303)

@@ -2,42 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from consular import audit
 from consular.api_schema import MAX_PAGE
 from consular.audit.tags import AuditTag
 from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
+from consular.auth.service import Actor
 from consular.auth.sessions import actor_of
 from consular.cases.chart import COLOURS, states_by_day
 from consular.cases.models import Case
 from consular.cases.service import CASE_SORTS, count_overdue, list_cases
 from consular.cases.states import CaseState
 from consular.db import utcnow
-from consular.errors import NotFound
+from consular.errors import DomainError, NotFound
 from consular.flights.service import accounting, flights_of
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
 from consular.incidents.service import case_counts, decide, get_incident, review_queue
 from consular.registry.models import Deployment, Employer
-from consular.web.common import not_found, page_for, signed_in, submit
+from consular.web.access import CheckedForm, SignedIn, on_page, refused_with
+from consular.web.common import page_for
 from consular.web.deps import DB, csv_download
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, db: DB) -> Response:
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
+def dashboard(request: Request, db: DB, session: SignedIn) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
     incidents = db.scalars(
@@ -70,10 +72,10 @@ PAGE_SIZES = (50, 100, 500)
 _STATES = {str(state) for state in CaseState}
 
 
-def _case_filters(
-    state: str | None,
-    facility: str | None,
-    overdue: str | None,
+def case_filters(
+    state: str | None = None,
+    facility: str | None = None,
+    overdue: str | None = None,
     employer: str | None = None,
     sort: str | None = None,
 ) -> dict[str, Any]:
@@ -95,10 +97,37 @@ def _query_string(filters: dict[str, Any]) -> str:
     return urlencode({k: ("1" if v is True else v) for k, v in named.items() if v})
 
 
+@dataclass(frozen=True)
+class CasesShown:
+    """Which cases of an incident its page shows: the filters, the order, the page."""
+
+    filters: dict[str, Any]
+    page_number: int = 1
+    size: int = PAGE_SIZE
+
+    @property
+    def query(self) -> str:
+        return _query_string(self.filters)
+
+    @property
+    def paged(self) -> str:
+        size = f"per_page={self.size}" if self.size != PAGE_SIZE else ""
+        return "&".join(filter(None, [self.query, size]))
+
+
+@dataclass(frozen=True)
+class FlightForm:
+    """The add-a-flight form sent back refused: what was typed, and what is wrong."""
+
+    typed: Mapping[str, str]
+    error: DomainError
+
+
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse)
 def incident_page(
     request: Request,
     db: DB,
+    session: SignedIn,
     incident_id: str,
     state: str | None = None,
     facility: str | None = None,
@@ -109,34 +138,91 @@ def incident_page(
     per_page: int = PAGE_SIZE,
     imported: str | None = None,
 ) -> Response:
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
+    shown = CasesShown(
+        case_filters(state, facility, overdue, employer, sort),
+        page_number,
+        per_page if per_page in PAGE_SIZES else PAGE_SIZE,
+    )
+    return render_incident(request, db, session, incident_id, shown, imported=imported)
+
+
+def render_incident(
+    request: Request,
+    db: Session,
+    session: WebSession,
+    incident_id: str,
+    shown: CasesShown,
+    *,
+    imported: str | None = None,
+    flight_form: FlightForm | None = None,
+) -> Response:
+    """An incident with its lists, flights and a page of its cases (the flight form refused,
+    if ``flight_form``)."""
     page, _ = page_for(request, session)
     actor = actor_of(session)
-    filters = _case_filters(state, facility, overdue, employer, sort)
-    size = per_page if per_page in PAGE_SIZES else PAGE_SIZE
-    try:
-        total, cases = list_cases(
-            db, actor, incident_id, **filters, limit=size, offset=(page_number - 1) * size
-        )
-    except NotFound:
-        return not_found(request, page)
-    query = _query_string(filters)
-    paged = "&".join(filter(None, [query, f"per_page={size}" if size != PAGE_SIZE else ""]))
-    last_page = max(1, (total + size - 1) // size)
-    if page_number > last_page:
+    total, cases = list_cases(
+        db,
+        actor,
+        incident_id,
+        **shown.filters,
+        limit=shown.size,
+        offset=(shown.page_number - 1) * shown.size,
+    )
+    last_page = max(1, (total + shown.size - 1) // shown.size)
+    if shown.page_number > last_page:
         # A bookmark or a link from before cases were closed or filtered: the last page,
         # not an empty table.
         last = f"page={last_page}" if last_page > 1 else ""
-        target = "&".join(filter(None, [paged, last]))
+        target = "&".join(filter(None, [shown.paged, last]))
         return RedirectResponse(f"{request.url.path}?{target}#cases", status_code=303)
-    incident = db.get(Incident, incident_id)
-    lists = db.scalars(
+    return page.render(
+        request,
+        "incident.html",
+        status_code=422 if flight_form else 200,
+        cases=cases,
+        total=total,
+        filters=shown.filters,
+        page_number=shown.page_number,
+        last_page=last_page,
+        per_page=shown.size,
+        query=shown.query,
+        paged=shown.paged,
+        flight_form=flight_form,
+        **_around_the_cases(db, actor, incident_id, imported),
+    )
+
+
+def _around_the_cases(
+    db: Session, actor: Actor, incident_id: str, imported: str | None
+) -> dict[str, Any]:
+    """What the incident's page shows besides its cases: its lists, flights, the choices."""
+    lists = _source_lists(db, incident_id)
+    return {
+        "incident": db.get(Incident, incident_id),
+        "lists": lists,
+        "just_imported": next((item for item in lists if item.id == imported), None),
+        "flights": flights_of(db, actor, incident_id),
+        "accounted": accounting(db, actor, incident_id),
+        "can_move": actor.can(Permission.CASE_TRANSITION),
+        "can_import": actor.can(Permission.LIST_IMPORT),
+        "can_review": actor.can(Permission.REVIEW_DECIDE),
+        "sorts": list(CASE_SORTS),
+        "states": [str(state) for state in CaseState],
+        "page_sizes": PAGE_SIZES,
+        **_filter_choices(db, incident_id),
+    }
+
+
+def _source_lists(db: Session, incident_id: str) -> Sequence[SourceList]:
+    return db.scalars(
         select(SourceList)
         .where(SourceList.incident_id == incident_id)
         .order_by(SourceList.imported_at)
     ).all()
+
+
+def _filter_choices(db: Session, incident_id: str) -> dict[str, Any]:
+    """The facilities and employers the incident's cases may be filtered by."""
     facilities = db.scalars(
         select(Case.facility)
         .where(Case.incident_id == incident_id, Case.facility.is_not(None))
@@ -151,47 +237,19 @@ def incident_page(
         .distinct()
         .order_by(Employer.name)
     ).all()
-    just_imported = next((item for item in lists if item.id == imported), None)
-    return page.render(
-        request,
-        "incident.html",
-        incident=incident,
-        lists=lists,
-        cases=cases,
-        total=total,
-        filters=filters,
-        facilities=facilities,
-        employers=employers,
-        sorts=list(CASE_SORTS),
-        states=[str(state) for state in CaseState],
-        page_number=page_number,
-        last_page=last_page,
-        per_page=size,
-        page_sizes=PAGE_SIZES,
-        just_imported=just_imported,
-        flights=flights_of(db, actor, incident_id),
-        accounted=accounting(db, actor, incident_id),
-        can_move=actor.can(Permission.CASE_TRANSITION),
-        can_import=actor.can(Permission.LIST_IMPORT),
-        query=query,
-        paged=paged,
-    )
+    return {"facilities": facilities, "employers": employers}
 
 
 @router.get("/incidents/{incident_id}/lists/{list_id}", response_class=HTMLResponse)
-def source_list_page(request: Request, db: DB, incident_id: str, list_id: str) -> Response:
+def source_list_page(
+    request: Request, db: DB, session: SignedIn, incident_id: str, list_id: str
+) -> Response:
     """One imported list: its whole report, and every row left out with its errors."""
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
     page, _ = page_for(request, session)
-    try:
-        incident = get_incident(db, actor_of(session), incident_id)
-    except NotFound:
-        return not_found(request, page)
+    incident = get_incident(db, actor_of(session), incident_id)
     source = db.get(SourceList, list_id)
     if source is None or source.incident_id != incident.id:
-        return not_found(request, page)
+        raise NotFound("source list", list_id)
     decisions = dict(
         db.execute(
             select(SourceRecord.decision, func.count())
@@ -200,7 +258,12 @@ def source_list_page(request: Request, db: DB, incident_id: str, list_id: str) -
         ).all()
     )
     return page.render(
-        request, "source_list.html", incident=incident, source=source, decisions=decisions
+        request,
+        "source_list.html",
+        incident=incident,
+        source=source,
+        decisions=decisions,
+        can_review=actor_of(session).can(Permission.REVIEW_DECIDE),
     )
 
 
@@ -209,8 +272,8 @@ CSV_COLUMNS = ("number", "name", "date_of_birth", "state", "facility", "disposit
 
 @router.get("/incidents/{incident_id}/cases.csv")
 def incident_cases_csv(
-    request: Request,
     db: DB,
+    session: SignedIn,
     incident_id: str,
     state: str | None = None,
     facility: str | None = None,
@@ -219,16 +282,9 @@ def incident_cases_csv(
     sort: str | None = None,
 ) -> Response:
     """The filtered cases table as CSV (all pages); the export is audited."""
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
-    page, _ = page_for(request, session)
     actor = actor_of(session)
-    filters = _case_filters(state, facility, overdue, employer, sort)
-    try:
-        total, cases = list_cases(db, actor, incident_id, **filters, limit=100_000)
-    except NotFound:
-        return not_found(request, page)
+    filters = case_filters(state, facility, overdue, employer, sort)
+    total, cases = list_cases(db, actor, incident_id, **filters, limit=100_000)
     now = utcnow()
     rows = [
         [
@@ -256,18 +312,15 @@ def incident_cases_csv(
 
 def _review_page(
     request: Request,
-    db: DB,
+    db: Session,
     session: WebSession,
     incident_id: str,
     *,
     status_code: int = 200,
-    error: str | None = None,
+    error: DomainError | None = None,
 ) -> Response:
     page, _ = page_for(request, session)
-    try:
-        items = [ReviewItem.of(r) for r in review_queue(db, actor_of(session), incident_id)]
-    except NotFound:
-        return not_found(request, page)
+    items = [ReviewItem.of(r) for r in review_queue(db, actor_of(session), incident_id)]
     return page.render(
         request,
         "review.html",
@@ -278,40 +331,32 @@ def _review_page(
     )
 
 
+_review_refused = on_page(_review_page, "incident_id", status_code=409)
+
+
 @router.get("/incidents/{incident_id}/review", response_class=HTMLResponse)
-def review_page(request: Request, db: DB, incident_id: str) -> Response:
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
+def review_page(request: Request, db: DB, session: SignedIn, incident_id: str) -> Response:
     return _review_page(request, db, session, incident_id)
 
 
 @router.post("/incidents/{incident_id}/review/{record_id}")
+@refused_with(_review_refused)
 def review_decide(
-    request: Request,
     db: DB,
+    session: CheckedForm,
     incident_id: str,
     record_id: str,
     action: Annotated[str, Form()] = "",
     person_id: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    return submit(
-        request,
+    decide(
         db,
-        csrf_token,
-        lambda actor: decide(
-            db,
-            actor,
-            incident_id,
-            record_id,
-            action,
-            person_id=person_id or None,
-            note=note.strip(),
-        ),
-        f"/incidents/{incident_id}/review",
-        lambda session, error: _review_page(
-            request, db, session, incident_id, status_code=409, error=str(error)
-        ),
+        actor_of(session),
+        incident_id,
+        record_id,
+        action,
+        person_id=person_id or None,
+        note=note.strip(),
     )
+    return RedirectResponse(f"/incidents/{incident_id}/review", status_code=303)

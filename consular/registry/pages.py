@@ -11,12 +11,13 @@ from consular.auth.permissions import Permission
 from consular.auth.sessions import actor_of
 from consular.cases.models import Case
 from consular.cases.service import readable_cases
-from consular.errors import InvalidInput, NotFound
+from consular.errors import InvalidInput
 from consular.fields import FieldError, parse_date
 from consular.registry.models import Person
 from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.screening.deployments import disagreeing_deployments
-from consular.web.common import not_found, page_for, signed_in
+from consular.web.access import SignedIn
+from consular.web.common import page_for
 from consular.web.deps import DB
 
 router = APIRouter(include_in_schema=False)
@@ -26,17 +27,14 @@ router = APIRouter(include_in_schema=False)
 def persons_page(
     request: Request,
     db: DB,
+    session: SignedIn,
     name: str = "",
     date_of_birth: str = "",
     passport_number: str = "",
 ) -> Response:
     """Search the registry by name (Hangul or Latin), date of birth or passport number."""
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
     page, _ = page_for(request, session)
-    if not actor_of(session).can(Permission.PERSON_READ):
-        return not_found(request, page)
+    actor_of(session).require(Permission.PERSON_READ, "persons", None)
     found: Sequence[Person] | None = None
     error = None
     if name.strip() or date_of_birth.strip() or passport_number.strip():
@@ -67,16 +65,10 @@ def persons_page(
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
-def person_page(request: Request, db: DB, person_id: str) -> Response:
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
+def person_page(request: Request, db: DB, session: SignedIn, person_id: str) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
-    try:
-        person = get_person(db, actor, person_id)
-    except NotFound:
-        return not_found(request, page)
+    person = get_person(db, actor, person_id)
     cases = (
         db.scalars(
             readable_cases(actor).where(Case.person_id == person.id).order_by(Case.created_at)

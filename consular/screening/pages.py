@@ -3,23 +3,33 @@ the forms to register a worker (a passport zone may be pasted) or a file of them
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.sessions import actor_of
-from consular.errors import InvalidInput, NotFound
+from consular.errors import DomainError
 from consular.fields import RowError
 from consular.i18n import N_
 from consular.importing import read_upload
 from consular.rules import ruleset
 from consular.screening import deployments as service
 from consular.screening.service import parse_plan, result_rows, screen
-from consular.web.common import not_found, page_for, signed_in, signed_in_form
+from consular.web.access import (
+    CheckedForm,
+    ReadingCheckedForm,
+    Refusal,
+    SignedIn,
+    on_page,
+    refused_with,
+)
+from consular.web.common import page_for
 from consular.web.deps import DB, ReadDB, csv_download
 from consular.web.limits import UploadLimits
 
@@ -71,18 +81,17 @@ YES_NO = (
 
 def _deployments_page(
     request: Request,
-    db: DB,
+    db: Session,
     session: WebSession,
     *,
     status_code: int = 200,
     errors: list[RowError] | None = None,
-    error: str | None = None,
-    typed: dict[str, str] | None = None,
+    error: DomainError | str | None = None,
+    typed: Mapping[str, str] | None = None,
 ) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
-    if not actor.can(Permission.DEPLOYMENT_READ):
-        return not_found(request, page)
+    actor.require(Permission.DEPLOYMENT_READ, "deployments", None)
     views = service.deployments_of(db, actor)
     screen = ruleset("screen")
     return page.render(
@@ -106,93 +115,93 @@ def _deployments_page(
 
 
 @router.get("/deployments", response_class=HTMLResponse)
-def deployments_page(request: Request, db: DB) -> Response:
-    session = signed_in(request, db)
-    if isinstance(session, Response):
-        return session
+def deployments_page(request: Request, db: DB, session: SignedIn) -> Response:
     return _deployments_page(request, db, session)
 
 
+def _yes_no(typed: Mapping[str, str]) -> dict[str, str]:
+    """The form as typed, each yes-or-no box answered (an unticked box is not sent)."""
+    return {**typed, **{name: "yes" if typed.get(name) == "yes" else "no" for name in YES_NO}}
+
+
+def _registration_refused(refusal: Refusal) -> Response:
+    return _deployments_page(
+        refusal.request,
+        refusal.db,
+        refusal.session,
+        status_code=422,
+        error=refusal.error,
+        typed=_yes_no(refusal.typed),
+    )
+
+
 @router.post("/deployments", response_class=HTMLResponse)
-async def deployment_register(request: Request, db: DB) -> Response:
+@refused_with(_registration_refused)
+async def deployment_register(request: Request, db: DB, session: CheckedForm) -> Response:
     # The form has two dozen fields: read it whole, then work off the event loop.
     form = await request.form()
-    typed = {name: str(value) for name, value in form.items() if isinstance(value, str)}
-    for name in YES_NO:
-        typed[name] = "yes" if typed.get(name) == "yes" else "no"
-    return await run_in_threadpool(_register, request, db, typed)
+    typed = _yes_no({name: value for name, value in form.items() if isinstance(value, str)})
+    return await run_in_threadpool(_register, request, db, session, typed)
 
 
-def _register(request: Request, db: DB, typed: dict[str, str]) -> Response:
-    session = signed_in_form(request, db, typed.get("csrf_token", ""))
-    if isinstance(session, Response):
-        return session
+def _register(
+    request: Request, db: Session, session: WebSession, typed: dict[str, str]
+) -> Response:
     registration, errors = service.parse_registration(typed, 1)
     if errors:
+        # Nothing was changed: the form is shown again, each error by its field.
         return _deployments_page(request, db, session, status_code=422, errors=errors, typed=typed)
-    try:
-        service.register(db, actor_of(session), registration)
-    except NotFound:
-        db.rollback()
-        return not_found(request, page_for(request, session)[0])
-    except InvalidInput as exc:
-        db.rollback()
-        return _deployments_page(request, db, session, status_code=422, error=str(exc), typed=typed)
+    service.register(db, actor_of(session), registration)
     return RedirectResponse("/deployments", status_code=303)
+
+
+def _import_refused(refusal: Refusal) -> Response:
+    report = refusal.error.details.get("report") or {}
+    rows = [RowError(e["row"], e["column"], e["message"]) for e in report.get("errors", [])]
+    return _deployments_page(
+        refusal.request,
+        refusal.db,
+        refusal.session,
+        status_code=422,
+        errors=rows,
+        error=None if rows else refusal.error,
+    )
 
 
 @router.post("/deployments/import", response_class=HTMLResponse)
+@refused_with(_import_refused)
 def deployment_import(
     request: Request,
     db: DB,
+    session: CheckedForm,
     limits: UploadLimits,
     file: Annotated[UploadFile | None, File()] = None,
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    session = signed_in_form(request, db, csrf_token)
-    if isinstance(session, Response):
-        return session
     if file is None or not file.filename:
         return _deployments_page(request, db, session, status_code=422, error="no_file")
-    try:
-        service.import_deployments(
-            db, actor_of(session), read_upload(file.file, file.filename, limits)
-        )
-    except NotFound:
-        db.rollback()
-        return not_found(request, page_for(request, session)[0])
-    except InvalidInput as exc:
-        db.rollback()
-        report = exc.details.get("report") or {}
-        rows = [RowError(e["row"], e["column"], e["message"]) for e in report.get("errors", [])]
-        return _deployments_page(
-            request, db, session, status_code=422, errors=rows, error=None if rows else str(exc)
-        )
+    service.import_deployments(db, actor_of(session), read_upload(file.file, file.filename, limits))
     return RedirectResponse("/deployments", status_code=303)
 
 
+_screen_refused = on_page(_deployments_page, status_code=422)
+
+
 @router.post("/deployments/screen")
+@refused_with(_screen_refused)
 def plan_screen(
     request: Request,
     db: ReadDB,
+    session: ReadingCheckedForm,
     limits: UploadLimits,
     file: Annotated[UploadFile | None, File()] = None,
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Screen a plan file as `consular screen` does and hand the result back as a CSV to
     download, in the page's language; nothing is saved."""
-    session = signed_in_form(request, db, csrf_token)
-    if isinstance(session, Response):
-        return session
     page, _ = page_for(request, session)
-    if not actor_of(session).can(Permission.DEPLOYMENT_READ):
-        return not_found(request, page)
+    actor_of(session).require(Permission.DEPLOYMENT_READ, "deployments", None)
     if file is None or not file.filename:
         return _deployments_page(request, db, session, status_code=422, error="no_file")
-    try:
-        table = read_upload(file.file, file.filename, limits)
-    except InvalidInput as exc:
-        return _deployments_page(request, db, session, status_code=422, error=str(exc))
+    table = read_upload(file.file, file.filename, limits)
     trips, errors = parse_plan(table)
     if errors:
         return _deployments_page(request, db, session, status_code=422, errors=errors)

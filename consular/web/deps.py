@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from consular.auth.service import Actor, authenticate_token
-from consular.db import open_session, unit_of_work
+from consular.db import reading_unit, unit_of_work
 from consular.errors import Unauthenticated
 from consular.exports import csv_text
 
@@ -37,12 +37,8 @@ def _reading(request: Request) -> Iterator[Session]:
     # Long work (reconciling a list, screening a plan) reads in a transaction that takes no
     # write lock and is never committed; what it leads to is saved by ``write_unit`` in a
     # short transaction of its own, so sign-ins and status lookups never wait for it.
-    session = open_session(request.app.state.session_factory, write=False)
-    try:
+    with reading_unit(request.app.state.session_factory) as session:
         yield session
-    finally:
-        session.rollback()
-        session.close()
 
 
 ReadDB = Annotated[Session, Depends(_reading, scope="function")]

@@ -64,7 +64,10 @@ def _with_particles(gettext: Callable[..., str]) -> Callable[..., str]:
 
 def _reason(said: object, gettext: Callable[[str], str]) -> str:
     """A refusal in the reader's language: a message (or an error carrying one) translated."""
-    if isinstance(getattr(said, "message", said), Message) or (
+    message = getattr(said, "message", said)
+    # A message with a code of its own ("case.bad_transition") is in the catalogs; an error
+    # raised with a bare sentence (its class's code) is still read by ``reasons.translate``.
+    if (isinstance(message, Message) and "." in message.code) or (
         isinstance(said, dict) and "template" in said
     ):
         return shown(said, gettext)

@@ -70,8 +70,13 @@ def test_the_host_number_is_masked_until_shown_and_the_reveal_is_audited(
     case_id = _first_case(browser, world)
     page = browser.get(f"/cases/{case_id}").text
     assert "A123456789" not in page and "789" in page
-    shown = browser.post(f"/cases/{case_id}/reveal", data={"csrf_token": form_token(page)})
+    answer = browser.post(f"/cases/{case_id}/reveal", data={"csrf_token": form_token(page)})
+    assert answer.status_code == 303  # Post/Redirect/Get
+    shown = browser.get(answer.headers["location"])
     assert shown.status_code == 200 and "A123456789" in shown.text
+    # A reload neither shows the number again nor reveals (and audits) it again.
+    again = browser.get(f"/cases/{case_id}")
+    assert "A123456789" not in again.text
     with factory() as db:
         reveals = db.scalars(
             select(AuditEvent.actor).where(AuditEvent.tag == "cases:identifier:reveal")
@@ -161,3 +166,53 @@ def test_custody_and_disposition_are_recorded_from_the_case_page(
         data={"disposition": "deported", "version": "99", "csrf_token": token},
     )
     assert wrong.status_code == 409
+
+
+def test_a_viewer_is_shown_no_form_to_change_the_case(
+    browser: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    _import_host_list(browser, world)
+    user_with_token(factory, "viewer.han", "viewer")
+    sign_in(browser, name="viewer.han")
+    case_id = _first_case(browser, world)
+    page = browser.get(f"/cases/{case_id}", headers={"Accept-Language": "en"}).text
+    assert "Case 1" in page
+    for action in ("notes", "custody", "disposition", "travel", "transition", "family-codes"):
+        assert f'action="/cases/{case_id}/{action}"' not in page, action
+
+
+def test_a_refused_note_is_not_saved_and_keeps_what_was_typed(
+    browser: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    _import_host_list(browser, world)
+    sign_in(browser)
+    case_id = _first_case(browser, world)
+    token = form_token(browser.get(f"/cases/{case_id}").text)
+    too_long = "The wife called about her husband's medication. " * 250  # over 10,000
+    refused = browser.post(
+        f"/cases/{case_id}/notes",
+        data={"body": too_long, "csrf_token": token},
+        headers={"Accept-Language": "en"},
+    )
+    assert refused.status_code == 422
+    assert "The change was not made" in refused.text
+    textarea = re.search(r'<textarea id="note"[^>]*>(.*?)</textarea>', refused.text, re.S)
+    assert textarea and textarea.group(1) == too_long.replace("'", "&#39;")
+    with factory() as db:
+        tags = db.scalars(select(AuditEvent.tag).where(AuditEvent.case_id == case_id)).all()
+    assert "cases:note:add" not in tags
+
+
+def test_a_form_sent_signed_out_leads_to_sign_in_and_back(
+    browser: TestClient, world: World
+) -> None:
+    _import_host_list(browser, world)
+    sign_in(browser)
+    case_id = _first_case(browser, world)
+    token = form_token(browser.get(f"/cases/{case_id}").text)
+    browser.cookies.clear()
+    answer = browser.post(f"/cases/{case_id}/notes", data={"body": "hello", "csrf_token": token})
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/sign-in?next=/cases/{case_id}/notes"
+    page = browser.get(f"/cases/{case_id}")
+    assert page.headers["location"] == f"/sign-in?next=/cases/{case_id}"

@@ -99,6 +99,18 @@ def test_an_officer_works_a_case_in_the_browser(browser_page, server: str, world
     done = page.locator("tr", has_text="권리 보장 점검표 항목 완료").inner_text()
     assert "항목: 영사 면회" in done and "조치 내용: Folkston 면회" in done
     assert page.get_by_text("cases:milestone:complete").count() == 0
+    # A family code: shown once at the top of the page, where the focus is, in groups.
+    page.get_by_label("새 코드를 받을 사람").fill("김미영")
+    page.get_by_role("button", name="코드 발급").click()
+    issued = page.locator("#issued-code")
+    issued.wait_for()
+    assert page.evaluate("document.activeElement.id") == "issued-code"
+    assert re.fullmatch(
+        r"([2-9A-HJKMNP-TV-Z]{4}-){4}[2-9A-HJKMNP-TV-Z]{4}",
+        issued.locator(".code").inner_text().replace(" ", ""),
+    )
+    page.reload()
+    assert page.locator("#issued-code").count() == 0
     # Switch to English: the choice sticks on the next pages.
     page.get_by_label("언어").select_option("en")
     page.get_by_role("button", name="바꾸기").click()

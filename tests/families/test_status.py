@@ -69,9 +69,13 @@ def _issue(client: TestClient, case_url: str, contact: str = "Kim Mi-young") -> 
         data={"contact": contact, "csrf_token": form_token(page)},
         headers=EN,
     )
-    assert issued.status_code == 201, issued.text
-    code = re.search(r"Code for [^:]+: ([0-9A-Z-]+)\.", issued.text)
-    assert code, issued.text
+    # Post/Redirect/Get: the case's page shows the code once, at its top.
+    assert issued.status_code == 303 and issued.headers["location"].endswith("#issued-code")
+    shown = client.get(issued.headers["location"], headers=EN).text
+    code = re.search(r"Code for [^:]+: ([0-9A-Z-]+)\.", shown)
+    assert code, shown
+    assert shown.index('id="issued-code"') < shown.index("<dl")  # above the case's facts
+    assert code.group(1) not in client.get(case_url, headers=EN).text  # a reload shows nothing
     return code.group(1)
 
 

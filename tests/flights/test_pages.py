@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from consular.audit.models import AuditEvent
 from consular.cases.models import Case
+from consular.flights.models import Flight, FlightSeat
 from tests.cli.test_commands import run
 from tests.conftest import World
 from tests.factories import HOUSTON, user_with_token
@@ -228,3 +230,75 @@ def test_a_flight_with_an_airline_longer_than_its_column_is_refused_in_korean(
     )
     assert refused.status_code == 422
     assert "항공사: 87자로, 허용되는 80자보다 깁니다." in refused.text
+
+
+def _add_flight(  # type: ignore[no-untyped-def]
+    browser: TestClient, world: World, language: str = "en", **typed: str
+):
+    incident = browser.get(f"/incidents/{world.incident_id}").text
+    fields = {
+        "carrier": "Korean Air",
+        "number": "KE036",
+        "origin": "Atlanta (ATL)",
+        "destination": "Seoul Incheon (ICN)",
+        "departs_at": "2025-09-11T14:00",
+        "seats": "330",
+        **typed,
+    }
+    return browser.post(
+        f"/incidents/{world.incident_id}/flights",
+        data={"csrf_token": form_token(incident), **fields},
+        headers={"Accept-Language": language},
+    )
+
+
+def test_a_refused_seating_saves_none_of_the_seats_given_before_the_refusal(
+    browser: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    lee, park, _choi = _three_cases(factory, world)
+    sign_in(browser)
+    flight_url = _add_flight(browser, world, seats="1").headers["location"]
+    page = browser.get(flight_url, headers=EN).text
+    # LEE takes the only seat, then PARK is refused: the flight is full.
+    refused = browser.post(
+        f"{flight_url}/seats", data={"csrf_token": form_token(page), "case_id": [lee, park]}
+    )
+    assert refused.status_code == 409
+    # Both still wait for a seat on the page of the refusal.
+    assert set(re.findall(r'name="case_id" value="([^"]+)"', refused.text)) == {lee, park}
+    with factory() as db:
+        assert db.scalars(select(FlightSeat)).all() == []
+        tags = db.scalars(select(AuditEvent.tag)).all()
+    assert "flights:seat:assign" not in tags and "flights:flight:create" in tags
+
+
+def test_a_refused_flight_form_says_what_is_wrong_beside_each_field_and_keeps_the_rest(
+    browser: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    sign_in(browser)
+    refused = _add_flight(browser, world, departs_at="11 September, 2 pm", seats="many")
+    assert refused.status_code == 422
+    page = html.unescape(refused.text)
+    assert "<details open>" in page
+    for name, said in (
+        ("departs_at", "Give the departure time as YYYY-MM-DDTHH:MM, in the post's time zone."),
+        ("seats", "Give the seats as a whole number, 1 or more."),
+    ):
+        field = re.search(rf'<input id="{name}"[^>]*>', page)
+        assert field and 'aria-invalid="true"' in field.group(0)
+        assert f'aria-describedby="{name}-error"' in field.group(0)
+        assert re.search(rf'<p id="{name}-error" class="error">{re.escape(said)}</p>', page)
+    for name, typed in (
+        ("carrier", "Korean Air"),
+        ("number", "KE036"),
+        ("departs_at", "11 September, 2 pm"),
+        ("seats", "many"),
+    ):
+        field = re.search(rf'<input id="{name}"[^>]*>', page)
+        assert field and f'value="{typed}"' in field.group(0), name
+    carrier = re.search(r'<input id="carrier"[^>]*>', page)
+    assert carrier and "aria-invalid" not in carrier.group(0)
+    with factory() as db:
+        assert db.scalars(select(Flight)).all() == []
+    korean = _add_flight(browser, world, language="ko", seats="0").text
+    assert '<p id="seats-error" class="error">좌석 수를 1 이상의 정수로 입력하십시오.</p>' in korean

@@ -61,6 +61,9 @@ def test_an_officer_reads_corrects_and_keeps_the_assessment(
     )
     assert refused.status_code == 409
     assert "The date 2999-01-01 is in the future." in html.unescape(refused.text)
+    # The form comes back as it was sent, not as it was recorded.
+    assert 'name="departed_on" type="date" value="2999-01-01"' in refused.text
+    assert 'name="admitted_until" type="date" value=""' in refused.text
     page = html.unescape(browser.get(url, headers=EN).text)
     assert "until 2035-09-11" in page  # nothing changed
 
@@ -94,6 +97,7 @@ def test_assurances_are_recorded_on_the_incident_and_set_against_outcomes(
     )
     assert refused.status_code == 409
     assert "Say who gave the assurance and what was said." in refused.text
+    assert 'name="given_on" value="2025-09-10"' in refused.text
     added = browser.post(
         f"/incidents/{world.incident_id}/assurances",
         data={
