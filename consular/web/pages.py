@@ -89,7 +89,7 @@ def environment(language: str) -> Environment:
         env.globals[name] = _with_particles(env.globals[name])  # type: ignore[arg-type]
     env.filters["reason"] = lambda said: _reason(said, catalog.gettext)
     env.globals["event_lines"] = partial(event_lines, gettext=catalog.gettext, language=language)
-    env.filters["kept_note"] = lambda note: shown(shown_note(note), catalog.gettext)
+    env.filters["note_shown"] = lambda note: shown(shown_note(note), catalog.gettext)
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
     # The browser is told the columns' bounds; the server checks them all the same.
     env.globals["limits"] = {
