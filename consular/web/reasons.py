@@ -12,20 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from consular.cases import labels
 from consular.i18n import N_
 
-# Named as on the pages (the same sentences as templates/states.html).
-STATES = {
-    "reported": N_("Reported"),
-    "located": N_("Located"),
-    "consular_access": N_("Consular access"),
-    "disposition_pending": N_("Disposition pending"),
-    "departure_scheduled": N_("Departure scheduled"),
-    "departed": N_("Departed"),
-    "closed": N_("Closed"),
-    "released": N_("Released"),
-    "transferred": N_("Transferred"),
-}
+# Named as on the pages.
+STATES = labels.STATES
 
 _Q = r"'(?P<{}>.*)'"  # a value the message quotes with repr()
 
