@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.models import ApiToken, Post, User
 from consular.auth.permissions import Permission, Role, has_permission
 from consular.db import utcnow
@@ -118,7 +119,7 @@ def get_or_create_post(
     audit.record(
         db,
         actor=actor.name,
-        tag="auth:post:create",
+        tag=AuditTag.POST_CREATE,
         target_type="post",
         target_id=post.id,
         diff={"name": post.name, "country": code, "city": city, "time_zone": time_zone},
@@ -184,7 +185,7 @@ def create_user(
     audit.record(
         db,
         actor=actor.name,
-        tag="auth:user:create",
+        tag=AuditTag.USER_CREATE,
         target_type="user",
         target_id=user.id,
         diff={"name": name, "role": role_enum.value, "post": post, "employer": employer},
@@ -208,7 +209,7 @@ def deactivate_user(db: Session, actor: Actor, user_id: str) -> User:
     audit.record(
         db,
         actor=actor.name,
-        tag="auth:user:deactivate",
+        tag=AuditTag.USER_DEACTIVATE,
         target_type="user",
         target_id=user.id,
         diff={"name": user.name},
@@ -228,7 +229,7 @@ def create_token(db: Session, actor: Actor, user_name: str) -> str:
     audit.record(
         db,
         actor=actor.name,
-        tag="auth:token:create",
+        tag=AuditTag.TOKEN_CREATE,
         target_type="api_token",
         target_id=row.id,
         diff={"user": user.name, "prefix": row.prefix},
@@ -286,7 +287,7 @@ def revoke_token(db: Session, actor: Actor, prefix: str) -> None:
     audit.record(
         db,
         actor=actor.name,
-        tag="auth:token:revoke",
+        tag=AuditTag.TOKEN_REVOKE,
         target_type="api_token",
         target_id=row.id,
         diff={"prefix": prefix},

@@ -12,6 +12,7 @@ from sqlalchemy.event import listens_for
 from sqlalchemy.orm import Session, SessionTransaction, selectinload
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case, CaseNote, CustodyEvent, Milestone
@@ -169,7 +170,7 @@ def open_cases(
         events.append(
             audit.Event(
                 actor=actor.name,
-                tag="cases:case:create",
+                tag=AuditTag.CASE_CREATE,
                 target_type="case",
                 target_id=case_id,
                 case_id=case_id,
@@ -269,7 +270,7 @@ def _fill_missing(
         audit.record(
             db,
             actor=actor.name,
-            tag="cases:case:update",
+            tag=AuditTag.CASE_UPDATE,
             target_type="case",
             target_id=case.id,
             case_id=case.id,
@@ -311,7 +312,7 @@ def transition(
     audit.record(
         db,
         actor=actor.name,
-        tag="cases:case:transition",
+        tag=AuditTag.CASE_TRANSITION,
         target_type="case",
         target_id=case.id,
         case_id=case.id,
@@ -358,7 +359,7 @@ def record_custody(
     audit.record(
         db,
         actor=actor.name,
-        tag="cases:custody:record",
+        tag=AuditTag.CUSTODY_RECORD,
         target_type="case",
         target_id=case.id,
         case_id=case.id,
@@ -387,7 +388,7 @@ def record_disposition(
     audit.record(
         db,
         actor=actor.name,
-        tag="cases:disposition:record",
+        tag=AuditTag.DISPOSITION_RECORD,
         target_type="case",
         target_id=case.id,
         case_id=case.id,
@@ -405,7 +406,7 @@ def add_note(db: Session, actor: Actor, case_id: str, body: str) -> CaseNote:
     audit.record(
         db,
         actor=actor.name,
-        tag="cases:note:add",
+        tag=AuditTag.NOTE_ADD,
         target_type="case",
         target_id=case.id,
         case_id=case.id,
@@ -453,7 +454,7 @@ def complete_milestone(
     audit.record(
         db,
         actor=actor.name,
-        tag="cases:milestone:complete",
+        tag=AuditTag.MILESTONE_COMPLETE,
         target_type="milestone",
         target_id=milestone.id,
         case_id=case.id,
@@ -471,7 +472,7 @@ def reveal_host_identifier(db: Session, actor: Actor, case_id: str) -> str | Non
     audit.record(
         db,
         actor=actor.name,
-        tag="cases:identifier:reveal",
+        tag=AuditTag.HOST_IDENTIFIER_REVEAL,
         target_type="case",
         target_id=case.id,
         case_id=case.id,

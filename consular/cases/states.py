@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from consular.cases import labels
 from consular.i18n import N_
 from consular.i18n.message import Message, term
 
@@ -29,23 +30,10 @@ class Disposition(StrEnum):
 
 S = CaseState
 
-# Named as on the pages (the same sentences as web/templates/states.html).
-STATE_LABELS: dict[str, str] = {
-    S.REPORTED: N_("Reported"),
-    S.LOCATED: N_("Located"),
-    S.CONSULAR_ACCESS: N_("Consular access"),
-    S.DISPOSITION_PENDING: N_("Disposition pending"),
-    S.DEPARTURE_SCHEDULED: N_("Departure scheduled"),
-    S.DEPARTED: N_("Departed"),
-    S.CLOSED: N_("Closed"),
-    S.RELEASED: N_("Released"),
-    S.TRANSFERRED: N_("Transferred"),
-}
-
 
 def state_term(state: CaseState | str) -> Message:
     """A state's name in a message, translated where the message is shown."""
-    return term(f"case_state.{state}", STATE_LABELS.get(str(state), str(state)))
+    return term(f"case_state.{state}", labels.STATES.get(str(state), str(state)))
 
 
 TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {

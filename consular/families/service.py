@@ -20,6 +20,7 @@ from sqlalchemy import Integer, bindparam, func, insert, or_, select, true, upda
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.models import Post
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
@@ -96,7 +97,7 @@ def issue_code(
     audit.record(
         db,
         actor=actor.name,
-        tag="families:code:issue",
+        tag=AuditTag.FAMILY_CODE_ISSUE,
         target_type="family_code",
         target_id=issued.id,
         case_id=case.id,
@@ -140,7 +141,7 @@ def revoke_code(db: Session, actor: Actor, code_id: str, case_id: str | None = N
     audit.record(
         db,
         actor=actor.name,
-        tag="families:code:revoke",
+        tag=AuditTag.FAMILY_CODE_REVOKE,
         target_type="family_code",
         target_id=issued.id,
         case_id=issued.case_id,
@@ -246,7 +247,7 @@ def _hold_back(
             audit.append(
                 db,
                 actor=actor,
-                tag="families:status:throttled",
+                tag=AuditTag.STATUS_THROTTLED,
                 target_type="family_code",
                 target_id=hashed[:16],
                 diff={"retry_after_s": wait},
@@ -321,7 +322,7 @@ def lookup_status(
         audit.append(
             db,
             actor=actor,
-            tag="families:status:failed",
+            tag=AuditTag.STATUS_FAILED,
             target_type="family_code",
             # The code's own id when it exists (a family mistyping a date, or someone who
             # holds a code guessing); else the start of what was typed, hashed.
@@ -334,7 +335,7 @@ def lookup_status(
     audit.append(
         db,
         actor=actor,
-        tag="families:status:lookup",
+        tag=AuditTag.STATUS_LOOKUP,
         target_type="family_code",
         target_id=found.code_id,
         case_id=found.case_id,

@@ -17,9 +17,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
+from consular.cases.notes import departure_note
 from consular.cases.service import check_version, get_case, transition
 from consular.cases.states import IN_CUSTODY, CaseState, state_term
 from consular.db import utcnow
@@ -67,7 +69,7 @@ def create_flight(db: Session, actor: Actor, incident_id: str, plan: FlightPlan)
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:flight:create",
+        tag=AuditTag.FLIGHT_CREATE,
         target_type="flight",
         target_id=flight.id,
         diff={
@@ -175,7 +177,7 @@ def assign(db: Session, actor: Actor, flight_id: str, case_id: str) -> FlightSea
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:seat:assign",
+        tag=AuditTag.SEAT_ASSIGN,
         target_type="flight",
         target_id=flight.id,
         case_id=case.id,
@@ -195,7 +197,7 @@ def unassign(db: Session, actor: Actor, flight_id: str, case_id: str) -> None:
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:seat:unassign",
+        tag=AuditTag.SEAT_UNASSIGN,
         target_type="flight",
         target_id=flight.id,
         case_id=case_id,
@@ -225,7 +227,7 @@ def set_travel(
     audit.record(
         db,
         actor=actor.name,
-        tag="cases:travel:record",
+        tag=AuditTag.TRAVEL_RECORD,
         target_type="case",
         target_id=case.id,
         case_id=case.id,
@@ -291,7 +293,7 @@ def lock(db: Session, actor: Actor, flight_id: str) -> Flight:
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:flight:lock",
+        tag=AuditTag.FLIGHT_LOCK,
         target_type="flight",
         target_id=flight.id,
         diff={"passengers": len(flight.passengers)},
@@ -317,14 +319,14 @@ def depart(db: Session, actor: Actor, flight_id: str) -> Flight:
             seat.case_id,
             CaseState.DEPARTED.value,
             version=seat.case.version,
-            note=f"departed on {flight.carrier} {flight.number}",
+            note=departure_note(flight.carrier, flight.number),
         )
     flight.state = "departed"
     flight.departed_at = utcnow()
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:flight:depart",
+        tag=AuditTag.FLIGHT_DEPART,
         target_type="flight",
         target_id=flight.id,
         diff={"passengers": len(flight.passengers)},
@@ -422,7 +424,7 @@ def export_manifest(
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:manifest:export",
+        tag=AuditTag.MANIFEST_EXPORT,
         target_type="flight",
         target_id=flight.id,
         diff={

@@ -17,6 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.config import get_settings
@@ -113,7 +114,7 @@ def start_draft(
     audit.record(
         db,
         actor=actor.name,
-        tag="incidents:draft:start",
+        tag=AuditTag.DRAFT_START,
         target_type="incident",
         target_id=incident.id,
         diff={"draft": draft.id, "file": table.source, "rows": len(table.rows), "kind": kind},
@@ -394,7 +395,7 @@ def cancel_draft(db: Session, actor: Actor, draft: ImportDraft) -> None:
     audit.record(
         db,
         actor=actor.name,
-        tag="incidents:draft:cancel",
+        tag=AuditTag.DRAFT_CANCEL,
         target_type="incident",
         target_id=draft.incident_id,
         diff={"draft": draft.id, "file": draft.file_name},
@@ -433,7 +434,7 @@ def commit_draft(db: Session, actor: Actor, draft: ImportDraft) -> ImportReport:
         audit.record(
             db,
             actor=actor.name,
-            tag="incidents:list:correct",
+            tag=AuditTag.LIST_CORRECT,
             target_type="source_list",
             target_id=report.source_list_id or "",
             diff={

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
+from consular.cases.notes import transfer_note
 from consular.cases.service import record_custody
 from consular.cases.states import CaseState
 from consular.errors import Conflict, InvalidInput, NotFound
@@ -293,9 +294,8 @@ def _transfer(db: Session, actor: Actor, diff: ListDiff, row: DiffRow) -> Transf
         reason = f"the case's facility was changed to {case.facility} since the earlier list"
         return _refused(done, reason, "moved_meanwhile", case.facility)
     assert diff.previous is not None
-    note = (
-        f"host list {diff.source_list.file_name} row {row.row} "
-        f"(earlier list {diff.previous.file_name}: {row.previous_facility or 'no facility'})"
+    note = transfer_note(
+        diff.source_list.file_name, row.row, diff.previous.file_name, row.previous_facility
     )
     record_custody(
         db, actor, case.id, facility=row.facility, kind="transferred", version=case.version,

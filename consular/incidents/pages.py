@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from consular import audit
 from consular.api_schema import MAX_PAGE
+from consular.audit.tags import AuditTag
 from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
@@ -300,7 +301,7 @@ def incident_cases_csv(
     audit.record(
         db,
         actor=actor.name,
-        tag="incidents:cases:export",
+        tag=AuditTag.CASES_EXPORT,
         target_type="incident",
         target_id=incident_id,
         diff={"rows": total, **{k: v for k, v in filters.items() if v and k != "sort"}},

@@ -11,10 +11,12 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.models import Post
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
+from consular.cases.notes import list_row, same_person_note
 from consular.cases.service import CaseOpening, open_case, open_cases, preload_cases
 from consular.config import get_settings
 from consular.db import utcnow
@@ -90,7 +92,7 @@ def create_incident(db: Session, actor: Actor, data: IncidentCreate) -> Incident
     audit.record(
         db,
         actor=actor.name,
-        tag="incidents:incident:create",
+        tag=AuditTag.INCIDENT_CREATE,
         target_type="incident",
         target_id=incident.id,
         diff=data.model_dump(mode="json"),
@@ -238,7 +240,7 @@ def store_list(
     audit.record(
         db,
         actor=actor.name,
-        tag="incidents:list:import",
+        tag=AuditTag.LIST_IMPORT,
         target_type="source_list",
         target_id=source.id,
         diff=source.report | {"kind": kind.value},
@@ -315,7 +317,7 @@ def _opening(source: SourceList, record: dict[str, Any]) -> CaseOpening:
         arrested_at=record["arrested_at"],
         facility=record["facility"],
         host_identifier=record["host_identifier"],
-        source=f"{source.kind} list {source.file_name} row {record['row_number']}",
+        source=list_row(source.kind, source.file_name, record["row_number"]),
     )
 
 
@@ -342,7 +344,7 @@ def _link_event(
 ) -> audit.Event:
     return audit.Event(
         actor=actor.name,
-        tag="incidents:record:link",
+        tag=AuditTag.RECORD_LINK,
         target_type="source_record",
         target_id=record["id"],
         case_id=record["case_id"],
@@ -377,7 +379,7 @@ def _link_record(
         arrested_at=record.arrested_at,
         facility=record.facility,
         host_identifier=record.host_identifier,
-        source=f"{source.kind} list {source.file_name} row {record.row_number}",
+        source=list_row(source.kind, source.file_name, record.row_number),
     )
     record.person_id = person_id
     record.case_id = case.id
@@ -443,7 +445,7 @@ def decide(
         audit.record(
             db,
             actor=actor.name,
-            tag="incidents:review:reject",
+            tag=AuditTag.REVIEW_REJECT,
             target_type="source_record",
             target_id=record.id,
             diff={"row": record.row_number, "note": note},
@@ -495,7 +497,7 @@ def _link_other_reports(
         other.decision = "auto"
         other.score = link.best.probability
         other.decided_by, other.decided_at = actor.name, utcnow()
-        note = f"same person as row {decided.row_number} of {decided.source_list.file_name}"
+        note = same_person_note(decided.row_number, decided.source_list.file_name)
         _link_record(db, actor, incident, other.source_list, other, person.id, note=note)
 
 

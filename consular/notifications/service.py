@@ -8,6 +8,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
@@ -81,7 +82,7 @@ def send_again(db: Session, actor: Actor, notification_id: str) -> Notification:
     audit.record(
         db,
         actor=actor.name,
-        tag="notifications:message:retry",
+        tag=AuditTag.MESSAGE_RETRY,
         target_type="notification",
         target_id=notification.id,
         case_id=notification.case_id,

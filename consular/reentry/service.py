@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
@@ -212,7 +213,7 @@ def assess(
         audit.record(
             db,
             actor=actor.name,
-            tag="reentry:assessment:record",
+            tag=AuditTag.ASSESSMENT_RECORD,
             target_type="case",
             target_id=case.id,
             case_id=case.id,
@@ -308,7 +309,7 @@ def record_facts(db: Session, actor: Actor, case_id: str, changes: dict[str, Any
         audit.record(
             db,
             actor=actor.name,
-            tag="reentry:facts:update",
+            tag=AuditTag.REENTRY_FACTS_UPDATE,
             target_type="case",
             target_id=case.id,
             case_id=case.id,
@@ -362,7 +363,7 @@ def record_outcome(
     audit.record(
         db,
         actor=actor.name,
-        tag="reentry:outcome:record",
+        tag=AuditTag.REENTRY_OUTCOME_RECORD,
         target_type="case",
         target_id=case.id,
         case_id=case.id,
@@ -408,7 +409,7 @@ def add_assurance(
     audit.record(
         db,
         actor=actor.name,
-        tag="reentry:assurance:add",
+        tag=AuditTag.ASSURANCE_ADD,
         target_type="incident",
         target_id=incident.id,
         diff={"given_on": given_on.isoformat(), "given_by": assurance.given_by},

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from consular import audit
 from consular.api_schema import SIGNED_IN, Offset, answers
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.registry.models import Person
 from consular.registry.schemas import PersonRead
@@ -74,7 +75,7 @@ def reveal(person_id: str, db: DB, actor: CurrentActor) -> dict[str, str | None]
     audit.record(
         db,
         actor=actor.name,
-        tag="registry:identifier:reveal",
+        tag=AuditTag.PASSPORT_REVEAL,
         target_type="person",
         target_id=person.id,
         diff={"fields": ["passport_number"]},

@@ -27,6 +27,7 @@ from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefa
 from sqlalchemy.sql.schema import Table as SchemaTable
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.db import new_id, with_blind_indexes
@@ -184,7 +185,7 @@ def add_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str) ->
     audit.record(
         db,
         actor=actor.name,
-        tag="registry:person:create",
+        tag=AuditTag.PERSON_CREATE,
         target_type="person",
         target_id=person.id,
         diff={**data.model_dump(exclude={"passport_number"}), "reason": reason},
@@ -364,7 +365,7 @@ def import_registry(
     audit.record(
         db,
         actor=actor.name,
-        tag="registry:import:commit",
+        tag=AuditTag.REGISTRY_IMPORT,
         target_type="registry_import",
         target_id=table.sha256[:16],
         diff=report.model_dump(exclude={"errors"}) | {"error_count": len(errors)},

@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.db import utcnow
@@ -224,7 +225,7 @@ def register(db: Session, actor: Actor, registration: Registration) -> Deploymen
     audit.record(
         db,
         actor=actor.name,
-        tag="screening:deployment:register",
+        tag=AuditTag.DEPLOYMENT_REGISTER,
         target_type="deployment",
         target_id=deployment.id,
         diff={
@@ -273,7 +274,7 @@ def _link(db: Session, actor: Actor, deployment: Deployment, worker: dict[str, A
         audit.record(
             db,
             actor=actor.name,
-            tag="screening:deployment:identity_mismatch",
+            tag=AuditTag.DEPLOYMENT_IDENTITY_MISMATCH,
             target_type="deployment",
             target_id=deployment.id,
             diff={"passport_holders": [p.id for p in holders]},

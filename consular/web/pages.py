@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,9 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
+from consular.audit.history import event_lines
 from consular.cases.models import Case, CaseNote, CustodyEvent
+from consular.cases.notes import shown_note
 from consular.fields import field_label, limit_of
 from consular.i18n import (
     LANGUAGE_COOKIE,
@@ -82,6 +84,8 @@ def environment(language: str) -> Environment:
         env.globals[name] = _with_particles(env.globals[name])  # type: ignore[arg-type]
     env.filters["reason"] = lambda said: _reason(said, catalog.gettext)
     env.globals["field_label"] = lambda key: shown(field_label(key), catalog.gettext)
+    env.globals["event_lines"] = partial(event_lines, gettext=catalog.gettext, language=language)
+    env.filters["note_shown"] = lambda note: shown(shown_note(note), catalog.gettext)
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
     # The browser is told the columns' bounds; the server checks them all the same.
     env.globals["limits"] = {

@@ -60,7 +60,9 @@ def test_an_officer_moves_a_case_and_completes_a_checklist_item_on_its_page(
     after = browser.get(f"/cases/{case_id}", headers={"Accept-Language": "en"}).text
     assert "<strong>Located</strong>" in after
     assert "by officer.kim" in after
-    assert "cases:case:transition" in after and "cases:milestone:complete" in after
+    assert "State: Reported → Located" in after and "Checklist item done" in after
+    assert "Item: Consular visit" in after and "How it was done: visited at Folkston" in after
+    assert "cases:case:transition" not in after
     # The same form sent again carries the old version: refused, nothing changed.
     stale = browser.post(
         f"/cases/{case_id}/transition",

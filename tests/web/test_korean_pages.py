@@ -100,10 +100,8 @@ def test_the_crawl_reaches_every_kind_of_page_for_every_role(
 
 # Enabled once the English still shown lands in Korean (each item is another change's).
 WAITING_FOR = (
-    "the history's audit tags on /cases/{id} (cases:case:create, flights:seat:assign …); "
     "the match explanations on /incidents/{id}/review and /imports/{id}/review "
-    "(“name exact (… in the registry)); date of birth exact …”); "
-    "the custody note a list leaves on /cases/{id} (“from host_authority list list.csv row 2”)"
+    "(“name exact (… in the registry)); date of birth exact …”)"
 )
 
 
