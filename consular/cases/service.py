@@ -463,19 +463,3 @@ def complete_milestone(
     if kind == MilestoneKind.CONSULAR_VISIT:
         enqueue(db, case, "consular_visit")
     return milestone
-
-
-def reveal_host_identifier(db: Session, actor: Actor, case_id: str) -> str | None:
-    """The host authority's number for the person, unmasked; every reveal is audited."""
-    actor.require(Permission.IDENTIFIER_REVEAL, "case", case_id)
-    case = get_case(db, actor, case_id)
-    audit.record(
-        db,
-        actor=actor.name,
-        tag=AuditTag.HOST_IDENTIFIER_REVEAL,
-        target_type="case",
-        target_id=case.id,
-        case_id=case.id,
-        diff={"fields": ["host_identifier"]},
-    )
-    return case.host_identifier

@@ -4,10 +4,8 @@ from datetime import date
 
 from fastapi import APIRouter, Query
 
-from consular import audit
 from consular.api_schema import SIGNED_IN, Offset, answers
-from consular.audit.tags import AuditTag
-from consular.auth.permissions import Permission
+from consular.cases.reveal import Revealed, reveal_identifier
 from consular.registry.models import Person
 from consular.registry.schemas import PersonRead
 from consular.registry.service import get_person, mask_identifier, search_persons
@@ -70,14 +68,4 @@ def read(person_id: str, db: DB, actor: CurrentActor) -> PersonRead:
     responses=answers(404, 422),
 )
 def reveal(person_id: str, db: DB, actor: CurrentActor) -> dict[str, str | None]:
-    actor.require(Permission.IDENTIFIER_REVEAL, "person", person_id)
-    person = get_person(db, actor, person_id)
-    audit.record(
-        db,
-        actor=actor.name,
-        tag=AuditTag.PASSPORT_REVEAL,
-        target_type="person",
-        target_id=person.id,
-        diff={"fields": ["passport_number"]},
-    )
-    return {"passport_number": person.passport_number}
+    return {"passport_number": reveal_identifier(db, actor, Revealed.PERSON, person_id)}
