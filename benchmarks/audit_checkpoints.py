@@ -29,6 +29,7 @@ from consular.audit.checkpoints import (
     take_checkpoint,
 )
 from consular.audit.service import read_one_moment, verify_chain
+from consular.audit.tags import AuditTag
 from consular.db import make_engine, make_session_factory, unit_of_work
 from consular.migrate import upgrade
 from consular.sealing import throwaway_key_unless_configured
@@ -56,7 +57,7 @@ def main() -> None:
                 audit.record(
                     db,
                     actor="bench",
-                    tag="bench:event:add",
+                    tag=AuditTag.NOTE_ADD,
                     target_type="x",
                     target_id=str(n),
                     diff=diff,

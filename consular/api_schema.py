@@ -63,8 +63,14 @@ class ErrorRead(BaseModel):
     # A refusal may carry more (an import's report, a case's state); clients ignore the rest.
     model_config = ConfigDict(extra="allow")
 
-    error: ErrorCode
-    message: str
+    error: str = Field(
+        description="A stable code: one of ErrorCode for a request refused at the HTTP edge, "
+        "else the rule's own, dotted (`case.stale_version`, `flight.seat_taken`)"
+    )
+    message: str = Field(description="What went wrong, in English")
+    params: dict[str, Any] | None = Field(
+        default=None, description="The values the message puts in (a case number, a state)"
+    )
     fields: list[FieldProblem] | None = Field(
         default=None, description="422 for a request the API could not read: each bad value"
     )

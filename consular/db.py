@@ -21,7 +21,8 @@ from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from consular.errors import InvalidInput
-from consular.fields import limit_of, too_long
+from consular.fields import field_label, limit_of
+from consular.i18n import N_
 from consular.sealing import blind_index
 
 NAMING_CONVENTION = {
@@ -102,7 +103,13 @@ def with_blind_indexes(model: type[Base], row: dict[str, Any]) -> dict[str, Any]
 def _length_guard(name: str, limit: int) -> Callable[..., None]:
     def guard(_target: Any, value: Any, _old: Any, _initiator: Any) -> None:
         if isinstance(value, str) and len(value) > limit:
-            raise InvalidInput(f"{name}: {too_long(value, limit)}")
+            raise InvalidInput(
+                "text.too_long",
+                N_("%(field)s: %(count)s characters, more than the %(limit)s allowed."),
+                field=field_label(name),
+                count=f"{len(value):,}",
+                limit=f"{limit:,}",
+            )
 
     return guard
 

@@ -20,9 +20,10 @@ the sentence (the allowed values, an import's report) travels in ``details``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from consular.i18n import N_
 from consular.i18n.message import Message
 
 
@@ -32,18 +33,22 @@ class DomainError(Exception):
 
     def __init__(
         self,
-        code: str,
+        code: str | Message,
         template: str | None = None,
         /,
         *,
         details: Mapping[str, Any] | None = None,
         **params: Any,
     ) -> None:
-        if template is None:
+        if isinstance(code, Message):
+            # A message said by a lower layer (a file that cannot be read), refused as it is.
+            self.message = code
+            self.details: dict[str, Any] = dict(details or {})
+        elif template is None:
             # A sentence without a code of its own: the class's code, the sentence as said,
             # and the keywords are details (the form kept while every raise names its code).
             self.message = Message(type(self).code, code)
-            self.details: dict[str, Any] = {**params, **(details or {})}
+            self.details = {**params, **(details or {})}
         else:
             self.message = Message(code, template, **params)
             self.details = dict(details or {})
@@ -56,11 +61,24 @@ class DomainError(Exception):
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "error": self.code,
-            "message": str(self.message),
-            "params": self.params,
-            **self.details,
+            **_plain(self.message),
+            **{name: _for_machine(value) for name, value in self.details.items()},
         }
+
+
+def _plain(message: Message) -> dict[str, Any]:
+    return {"error": message.code, "message": str(message), "params": message.plain_params()}
+
+
+def _for_machine(value: Any) -> Any:
+    # A message among the details (each problem of a flight not ready) as the error itself is.
+    if isinstance(value, Message):
+        return _plain(value)
+    if isinstance(value, list | tuple):
+        return [_for_machine(item) for item in value]
+    if isinstance(value, dict):
+        return {name: _for_machine(item) for name, item in value.items()}
+    return value
 
 
 class NotFound(DomainError):
@@ -88,6 +106,16 @@ class InvalidInput(DomainError):
 class Unauthenticated(DomainError):
     status_code = 401
     code = "unauthenticated"
+
+
+def unknown_value(code: str, value: object, allowed: Iterable[str]) -> InvalidInput:
+    """A value outside a fixed set (a state, a kind): the set goes to a machine as details."""
+    return InvalidInput(
+        code,
+        N_("“%(value)s” is not one of the values allowed here."),
+        value=value,
+        details={"allowed": list(allowed)},
+    )
 
 
 class Throttled(Exception):

@@ -14,24 +14,48 @@ from zoneinfo import ZoneInfo
 import pycountry
 from sqlalchemy.orm import QueryableAttribute
 
+from consular.i18n import N_
+from consular.i18n.message import Message, term
 from consular.matching.normalize import normalize_passport
 
 
 @dataclass(frozen=True)
 class RowError:
+    """A problem of one row, in one of the file's columns (``""``: no one column)."""
+
     row: int
     column: str
-    message: str
+    message: Message
 
     def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        """As a report stores it: the English text, and the message to show it translated."""
+        return {
+            "row": self.row,
+            "column": self.column,
+            "message": str(self.message),
+            **self.message.as_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, stored: dict[str, Any]) -> RowError:
+        """A stored row problem; one stored before messages kept their code is its text."""
+        if "template" in stored:
+            message = Message.from_dict(stored)
+        else:
+            message = Message("row.problem", str(stored["message"]))
+        return cls(int(stored["row"]), str(stored["column"]), message)
 
     def __str__(self) -> str:
         return f"row {self.row}, column {self.column}: {self.message}"
 
 
 class FieldError(ValueError):
-    """A value that cannot be accepted; the caller adds the row and column."""
+    """A value that cannot be accepted, said as a ``Message``; the caller adds the row and
+    column."""
+
+    def __init__(self, code: str, template: str, /, **params: Any) -> None:
+        self.message = Message(code, template, **params)
+        super().__init__(str(self.message))
 
 
 class DoubtfulValue(FieldError):
@@ -40,9 +64,77 @@ class DoubtfulValue(FieldError):
     consulate cannot correct, keeps the row without it and warns. ``written`` holds a date's
     digits as written (YYYYMMDD), to compare as a possible typing error."""
 
-    def __init__(self, message: str, written: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, code: str, template: str, /, *, written: str | None = None, **params: Any
+    ) -> None:
+        super().__init__(code, template, **params)
         self.written = written
+
+
+# Each field a person can meet by its key (a list's fields, a worker's, a plan's facts, the
+# columns whose length is bounded), as the pages name it.
+FIELD_LABELS = {
+    # A list's rows (the import wizard offers them in this order: incidents.listrows.FIELDS)
+    "id": N_("Row id on the list"),
+    "full_name": N_("Full name (Latin)"),
+    "family_name": N_("Family name (Latin)"),
+    "given_name": N_("Given name (Latin)"),
+    "full_name_hangul": N_("Full name (Hangul)"),
+    "family_name_hangul": N_("Family name (Hangul)"),
+    "given_name_hangul": N_("Given name (Hangul)"),
+    "date_of_birth": N_("Date of birth"),
+    "sex": N_("Sex"),
+    "nationality": N_("Nationality"),
+    "country_of_birth": N_("Country of birth"),
+    "passport_number": N_("Passport number"),
+    "facility": N_("Facility"),
+    "host_identifier": N_("Host authority's number"),
+    "arrested_at": N_("Arrested at"),
+    "address": N_("Address"),
+    "postcode": N_("Postcode"),
+    "employer": N_("Employer"),
+    # A worker and a trip registered by an employer, and the plan the screen reads
+    "mrz": N_("Passport machine-readable zone (two lines)"),
+    "passport_expires_on": N_("Passport expiry date"),
+    "worksite": N_("Worksite"),
+    "role": N_("Role"),
+    "entry_date": N_("Entry date"),
+    "planned_end": N_("Planned end"),
+    "entry_status": N_("Entry status"),
+    "activity": N_("Activity"),
+    "equipment_purchased_abroad": N_("Equipment bought from a company outside the US"),
+    "contract_requires_seller_service": N_("The sale contract requires the seller's service"),
+    "specialized_knowledge": N_("Specialized knowledge essential to the contract"),
+    "paid_by_us_source": N_("Paid by a US source"),
+    "hands_on": N_("Does hands-on work"),
+    "stay_days": N_("Days of stay"),
+    "prior_us_refusal_or_violation": N_("Earlier US visa refusal or violation"),
+    "briefing_conceals_activity": N_("The travel briefing hides the activity"),
+    # Other text a length refusal can name (consular.db's guard)
+    "body": N_("Note"),
+    "note": N_("Note"),
+    "evidence": N_("How it was done"),
+    "special_needs": N_("Special needs"),
+    "given_by": N_("Given by"),
+    "statement": N_("What was said"),
+    "source": N_("Source"),
+    "name": N_("Name"),
+    "contact_name": N_("Name"),
+    "number": N_("Flight number"),
+    "carrier": N_("Airline"),
+    "origin": N_("Departure airport"),
+    "destination": N_("Arrival airport"),
+    "title": N_("Title"),
+    "place": N_("Place"),
+    "agency": N_("Agency"),
+}
+
+
+def field_label(key: str) -> Message | str:
+    """A field's name as the pages give it, translated where it is shown; an unknown key
+    (a file's own column) as it is."""
+    label = FIELD_LABELS.get(key)
+    return key if label is None else term(f"field.{key}", label)
 
 
 # Forms people write that pycountry does not carry: US agencies' "BURMA", short English
@@ -87,14 +179,10 @@ COUNTRY_ALIASES = {
     "DRC": "COD",
 }
 # Written alone, these name more than one country: the refusal says which forms to use.
-_AMBIGUOUS_COUNTRIES = {"KOREA": "KOREA, SOUTH (KOR) or KOREA, NORTH (PRK)"}
+_AMBIGUOUS_COUNTRIES = {"KOREA": ("KOREA, SOUTH (KOR)", "KOREA, NORTH (PRK)")}
 _COUNTRY_FILLERS = frozenset({"THE", "OF"})
 # Gone without a trace, so that "U.S.A." is USA and "People's" is PEOPLES.
 _COUNTRY_DROPPED = frozenset(".'’")
-_COUNTRY_EXAMPLES = (
-    "an ISO code (KOR, KR, 410), an English name (South Korea, KOREA, SOUTH, "
-    "Republic of Korea, MEXICO) or a Korean name (대한민국, 한국, 미국)"
-)
 
 
 def _country_key(text: str) -> str:
@@ -147,9 +235,23 @@ def parse_country(value: str) -> str | None:
     if code is not None:
         return code
     if key in _AMBIGUOUS_COUNTRIES:
-        which = _AMBIGUOUS_COUNTRIES[key]
-        raise FieldError(f"{value!r} could be more than one country: write {which}")
-    raise FieldError(f"unknown country {value!r}: write {_COUNTRY_EXAMPLES}")
+        one, other = _AMBIGUOUS_COUNTRIES[key]
+        raise FieldError(
+            "cell.ambiguous_country",
+            N_("“%(value)s” could be more than one country: write %(one)s or %(other)s."),
+            value=value,
+            one=one,
+            other=other,
+        )
+    raise FieldError(
+        "cell.unknown_country",
+        N_(
+            "“%(value)s” is not a country this system reads: write an ISO code (KOR, KR, 410), "
+            "an English name (South Korea, KOREA, SOUTH, Republic of Korea) or a Korean name "
+            "(대한민국, 한국, 미국)."
+        ),
+        value=value,
+    )
 
 
 _SHOWN = {"%Y": "YYYY", "%y": "YY", "%m": "MM", "%d": "DD", "%b": "Mon", "%B": "Month"}
@@ -191,7 +293,12 @@ def parse_date(value: str, fmt: str = ISO_DATE) -> date | None:
             return date.fromisoformat(text)
         return datetime.strptime(text, fmt).date()
     except ValueError:
-        raise FieldError(f"{value!r} is not a date in the form {shown_format(fmt)}") from None
+        raise FieldError(
+            "cell.bad_date",
+            N_("“%(value)s” is not a date in the form %(form)s."),
+            value=value,
+            form=shown_format(fmt),
+        ) from None
 
 
 def parse_birth_date(value: str, fmt: str = "%Y-%m-%d") -> date | None:
@@ -207,7 +314,11 @@ def parse_birth_date(value: str, fmt: str = "%Y-%m-%d") -> date | None:
         if digits is None:
             raise
         raise DoubtfulValue(
-            f"{value!r} is not a real date in the form {shown_format(fmt)}", digits
+            "cell.unreal_date",
+            N_("“%(value)s” is not a real date in the form %(form)s."),
+            written=digits,
+            value=value,
+            form=shown_format(fmt),
         ) from None
     if born is None:
         return None
@@ -215,7 +326,12 @@ def parse_birth_date(value: str, fmt: str = "%Y-%m-%d") -> date | None:
     if born > today and "%y" in fmt:
         born = born.replace(year=born.year - 100)
     if born > today:
-        raise DoubtfulValue(f"date of birth {value!r} is in the future", _digits(born))
+        raise DoubtfulValue(
+            "cell.future_birth",
+            N_("The date of birth “%(value)s” is in the future."),
+            written=_digits(born),
+            value=value,
+        )
     return born
 
 
@@ -261,7 +377,11 @@ def parse_datetime(value: str, default_zone: str = "UTC") -> datetime | None:
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise FieldError(f"{value!r} is not an ISO date-time like 2025-09-04T10:30") from None
+        raise FieldError(
+            "cell.bad_datetime",
+            N_("“%(value)s” is not a date and time like 2025-09-04T10:30."),
+            value=value,
+        ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(default_zone))
     return parsed.astimezone(UTC)
@@ -287,14 +407,22 @@ def parse_sex(value: str) -> str | None:
     if not text:
         return None
     if text not in _SEX:
-        raise DoubtfulValue(f"unknown sex {value!r} (use M, F or X; male, female; 남, 여)")
+        raise DoubtfulValue(
+            "cell.unknown_sex",
+            N_("“%(value)s” is not a sex (use M, F or X; male, female; 남, 여)."),
+            value=value,
+        )
     return _SEX[text]
 
 
 def parse_passport(value: str) -> str | None:
     number = normalize_passport(value)
     if number is not None and not 5 <= len(number) <= 20:
-        raise FieldError(f"passport number {value!r} should have 5 to 20 letters and digits")
+        raise FieldError(
+            "cell.bad_passport",
+            N_("The passport number “%(value)s” should have 5 to 20 letters and digits."),
+            value=value,
+        )
     return number
 
 
@@ -315,13 +443,14 @@ def limit_of(column: Any) -> int:
     return int(limit)
 
 
-def too_long(text: str, limit: int) -> str:
-    return f"{len(text):,} characters, more than the {limit:,} allowed"
-
-
 def check_length(text: str, limit: int) -> str:
     if len(text) > limit:
-        raise FieldError(too_long(text, limit))
+        raise FieldError(
+            "cell.too_long",
+            N_("%(count)s characters, more than the %(limit)s allowed."),
+            count=f"{len(text):,}",
+            limit=f"{limit:,}",
+        )
     return text
 
 
@@ -339,8 +468,19 @@ def parse_contact(value: str, limit: int) -> str:
     is refused, never cleaned, as it would reach a message's header."""
     text = value.strip()
     if _CONTROL.search(text):
-        raise FieldError(f"{text!r} holds a line break or another control character")
+        raise FieldError(
+            "cell.control_character",
+            N_(
+                "“%(value)s” holds a line break or another control character: write it on one line."
+            ),
+            value=_visible(text),
+        )
     return check_length(text, limit)
+
+
+def _visible(text: str) -> str:
+    # A line break shown as \n, so that a person sees where it is.
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 # Latin letters only: a Hangul name typed with the keyboard in Latin layout ('rlaalswns').
@@ -349,19 +489,14 @@ _KEYBOARD_LETTERS = re.compile(r"[A-Za-z]+")
 
 def is_hangul(text: str) -> bool:
     """Whether ``text`` is a Hangul full name without spaces: two syllables or more."""
-    return len(text) >= 2 and _not_syllable(text) is None
+    return len(text) >= 2 and _is_syllables(text)
 
 
 _SYLLABLES = re.compile(r"[\uac00-\ud7a3]*")
 
 
-def _not_syllable(text: str) -> str | None:
-    if _SYLLABLES.fullmatch(text):
-        return None
-    for char in text:
-        if not "\uac00" <= char <= "\ud7a3":
-            return "a space" if char.isspace() else repr(char)
-    return None
+def _is_syllables(text: str) -> bool:
+    return _SYLLABLES.fullmatch(text) is not None
 
 
 def _composed(value: str) -> str:
@@ -375,10 +510,14 @@ def parse_hangul_name(value: str, limit: int) -> str | None:
     text = parse_text(_composed(value), limit)
     if not text:
         return None
-    wrong = _not_syllable(text)
-    if wrong is not None:
+    if not _is_syllables(text):
         raise FieldError(
-            f"{text!r} is not a Hangul name ({wrong} in it): write Hangul syllables only"
+            "cell.not_hangul",
+            N_(
+                "“%(value)s” is not a Hangul name: write it in Hangul syllables only, without "
+                "spaces, Latin letters or digits."
+            ),
+            value=text,
         )
     return text
 
@@ -393,11 +532,14 @@ def parse_hangul_full_name(value: str, limit: int) -> str | None:
     if _KEYBOARD_LETTERS.fullmatch(text.replace(" ", "")):
         return text
     parts = text.split(" ")
-    wrong = _not_syllable("".join(parts)) if len(parts) <= 2 else "a second space"
-    if wrong is not None:
+    if len(parts) > 2 or not _is_syllables("".join(parts)):
         raise FieldError(
-            f"{text!r} is not a Hangul name ({wrong} in it): write Hangul syllables, "
-            "with at most one space after the family name"
+            "cell.not_hangul_full",
+            N_(
+                "“%(value)s” is not a Hangul name: write it in Hangul syllables, with at most one "
+                "space after the family name."
+            ),
+            value=text,
         )
     return text
 

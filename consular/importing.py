@@ -11,6 +11,8 @@ from pydantic import BaseModel, Field
 from consular.config import Settings
 from consular.errors import Conflict, InvalidInput
 from consular.fields import RowError, limit_of, shorten_file_name
+from consular.i18n import N_
+from consular.i18n.message import Message
 from consular.incidents.models import ImportDraft, SourceList
 from consular.registry.models import RegistryImport
 from consular.tabular import Limit, Table, TableError, TableLimits, read_table_bytes
@@ -62,7 +64,7 @@ def read_upload(file: BinaryIO, filename: str, limits: TableLimits) -> Table:
     try:
         return read_table_bytes(data, name, limits=limits)
     except TableError as exc:
-        raise InvalidInput(str(exc)) from None
+        raise InvalidInput(exc.message) from None
 
 
 class ImportReport(BaseModel):
@@ -104,15 +106,31 @@ class ImportReport(BaseModel):
 
 
 def refuse_repeat(
-    report: ImportReport, imported_at: datetime | None, imported_by: str | None, *, where: str = ""
+    report: ImportReport,
+    imported_at: datetime | None,
+    imported_by: str | None,
+    *,
+    into_incident: bool = False,
 ) -> None:
     """The same file contents were imported before: say when and by whom, import nothing."""
     if imported_at is None:
         return
+    if into_incident:
+        template = N_(
+            "%(file)s was already imported into this incident on %(at)s UTC by %(who)s "
+            "(the same file contents)."
+        )
+    else:
+        template = N_(
+            "%(file)s was already imported on %(at)s UTC by %(who)s (the same file contents)."
+        )
     raise Conflict(
-        f"{report.file_name} was already imported{where} on {imported_at:%Y-%m-%d %H:%M} UTC "
-        f"by {imported_by} (same file contents)",
-        report=report.model_dump(),
+        "import.repeated",
+        template,
+        details={"report": report.model_dump()},
+        file=report.file_name,
+        at=f"{imported_at:%Y-%m-%d %H:%M}",
+        who=imported_by,
     )
 
 
@@ -125,13 +143,34 @@ def refuse_bad_rows(
     if not errors or (skip_invalid and usable_rows > 0):
         return
     if all(e.row == 1 for e in errors):
-        advice = "the header (row 1) must name the columns this import needs"
+        code, template = (
+            "import.bad_header",
+            N_(
+                "%(file)s: %(count)s error(s); nothing was imported: the header (row 1) must name "
+                "the columns this import needs."
+            ),
+        )
     else:
-        advice = "fix the rows and import again, or skip the invalid rows (--skip-invalid)"
+        code, template = (
+            "import.bad_rows",
+            N_(
+                "%(file)s: %(count)s error(s); nothing was imported: fix the rows and import "
+                "again, or skip the invalid rows (--skip-invalid)."
+            ),
+        )
     raise InvalidInput(
-        f"{report.file_name}: {len(errors)} error(s); nothing was imported: {advice}",
-        report=report.model_dump(),
+        code,
+        template,
+        details={"report": report.model_dump()},
+        file=report.file_name,
+        count=len(errors),
     )
+
+
+def missing_columns(columns: Sequence[str]) -> list[RowError]:
+    """The header (row 1) lacks these columns, each named as the import reads it."""
+    said = Message("import.missing_column", N_("This column is missing from the file."))
+    return [RowError(1, column, said) for column in columns]
 
 
 class DuplicateIds:
@@ -147,4 +186,13 @@ class DuplicateIds:
         first = self._first.setdefault(ident, row)
         if first == row:
             return None
-        return RowError(row, self.column, f"duplicate id {ident!r} (first on row {first})")
+        return RowError(
+            row,
+            self.column,
+            Message(
+                "row.duplicate_id",
+                N_("The id “%(value)s” was already used on row %(row)s."),
+                value=ident,
+                row=first,
+            ),
+        )

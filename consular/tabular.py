@@ -22,8 +22,11 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
+
+from consular.i18n import N_
+from consular.i18n.message import Message
+from consular.workbook_archive import BoundedArchive, InflatedTooMuch, load_workbook
 
 __all__ = [
     "Limit",
@@ -54,26 +57,109 @@ _RATIO_GRACE_BYTES = 1024 * 1024
 
 
 class TableError(ValueError):
-    """A spreadsheet that cannot be read; the message names the file, sheet and row."""
+    """A spreadsheet that cannot be read, said as a ``Message`` (a code, an English template
+    and its values) naming the file (``file``, with its sheet) and the row (``row``)."""
 
     def __init__(
-        self, source: str, problem: str, *, sheet: str | None = None, row: int | None = None
+        self,
+        source: str,
+        code: str,
+        /,
+        *,
+        sheet: str | None = None,
+        row: int | None = None,
+        **params: Any,
     ) -> None:
-        location = source if sheet is None else f"{source} (sheet '{sheet}')"
-        if row is not None:
-            location = f"{location}, row {row}"
-        super().__init__(f"{location}: {problem}")
+        file: str | Message = source
+        if sheet is not None:
+            file = Message(
+                "table.sheet", N_("%(file)s (sheet “%(sheet)s”)"), file=source, sheet=sheet
+            )
+        where = {"file": file} if row is None else {"file": file, "row": row}
+        self.message = Message(code, PROBLEMS[code], **where, **params)
+        super().__init__(str(self.message))
         self.source = source
-        self.problem = problem
         self.sheet = sheet
         self.row = row
+        self.params = params
+
+    @property
+    def code(self) -> str:
+        return self.message.code
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_error, (self.source, self.problem, self.sheet, self.row))
+        # Rebuilt from its parts, so that it crosses to another process whole.
+        return (_rebuild_error, (self.source, self.code, self.sheet, self.row, self.params))
 
 
-def _rebuild_error(source: str, problem: str, sheet: str | None, row: int | None) -> TableError:
-    return TableError(source, problem, sheet=sheet, row=row)
+# Every way a file is refused, by code: the English sentence, to translate where it is shown.
+# ``file`` is the file's name (with its sheet), ``row`` its row when one is named.
+PROBLEMS = {
+    "table.folder": N_("%(file)s is a folder, not a file."),
+    "table.not_found": N_("%(file)s: file not found."),
+    "table.cannot_open": N_("%(file)s cannot be opened (%(reason)s)."),
+    "table.too_large": N_("%(file)s is larger than %(size)s (the limit is %(limit)s)."),
+    "table.xls": N_("%(file)s is a legacy .xls workbook: save it as .xlsx."),
+    "table.no_extension": N_("%(file)s has no extension: send a %(supported)s file."),
+    "table.unsupported_type": N_(
+        "%(file)s is not a file type this system reads (%(suffix)s): send a %(supported)s file."
+    ),
+    "table.bad_utf16": N_("%(file)s is damaged UTF-16 text."),
+    "table.bad_encoding": N_(
+        "%(file)s is neither UTF-8 nor Korean (CP949/EUC-KR) text: save it as “CSV UTF-8”."
+    ),
+    "table.binary": N_(
+        "%(file)s contains binary data, not text: is it a spreadsheet with the wrong extension?"
+    ),
+    "table.bad_csv": N_("%(file)s is not valid CSV near line %(line)s."),
+    "table.line_too_long": N_(
+        "%(file)s: line %(line)s is longer than %(count)s characters, more than %(columns)s "
+        "cells of %(cells)s characters (the limits are %(limits)s)."
+    ),
+    "table.zip_bomb": N_(
+        "%(file)s is refused: its part “%(part)s” inflates %(ratio)s times, far more than a "
+        "real workbook (a zip bomb)."
+    ),
+    "table.bad_workbook": N_("%(file)s is not a readable Excel workbook (.xlsx)."),
+    "table.too_large_uncompressed": N_(
+        "%(file)s is more than %(size)s once uncompressed (the limit is %(limit)s)."
+    ),
+    "table.legacy_or_locked": N_(
+        "%(file)s is a legacy .xls or a password-protected workbook: save it as .xlsx without "
+        "a password."
+    ),
+    "table.damaged": N_("%(file)s is a damaged workbook."),
+    "table.no_sheets": N_("%(file)s has no worksheets."),
+    "table.unknown_sheet": N_("%(file)s has no sheet named “%(name)s”; its sheets are %(sheets)s."),
+    "table.too_many_rows": N_(
+        "%(file)s has more than %(count)s rows (the limit is %(limit)s): split it."
+    ),
+    "table.too_many_columns": N_(
+        "%(file)s, row %(row)s: more than %(count)s columns (the limit is %(limit)s)."
+    ),
+    "table.cell_too_long": N_(
+        "%(file)s, row %(row)s: a cell of more than %(count)s characters (the limit is %(limit)s)."
+    ),
+    "table.column_cell_too_long": N_(
+        "%(file)s, row %(row)s, column %(column)s: a cell of more than %(count)s characters "
+        "(the limit is %(limit)s)."
+    ),
+    "table.empty": N_("%(file)s is empty: no header row was found."),
+    "table.row_too_wide": N_(
+        "%(file)s, row %(row)s: %(cells)s cells, but the header (row %(header)s) has "
+        "%(width)s column(s)."
+    ),
+    "table.same_column": N_(
+        "%(file)s, row %(row)s: the columns “%(first)s” and “%(second)s” both read as "
+        "“%(column)s”: rename one."
+    ),
+}
+
+
+def _rebuild_error(
+    source: str, code: str, sheet: str | None, row: int | None, params: dict[str, Any]
+) -> TableError:
+    return TableError(source, code, sheet=sheet, row=row, **params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +170,8 @@ class Limit:
     setting: str
 
     def named(self) -> str:
-        return f"the limit is {self.setting}={self.value}"
+        """The setting and its value, as a refusal names them: CONSULAR_MAX_IMPORT_ROWS=100."""
+        return f"{self.setting}={self.value}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +190,10 @@ class TableLimits:
         return self.columns.value * (self.cell_chars.value + 3) + 2
 
 
-def _size(count: int) -> str:
-    return f"{count / 2**20:,.0f} MB" if count >= 2**20 else f"{count:,} bytes"
+def _size(count: int) -> str | Message:
+    if count >= 2**20:
+        return f"{count / 2**20:,.0f} MB"
+    return Message("table.bytes", N_("%(count)s bytes"), count=f"{count:,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,14 +228,18 @@ def read_table(path: str | Path, sheet: str | None = None, *, limits: TableLimit
     """
     file_path = Path(path)
     if file_path.is_dir():
-        raise TableError(file_path.name, "is a folder, not a file")
+        raise TableError(file_path.name, "table.folder")
     try:
         with file_path.open("rb") as file:
             data = file.read(limits.file_bytes.value + 1)
     except FileNotFoundError as exc:
-        raise TableError(file_path.name, "file not found") from exc
+        raise TableError(file_path.name, "table.not_found") from exc
     except OSError as exc:
-        raise TableError(file_path.name, f"cannot be opened ({exc.strerror})") from exc
+        raise TableError(
+            file_path.name,
+            "table.cannot_open",
+            reason=exc.strerror,
+        ) from exc
     return read_table_bytes(data, file_path.name, sheet=sheet, limits=limits)
 
 
@@ -161,17 +254,36 @@ def read_table_bytes(
     source = filename.replace("\\", "/").rsplit("/", 1)[-1]
     suffix = Path(source).suffix.lower()
     if len(data) > limits.file_bytes.value:
-        problem = f"larger than {_size(limits.file_bytes.value)} ({limits.file_bytes.named()})"
-        raise TableError(source, problem)
+        raise TableError(
+            source,
+            "table.too_large",
+            size=_size(limits.file_bytes.value),
+            limit=limits.file_bytes.named(),
+        )
     if suffix in _TEXT_DELIMITERS:
         columns, rows = _read_text(data, source, _TEXT_DELIMITERS[suffix], limits)
     elif suffix in _WORKBOOK_SUFFIXES:
         columns, rows = _read_workbook(data, source, sheet, limits)
     else:
-        hint = " (save .xls workbooks as .xlsx)" if suffix == ".xls" else ""
-        kind = f"'{suffix}'" if suffix else "without an extension"
-        raise TableError(source, f"unsupported file type {kind}; use {_SUPPORTED}{hint}")
+        _refuse_type(source, suffix)
     return Table(source, columns, rows, hashlib.sha256(data).hexdigest())
+
+
+def _refuse_type(source: str, suffix: str) -> None:
+    if suffix == ".xls":
+        raise TableError(source, "table.xls")
+    if not suffix:
+        raise TableError(
+            source,
+            "table.no_extension",
+            supported=_SUPPORTED,
+        )
+    raise TableError(
+        source,
+        "table.unsupported_type",
+        suffix=suffix,
+        supported=_SUPPORTED,
+    )
 
 
 def _read_text(
@@ -183,10 +295,8 @@ def _read_text(
         except UnicodeDecodeError:
             # Decoded as it is read: a byte further on can still prove the guess wrong.
             if encoding == "utf-16":
-                raise TableError(source, "is damaged UTF-16 text") from None
-    raise TableError(
-        source, "is neither UTF-8 nor Korean (CP949/EUC-KR) text; save it as 'CSV UTF-8'"
-    )
+                raise TableError(source, "table.bad_utf16") from None
+    raise TableError(source, "table.bad_encoding")
 
 
 def _text_encodings(data: bytes, source: str) -> tuple[str, ...]:
@@ -194,10 +304,7 @@ def _text_encodings(data: bytes, source: str) -> tuple[str, ...]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return ("utf-16",)
     if b"\x00" in data:
-        raise TableError(
-            source,
-            "contains binary data, not text (is it a spreadsheet with the wrong extension?)",
-        )
+        raise TableError(source, "table.binary")
     return _TEXT_ENCODINGS
 
 
@@ -217,8 +324,13 @@ def _parse_text(
         return _build_rows(records, source, None, limits)
     except csv.Error as exc:
         if str(exc).startswith("field larger than field limit"):
-            raise TableError(source, _too_long(limits, None), row=reader.line_num) from None
-        raise TableError(source, f"is not valid CSV near line {reader.line_num} ({exc})") from exc
+            raise _too_long(source, None, reader.line_num, limits, None) from None
+        raise TableError(
+            source,
+            "table.bad_csv",
+            line=reader.line_num,
+            reason=str(exc),
+        ) from exc
 
 
 def _bounded_lines(text: io.TextIOWrapper, source: str, limits: TableLimits) -> Iterator[str]:
@@ -228,13 +340,15 @@ def _bounded_lines(text: io.TextIOWrapper, source: str, limits: TableLimits) -> 
     while line := text.readline(most + 1):
         number += 1
         if len(line) > most:
-            problem = (
-                f"line {number} is longer than {most:,} characters, more than "
-                f"{limits.columns.value:,} cells of {limits.cell_chars.value:,} characters "
-                f"(the limits are {limits.columns.setting}={limits.columns.value} and "
-                f"{limits.cell_chars.setting}={limits.cell_chars.value})"
+            raise TableError(
+                source,
+                "table.line_too_long",
+                line=number,
+                count=f"{most:,}",
+                columns=f"{limits.columns.value:,}",
+                cells=f"{limits.cell_chars.value:,}",
+                limits=f"{limits.columns.named()}, {limits.cell_chars.named()}",
             )
-            raise TableError(source, problem)
         yield line
 
 
@@ -251,97 +365,59 @@ def _sniff_delimiter(head: str, cut: bool) -> str:
         return max(",;\t", key=header.count)
 
 
-class _InflatedTooMuch(Exception):
-    """A workbook's parts inflated past the budget while openpyxl read them."""
-
-
-class _BoundedArchive(zipfile.ZipFile):
-    """A workbook's zip whose parts share one budget of inflated bytes, counted as read."""
-
-    def __init__(self, data: bytes, budget: int) -> None:
-        super().__init__(io.BytesIO(data))
-        self.budget = budget
-        self.inflated = 0
-
-    def open(self, name: Any, mode: Any = "r", pwd: Any = None, **options: Any) -> Any:
-        member = super().open(name, mode, pwd, **options)
-        return _CountedPart(member, self) if mode == "r" else member
-
-    def count(self, size: int) -> None:
-        self.inflated += size
-        if self.inflated > self.budget:
-            raise _InflatedTooMuch
-
-
-class _CountedPart:
-    """One part being inflated; ``read()`` without a size stops just past the budget."""
-
-    def __init__(self, part: Any, archive: _BoundedArchive) -> None:
-        self._part = part
-        self._archive = archive
-
-    def read(self, size: int | None = -1) -> bytes:
-        if size is None or size < 0:
-            size = self._archive.budget - self._archive.inflated + 1
-        chunk: bytes = self._part.read(size)
-        self._archive.count(len(chunk))
-        return chunk
-
-    def close(self) -> None:
-        self._part.close()
-
-    def __enter__(self) -> _CountedPart:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-
-def _open_archive(data: bytes, source: str, limits: TableLimits) -> _BoundedArchive:
+def _open_archive(data: bytes, source: str, limits: TableLimits) -> BoundedArchive:
     budget = limits.uncompressed_bytes
     try:
-        archive = _BoundedArchive(data, budget.value)
+        archive = BoundedArchive(data, budget.value)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise TableError(source, "is not a readable Excel workbook (.xlsx)") from exc
+        raise _unreadable(source) from exc
     parts = archive.infolist()
     if sum(part.file_size for part in parts) > budget.value:
         archive.close()
-        raise TableError(source, _inflated_problem(limits))
+        raise _inflated(source, None, None, limits)
     for part in parts:
         ratio = part.file_size / max(part.compress_size, 1)
         if part.file_size > _RATIO_GRACE_BYTES and ratio > _MAX_INFLATE_RATIO:
             archive.close()
-            problem = (
-                f"is refused as a zip bomb: its part '{part.filename}' inflates {ratio:,.0f} "
-                f"times (a workbook's parts inflate at most {_MAX_INFLATE_RATIO} times)"
+            raise TableError(
+                source,
+                "table.zip_bomb",
+                part=part.filename,
+                ratio=f"{ratio:,.0f}",
             )
-            raise TableError(source, problem)
     return archive
 
 
-def _inflated_problem(limits: TableLimits) -> str:
+def _unreadable(source: str) -> TableError:
+    return TableError(source, "table.bad_workbook")
+
+
+def _inflated(source: str, sheet: str | None, row: int | None, limits: TableLimits) -> TableError:
     budget = limits.uncompressed_bytes
-    return f"more than {_size(budget.value)} once uncompressed ({budget.named()})"
+    return TableError(
+        source,
+        "table.too_large_uncompressed",
+        sheet=sheet,
+        row=row,
+        size=_size(budget.value),
+        limit=budget.named(),
+    )
 
 
 def _read_workbook(
     data: bytes, source: str, sheet: str | None, limits: TableLimits
 ) -> tuple[tuple[str, ...], tuple[Row, ...]]:
     if data.startswith(_OLE2_MAGIC):
-        raise TableError(
-            source,
-            "is a legacy .xls or a password-protected workbook; "
-            "save it as .xlsx without a password",
-        )
+        raise TableError(source, "table.legacy_or_locked")
     archive = _open_archive(data, source, limits)
     try:
-        workbook = _load_workbook(archive, data)
-    except _InflatedTooMuch:
+        workbook = load_workbook(archive, data)
+    except InflatedTooMuch:
         archive.close()
-        raise TableError(source, _inflated_problem(limits)) from None
+        raise _inflated(source, None, None, limits) from None
     except Exception as exc:  # openpyxl raises zip, XML, key and value errors on bad input
         archive.close()
-        raise TableError(source, "is not a readable Excel workbook (.xlsx)") from exc
+        raise _unreadable(source) from exc
     try:
         worksheet = _pick_sheet(workbook, source, sheet)
         # Some exporters write a wrong size into the sheet; let the cells speak for themselves.
@@ -352,36 +428,35 @@ def _read_workbook(
             return _build_rows(records, source, worksheet.title, limits)
         except TableError:
             raise
-        except _InflatedTooMuch:
-            raise TableError(source, _inflated_problem(limits), sheet=worksheet.title) from None
+        except InflatedTooMuch:
+            raise _inflated(source, worksheet.title, None, limits) from None
         except Exception as exc:  # cells are parsed lazily, so damage can surface here
-            raise TableError(source, "is a damaged workbook", sheet=worksheet.title) from exc
+            raise TableError(
+                source,
+                "table.damaged",
+                sheet=worksheet.title,
+            ) from exc
     finally:
         workbook.close()
-
-
-def _load_workbook(archive: _BoundedArchive, data: bytes) -> Any:
-    # openpyxl's load_workbook in read-only mode, but on the counting archive, so every part
-    # it inflates (shared strings, styles, the sheet as it streams) is within the budget.
-    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-    reader.archive.close()
-    reader.archive = archive
-    reader.read()
-    return reader.wb
 
 
 def _pick_sheet(workbook: Any, source: str, sheet: str | None) -> Any:
     worksheets = workbook.worksheets
     if not worksheets:
-        raise TableError(source, "has no worksheets")
+        raise TableError(source, "table.no_sheets")
     if sheet is None:
         return worksheets[0]
     wanted = sheet.strip().casefold()
     for worksheet in worksheets:
         if worksheet.title.strip().casefold() == wanted:
             return worksheet
-    names = ", ".join(f"'{worksheet.title}'" for worksheet in worksheets)
-    raise TableError(source, f"has no sheet named '{sheet}'; its sheets are {names}")
+    names = ", ".join(f"“{worksheet.title}”" for worksheet in worksheets)
+    raise TableError(
+        source,
+        "table.unknown_sheet",
+        name=sheet,
+        sheets=names,
+    )
 
 
 def _cell_text(value: object) -> str:
@@ -412,25 +487,54 @@ def _within_limits(
     text_chars = 0
     for number, cells in records:
         if number > limits.rows.value + 1:
-            problem = f"more than {limits.rows.value:,} rows ({limits.rows.named()})"
-            raise TableError(source, problem, sheet=sheet)
+            raise TableError(
+                source,
+                "table.too_many_rows",
+                sheet=sheet,
+                count=f"{limits.rows.value:,}",
+                limit=limits.rows.named(),
+            )
         widest = limits.columns.value
         if len(cells) > widest and any(cells[widest:]):
-            problem = f"more than {widest:,} columns ({limits.columns.named()})"
-            raise TableError(source, problem, sheet=sheet, row=number)
+            raise TableError(
+                source,
+                "table.too_many_columns",
+                sheet=sheet,
+                row=number,
+                count=f"{widest:,}",
+                limit=limits.columns.named(),
+            )
         if cells and max(map(len, cells)) > limits.cell_chars.value:
             position = next(i for i, c in enumerate(cells) if len(c) > limits.cell_chars.value)
-            raise TableError(source, _too_long(limits, position), sheet=sheet, row=number)
+            raise _too_long(source, sheet, number, limits, position)
         text_chars += sum(map(len, cells))
         if text_chars > limits.uncompressed_bytes.value:
-            raise TableError(source, _inflated_problem(limits), sheet=sheet, row=number)
+            raise _inflated(source, sheet, number, limits)
         yield number, cells
 
 
-def _too_long(limits: TableLimits, position: int | None) -> str:
-    where = "a cell" if position is None else f"column {get_column_letter(position + 1)}"
+def _too_long(
+    source: str, sheet: str | None, row: int, limits: TableLimits, position: int | None
+) -> TableError:
     most = limits.cell_chars
-    return f"{where} has more than {most.value:,} characters ({most.named()})"
+    if position is None:
+        return TableError(
+            source,
+            "table.cell_too_long",
+            sheet=sheet,
+            row=row,
+            count=f"{most.value:,}",
+            limit=most.named(),
+        )
+    return TableError(
+        source,
+        "table.column_cell_too_long",
+        sheet=sheet,
+        row=row,
+        column=get_column_letter(position + 1),
+        count=f"{most.value:,}",
+        limit=most.named(),
+    )
 
 
 def _build_rows(
@@ -442,7 +546,7 @@ def _build_rows(
     iterator = _within_limits(records, source, sheet, limits)
     first_filled = next((record for record in iterator if any(record[1])), None)
     if first_filled is None:
-        raise TableError(source, "is empty: no header row found", sheet=sheet)
+        raise TableError(source, "table.empty", sheet=sheet)
     header_number, header = first_filled
     columns = _header_columns(header, source, sheet, header_number)
     width = len(columns)
@@ -452,12 +556,16 @@ def _build_rows(
             continue
         if len(cells) > width and any(cells[width:]):
             used = max(i for i, cell in enumerate(cells) if cell) + 1
-            noun = "column" if width == 1 else "columns"
             # Naming the header row exposes a title line mistaken for the header.
-            problem = (
-                f"has {used} cells but the header (row {header_number}) has only {width} {noun}"
+            raise TableError(
+                source,
+                "table.row_too_wide",
+                sheet=sheet,
+                row=number,
+                cells=used,
+                width=width,
+                header=header_number,
             )
-            raise TableError(source, problem, sheet=sheet, row=number)
         if len(cells) != width:
             cells = (cells + [""] * width)[:width]
         rows.append(Row(number, dict(zip(columns, cells, strict=True))))
@@ -477,10 +585,12 @@ def _header_columns(
         if column in seen:
             raise TableError(
                 source,
-                f"columns '{seen[column]}' and '{name or column}' both read as '{column}'; "
-                "rename one",
+                "table.same_column",
                 sheet=sheet,
                 row=number,
+                first=seen[column],
+                second=name or column,
+                column=column,
             )
         seen[column] = name or column
         columns.append(column)

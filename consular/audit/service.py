@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from consular.audit.guards import audited_records, missing_guards
 from consular.audit.models import AuditEvent, AuditHead
+from consular.audit.tags import AuditTag, declared_tag
 from consular.db import new_id, utcnow
 from consular.errors import DomainError
 from consular.i18n import N_
@@ -86,13 +87,13 @@ def record(
     db: Session,
     *,
     actor: str,
-    tag: str,
+    tag: AuditTag,
     target_type: str,
     target_id: str,
     diff: dict[str, Any] | None = None,
     case_id: str | None = None,
 ) -> AuditEvent:
-    """Append one event; ``tag`` reads ``domain:subject:action``, e.g. ``cases:case:create``."""
+    """Append one event; ``tag`` is one of the declared tags (``consular.audit.tags``)."""
     return _chain(db, _draft(actor, tag, target_type, target_id, diff, case_id))
 
 
@@ -101,7 +102,7 @@ class Event:
     """An event for ``record_many``: what ``record`` takes, as one value."""
 
     actor: str
-    tag: str
+    tag: AuditTag
     target_type: str
     target_id: str
     diff: dict[str, Any]
@@ -135,7 +136,7 @@ def record_many(db: Session, events: Iterable[Event]) -> None:
             seq=head.last_seq + 1,
             at=utcnow(),
             actor=event.actor,
-            tag=event.tag,
+            tag=_stored_tag(event.tag),
             target_type=event.target_type,
             target_id=event.target_id,
             case_id=event.case_id,
@@ -149,9 +150,18 @@ def record_many(db: Session, events: Iterable[Event]) -> None:
         db.execute(insert(AuditEvent), rows)
 
 
+def _stored_tag(tag: AuditTag) -> str:
+    """The tag as stored; a tag not declared in ``AuditTag`` is refused, so that every event
+    of the log can be described to the people who read it."""
+    known = declared_tag(tag)
+    if known is None:
+        raise ValueError(f"undeclared audit tag {tag!r}: declare it in AuditTag")
+    return str(known.value)
+
+
 def _draft(
     actor: str,
-    tag: str,
+    tag: AuditTag,
     target_type: str,
     target_id: str,
     diff: dict[str, Any] | None,
@@ -161,7 +171,7 @@ def _draft(
     return AuditEvent(
         at=utcnow(),
         actor=actor,
-        tag=tag,
+        tag=_stored_tag(tag),
         target_type=target_type,
         target_id=target_id,
         case_id=case_id,
@@ -186,7 +196,7 @@ def append(
     db: Session,
     *,
     actor: str,
-    tag: str,
+    tag: AuditTag,
     target_type: str,
     target_id: str,
     diff: dict[str, Any] | None = None,

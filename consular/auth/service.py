@@ -15,11 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.models import ApiToken, Post, User
 from consular.auth.permissions import Permission, Role, has_permission
 from consular.db import utcnow
-from consular.errors import Conflict, InvalidInput, NotFound, Unauthenticated
+from consular.errors import Conflict, InvalidInput, NotFound, Unauthenticated, unknown_value
 from consular.fields import FieldError, parse_country
+from consular.i18n import N_
 from consular.registry.models import Employer
 
 _hasher = PasswordHasher()
@@ -104,13 +106,15 @@ def get_or_create_post(
         code = parse_country(country)
         ZoneInfo(time_zone)
     except FieldError as exc:
-        raise InvalidInput(f"country: {exc}") from None
+        raise InvalidInput(exc.message) from None
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
-            f"unknown time zone {time_zone!r} (use an IANA name like America/New_York)"
+            "post.unknown_time_zone",
+            N_("“%(value)s” is not a time zone: use an IANA name like America/New_York."),
+            value=time_zone,
         ) from None
     if not name.strip() or code is None:
-        raise InvalidInput("a post needs a name and a country")
+        raise InvalidInput("post.incomplete", N_("A post needs a name and a country."))
     post = Post(
         name=name.strip(),
         name_ko=name_ko.strip(),
@@ -124,7 +128,7 @@ def get_or_create_post(
     audit.record(
         db,
         actor=actor.name,
-        tag="auth:post:create",
+        tag=AuditTag.POST_CREATE,
         target_type="post",
         target_id=post.id,
         diff={
@@ -152,30 +156,38 @@ def create_user(
     try:
         role_enum = Role(role)
     except ValueError:
-        raise InvalidInput(
-            f"unknown role {role!r}; choose one of {', '.join(r.value for r in Role)}"
-        ) from None
+        raise unknown_value("user.unknown_role", role, [r.value for r in Role]) from None
     if not name.strip():
-        raise InvalidInput("a user name is required")
+        raise InvalidInput("user.name_missing", N_("A user name is required."))
     if len(password) < 8:
-        raise InvalidInput("the password must have at least 8 characters")
+        raise InvalidInput(
+            "user.short_password", N_("The password must have at least 8 characters.")
+        )
     if db.scalar(select(User).where(User.name == name)) is not None:
-        raise Conflict(f"a user named {name!r} already exists")
+        raise Conflict("user.name_taken", N_("A user named %(name)s already exists."), name=name)
     post_id = employer_id = None
     if role_enum is Role.EMPLOYER_HR:
         if not employer:
-            raise InvalidInput("an employer_hr user needs --employer")
+            raise InvalidInput(
+                "user.employer_missing", N_("An employer HR user needs an employer.")
+            )
         found = db.scalar(select(Employer).where(Employer.name == employer))
         if found is None:
-            raise InvalidInput(f"no employer named {employer!r}")
+            raise InvalidInput(
+                "user.unknown_employer", N_("There is no employer named %(name)s."), name=employer
+            )
         employer_id = found.id
     elif post:
         found_post = db.scalar(select(Post).where(Post.name == post))
         if found_post is None:
-            raise InvalidInput(f"no post named {post!r}")
+            raise InvalidInput(
+                "user.unknown_post", N_("There is no post named %(name)s."), name=post
+            )
         post_id = found_post.id
     elif role_enum in (Role.OFFICER, Role.VIEWER):
-        raise InvalidInput(f"a {role_enum.value} user needs --post")
+        raise InvalidInput(
+            "user.post_missing", N_("This role needs a post."), details={"role": role_enum.value}
+        )
     user = User(
         name=name,
         role=role_enum.value,
@@ -188,7 +200,7 @@ def create_user(
     audit.record(
         db,
         actor=actor.name,
-        tag="auth:user:create",
+        tag=AuditTag.USER_CREATE,
         target_type="user",
         target_id=user.id,
         diff={"name": name, "role": role_enum.value, "post": post, "employer": employer},
@@ -203,14 +215,16 @@ def deactivate_user(db: Session, actor: Actor, user_id: str) -> User:
     if user is None:
         raise NotFound("user", user_id)
     if user.id == actor.user_id:
-        raise Conflict("you cannot deactivate your own account")
+        raise Conflict("user.deactivate_self", N_("You cannot deactivate your own account."))
     if not user.active:
-        raise Conflict(f"{user.name} is already deactivated")
+        raise Conflict(
+            "user.already_deactivated", N_("%(name)s is already deactivated."), name=user.name
+        )
     user.active = False
     audit.record(
         db,
         actor=actor.name,
-        tag="auth:user:deactivate",
+        tag=AuditTag.USER_DEACTIVATE,
         target_type="user",
         target_id=user.id,
         diff={"name": user.name},
@@ -230,7 +244,7 @@ def create_token(db: Session, actor: Actor, user_name: str) -> str:
     audit.record(
         db,
         actor=actor.name,
-        tag="auth:token:create",
+        tag=AuditTag.TOKEN_CREATE,
         target_type="api_token",
         target_id=row.id,
         diff={"user": user.name, "prefix": row.prefix},
@@ -250,7 +264,7 @@ def authenticate_token(db: Session, token: str) -> Actor:
         )
     )
     if row is None or not row.user.active:
-        raise Unauthenticated("invalid or revoked token")
+        raise Unauthenticated("auth.bad_token", N_("The API token is invalid or revoked."))
     return Actor.from_user(row.user)
 
 
@@ -260,10 +274,16 @@ def authenticate_password(db: Session, name: str, password: str) -> Actor:
         # The same argon2 work as for a real user, so the answer's time says nothing of
         # which names exist.
         verify_password(_dummy_hash(), password)
-        raise Unauthenticated("wrong user name or password")
+        raise _wrong_password()
     if not verify_password(user.password_hash, password):
-        raise Unauthenticated("wrong user name or password")
+        raise _wrong_password()
     return Actor.from_user(user)
+
+
+def _wrong_password() -> Unauthenticated:
+    return Unauthenticated(
+        "auth.wrong_password", N_("Wrong user name or password. Check both and try again.")
+    )
 
 
 def revoke_token(db: Session, actor: Actor, prefix: str) -> None:
@@ -272,12 +292,17 @@ def revoke_token(db: Session, actor: Actor, prefix: str) -> None:
     if row is None or (row.user_id != actor.user_id and not actor.can(Permission.USER_ADMIN)):
         raise NotFound("token", prefix)
     if row.revoked_at is not None:
-        raise Conflict(f"token {prefix} was already revoked on {row.revoked_at:%Y-%m-%d %H:%M} UTC")
+        raise Conflict(
+            "auth.token_revoked",
+            N_("Token %(prefix)s was already revoked on %(at)s UTC."),
+            prefix=prefix,
+            at=f"{row.revoked_at:%Y-%m-%d %H:%M}",
+        )
     row.revoked_at = utcnow()
     audit.record(
         db,
         actor=actor.name,
-        tag="auth:token:revoke",
+        tag=AuditTag.TOKEN_REVOKE,
         target_type="api_token",
         target_id=row.id,
         diff={"prefix": prefix},

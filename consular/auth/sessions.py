@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.models import SignInFailure, User, WebSession
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor, authenticate_password
@@ -77,7 +78,7 @@ def sign_in(db: Session, settings: Settings, name: str, password: str, client: s
         audit.record(
             db,
             actor=name[:120] or "-",
-            tag="auth:sign_in:failed",
+            tag=AuditTag.SIGN_IN_FAILED,
             target_type="user",
             target_id=name[:64],
             diff={"client": client},
@@ -97,7 +98,7 @@ def sign_in(db: Session, settings: Settings, name: str, password: str, client: s
     audit.record(
         db,
         actor=actor.name,
-        tag="auth:sign_in",
+        tag=AuditTag.SIGN_IN,
         target_type="web_session",
         target_id=session.id,
         diff={"client": client},
@@ -130,7 +131,7 @@ def sign_out(db: Session, session: WebSession) -> None:
     audit.record(
         db,
         actor=session.user.name,
-        tag="auth:sign_out",
+        tag=AuditTag.SIGN_OUT,
         target_type="web_session",
         target_id=session.id,
         diff={},
@@ -166,7 +167,7 @@ def clear_sign_in_failures(db: Session, actor: Actor, name: str) -> int:
     audit.record(
         db,
         actor=actor.name,
-        tag="auth:sign_in:unlock",
+        tag=AuditTag.SIGN_IN_UNLOCK,
         target_type="user",
         target_id=user.id,
         diff={"name": user.name, "failures_cleared": count},

@@ -9,6 +9,7 @@ from consular.audit.service import case_history
 from consular.auth.permissions import Permission
 from consular.cases import service
 from consular.cases.policy import MilestoneKind
+from consular.cases.reveal import Revealed, reveal_identifier
 from consular.cases.schemas import (
     AuditEventRead,
     CaseRead,
@@ -120,4 +121,4 @@ def history(case_id: str, db: DB, actor: CurrentActor) -> list[AuditEventRead]:
     responses=answers(404, 422),
 )
 def reveal(case_id: str, db: DB, actor: CurrentActor) -> dict[str, str | None]:
-    return {"host_identifier": service.reveal_host_identifier(db, actor, case_id)}
+    return {"host_identifier": reveal_identifier(db, actor, Revealed.CASE, case_id)}

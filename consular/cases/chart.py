@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consular.audit.models import AuditEvent
+from consular.audit.tags import AuditTag
 from consular.cases.models import Case
 from consular.cases.states import CaseState
 
@@ -31,7 +32,7 @@ COLOURS = {
     "released": "#7cb342",
     "transferred": "#b0413e",
 }
-_TAGS = ("cases:case:create", "cases:case:transition")
+_TAGS = (AuditTag.CASE_CREATE, AuditTag.CASE_TRANSITION)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def states_by_day(
     changes: dict[str, list[tuple[date, str, str]]] = defaultdict(list)
     for at, tag, case_id, diff, incident_id in events:
         state = diff.get("state")
-        now_state = state if tag == "cases:case:create" else (state or [None, None])[1]
+        now_state = state if tag == AuditTag.CASE_CREATE else (state or [None, None])[1]
         if isinstance(now_state, str):
             changes[incident_id].append((at.astimezone(tz).date(), case_id, now_state))
     return {ident: _chart(changes.get(ident, []), first, last) for ident in incident_ids}

@@ -6,15 +6,15 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.service import Actor
-from consular.cases.policy import MILESTONE_NAMES
+from consular.cases.labels import DISPOSITIONS, MILESTONES, STATES
 from consular.cases.service import list_cases
-from consular.cases.states import DISPOSITION_NAMES, STATE_NAMES
 from consular.codes import in_words
 from consular.exports import Column, table_in
 from consular.i18n import N_
 
-_milestone = in_words(MILESTONE_NAMES)
+_milestone = in_words(MILESTONES)
 
 
 def _milestones(codes: str, language: str) -> str:
@@ -26,9 +26,9 @@ CASES = (
     Column("number", N_("No.")),
     Column("name", N_("Name")),
     Column("date_of_birth", N_("Date of birth")),
-    Column("state", N_("State"), in_words(STATE_NAMES)),
+    Column("state", N_("State"), in_words(STATES)),
     Column("facility", N_("Facility")),
-    Column("disposition", N_("Disposition"), in_words(DISPOSITION_NAMES)),
+    Column("disposition", N_("Disposition"), in_words(DISPOSITIONS)),
     Column("overdue", N_("Past due"), _milestones),
     Column("id"),
 )
@@ -76,7 +76,7 @@ def export_cases(
     audit.record(
         db,
         actor=actor.name,
-        tag="incidents:cases:export",
+        tag=AuditTag.CASES_EXPORT,
         target_type="incident",
         target_id=incident_id,
         diff={"rows": total, **{name: value for name, value in filters.items() if value}},

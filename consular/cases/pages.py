@@ -13,6 +13,7 @@ from consular.audit.service import case_history
 from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.sessions import actor_of, show_once, take_shown_once
+from consular.cases.reveal import Revealed, reveal_identifier
 from consular.cases.service import (
     add_note,
     complete_milestone,
@@ -20,7 +21,6 @@ from consular.cases.service import (
     get_case,
     record_custody,
     record_disposition,
-    reveal_host_identifier,
     transition,
 )
 from consular.cases.states import Disposition
@@ -210,7 +210,7 @@ def case_travel(
 @router.post("/cases/{case_id}/reveal")
 def case_reveal(db: DB, session: CheckedForm, case_id: str) -> Response:
     """Reveal the host authority's number (audited); the case's page shows it once."""
-    revealed = reveal_host_identifier(db, actor_of(session), case_id)
+    revealed = reveal_identifier(db, actor_of(session), Revealed.CASE, case_id)
     show_once(session, "host_identifier", case_id=case_id, value=revealed or "")
     return RedirectResponse(f"/cases/{case_id}#host-identifier", status_code=303)
 

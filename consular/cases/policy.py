@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from consular.i18n import N_
-
 
 class MilestoneKind(StrEnum):
     RIGHTS_ADVISED = "rights_advised"
@@ -21,18 +19,6 @@ class MilestoneKind(StrEnum):
     INTERPRETER = "interpreter"
     FAMILY_CONTACTED = "family_contacted"
     MEDICAL_NEEDS = "medical_needs"
-
-
-# How the pages and the exports name each item.
-MILESTONE_NAMES = {
-    "rights_advised": N_("Told of the right to consular contact"),
-    "consulate_notified": N_("Consulate notified"),
-    "consular_visit": N_("Consular visit"),
-    "legal_counsel": N_("Legal counsel arranged"),
-    "interpreter": N_("Interpreter arranged"),
-    "family_contacted": N_("Family contacted"),
-    "medical_needs": N_("Medical needs checked"),
-}
 
 
 @dataclass(frozen=True)

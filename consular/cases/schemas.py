@@ -3,8 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, computed_field
 
+from consular.audit.tags import declared_tag
 from consular.cases.models import CaseNote, CustodyEvent, Milestone
 from consular.cases.states import CaseState, Disposition
 from consular.fields import limit_of
@@ -116,3 +117,10 @@ class AuditEventRead(BaseModel):
     target_type: str
     target_id: str
     diff: dict[str, object]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def description(self) -> str:
+        """What the tag means, in English (pages show it in the reader's language)."""
+        tag = declared_tag(self.tag)
+        return tag.description if tag is not None else ""

@@ -7,54 +7,35 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.event import listens_for
-from sqlalchemy.orm import (
-    Session,
-    SessionTransaction,
-    contains_eager,
-    lazyload,
-    selectinload,
-)
+from sqlalchemy.orm import Session, SessionTransaction, selectinload
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case, CaseNote, CustodyEvent, Milestone
 from consular.cases.policy import POLICY, MilestoneKind, deadlines
-from consular.cases.schemas import (
-    CaseRead,
-    CaseSort,
-    CaseSummary,
-    CustodyRead,
-    MilestoneRead,
-    NoteRead,
-)
-from consular.cases.states import (
-    IN_CUSTODY,
-    CaseState,
-    Disposition,
-    allowed_now,
-    blocking_reason,
-)
+from consular.cases.reading import CASE_SORTS as CASE_SORTS
+from consular.cases.reading import allowed_moves
+from consular.cases.reading import count_overdue as count_overdue
+from consular.cases.reading import describe as describe
+from consular.cases.reading import list_cases as list_cases
+from consular.cases.reading import overdue_kinds as overdue_kinds
+from consular.cases.reading import readable_cases as readable_cases
+from consular.cases.reading import summarize as summarize
+from consular.cases.states import CaseState, Disposition, blocking_reason
 from consular.db import new_id, utcnow, with_blind_indexes
-from consular.errors import Conflict, InvalidInput, NotFound
+from consular.errors import Conflict, InvalidInput, NotFound, unknown_value
+from consular.i18n import N_
 from consular.incidents.models import Incident
-from consular.incidents.scope import incident_scope, readable_incidents
 from consular.notifications.outbox import STATE_EVENTS, enqueue
-from consular.registry.models import Deployment, Person
-from consular.registry.service import mask_identifier
 
-_RULES = {p.kind.value: list(p.rule_ids) for p in POLICY}
 # Session.info keys: what this transaction learnt about cases, so that a list of thousands of
 # rows opens its cases without a query and a flush for each.
 _KNOWN_CASES = "consular.cases.known"
 _LAST_NUMBERS = "consular.cases.last_numbers"
-
-
-def readable_cases(actor: Actor) -> Select[Case]:
-    """Cases the actor may see: their post's incidents (all posts for headquarters roles)."""
-    return select(Case).join(Case.incident).where(incident_scope(actor, Permission.CASE_READ))
 
 
 def get_case(db: Session, actor: Actor, case_id: str, *, for_update: bool = False) -> Case:
@@ -189,7 +170,7 @@ def open_cases(
         events.append(
             audit.Event(
                 actor=actor.name,
-                tag="cases:case:create",
+                tag=AuditTag.CASE_CREATE,
                 target_type="case",
                 target_id=case_id,
                 case_id=case_id,
@@ -289,7 +270,7 @@ def _fill_missing(
         audit.record(
             db,
             actor=actor.name,
-            tag="cases:case:update",
+            tag=AuditTag.CASE_UPDATE,
             target_type="case",
             target_id=case.id,
             case_id=case.id,
@@ -297,17 +278,14 @@ def _fill_missing(
         )
 
 
-def _allowed(case: Case) -> list[str]:
-    return allowed_now(case.state, disposition=case.disposition, facility=case.facility)
-
-
 def check_version(case: Case, version: int) -> None:
     """Refuse a change made on an older version of the case than the current one."""
     if case.version != version:
         raise Conflict(
-            f"case {case.number} was changed by someone else (your version {version}, "
-            f"current {case.version}); reload it and try again",
-            current_version=case.version,
+            "case.stale_version",
+            N_("Case %(number)s was changed by someone else meanwhile. Reload it and try again."),
+            number=case.number,
+            details={"your_version": version, "current_version": case.version},
         )
 
 
@@ -320,12 +298,12 @@ def transition(
     try:
         target = CaseState(to)
     except ValueError:
-        raise InvalidInput(f"unknown state {to!r}", allowed=_allowed(case)) from None
+        raise unknown_value("case.unknown_state", to, allowed_moves(case)) from None
     reason = blocking_reason(
         case.state, target, disposition=case.disposition, facility=case.facility
     )
     if reason is not None:
-        raise Conflict(reason, allowed=_allowed(case), state=case.state)
+        raise Conflict(reason, details={"allowed": allowed_moves(case), "state": case.state})
     before = case.state
     case.state = target.value
     if note:
@@ -334,7 +312,7 @@ def transition(
     audit.record(
         db,
         actor=actor.name,
-        tag="cases:case:transition",
+        tag=AuditTag.CASE_TRANSITION,
         target_type="case",
         target_id=case.id,
         case_id=case.id,
@@ -365,9 +343,11 @@ def record_custody(
     case = get_case(db, actor, case_id)
     check_version(case, version)
     if not facility.strip():
-        raise InvalidInput("the facility is empty: give the facility's name")
+        raise InvalidInput(
+            "case.facility_empty", N_("The facility is empty: give the facility's name.")
+        )
     if kind not in CUSTODY_KINDS:
-        raise InvalidInput(f"unknown custody record {kind!r}", allowed=list(CUSTODY_KINDS))
+        raise unknown_value("case.unknown_custody_kind", kind, list(CUSTODY_KINDS))
     before = case.facility
     case.facility = facility.strip()
     case.custody.append(
@@ -379,7 +359,7 @@ def record_custody(
     audit.record(
         db,
         actor=actor.name,
-        tag="cases:custody:record",
+        tag=AuditTag.CUSTODY_RECORD,
         target_type="case",
         target_id=case.id,
         case_id=case.id,
@@ -397,8 +377,8 @@ def record_disposition(
     try:
         disposition = Disposition(disposition).value
     except ValueError:
-        raise InvalidInput(
-            f"unknown disposition {disposition!r}", allowed=[d.value for d in Disposition]
+        raise unknown_value(
+            "case.unknown_disposition", disposition, [d.value for d in Disposition]
         ) from None
     before = case.disposition
     case.disposition = disposition
@@ -408,7 +388,7 @@ def record_disposition(
     audit.record(
         db,
         actor=actor.name,
-        tag="cases:disposition:record",
+        tag=AuditTag.DISPOSITION_RECORD,
         target_type="case",
         target_id=case.id,
         case_id=case.id,
@@ -426,7 +406,7 @@ def add_note(db: Session, actor: Actor, case_id: str, body: str) -> CaseNote:
     audit.record(
         db,
         actor=actor.name,
-        tag="cases:note:add",
+        tag=AuditTag.NOTE_ADD,
         target_type="case",
         target_id=case.id,
         case_id=case.id,
@@ -449,19 +429,23 @@ def complete_milestone(
     try:
         kind = MilestoneKind(kind).value
     except ValueError:
-        raise InvalidInput(
-            f"unknown milestone {kind!r}", allowed=[k.value for k in MilestoneKind]
+        raise unknown_value(
+            "case.unknown_milestone", kind, [k.value for k in MilestoneKind]
         ) from None
     milestone = next(m for m in case.milestones if m.kind == kind)
     if milestone.done_at is not None:
         raise Conflict(
-            f"{kind} was already recorded done at {milestone.done_at.isoformat()} "
-            f"by {milestone.done_by}"
+            "case.milestone_done",
+            N_("This item was already recorded done by %(who)s."),
+            who=milestone.done_by,
+            details={"kind": kind, "done_at": milestone.done_at.isoformat()},
         )
     now = utcnow()
     when = done_at or now
     if when > now:
-        raise InvalidInput("a milestone cannot be done in the future")
+        raise InvalidInput(
+            "case.milestone_in_future", N_("A checklist item cannot be done in the future.")
+        )
     milestone.done_at = when
     milestone.done_by = actor.name
     milestone.evidence = evidence
@@ -470,7 +454,7 @@ def complete_milestone(
     audit.record(
         db,
         actor=actor.name,
-        tag="cases:milestone:complete",
+        tag=AuditTag.MILESTONE_COMPLETE,
         target_type="milestone",
         target_id=milestone.id,
         case_id=case.id,
@@ -479,183 +463,3 @@ def complete_milestone(
     if kind == MilestoneKind.CONSULAR_VISIT:
         enqueue(db, case, "consular_visit")
     return milestone
-
-
-def reveal_host_identifier(db: Session, actor: Actor, case_id: str) -> str | None:
-    """The host authority's number for the person, unmasked; every reveal is audited."""
-    actor.require(Permission.IDENTIFIER_REVEAL, "case", case_id)
-    case = get_case(db, actor, case_id)
-    audit.record(
-        db,
-        actor=actor.name,
-        tag="cases:identifier:reveal",
-        target_type="case",
-        target_id=case.id,
-        case_id=case.id,
-        diff={"fields": ["host_identifier"]},
-    )
-    return case.host_identifier
-
-
-def _running(case: Case) -> bool:
-    # Deadlines only run while the person is held; a released or departed case owes none.
-    return case.state in IN_CUSTODY
-
-
-def overdue_kinds(case: Case, now: datetime) -> list[str]:
-    if not _running(case):
-        return []
-    return [m.kind for m in case.milestones if m.done_at is None and m.due_at < now]
-
-
-def _overdue(now: datetime) -> ColumnElement[bool]:
-    """A case still held with a rights-checklist item past its due time."""
-    return and_(
-        Case.state.in_([s.value for s in IN_CUSTODY]),
-        exists().where(
-            Milestone.case_id == Case.id, Milestone.done_at.is_(None), Milestone.due_at < now
-        ),
-    )
-
-
-def count_overdue(db: Session, incident_id: str) -> int:
-    """How many of the incident's cases have a rights deadline past due."""
-    query = select(func.count()).select_from(Case).where(Case.incident_id == incident_id)
-    return db.scalar(query.where(_overdue(utcnow()))) or 0
-
-
-# Orders of the case list; the case number settles ties, so pages never overlap.
-CASE_SORTS: dict[str, tuple[Any, ...]] = {
-    CaseSort.NUMBER: (Case.number,),
-    CaseSort.NAME: (Person.family_name, Person.given_name, Person.family_name_hangul, Case.number),
-    CaseSort.STATE: (Case.state, Case.number),
-    CaseSort.FACILITY: (Case.facility, Case.number),
-}
-
-
-def list_cases(
-    db: Session,
-    actor: Actor,
-    incident_id: str,
-    *,
-    state: str | None = None,
-    overdue: bool = False,
-    facility: str | None = None,
-    employer_id: str | None = None,
-    sort: str = "number",
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[int, list[CaseSummary]]:
-    """A page of an incident's cases, filtered, in case-number order or by ``sort``
-    (``number``, ``name``, ``state``, ``facility``); unknown or not allowed is NotFound."""
-    if sort not in CASE_SORTS:
-        raise InvalidInput(f"unknown sort {sort!r}", allowed=list(CASE_SORTS))
-    visible = readable_incidents(actor).where(Incident.id == incident_id)
-    if (
-        not actor.can(Permission.CASE_READ)
-        or db.scalar(visible.with_only_columns(Incident.id)) is None
-    ):
-        raise NotFound("incident", incident_id)
-    query = readable_cases(actor).where(Case.incident_id == incident_id)
-    if state:
-        try:
-            query = query.where(Case.state == CaseState(state).value)
-        except ValueError:
-            raise InvalidInput(
-                f"unknown state {state!r}", allowed=[s.value for s in CaseState]
-            ) from None
-    if facility:
-        query = query.where(Case.facility == facility)
-    if employer_id:
-        query = query.where(
-            exists().where(
-                Deployment.person_id == Case.person_id, Deployment.employer_id == employer_id
-            )
-        )
-    if overdue:
-        query = query.where(_overdue(utcnow()))
-    total = db.scalar(query.with_only_columns(func.count())) or 0
-    # The page's ids first, from the index on (incident, number), and only then their cases
-    # and persons: joining every skipped case to its person made deep pages slow.
-    order = CASE_SORTS[sort]
-    chosen = query.with_only_columns(Case.id)
-    if sort == "name":
-        chosen = chosen.join(Person, Person.id == Case.person_id)
-    ids = chosen.order_by(*order).limit(limit).offset(offset).subquery()
-    page = db.scalars(
-        select(Case)
-        .join(ids, Case.id == ids.c.id)
-        .join(Case.person)
-        .order_by(*order)
-        # The incident is the one asked about: no join for it (nor its post) on every row.
-        .options(lazyload(Case.incident), contains_eager(Case.person))
-    ).all()
-    now = utcnow()
-    overdue_of = _overdue_by_case(db, page, now)
-    return total, [summarize(case, now, overdue=overdue_of.get(case.id, [])) for case in page]
-
-
-def _overdue_by_case(db: Session, cases: Sequence[Case], now: datetime) -> dict[str, list[str]]:
-    """The checklist items past due of each case still held, read in one query per 900
-    cases: loading every case's checklist was most of the time of a page of 500."""
-    held = [case.id for case in cases if _running(case)]
-    found: dict[str, list[str]] = {}
-    for start in range(0, len(held), 900):
-        rows = db.execute(
-            select(Milestone.case_id, Milestone.kind)
-            .where(
-                Milestone.case_id.in_(held[start : start + 900]),
-                Milestone.done_at.is_(None),
-                Milestone.due_at < now,
-            )
-            .order_by(Milestone.case_id, Milestone.position)
-        )
-        for case_id, kind in rows:
-            found.setdefault(case_id, []).append(kind)
-    return found
-
-
-def summarize(
-    case: Case, now: datetime | None = None, *, overdue: list[str] | None = None
-) -> CaseSummary:
-    """A case in a list; ``overdue`` is its items past due when the caller read them."""
-    person = case.person
-    return CaseSummary(
-        id=case.id,
-        number=case.number,
-        incident_id=case.incident_id,
-        person_id=case.person_id,
-        person_name=person.display_name,
-        date_of_birth=person.date_of_birth.isoformat() if person.date_of_birth else None,
-        state=case.state,
-        facility=case.facility,
-        disposition=case.disposition,
-        overdue=overdue if overdue is not None else overdue_kinds(case, now or utcnow()),
-        version=case.version,
-        updated_at=case.updated_at,
-    )
-
-
-def describe(case: Case, now: datetime | None = None) -> CaseRead:
-    now = now or utcnow()
-    running = _running(case)
-    milestones = [
-        MilestoneRead.model_validate(m).model_copy(
-            update={
-                "overdue": running and m.done_at is None and m.due_at < now,
-                "breached": running and m.done_at is None and m.breach_at < now,
-                "late": m.done_at is not None and m.done_at > m.due_at,
-                "rule_ids": _RULES.get(m.kind, []),
-            }
-        )
-        for m in case.milestones
-    ]
-    return CaseRead(
-        **summarize(case, now).model_dump(),
-        arrested_at=case.arrested_at,
-        host_identifier_masked=mask_identifier(case.host_identifier),
-        allowed_transitions=_allowed(case),
-        milestones=milestones,
-        custody=[CustodyRead.model_validate(c) for c in case.custody],
-        notes=[NoteRead.model_validate(n) for n in case.notes],
-    )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from consular.cases import labels
 from consular.i18n import N_
+from consular.i18n.message import Message, term
 
 
 class CaseState(StrEnum):
@@ -26,27 +28,13 @@ class Disposition(StrEnum):
     CONTESTING = "contesting"
 
 
-# How the pages and the exports name each state and disposition.
-STATE_NAMES = {
-    "reported": N_("Reported"),
-    "located": N_("Located"),
-    "consular_access": N_("Consular access"),
-    "disposition_pending": N_("Disposition pending"),
-    "departure_scheduled": N_("Departure scheduled"),
-    "departed": N_("Departed"),
-    "closed": N_("Closed"),
-    "released": N_("Released"),
-    "transferred": N_("Transferred"),
-}
-DISPOSITION_NAMES = {
-    "voluntary_departure": N_("Voluntary departure"),
-    "removal_order": N_("Removal order"),
-    "release_on_bond": N_("Release on bond"),
-    "contesting": N_("Contesting the case"),
-}
-
-
 S = CaseState
+
+
+def state_term(state: CaseState | str) -> Message:
+    """A state's name in a message, translated where the message is shown."""
+    return term(f"case_state.{state}", labels.STATES.get(str(state), str(state)))
+
 
 TRANSITIONS: dict[CaseState, frozenset[CaseState]] = {
     S.REPORTED: frozenset({S.LOCATED, S.RELEASED, S.TRANSFERRED, S.CLOSED}),
@@ -96,15 +84,26 @@ def allowed_now(
 
 def blocking_reason(
     state: CaseState | str, to: CaseState | str, *, disposition: str | None, facility: str | None
-) -> str | None:
+) -> Message | None:
     """Why ``state → to`` may not happen now, or None when it may."""
     if CaseState(to) not in TRANSITIONS[CaseState(state)]:
-        return f"a case in state {state} cannot move to {to}"
+        return Message(
+            "case.bad_transition",
+            N_("A case in state “%(state)s” cannot move to “%(to)s”."),
+            state=state_term(state),
+            to=state_term(to),
+        )
     if to == S.LOCATED and not facility:
-        return "record the facility where the person is held before marking the case located"
+        return Message(
+            "case.facility_missing",
+            N_("Record the facility where the person is held before marking the case located."),
+        )
     if to == S.DEPARTURE_SCHEDULED and disposition not in DEPARTING_DISPOSITIONS:
-        return (
-            "record a disposition of voluntary_departure or removal_order "
-            "before scheduling departure"
+        return Message(
+            "case.disposition_missing",
+            N_(
+                "Record a disposition of voluntary departure or removal order before scheduling "
+                "departure."
+            ),
         )
     return None

@@ -18,17 +18,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from consular.config import get_settings
 from consular.db import is_busy, make_engine, make_session_factory, unit_of_work
 from consular.errors import DomainError, InvalidInput
-from consular.i18n import LANGUAGES
+from consular.i18n import LANGUAGES, translations
+from consular.i18n.message import shown
 from consular.keys.service import check_keys
 from consular.sealing import KeyProblem, install, source_of
 from consular.tabular import TableError
 
-__all__ = ["CliState", "command_unit", "fail", "progress_bar", "state"]
+__all__ = ["CliState", "command_unit", "fail", "in_language", "progress_bar", "state"]
 
 
 @dataclass
 class CliState:
     database_url: str | None = None
+    # The language of the refusals the command prints (--lang, CONSULAR_LANG).
+    language: str = "en"
     # Off only for `consular keys status`, which reports a wrong key instead of refusing.
     check_keys: bool = True
     _engine: Engine | None = field(default=None, repr=False)
@@ -89,18 +92,24 @@ def checked_language(lang: str) -> str:
     return lang
 
 
+def in_language(said: object) -> str:
+    """A refusal (or a message) in the language chosen with --lang or CONSULAR_LANG."""
+    return shown(said, translations(state.language).gettext)
+
+
 def report_domain_error(exc: DomainError) -> NoReturn:
-    typer.echo(f"error: {exc.message}", err=True)
+    typer.echo(f"error: {in_language(exc)}", err=True)
+    for problem in exc.details.get("problems", []):
+        typer.echo(f"  {in_language(problem)}", err=True)
     report = exc.details.get("report")
     errors = report.get("errors", []) if isinstance(report, dict) else []
     for error in errors:
-        typer.echo(f"  row {error['row']}, column {error['column']}: {error['message']}", err=True)
+        said = in_language(error["message"])
+        typer.echo(f"  row {error['row']}, column {error['column']}: {said}", err=True)
     warnings = report.get("warnings", []) if isinstance(report, dict) else []
     for warning in warnings:
-        typer.echo(
-            f"  warning: row {warning['row']}, column {warning['column']}: {warning['message']}",
-            err=True,
-        )
+        said = in_language(warning["message"])
+        typer.echo(f"  warning: row {warning['row']}, column {warning['column']}: {said}", err=True)
     columns = report.get("columns") if isinstance(report, dict) else None
     if columns:
         # How the list was read: a header read as the wrong field explains many errors.

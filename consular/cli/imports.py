@@ -6,7 +6,7 @@ from typing import Annotated
 import typer
 
 from consular.auth.service import Actor
-from consular.cli.context import command_unit, fail, progress_bar
+from consular.cli.context import command_unit, fail, in_language, progress_bar
 from consular.config import get_settings
 from consular.errors import InvalidInput
 from consular.fields import shown_format
@@ -115,7 +115,7 @@ def source_list(
     try:
         chosen = read_columns_option(columns)
     except InvalidInput as exc:
-        fail(str(exc.message), 2)
+        fail(in_language(exc), 2)
     table = _read(file)
     with progress_bar(len(table.rows), "importing") as progress, command_unit() as db:
         report = import_list(

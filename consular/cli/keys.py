@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.service import Actor
 from consular.cli.context import command_unit, fail, state
 from consular.keys.models import INDEX_KEY_ID
@@ -113,7 +114,7 @@ def rotate(
             audit.record(
                 db,
                 actor=Actor.operator().name,
-                tag="keys:data_key:rotate",
+                tag=AuditTag.DATA_KEY_ROTATE,
                 target_type="data_key",
                 target_id=rotated.current,
                 diff={"from": ring.current, "to": rotated.current},
@@ -137,7 +138,7 @@ def rotate(
         audit.record(
             db,
             actor=Actor.operator().name,
-            tag="keys:data_key:reseal",
+            tag=AuditTag.DATA_KEY_RESEAL,
             target_type="data_key",
             target_id=current,
             diff={"resealed": resealed, "left_under_older_keys": sum(left.values())},
@@ -180,7 +181,7 @@ def retire_key(key_id: Annotated[str, typer.Argument(help="The old key's id, e.g
         audit.record(
             db,
             actor=Actor.operator().name,
-            tag="keys:data_key:retire",
+            tag=AuditTag.DATA_KEY_RETIRE,
             target_type="data_key",
             target_id=key_id,
             diff={"fingerprint": key.fingerprint},

@@ -10,6 +10,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from consular.api_schema import Language
 from consular.auth.service import (
     Actor,
     create_token,
@@ -61,10 +62,16 @@ app.command("screen")(screen_cli.screen_plan)
 DbOption = Annotated[
     str | None, typer.Option("--db", help="Database URL (else CONSULAR_DATABASE_URL)")
 ]
+LangOption = Annotated[
+    Language,
+    typer.Option(
+        "--lang", envvar="CONSULAR_LANG", help="Language of the refusals: en (default) or ko"
+    ),
+]
 
 
 @app.callback()
-def main(db: DbOption = None) -> None:
+def main(db: DbOption = None, lang: LangOption = Language.EN) -> None:
     try:
         get_settings()
     except ValidationError as exc:
@@ -74,6 +81,7 @@ def main(db: DbOption = None) -> None:
             2,
         )
     state.use(db)
+    state.language = lang.value
 
 
 @db_app.command("upgrade")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from consular.cli.context import fail, progress_bar
+from consular.cli.context import fail, in_language, progress_bar
 from consular.cli.entry import skip_teardown
 from consular.cli.imports import print_layout
 from consular.cli.linking import link_all
@@ -69,7 +69,7 @@ def _layout(
     try:
         return list_layout(table, columns=columns, date_format=date_format)
     except InvalidInput as exc:
-        fail(f"{what} {table.source}: {exc.message}", 2)
+        fail(f"{what} {table.source}: {in_language(exc)}", 2)
 
 
 def _refuse(what: str, source: str, errors: list[RowError]) -> None:
@@ -116,7 +116,7 @@ def match(
     try:
         chosen = read_columns_option(columns)
     except InvalidInput as exc:
-        fail(str(exc.message), 2)
+        fail(in_language(exc), 2)
     people = _registry(registry, dob_format)
     listed, layout = _rows(list_file, "list", dob_format, chosen)
     ids = people.column("id") or ()

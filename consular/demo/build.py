@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from consular import audit
 from consular.audit.service import verify_chain
+from consular.audit.tags import AuditTag
 from consular.auth.models import User
 from consular.auth.service import Actor, create_user, get_or_create_post
 from consular.cases.models import Case, Milestone
@@ -390,7 +391,7 @@ def _add_contacts(
         audit.record(
             db,
             actor=admin.name,
-            tag="registry:contact:import",
+            tag=AuditTag.CONTACTS_IMPORT,
             target_type="registry_import",
             target_id="emergency-contacts",
             diff={"contacts": len(contacts)},

@@ -20,6 +20,7 @@ from sqlalchemy import Integer, bindparam, func, insert, or_, select, true, upda
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.models import Post, post_name
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
@@ -31,6 +32,7 @@ from consular.config import Settings
 from consular.db import new_id, utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Throttled
 from consular.families.models import FamilyCode, StatusLookupFailure
+from consular.i18n import N_
 from consular.incidents.models import Incident
 from consular.registry.models import Person
 
@@ -74,7 +76,9 @@ def issue_code(
     case = get_case(db, actor, case_id)
     name = " ".join(contact_name.split())
     if not name:
-        raise InvalidInput("say whom the code is given to (the contact's name)")
+        raise InvalidInput(
+            "family_code.contact_missing", N_("Say whom the code is given to (the contact's name).")
+        )
     # (A name longer than its column is refused where FamilyCode is made: consular.db.)
     contact = next((c for c in case.person.contacts if c.name.casefold() == name.casefold()), None)
     code = new_code()
@@ -93,7 +97,7 @@ def issue_code(
     audit.record(
         db,
         actor=actor.name,
-        tag="families:code:issue",
+        tag=AuditTag.FAMILY_CODE_ISSUE,
         target_type="family_code",
         target_id=issued.id,
         case_id=case.id,
@@ -127,13 +131,17 @@ def revoke_code(db: Session, actor: Actor, code_id: str, case_id: str | None = N
         raise NotFound("family code", code_id)
     get_case(db, actor, issued.case_id)  # not the actor's case: not found
     if issued.revoked_at is not None:
-        raise Conflict(f"this code was already revoked by {issued.revoked_by}")
+        raise Conflict(
+            "family_code.already_revoked",
+            N_("This code was already revoked by %(who)s."),
+            who=issued.revoked_by,
+        )
     issued.revoked_at = utcnow()
     issued.revoked_by = actor.name
     audit.record(
         db,
         actor=actor.name,
-        tag="families:code:revoke",
+        tag=AuditTag.FAMILY_CODE_REVOKE,
         target_type="family_code",
         target_id=issued.id,
         case_id=issued.case_id,
@@ -245,7 +253,7 @@ def _hold_back(
             audit.append(
                 db,
                 actor=actor,
-                tag="families:status:throttled",
+                tag=AuditTag.STATUS_THROTTLED,
                 target_type="family_code",
                 target_id=hashed[:16],
                 diff={"retry_after_s": wait},
@@ -321,7 +329,7 @@ def lookup_status(
         audit.append(
             db,
             actor=actor,
-            tag="families:status:failed",
+            tag=AuditTag.STATUS_FAILED,
             target_type="family_code",
             # The code's own id when it exists (a family mistyping a date, or someone who
             # holds a code guessing); else the start of what was typed, hashed.
@@ -334,7 +342,7 @@ def lookup_status(
     audit.append(
         db,
         actor=actor,
-        tag="families:status:lookup",
+        tag=AuditTag.STATUS_LOOKUP,
         target_type="family_code",
         target_id=found.code_id,
         case_id=found.case_id,

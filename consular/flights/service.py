@@ -17,17 +17,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
+from consular.cases.notes import departure_note
 from consular.cases.service import check_version, get_case, transition
-from consular.cases.states import IN_CUSTODY, CaseState
+from consular.cases.states import IN_CUSTODY, CaseState, state_term
 from consular.codes import in_words, sex_label
 from consular.db import utcnow
-from consular.errors import Conflict, InvalidInput, NotFound
+from consular.errors import Conflict, InvalidInput, NotFound, unknown_value
 from consular.exports import Column, table_in
+from consular.fields import field_label
 from consular.flights.models import Flight, FlightSeat
 from consular.i18n import N_
+from consular.i18n.message import Message
 from consular.incidents.service import get_incident
 from consular.registry.service import mask_identifier
 
@@ -49,22 +53,10 @@ class FlightPlan:
 def create_flight(db: Session, actor: Actor, incident_id: str, plan: FlightPlan) -> Flight:
     actor.require(Permission.CASE_TRANSITION, "incident", incident_id)
     incident = get_incident(db, actor, incident_id)
-    problems = [
-        f"{name} is empty"
-        for name, value in (
-            ("carrier", plan.carrier),
-            ("number", plan.number),
-            ("origin", plan.origin),
-            ("destination", plan.destination),
-        )
-        if not value.strip()
-    ]
-    if plan.seats < 1:
-        problems.append("seats must be at least 1")
-    if plan.departs_at.tzinfo is None:
-        problems.append("the departure time needs a UTC offset, e.g. 2025-09-11T14:00-04:00")
-    if problems:
-        raise InvalidInput("; ".join(problems))
+    faults = _plan_problems(plan)
+    if faults:
+        # The first problem is said; a machine gets them all.
+        raise InvalidInput(faults[0], details={"problems": faults})
     flight = Flight(
         incident_id=incident.id,
         carrier=plan.carrier.strip(),
@@ -79,7 +71,7 @@ def create_flight(db: Session, actor: Actor, incident_id: str, plan: FlightPlan)
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:flight:create",
+        tag=AuditTag.FLIGHT_CREATE,
         target_type="flight",
         target_id=flight.id,
         diff={
@@ -92,6 +84,29 @@ def create_flight(db: Session, actor: Actor, incident_id: str, plan: FlightPlan)
         },
     )
     return flight
+
+
+def _plan_problems(plan: FlightPlan) -> list[Message]:
+    problems = [
+        Message("flight.field_empty", N_("%(field)s is empty."), field=field_label(name))
+        for name, value in (
+            ("carrier", plan.carrier),
+            ("number", plan.number),
+            ("origin", plan.origin),
+            ("destination", plan.destination),
+        )
+        if not value.strip()
+    ]
+    if plan.seats < 1:
+        problems.append(Message("flight.no_seats", N_("Give at least one seat.")))
+    if plan.departs_at.tzinfo is None:
+        problems.append(
+            Message(
+                "flight.departure_without_offset",
+                N_("The departure time needs a UTC offset, e.g. 2025-09-11T14:00-04:00."),
+            )
+        )
+    return problems
 
 
 def get_flight(db: Session, actor: Actor, flight_id: str) -> Flight:
@@ -113,7 +128,12 @@ def flights_of(db: Session, actor: Actor, incident_id: str) -> Sequence[Flight]:
 
 def _open(flight: Flight) -> None:
     if flight.state != "open":
-        raise Conflict(f"flight {flight.number} is {flight.state}: its passengers are fixed")
+        raise Conflict(
+            "flight.not_open",
+            N_("Flight %(number)s is no longer open: its passengers are fixed."),
+            number=flight.number,
+            details={"state": flight.state},
+        )
 
 
 def assign(db: Session, actor: Actor, flight_id: str, case_id: str) -> FlightSeat:
@@ -123,24 +143,43 @@ def assign(db: Session, actor: Actor, flight_id: str, case_id: str) -> FlightSea
     _open(flight)
     case = get_case(db, actor, case_id)
     if case.incident_id != flight.incident_id:
-        raise InvalidInput(f"case {case.number} belongs to another incident")
+        raise InvalidInput(
+            "flight.case_of_another_incident",
+            N_("Case %(number)s belongs to another incident."),
+            number=case.number,
+        )
     if case.state != CaseState.DEPARTURE_SCHEDULED:
         raise Conflict(
-            f"case {case.number} is in state {case.state}; only a case in "
-            "departure_scheduled takes a seat"
+            "flight.case_not_departing",
+            N_(
+                "Case %(number)s is in state “%(state)s”: only a case scheduled to depart takes "
+                "a seat."
+            ),
+            number=case.number,
+            state=state_term(case.state),
         )
     taken = db.scalar(select(FlightSeat).where(FlightSeat.case_id == case.id))
     if taken is not None:
-        raise Conflict(f"case {case.number} already has a seat on flight {taken.flight.number}")
+        raise Conflict(
+            "flight.seat_taken",
+            N_("Case %(number)s already has a seat on flight %(flight)s."),
+            number=case.number,
+            flight=taken.flight.number,
+        )
     if len(flight.passengers) >= flight.seats:
-        raise Conflict(f"flight {flight.number} is full ({flight.seats} seats)")
+        raise Conflict(
+            "flight.full",
+            N_("Flight %(number)s is full (%(seats)s seats)."),
+            number=flight.number,
+            seats=flight.seats,
+        )
     seat = FlightSeat(flight_id=flight.id, case_id=case.id, assigned_by=actor.name)
     db.add(seat)
     db.flush()
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:seat:assign",
+        tag=AuditTag.SEAT_ASSIGN,
         target_type="flight",
         target_id=flight.id,
         case_id=case.id,
@@ -160,7 +199,7 @@ def unassign(db: Session, actor: Actor, flight_id: str, case_id: str) -> None:
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:seat:unassign",
+        tag=AuditTag.SEAT_UNASSIGN,
         target_type="flight",
         target_id=flight.id,
         case_id=case_id,
@@ -181,9 +220,7 @@ def set_travel(
     actor.require(Permission.CASE_WRITE, "case", case_id)
     case = get_case(db, actor, case_id)
     if travel_document and travel_document not in TRAVEL_DOCUMENTS:
-        raise InvalidInput(
-            f"unknown travel document {travel_document!r}", allowed=list(TRAVEL_DOCUMENTS)
-        )
+        raise unknown_value("flight.unknown_travel_document", travel_document, TRAVEL_DOCUMENTS)
     check_version(case, version)
     before = {"travel_document": case.travel_document, "special_needs": case.special_needs}
     case.travel_document = travel_document
@@ -192,7 +229,7 @@ def set_travel(
     audit.record(
         db,
         actor=actor.name,
-        tag="cases:travel:record",
+        tag=AuditTag.TRAVEL_RECORD,
         target_type="case",
         target_id=case.id,
         case_id=case.id,
@@ -204,19 +241,39 @@ def set_travel(
     return case
 
 
-def problems(flight: Flight) -> list[str]:
+def problems(flight: Flight) -> list[Message]:
     """What stops this flight being locked (empty when nothing does)."""
     found = []
     if len(flight.passengers) > flight.seats:
-        found.append(f"{len(flight.passengers)} passengers for {flight.seats} seats")
+        found.append(
+            Message(
+                "flight.overbooked",
+                N_("%(passengers)s passengers for %(seats)s seats."),
+                passengers=len(flight.passengers),
+                seats=flight.seats,
+            )
+        )
     for seat in flight.passengers:
         case = seat.case
         if not case.travel_document:
-            found.append(f"case {case.number}: no travel document recorded")
+            found.append(
+                Message(
+                    "flight.no_travel_document",
+                    N_("Case %(number)s: no travel document recorded."),
+                    number=case.number,
+                )
+            )
         if case.state != CaseState.DEPARTURE_SCHEDULED:
-            found.append(f"case {case.number}: in state {case.state}, not departure_scheduled")
+            found.append(
+                Message(
+                    "flight.passenger_not_departing",
+                    N_("Case %(number)s: in state “%(state)s”, not scheduled to depart."),
+                    number=case.number,
+                    state=state_term(case.state),
+                )
+            )
     if not flight.passengers:
-        found.append("no passenger")
+        found.append(Message("flight.no_passenger", N_("No passenger yet.")))
     return found
 
 
@@ -226,14 +283,19 @@ def lock(db: Session, actor: Actor, flight_id: str) -> Flight:
     _open(flight)
     found = problems(flight)
     if found:
-        raise Conflict(f"flight {flight.number} cannot be locked: " + "; ".join(found))
+        raise Conflict(
+            "flight.not_ready",
+            N_("Flight %(number)s cannot be locked yet: see the list of what is missing."),
+            number=flight.number,
+            details={"problems": found},
+        )
     flight.state = "locked"
     flight.locked_by = actor.name
     flight.locked_at = utcnow()
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:flight:lock",
+        tag=AuditTag.FLIGHT_LOCK,
         target_type="flight",
         target_id=flight.id,
         diff={"passengers": len(flight.passengers)},
@@ -246,7 +308,12 @@ def depart(db: Session, actor: Actor, flight_id: str) -> Flight:
     actor.require(Permission.CASE_TRANSITION, "flight", flight_id)
     flight = get_flight(db, actor, flight_id)
     if flight.state != "locked":
-        raise Conflict(f"flight {flight.number} is {flight.state}; lock it before it departs")
+        raise Conflict(
+            "flight.not_locked",
+            N_("Flight %(number)s must be locked before it departs."),
+            number=flight.number,
+            details={"state": flight.state},
+        )
     for seat in flight.passengers:
         transition(
             db,
@@ -254,14 +321,14 @@ def depart(db: Session, actor: Actor, flight_id: str) -> Flight:
             seat.case_id,
             CaseState.DEPARTED.value,
             version=seat.case.version,
-            note=f"departed on {flight.carrier} {flight.number}",
+            note=departure_note(flight.carrier, flight.number),
         )
     flight.state = "departed"
     flight.departed_at = utcnow()
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:flight:depart",
+        tag=AuditTag.FLIGHT_DEPART,
         target_type="flight",
         target_id=flight.id,
         diff={"passengers": len(flight.passengers)},
@@ -375,7 +442,7 @@ def export_manifest(
     audit.record(
         db,
         actor=actor.name,
-        tag="flights:manifest:export",
+        tag=AuditTag.MANIFEST_EXPORT,
         target_type="flight",
         target_id=flight.id,
         diff={

@@ -17,12 +17,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.config import get_settings
 from consular.db import utcnow
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.fields import RowError
+from consular.i18n import N_
 from consular.importing import ImportReport, refuse_bad_rows
 from consular.incidents.listrows import (
     DATE_FORMATS,
@@ -54,7 +56,7 @@ class AlreadyCommitted(Conflict):
     """The draft was committed (by another press of the button): here is the list it became."""
 
     def __init__(self, source_list_id: str) -> None:
-        super().__init__("this import was already committed")
+        super().__init__("import.already_committed", N_("This import was already committed."))
         self.source_list_id = source_list_id
 
 
@@ -73,7 +75,11 @@ def start_draft(
     incident, list_kind = check_import(db, actor, incident_id, kind)
     refuse_imported(db, incident, table, ImportReport.start(table))
     if not table.rows:
-        raise InvalidInput(f"{table.source}: no rows under the header; nothing to import")
+        raise InvalidInput(
+            "import.no_rows",
+            N_("%(file)s has no rows under its header: nothing to import."),
+            file=table.source,
+        )
     owner = _owner(actor)
     # Expired drafts hold personal data nobody will use: anyone's upload clears them away.
     db.execute(delete(ImportDraft).where(ImportDraft.updated_at < utcnow() - _expiry()))
@@ -108,7 +114,7 @@ def start_draft(
     audit.record(
         db,
         actor=actor.name,
-        tag="incidents:draft:start",
+        tag=AuditTag.DRAFT_START,
         target_type="incident",
         target_id=incident.id,
         diff={"draft": draft.id, "file": table.source, "rows": len(table.rows), "kind": kind},
@@ -119,7 +125,10 @@ def start_draft(
 def _owner(actor: Actor) -> str:
     if actor.user_id is None:
         # The wizard keeps a draft for a user between pages; the command line imports at once.
-        raise InvalidInput("the import wizard needs a signed-in user; use `consular import list`")
+        raise InvalidInput(
+            "import.needs_user",
+            N_("The import wizard needs a signed-in user; use “consular import list”."),
+        )
     return actor.user_id
 
 
@@ -221,14 +230,25 @@ def set_columns(
     try:
         draft.kind = ListKind(kind).value
     except ValueError:
-        raise InvalidInput(f"unknown list kind {kind!r}") from None
+        raise InvalidInput(
+            "import.unknown_kind", N_("“%(value)s” is not a kind of list."), value=kind
+        ) from None
     if date_format not in DATE_FORMATS:
-        raise InvalidInput(f"unknown date format {date_format!r}")
+        raise InvalidInput(
+            "import.unknown_date_format",
+            N_("“%(value)s” is not one of the date formats offered."),
+            value=date_format,
+        )
     chosen = {}
     for column in draft.columns:
         value = mapping.get(column, "")
         if value and value not in FIELDS:
-            raise InvalidInput(f"column {column}: unknown field {value!r}")
+            raise InvalidInput(
+                "columns.not_a_field",
+                N_("Column “%(column)s”: “%(field)s” is not a field a list holds."),
+                column=column,
+                field=value,
+            )
         chosen[column] = value
     draft.mapping = chosen
     draft.date_format = date_format
@@ -243,7 +263,12 @@ def correct_row(db: Session, draft: ImportDraft, row_number: int, values: dict[s
         raise NotFound("row", row_number)
     unknown = sorted(set(values) - set(draft.columns))
     if unknown:
-        raise InvalidInput(f"row {row_number}: the file has no column {unknown[0]!r}")
+        raise InvalidInput(
+            "import.no_such_column",
+            N_("Row %(row)s: the file has no column “%(column)s”."),
+            row=row_number,
+            column=unknown[0],
+        )
     corrections = dict(draft.corrections)
     typed = dict(corrections.get(str(row_number), {}))
     for column, value in values.items():
@@ -286,14 +311,20 @@ def compute_links(db: Session, draft: ImportDraft) -> Reconciled:
     _require_open(draft)
     checked = check_draft(db, draft)
     if checked.header_errors:
-        raise InvalidInput("the choice of columns has errors; fix them first")
-    if checked.errors and not draft.skip_invalid:
-        rows = len(checked.by_row)
         raise InvalidInput(
-            f"{rows} row(s) have errors: correct them, or choose to leave them out of the import"
+            "import.bad_columns", N_("The choice of columns has errors: fix them first.")
+        )
+    if checked.errors and not draft.skip_invalid:
+        raise InvalidInput(
+            "import.rows_with_errors",
+            N_(
+                "%(rows)s row(s) have errors: correct them, or choose to leave them out of the "
+                "import."
+            ),
+            rows=len(checked.by_row),
         )
     if not checked.rows:
-        raise InvalidInput("no row without errors is left to import")
+        raise InvalidInput("import.no_good_row", N_("No row without errors is left to import."))
     return Reconciled(draft.updated_at, link_rows(db, checked.rows, incident_id=draft.incident_id))
 
 
@@ -301,11 +332,21 @@ def keep_links(db: Session, draft: ImportDraft, reconciled: Reconciled) -> dict[
     """Keep links computed by ``compute_links``, unless the draft changed in the meantime."""
     _require_open(draft)
     if draft.updated_at != reconciled.seen_at:
-        raise Conflict("the list was changed while it was being reconciled; reconcile it again")
+        raise Conflict(
+            "import.changed_meanwhile",
+            N_("The list was changed while it was being reconciled: reconcile it again."),
+        )
     draft.links = {str(number): link for number, link in reconciled.links.items()}
     draft.decisions = {}
     _touch(db, draft, keep_links=True)
     return reconciled.links
+
+
+def _not_reconciled() -> Conflict:
+    return Conflict(
+        "import.not_reconciled",
+        N_("The list changed since it was reconciled: reconcile it again."),
+    )
 
 
 def decide_in_draft(
@@ -320,7 +361,7 @@ def decide_in_draft(
     _require_open(draft)
     actor.require(Permission.REVIEW_DECIDE, "review item", row_number)
     if draft.links is None:
-        raise Conflict("the list changed since it was reconciled; reconcile it again")
+        raise _not_reconciled()
     link = draft.links.get(str(row_number))
     if link is None or link["decision"] != "review":
         raise NotFound("review item", row_number)
@@ -332,12 +373,14 @@ def decide_in_draft(
             chosen = ReviewAction(action)
         except ValueError:
             raise InvalidInput(
-                f"unknown action {action!r}; choose accept, reject or new_person"
+                "import.unknown_action",
+                N_("“%(value)s” is not a decision: choose accept, reject or new person."),
+                value=action,
             ) from None
         if chosen is ReviewAction.ACCEPT and person_id not in {
             c["person_id"] for c in link["candidates"]
         }:
-            raise InvalidInput("accept one of the row's candidates")
+            raise InvalidInput("import.not_a_candidate", N_("Choose one of the row's candidates."))
         decisions[str(row_number)] = {
             "action": chosen.value,
             "person_id": (person_id or "") if chosen is ReviewAction.ACCEPT else "",
@@ -352,7 +395,7 @@ def cancel_draft(db: Session, actor: Actor, draft: ImportDraft) -> None:
     audit.record(
         db,
         actor=actor.name,
-        tag="incidents:draft:cancel",
+        tag=AuditTag.DRAFT_CANCEL,
         target_type="incident",
         target_id=draft.incident_id,
         diff={"draft": draft.id, "file": draft.file_name},
@@ -370,7 +413,7 @@ def commit_draft(db: Session, actor: Actor, draft: ImportDraft) -> ImportReport:
     db.refresh(draft, with_for_update=True)
     _require_open(draft)
     if draft.links is None:
-        raise Conflict("the list changed since it was reconciled; reconcile it again")
+        raise _not_reconciled()
     incident, kind = check_import(db, actor, draft.incident_id, draft.kind)
     table = draft_table(draft)
     report = ImportReport.start(table)
@@ -391,7 +434,7 @@ def commit_draft(db: Session, actor: Actor, draft: ImportDraft) -> ImportReport:
         audit.record(
             db,
             actor=actor.name,
-            tag="incidents:list:correct",
+            tag=AuditTag.LIST_CORRECT,
             target_type="source_list",
             target_id=report.source_list_id or "",
             diff={

@@ -194,7 +194,7 @@ def _mapping(draft: ImportDraft, typed: Mapping[str, str]) -> dict[str, str]:
 
 def _columns_refused(refusal: Refusal) -> Response:
     def values(draft: ImportDraft, _incident: Incident) -> dict[str, Any]:
-        errors = [RowError(1, "", str(refusal.error))]
+        errors = [RowError(1, "", refusal.error.message)]
         return _columns_values(draft, _mapping(draft, refusal.typed), errors)
 
     return _draft_page(

@@ -19,9 +19,11 @@ from sqlalchemy.orm import Session
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
+from consular.cases.notes import transfer_note
 from consular.cases.service import record_custody
 from consular.cases.states import CaseState
 from consular.errors import Conflict, InvalidInput, NotFound
+from consular.i18n import N_
 from consular.incidents.models import SourceList, SourceRecord
 from consular.incidents.schemas import ListChange, ListChanges, TransferOutcome
 from consular.incidents.service import get_incident
@@ -200,7 +202,10 @@ def compare_lists(
         if previous is None or previous.incident_id != incident.id:
             raise NotFound("source list", against)
         if previous.id == source.id:
-            raise InvalidInput("a list compared with itself has no differences: choose another")
+            raise InvalidInput(
+                "list.compared_with_itself",
+                N_("A list compared with itself has no differences: choose another."),
+            )
     now, unknown = _rows(db, source)
     before, unknown_before = _rows(db, previous) if previous is not None else ({}, 0)
     cases = _cases(db, [*now.values(), *before.values()])
@@ -243,7 +248,10 @@ def record_transfers(
     actor.require(Permission.CASE_WRITE, "incident", incident_id)
     diff = compare_lists(db, actor, incident_id, list_id, against=against)
     if diff.previous is None:
-        raise Conflict("this is the incident's first list of its kind: nothing to compare with")
+        raise Conflict(
+            "list.first_of_its_kind",
+            N_("This is the incident's first list of its kind: nothing to compare with."),
+        )
     wanted = set(case_ids) if case_ids is not None else None
     results: list[TransferOutcome] = []
     for row in diff.moved:
@@ -286,9 +294,8 @@ def _transfer(db: Session, actor: Actor, diff: ListDiff, row: DiffRow) -> Transf
         reason = f"the case's facility was changed to {case.facility} since the earlier list"
         return _refused(done, reason, "moved_meanwhile", case.facility)
     assert diff.previous is not None
-    note = (
-        f"host list {diff.source_list.file_name} row {row.row} "
-        f"(earlier list {diff.previous.file_name}: {row.previous_facility or 'no facility'})"
+    note = transfer_note(
+        diff.source_list.file_name, row.row, diff.previous.file_name, row.previous_facility
     )
     record_custody(
         db, actor, case.id, facility=row.facility, kind="transferred", version=case.version,

@@ -15,6 +15,7 @@ from consular.fields import (
     FieldError,
     RowError,
     check_length,
+    field_label,
     limit_of,
     parse_birth_date,
     parse_country,
@@ -25,6 +26,8 @@ from consular.fields import (
     parse_sex,
     parse_text,
 )
+from consular.i18n import N_
+from consular.i18n.message import Message
 from consular.importing import DuplicateIds
 from consular.incidents.models import SourceList, SourceRecord
 from consular.matching import PersonRecord, name_keys
@@ -251,7 +254,11 @@ def read_columns_option(text: str) -> dict[str, str]:
     for part in (p for p in text.split(",") if p.strip()):
         column, equals, field = part.partition("=")
         if not equals or not column.strip():
-            raise InvalidInput(f"columns: {part.strip()!r} is not COLUMN=FIELD")
+            raise InvalidInput(
+                "columns.not_column_field",
+                N_("columns: “%(part)s” is not COLUMN=FIELD."),
+                part=part.strip(),
+            )
         chosen[normalize_column(column)] = field.strip().lower()
     return chosen
 
@@ -279,11 +286,20 @@ def list_layout(
     for column, field in overrides.items():
         if column not in chosen:
             raise InvalidInput(
-                f"columns: {table.source} has no column {column!r} (it has {', '.join(chosen)})"
+                "columns.no_such_column",
+                N_("columns: %(file)s has no column “%(column)s” (it has %(columns)s)."),
+                file=table.source,
+                column=column,
+                columns=", ".join(chosen),
             )
         if field and field not in FIELDS:
-            offered = ", ".join(FIELDS)
-            raise InvalidInput(f"columns: unknown field {field!r} for {column!r}; use {offered}")
+            raise InvalidInput(
+                "columns.unknown_field",
+                N_("columns: “%(field)s” (for “%(column)s”) is not a field; use %(fields)s."),
+                field=field,
+                column=column,
+                fields=", ".join(FIELDS),
+            )
     claimed = {field for field in overrides.values() if field}
     for column, field in chosen.items():
         if column not in overrides and field in claimed:
@@ -296,7 +312,8 @@ def list_layout(
 def check_columns(columns: dict[str, str]) -> tuple[dict[str, str], list[RowError]]:
     """Each field with the file's column that holds it, and what is wrong with the choice.
 
-    ``columns`` gives each of the file's columns the field it holds ("" for none).
+    ``columns`` gives each of the file's columns the field it holds ("" for none). An error
+    names the file's column as its header reads (no column when none was chosen for a name).
     """
     header: dict[str, str] = {}
     errors: list[RowError] = []
@@ -304,20 +321,31 @@ def check_columns(columns: dict[str, str]) -> tuple[dict[str, str], list[RowErro
         if not field:
             continue
         if field not in FIELDS:
-            errors.append(RowError(1, column, f"unknown field {field!r}"))
+            said = Message(
+                "columns.not_a_field",
+                N_("“%(field)s” is not a field a list holds."),
+                field=field,
+            )
+            errors.append(RowError(1, column, said))
         elif field in header:
-            errors.append(RowError(1, column, f"says the same as column {header[field]}; keep one"))
+            said = Message(
+                "columns.same_field",
+                N_("holds %(field)s, as column “%(column)s” does: keep one of them."),
+                field=field_label(field),
+                column=header[field],
+            )
+            errors.append(RowError(1, column, said))
         else:
             header[field] = column
     if not header.keys() & set(NAME_COLUMNS):
-        errors.append(
-            RowError(
-                1,
-                "full_name",
-                "no name column: give full_name, family_name and given_name, "
-                "or the Hangul name columns",
-            )
+        said = Message(
+            "columns.no_name",
+            N_(
+                "No name column: choose a column for the full name, or for the family and given "
+                "names."
+            ),
         )
+        errors.append(RowError(1, "", said))
     return header, errors
 
 
@@ -432,12 +460,12 @@ def _parse_row(
             return parsers[name](row.values.get(column, "") if name in header else "")
         except DoubtfulValue as exc:
             # A list cannot be corrected by the consulate: the row is kept without the value.
-            warnings.append(RowError(row.number, column, str(exc)))
+            warnings.append(RowError(row.number, column, exc.message))
             if name == "date_of_birth" and exc.written:
                 written_birth.append(exc.written)
             return None
         except FieldError as exc:
-            errors.append(RowError(row.number, column, str(exc)))
+            errors.append(RowError(row.number, column, exc.message))
             return None
 
     values = {name: field(name) for name in FIELDS}
@@ -449,8 +477,10 @@ def _parse_row(
         employers=(values["employer"],) if values["employer"] else (),
     )
     named = any(values[c] for c in NAME_COLUMNS)
-    if not named and not any(e.column in _columns(header, NAME_COLUMNS) for e in errors[start:]):
-        errors.append(RowError(row.number, header.get("full_name", "full_name"), "no name"))
+    name_columns = [header[name] for name in NAME_COLUMNS if name in header]
+    if not named and not any(e.column in name_columns for e in errors[start:]):
+        said = Message("row.no_name", N_("No name: the row's name columns are empty."))
+        errors.append(RowError(row.number, name_columns[0], said))
     if len(errors) > start:
         return None
     return ListRow(
@@ -481,10 +511,6 @@ _RECORD_FIELDS = (
 )
 
 
-def _columns(header: dict[str, str], names: tuple[str, ...]) -> set[str]:
-    return {header.get(name, name) for name in names}
-
-
 def _check_combined_names(
     values: dict[str, Any], header: dict[str, str], row: int, errors: list[RowError]
 ) -> None:
@@ -493,10 +519,17 @@ def _check_combined_names(
     try:
         check_length(hangul, limit_of(SourceRecord.full_name_hangul))
     except FieldError as exc:
-        errors.append(RowError(row, header.get("given_name_hangul", "given_name_hangul"), str(exc)))
+        # Only a name that was read is this long, so one of its columns was chosen.
+        column = header.get("given_name_hangul") or header["family_name_hangul"]
+        errors.append(RowError(row, column, exc.message))
     if values["full_name"] and not (values["family_name"] or values["given_name"]):
         family, _ = split_full_name(values["full_name"])
-        try:
-            check_length(family, limit_of(SourceRecord.family_name))
-        except FieldError as exc:
-            errors.append(RowError(row, header["full_name"], f"the family name: {exc}"))
+        most = limit_of(SourceRecord.family_name)
+        if len(family) > most:
+            said = Message(
+                "row.family_name_too_long",
+                N_("The family name has %(count)s characters, more than the %(limit)s allowed."),
+                count=f"{len(family):,}",
+                limit=f"{most:,}",
+            )
+            errors.append(RowError(row, header["full_name"], said))

@@ -11,15 +11,18 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.models import Post
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
+from consular.cases.notes import list_row, same_person_note
 from consular.cases.service import CaseOpening, open_case, open_cases, preload_cases
 from consular.config import get_settings
 from consular.db import utcnow
-from consular.errors import Conflict, InvalidInput, NotFound
+from consular.errors import Conflict, InvalidInput, NotFound, unknown_value
 from consular.fields import FieldError, is_hangul, parse_country
+from consular.i18n import N_
 from consular.importing import ImportReport, refuse_bad_rows, refuse_repeat
 from consular.incidents.listrows import ListRow, list_layout, list_warnings, parse_list
 from consular.incidents.models import Incident, SourceList, SourceRecord
@@ -61,16 +64,20 @@ def create_incident(db: Session, actor: Actor, data: IncidentCreate) -> Incident
     try:
         country = parse_country(data.host_country)
     except FieldError as exc:
-        raise InvalidInput(f"host_country: {exc}") from None
+        raise InvalidInput(exc.message) from None
     if data.post:
         post = db.scalar(select(Post).where(Post.name == data.post))
         if post is None or (actor.post_id is not None and post.id != actor.post_id):
-            raise InvalidInput(f"no post named {data.post!r} that you may open incidents for")
+            raise InvalidInput(
+                "incident.unknown_post",
+                N_("There is no post named %(name)s that you may open incidents for."),
+                name=data.post,
+            )
         post_id = post.id
     elif actor.post_id is not None:
         post_id = actor.post_id
     else:
-        raise InvalidInput("say which post is in charge (post)")
+        raise InvalidInput("incident.post_missing", N_("Say which post is in charge."))
     incident = Incident(
         title=data.title,
         host_country=country or data.host_country,
@@ -85,7 +92,7 @@ def create_incident(db: Session, actor: Actor, data: IncidentCreate) -> Incident
     audit.record(
         db,
         actor=actor.name,
-        tag="incidents:incident:create",
+        tag=AuditTag.INCIDENT_CREATE,
         target_type="incident",
         target_id=incident.id,
         diff=data.model_dump(mode="json"),
@@ -188,9 +195,7 @@ def check_import(
     try:
         return incident, ListKind(kind)
     except ValueError:
-        raise InvalidInput(
-            f"unknown list kind {kind!r}; choose one of {', '.join(k.value for k in ListKind)}"
-        ) from None
+        raise unknown_value("list.unknown_kind", kind, [k.value for k in ListKind]) from None
 
 
 def refuse_imported(db: Session, incident: Incident, table: Table, report: ImportReport) -> None:
@@ -201,9 +206,7 @@ def refuse_imported(db: Session, incident: Incident, table: Table, report: Impor
         )
     )
     if previous is not None:
-        refuse_repeat(
-            report, previous.imported_at, previous.imported_by, where=" into this incident"
-        )
+        refuse_repeat(report, previous.imported_at, previous.imported_by, into_incident=True)
 
 
 def store_list(
@@ -237,7 +240,7 @@ def store_list(
     audit.record(
         db,
         actor=actor.name,
-        tag="incidents:list:import",
+        tag=AuditTag.LIST_IMPORT,
         target_type="source_list",
         target_id=source.id,
         diff=source.report | {"kind": kind.value},
@@ -314,7 +317,7 @@ def _opening(source: SourceList, record: dict[str, Any]) -> CaseOpening:
         arrested_at=record["arrested_at"],
         facility=record["facility"],
         host_identifier=record["host_identifier"],
-        source=f"{source.kind} list {source.file_name} row {record['row_number']}",
+        source=list_row(source.kind, source.file_name, record["row_number"]),
     )
 
 
@@ -341,7 +344,7 @@ def _link_event(
 ) -> audit.Event:
     return audit.Event(
         actor=actor.name,
-        tag="incidents:record:link",
+        tag=AuditTag.RECORD_LINK,
         target_type="source_record",
         target_id=record["id"],
         case_id=record["case_id"],
@@ -376,7 +379,7 @@ def _link_record(
         arrested_at=record.arrested_at,
         facility=record.facility,
         host_identifier=record.host_identifier,
-        source=f"{source.kind} list {source.file_name} row {record.row_number}",
+        source=list_row(source.kind, source.file_name, record.row_number),
     )
     record.person_id = person_id
     record.case_id = case.id
@@ -422,12 +425,17 @@ def decide(
     if record is None or record.incident_id != incident.id:
         raise NotFound("review item", record_id)
     if record.decision != "pending":
-        raise Conflict(f"this row was already decided ({record.decision} by {record.decided_by})")
+        raise Conflict(
+            "review.already_decided",
+            N_("This row was already decided by %(who)s."),
+            who=record.decided_by,
+            details={"decision": record.decision},
+        )
     try:
         chosen = ReviewAction(action)
     except ValueError:
-        raise InvalidInput(
-            f"unknown action {action!r}; choose accept, reject or new_person"
+        raise unknown_value(
+            "review.unknown_action", action, [a.value for a in ReviewAction]
         ) from None
     record.decided_by = actor.name
     record.decided_at = utcnow()
@@ -437,7 +445,7 @@ def decide(
         audit.record(
             db,
             actor=actor.name,
-            tag="incidents:review:reject",
+            tag=AuditTag.REVIEW_REJECT,
             target_type="source_record",
             target_id=record.id,
             diff={"row": record.row_number, "note": note},
@@ -445,7 +453,11 @@ def decide(
         return record
     if chosen is ReviewAction.ACCEPT:
         if not person_id:
-            raise InvalidInput("accept needs the person_id of the chosen candidate")
+            raise InvalidInput(
+                "review.candidate_missing",
+                N_("Choose one of the row's candidates."),
+                details={"needs": "person_id"},
+            )
         person = db.scalar(readable_persons(actor).where(Person.id == person_id))
         if person is None:
             raise NotFound("person", person_id)
@@ -485,7 +497,7 @@ def _link_other_reports(
         other.decision = "auto"
         other.score = link.best.probability
         other.decided_by, other.decided_at = actor.name, utcnow()
-        note = f"same person as row {decided.row_number} of {decided.source_list.file_name}"
+        note = same_person_note(decided.row_number, decided.source_list.file_name)
         _link_record(db, actor, incident, other.source_list, other, person.id, note=note)
 
 

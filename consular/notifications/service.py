@@ -8,12 +8,14 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
 from consular.cases.service import readable_cases
 from consular.db import utcnow
 from consular.errors import Conflict, NotFound
+from consular.i18n import N_
 from consular.notifications.models import Notification
 from consular.registry.models import EmergencyContact
 
@@ -65,7 +67,11 @@ def send_again(db: Session, actor: Actor, notification_id: str) -> Notification:
     if notification is None or db.scalar(visible.where(Case.id == notification.case_id)) is None:
         raise NotFound("message", notification_id)
     if notification.state != "dead":
-        raise Conflict(f"this message is {notification.state}, not given up")
+        raise Conflict(
+            "notification.not_given_up",
+            N_("This message is not a given-up one: it cannot be sent again now."),
+            details={"state": notification.state},
+        )
     current = _current_recipient(db, notification)
     recipient_changed = bool(current) and current != notification.recipient
     if recipient_changed:
@@ -76,7 +82,7 @@ def send_again(db: Session, actor: Actor, notification_id: str) -> Notification:
     audit.record(
         db,
         actor=actor.name,
-        tag="notifications:message:retry",
+        tag=AuditTag.MESSAGE_RETRY,
         target_type="notification",
         target_id=notification.id,
         case_id=notification.case_id,

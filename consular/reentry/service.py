@@ -13,14 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
 from consular.cases.service import get_case
 from consular.cases.states import CaseState
 from consular.db import utcnow
-from consular.errors import InvalidInput
+from consular.errors import InvalidInput, unknown_value
 from consular.flights.models import Flight, FlightSeat
+from consular.i18n import N_
 from consular.incidents.service import get_incident
 from consular.reentry.models import Assurance, ReentryAssessment, ReentryFacts, ReentryOutcome
 from consular.registry.models import Deployment
@@ -211,7 +213,7 @@ def assess(
         audit.record(
             db,
             actor=actor.name,
-            tag="reentry:assessment:record",
+            tag=AuditTag.ASSESSMENT_RECORD,
             target_type="case",
             target_id=case.id,
             case_id=case.id,
@@ -261,7 +263,9 @@ def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str | None:
     if value is None or value == "":
         return None
     if value not in choices:
-        raise InvalidInput(f"{name}: unknown value {value!r} (use one of: {', '.join(choices)})")
+        error = unknown_value("reentry.unknown_value", value, choices)
+        error.details["field"] = name
+        raise error
     return str(value)
 
 
@@ -271,7 +275,7 @@ def record_facts(db: Session, actor: Actor, case_id: str, changes: dict[str, Any
     case = get_case(db, actor, case_id)
     unknown = sorted(set(changes) - set(RECORDED_FIELDS))
     if unknown:
-        raise InvalidInput(f"unknown re-entry facts: {', '.join(unknown)}")
+        raise unknown_value("reentry.unknown_fact", ", ".join(unknown), RECORDED_FIELDS)
     declared = ruleset("reentry").facts
     for name in ("entry_status", "departure_mode"):
         if name in changes:
@@ -279,7 +283,12 @@ def record_facts(db: Session, actor: Actor, case_id: str, changes: dict[str, Any
     for name in ("unlawful_presence_days", "prior_removals"):
         value = changes.get(name)
         if value is not None and (not isinstance(value, int) or not 0 <= value <= 36_500):
-            raise InvalidInput(f"{name}: '{value}' is not a number of {name.split('_')[-1]}")
+            raise InvalidInput(
+                "reentry.not_a_number",
+                N_("“%(value)s” is not a number."),
+                value=value,
+                details={"field": name},
+            )
     if changes.get("prior_removals", 0) is None:
         changes["prior_removals"] = 0
     if changes.get("misrepresentation_finding") is None and "misrepresentation_finding" in changes:
@@ -300,7 +309,7 @@ def record_facts(db: Session, actor: Actor, case_id: str, changes: dict[str, Any
         audit.record(
             db,
             actor=actor.name,
-            tag="reentry:facts:update",
+            tag=AuditTag.REENTRY_FACTS_UPDATE,
             target_type="case",
             target_id=case.id,
             case_id=case.id,
@@ -314,10 +323,23 @@ def _check_dates(changes: dict[str, Any]) -> None:
     for name in ("entry_date", "departed_on"):
         day = changes.get(name)
         if day is not None and day > today:
-            raise InvalidInput(f"{name}: {day.isoformat()} is in the future")
+            raise _in_future(day, name)
     entered, left = changes.get("entry_date"), changes.get("departed_on")
     if entered is not None and left is not None and left < entered:
-        raise InvalidInput("departed_on: before entry_date")
+        raise InvalidInput(
+            "reentry.departed_before_entry",
+            N_("The departure date is before the entry date."),
+            details={"field": "departed_on"},
+        )
+
+
+def _in_future(day: date, field: str) -> InvalidInput:
+    return InvalidInput(
+        "reentry.date_in_future",
+        N_("The date %(day)s is in the future."),
+        day=day.isoformat(),
+        details={"field": field},
+    )
 
 
 def record_outcome(
@@ -328,7 +350,7 @@ def record_outcome(
     case = get_case(db, actor, case_id)
     _choice("kind", kind, OUTCOME_KINDS)
     if happened_on > utcnow().date():
-        raise InvalidInput(f"date: {happened_on.isoformat()} is in the future")
+        raise _in_future(happened_on, "date")
     outcome = ReentryOutcome(
         case_id=case.id,
         kind=kind,
@@ -341,7 +363,7 @@ def record_outcome(
     audit.record(
         db,
         actor=actor.name,
-        tag="reentry:outcome:record",
+        tag=AuditTag.REENTRY_OUTCOME_RECORD,
         target_type="case",
         target_id=case.id,
         case_id=case.id,
@@ -363,13 +385,17 @@ def add_assurance(
     """Record a statement given about the incident's people, as a fact with its source."""
     actor.require(Permission.INCIDENT_WRITE, "incident", incident_id)
     incident = get_incident(db, actor, incident_id)
-    problems = [
-        f"{name}: empty"
+    empty = [
+        name
         for name, text in (("given_by", given_by), ("statement", statement))
         if not text.strip()
     ]
-    if problems:
-        raise InvalidInput("; ".join(problems))
+    if empty:
+        raise InvalidInput(
+            "assurance.incomplete",
+            N_("Say who gave the assurance and what was said."),
+            details={"empty": empty},
+        )
     assurance = Assurance(
         incident_id=incident.id,
         given_on=given_on,
@@ -383,7 +409,7 @@ def add_assurance(
     audit.record(
         db,
         actor=actor.name,
-        tag="reentry:assurance:add",
+        tag=AuditTag.ASSURANCE_ADD,
         target_type="incident",
         target_id=incident.id,
         diff={"given_on": given_on.isoformat(), "given_by": assurance.given_by},

@@ -6,9 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from consular import audit
 from consular.api_schema import SIGNED_IN, Language, Offset, answers
-from consular.auth.permissions import Permission
+from consular.cases.reveal import Revealed, reveal_identifier
 from consular.db import utcnow
 from consular.registry.export import export_registry
 from consular.registry.models import Person
@@ -98,14 +97,4 @@ def read(person_id: str, db: DB, actor: CurrentActor) -> PersonRead:
     responses=answers(404, 422),
 )
 def reveal(person_id: str, db: DB, actor: CurrentActor) -> dict[str, str | None]:
-    actor.require(Permission.IDENTIFIER_REVEAL, "person", person_id)
-    person = get_person(db, actor, person_id)
-    audit.record(
-        db,
-        actor=actor.name,
-        tag="registry:identifier:reveal",
-        target_type="person",
-        target_id=person.id,
-        diff={"fields": ["passport_number"]},
-    )
-    return {"passport_number": person.passport_number}
+    return {"passport_number": reveal_identifier(db, actor, Revealed.PERSON, person_id)}

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy.orm import Session, selectinload
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.codes import sex_label
@@ -79,7 +80,7 @@ def export_registry(
     audit.record(
         db,
         actor=actor.name,
-        tag="registry:persons:export",
+        tag=AuditTag.REGISTRY_EXPORT,
         target_type="registry",
         target_id="persons",
         diff={

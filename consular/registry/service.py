@@ -27,6 +27,7 @@ from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefa
 from sqlalchemy.sql.schema import Table as SchemaTable
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.db import new_id, with_blind_indexes
@@ -44,7 +45,15 @@ from consular.fields import (
     parse_sex,
     parse_text,
 )
-from consular.importing import DuplicateIds, ImportReport, refuse_bad_rows, refuse_repeat
+from consular.i18n import N_
+from consular.i18n.message import Message
+from consular.importing import (
+    DuplicateIds,
+    ImportReport,
+    missing_columns,
+    refuse_bad_rows,
+    refuse_repeat,
+)
 from consular.matching import PersonRecord, name_keys
 from consular.matching.normalize import latin_name_key
 from consular.registry.models import (
@@ -124,7 +133,10 @@ def search_persons(
 ) -> Sequence[Person]:
     actor.require(Permission.PERSON_READ, "person", "")
     if not (name or date_of_birth or passport_number):
-        raise InvalidInput("give at least one of name, date_of_birth, passport_number")
+        raise InvalidInput(
+            "person.search_empty",
+            N_("Give at least a name, a date of birth or a passport number."),
+        )
     query = readable_persons(actor)
     if name:
         key = latin_name_key(name)
@@ -144,7 +156,7 @@ def search_persons(
         try:
             number = parse_passport(passport_number)
         except FieldError as exc:
-            raise InvalidInput(str(exc)) from None
+            raise InvalidInput(exc.message) from None
         query = query.where(Person.passport_index == blind_index("passport", number))
     query = query.order_by(Person.family_name, Person.given_name, Person.id)
     return db.scalars(query.limit(limit).offset(offset)).all()
@@ -158,7 +170,10 @@ def create_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str)
 def add_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str) -> Person:
     """A new person in the registry, audited; the caller has checked the actor may."""
     if not ((data.family_name and data.given_name) or data.family_name_hangul):
-        raise InvalidInput("a person needs a Latin family and given name, or a Hangul name")
+        raise InvalidInput(
+            "person.name_missing",
+            N_("A person needs a Latin family and given name, or a Hangul name."),
+        )
     person = Person(
         **data.model_dump(),
         name_key=latin_name_key(data.family_name or "", data.given_name or ""),
@@ -170,7 +185,7 @@ def add_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str) ->
     audit.record(
         db,
         actor=actor.name,
-        tag="registry:person:create",
+        tag=AuditTag.PERSON_CREATE,
         target_type="person",
         target_id=person.id,
         diff={**data.model_dump(exclude={"passport_number"}), "reason": reason},
@@ -182,20 +197,18 @@ def add_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str) ->
 
 
 def _missing_columns(table: Table) -> list[RowError]:
-    errors = [
-        RowError(1, c, "required column is missing")
-        for c in ("id", "date_of_birth", "nationality")
-        if c not in table.columns
-    ]
+    errors = missing_columns(
+        [c for c in ("id", "date_of_birth", "nationality") if c not in table.columns]
+    )
     if not any(all(c in table.columns for c in pair) for pair in REGISTRY_NAME_COLUMNS):
-        errors.append(
-            RowError(
-                1,
-                "family_name, given_name",
-                "need family_name and given_name, or the Hangul pair "
-                "family_name_hangul and given_name_hangul",
-            )
+        said = Message(
+            "registry.no_name_columns",
+            N_(
+                "No name columns: the file needs family_name and given_name, or the Hangul pair "
+                "family_name_hangul and given_name_hangul."
+            ),
         )
+        errors.append(RowError(1, "family_name, given_name", said))
     return errors
 
 
@@ -249,7 +262,7 @@ def _parse_registry_row(
         try:
             return parsers[column](values.get(column, ""))
         except FieldError as exc:
-            errors.append(RowError(row.number, column, str(exc)))
+            errors.append(RowError(row.number, column, exc.message))
             return None
 
     person: dict[str, Any] = {
@@ -261,27 +274,28 @@ def _parse_registry_row(
         "phone": field("phone") or "",
         "email": field("email") or "",
     }
-    if not person["registry_ref"] and not any(e.column == "id" for e in errors[start:]):
-        errors.append(RowError(row.number, "id", "is empty"))
-    if person["date_of_birth"] is None and not any(
-        e.column == "date_of_birth" for e in errors[start:]
+    empty = Message("cell.empty", N_("Empty."))
+    for column, value in (
+        ("id", person["registry_ref"]),
+        ("date_of_birth", person["date_of_birth"]),
+        ("nationality", person["nationality"]),
     ):
-        errors.append(RowError(row.number, "date_of_birth", "is empty"))
-    if person["nationality"] is None and not any(e.column == "nationality" for e in errors[start:]):
-        errors.append(RowError(row.number, "nationality", "is empty"))
+        if not value and not any(e.column == column for e in errors[start:]):
+            errors.append(RowError(row.number, column, empty))
     named = (person["family_name"] and person["given_name"]) or person["family_name_hangul"]
     if not named and not any(e.column in NAME_FIELDS for e in errors[start:]):
-        errors.append(RowError(row.number, "family_name", "no name: give the Latin or Hangul name"))
+        said = Message("registry.no_name", N_("No name: give the Latin or the Hangul name."))
+        errors.append(RowError(row.number, "family_name", said))
     # "B-1/B-2", "b1 b2" and "B1B2" are one status.
     status = "".join(ch for ch in values.get("entry_status", "").lower() if ch.isalnum())
     if status and status not in ENTRY_STATUSES:
-        errors.append(
-            RowError(
-                row.number,
-                "entry_status",
-                f"unknown entry status {status!r} ({', '.join(sorted(ENTRY_STATUSES))})",
-            )
+        said = Message(
+            "registry.unknown_entry_status",
+            N_("“%(value)s” is not a known code (use one of: %(choices)s)."),
+            value=status,
+            choices=", ".join(sorted(ENTRY_STATUSES)),
         )
+        errors.append(RowError(row.number, "entry_status", said))
     deployment = {
         "employer": field("employer") or "",
         "worksite": field("worksite") or "",
@@ -351,7 +365,7 @@ def import_registry(
     audit.record(
         db,
         actor=actor.name,
-        tag="registry:import:commit",
+        tag=AuditTag.REGISTRY_IMPORT,
         target_type="registry_import",
         target_id=table.sha256[:16],
         diff=report.model_dump(exclude={"errors"}) | {"error_count": len(errors)},

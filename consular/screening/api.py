@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from consular.api_schema import SIGNED_IN, TAKES_BODY, Language, answers
 from consular.errors import InvalidInput
+from consular.i18n import N_
 from consular.importing import ImportReport, read_upload
 from consular.registry.service import mask_identifier
 from consular.rules import ruleset
@@ -76,8 +77,11 @@ def screen_plan(
     trips, errors = parse_plan(table)
     if errors:
         raise InvalidInput(
-            f"{table.source}: {len(errors)} error(s); nothing was screened",
-            errors=[e.as_dict() for e in errors],
+            "screening.plan_has_errors",
+            N_("%(file)s: %(count)s error(s); nothing was screened."),
+            file=table.source,
+            count=len(errors),
+            details={"errors": [e.as_dict() for e in errors]},
         )
     return ScreenResult(
         ruleset_version=ruleset("screen").version,
@@ -165,8 +169,20 @@ def register_deployment(db: DB, actor: CurrentActor, body: dict[str, Any]) -> De
     registration, errors = service.parse_registration(values, 1)
     if errors:
         raise InvalidInput(
-            f"{len(errors)} error(s); nothing was registered",
-            errors=[{"field": e.column, "message": e.message} for e in errors],
+            "deployment.has_errors",
+            N_("%(count)s error(s); nothing was registered."),
+            count=len(errors),
+            details={
+                "errors": [
+                    {
+                        "field": e.column,
+                        "message": str(e.message),
+                        "code": e.message.code,
+                        "params": e.message.plain_params(),
+                    }
+                    for e in errors
+                ]
+            },
         )
     deployment = service.register(db, actor, registration)
     return deployment_read(service.view_of(deployment), "en")

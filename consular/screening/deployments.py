@@ -13,12 +13,15 @@ from sqlalchemy import ColumnElement, Select, false, select, true
 from sqlalchemy.orm import Session
 
 from consular import audit
+from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.db import utcnow
 from consular.errors import InvalidInput, NotFound
 from consular.fields import FieldError, RowError, parse_date
-from consular.importing import ImportReport, refuse_bad_rows
+from consular.i18n import N_
+from consular.i18n.message import Message
+from consular.importing import ImportReport, missing_columns, refuse_bad_rows
 from consular.registry.models import Deployment, Person
 from consular.registry.schemas import PersonCreate
 from consular.registry.service import (
@@ -82,18 +85,21 @@ def parse_registration(values: Mapping[str, str], row: int) -> tuple[Registratio
         try:
             trip[name] = _parsers()[name](values.get(name, "")) or ""
         except FieldError as exc:
-            errors.append(RowError(row, name, str(exc)))
+            errors.append(RowError(row, name, exc.message))
     for name in ("entry_date", "planned_end"):
         try:
             trip[name] = parse_date(values.get(name, ""))
         except FieldError as exc:
-            errors.append(RowError(row, name, str(exc)))
+            errors.append(RowError(row, name, exc.message))
     if (
         trip.get("entry_date")
         and trip.get("planned_end")
         and trip["planned_end"] < trip["entry_date"]
     ):
-        errors.append(RowError(row, "planned_end", "before entry_date"))
+        said = Message(
+            "deployment.ends_before_entry", N_("The planned end is before the entry date.")
+        )
+        errors.append(RowError(row, "planned_end", said))
     facts: dict[str, Any] = {"nationality": person.get("nationality")}
     declared = ruleset("screen").facts
     for column in FACT_COLUMNS:
@@ -109,7 +115,7 @@ def parse_registration(values: Mapping[str, str], row: int) -> tuple[Registratio
         try:
             facts[column] = plan_value(column, text, declared)
         except FieldError as exc:
-            errors.append(RowError(row, column, str(exc)))
+            errors.append(RowError(row, column, exc.message))
     return Registration(person, trip, facts), errors
 
 
@@ -135,21 +141,30 @@ def _person(values: Mapping[str, str], row: int, errors: list[RowError]) -> dict
         try:
             typed = _parsers()[name](values.get(name, ""))
         except FieldError as exc:
-            errors.append(RowError(row, name, str(exc)))
+            errors.append(RowError(row, name, exc.message))
             continue
         read = from_mrz.get(name)
         if typed is not None and read is not None and typed != read:
-            errors.append(
-                RowError(row, name, f"{typed!s} differs from the machine-readable zone ({read!s})")
+            said = Message(
+                "deployment.differs_from_mrz",
+                N_("%(typed)s differs from the passport's machine-readable zone (%(read)s)."),
+                typed=str(typed),
+                read=str(read),
             )
+            errors.append(RowError(row, name, said))
         person[name] = typed if typed is not None else read
     for name in ("date_of_birth", "nationality", "passport_number"):
         if person.get(name) is None and not any(e.column in (name, "mrz") for e in errors):
-            errors.append(RowError(row, name, "empty (or paste the machine-readable zone)"))
+            said = Message(
+                "deployment.empty",
+                N_("Empty: fill it in, or paste the passport's machine-readable zone."),
+            )
+            errors.append(RowError(row, name, said))
     if not (
         (person.get("family_name") and person.get("given_name")) or person.get("family_name_hangul")
     ) and not any(e.column == "mrz" for e in errors):
-        errors.append(RowError(row, "family_name", "no name: give the Latin or Hangul name"))
+        said = Message("deployment.no_name", N_("No name: give the Latin or the Hangul name."))
+        errors.append(RowError(row, "family_name", said))
     return person
 
 
@@ -188,7 +203,10 @@ def register(db: Session, actor: Actor, registration: Registration) -> Deploymen
     the deployment unlinked, audited, and the answer is the same either way."""
     actor.require(Permission.DEPLOYMENT_WRITE, "deployment", "")
     if actor.employer_id is None:
-        raise InvalidInput("deployments are registered from an employer's account")
+        raise InvalidInput(
+            "deployment.needs_employer",
+            N_("Deployments are registered from an employer's account."),
+        )
     worker = registration.person
     deployment = _own_deployment(db, actor.employer_id, registration)
     for name in WORKER_FIELDS:
@@ -207,7 +225,7 @@ def register(db: Session, actor: Actor, registration: Registration) -> Deploymen
     audit.record(
         db,
         actor=actor.name,
-        tag="screening:deployment:register",
+        tag=AuditTag.DEPLOYMENT_REGISTER,
         target_type="deployment",
         target_id=deployment.id,
         diff={
@@ -256,7 +274,7 @@ def _link(db: Session, actor: Actor, deployment: Deployment, worker: dict[str, A
         audit.record(
             db,
             actor=actor.name,
-            tag="screening:deployment:identity_mismatch",
+            tag=AuditTag.DEPLOYMENT_IDENTITY_MISMATCH,
             target_type="deployment",
             target_id=deployment.id,
             diff={"passport_holders": [p.id for p in holders]},
@@ -319,7 +337,7 @@ def import_deployments(db: Session, actor: Actor, table: Table) -> ImportReport:
     actor.require(Permission.DEPLOYMENT_WRITE, "deployment", "")
     report = ImportReport.start(table)
     missing = [c for c in PLAN_COLUMNS[2:] if c not in table.columns and c != "stay_days"]
-    errors = [RowError(1, column, "missing column") for column in missing]
+    errors = missing_columns(missing)
     parsed: list[Registration] = []
     if not errors:
         for row in table.rows:

@@ -15,7 +15,7 @@ from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.sessions import actor_of
 from consular.errors import DomainError
-from consular.fields import RowError
+from consular.fields import FIELD_LABELS, RowError
 from consular.i18n import N_
 from consular.importing import read_upload
 from consular.rules import ruleset
@@ -36,32 +36,6 @@ from consular.web.limits import UploadLimits
 router = APIRouter(include_in_schema=False)
 
 VERDICTS = {**VERDICT_NAMES, "not_screened": N_("Not screened (no plan recorded)")}
-FIELDS = {
-    "mrz": N_("Passport machine-readable zone (two lines)"),
-    "family_name": N_("Family name (Latin)"),
-    "given_name": N_("Given name (Latin)"),
-    "family_name_hangul": N_("Family name (Hangul)"),
-    "given_name_hangul": N_("Given name (Hangul)"),
-    "sex": N_("Sex"),
-    "date_of_birth": N_("Date of birth"),
-    "nationality": N_("Nationality"),
-    "passport_number": N_("Passport number"),
-    "passport_expires_on": N_("Passport expiry date"),
-    "worksite": N_("Worksite"),
-    "role": N_("Role"),
-    "entry_date": N_("Entry date"),
-    "planned_end": N_("Planned end"),
-    "entry_status": N_("Entry status"),
-    "activity": N_("Activity"),
-    "equipment_purchased_abroad": N_("Equipment bought from a company outside the US"),
-    "contract_requires_seller_service": N_("The sale contract requires the seller's service"),
-    "specialized_knowledge": N_("Specialized knowledge essential to the contract"),
-    "paid_by_us_source": N_("Paid by a US source"),
-    "hands_on": N_("Does hands-on work"),
-    "stay_days": N_("Days of stay"),
-    "prior_us_refusal_or_violation": N_("Earlier US visa refusal or violation"),
-    "briefing_conceals_activity": N_("The travel briefing hides the activity"),
-}
 YES_NO = (
     "equipment_purchased_abroad",
     "contract_requires_seller_service",
@@ -95,7 +69,7 @@ def _deployments_page(
         views=views,
         counts=service.counts_by_outcome(views),
         verdicts=VERDICTS,
-        fields=FIELDS,
+        fields=FIELD_LABELS,
         yes_no=YES_NO,
         screen=screen,
         version=screen.version,
@@ -151,7 +125,7 @@ def _register(
 
 def _import_refused(refusal: Refusal) -> Response:
     report = refusal.error.details.get("report") or {}
-    rows = [RowError(e["row"], e["column"], e["message"]) for e in report.get("errors", [])]
+    rows = [RowError.from_dict(e) for e in report.get("errors", [])]
     return _deployments_page(
         refusal.request,
         refusal.db,

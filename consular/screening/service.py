@@ -12,7 +12,8 @@ from consular.codes import entry_status_label, in_words
 from consular.exports import Column, table_in
 from consular.fields import FieldError, RowError, parse_country
 from consular.i18n import N_
-from consular.importing import DuplicateIds
+from consular.i18n.message import Message
+from consular.importing import DuplicateIds, missing_columns
 from consular.rules import Firing, Verdict, ruleset
 from consular.tabular import Table
 
@@ -106,7 +107,7 @@ def parse_plan(table: Table) -> tuple[list[PlannedTrip], list[RowError]]:
     """The plan's rows as facts, and every problem by row and column (the header is row 1)."""
     missing = [column for column in PLAN_COLUMNS if column not in table.columns]
     if missing:
-        return [], [RowError(1, column, "missing column") for column in missing]
+        return [], missing_columns(missing)
     facts_declared = ruleset("screen").facts
     trips: list[PlannedTrip] = []
     errors: list[RowError] = []
@@ -118,11 +119,12 @@ def parse_plan(table: Table) -> tuple[list[PlannedTrip], list[RowError]]:
             try:
                 facts[column] = plan_value(column, row.values.get(column, ""), facts_declared)
             except FieldError as exc:
-                problems.append(RowError(row.number, column, str(exc)))
+                problems.append(RowError(row.number, column, exc.message))
         ident = row.values.get("id", "").strip()
         duplicate = ids.check(ident, row.number)
         if not ident:
-            problems.insert(0, RowError(row.number, "id", "empty: every row needs an id"))
+            said = Message("plan.no_id", N_("Empty: every row needs an id."))
+            problems.insert(0, RowError(row.number, "id", said))
         elif duplicate is not None:
             problems.insert(0, duplicate)
         errors.extend(problems)
@@ -137,24 +139,33 @@ def plan_value(column: str, text: str, facts: Any) -> Any:
     if column in OPTIONAL_COLUMNS and not value:
         return False
     if not value:
-        raise FieldError("empty")
+        raise FieldError("cell.empty", N_("Empty."))
     kind = facts[column].type
     if kind == "choice":
         code = value.lower()
         if code not in facts[column].choices:
-            choices = ", ".join(facts[column].choices)
-            raise FieldError(f"unknown code {value!r} (use one of: {choices})")
+            raise FieldError(
+                "cell.unknown_code",
+                N_("“%(value)s” is not a known code (use one of: %(choices)s)."),
+                value=value,
+                choices=", ".join(facts[column].choices),
+            )
         return code
     if kind == "bool":
         if value.lower() in _YES:
             return True
         if value.lower() in _NO:
             return False
-        raise FieldError(f"{value!r} is not yes or no")
+        raise FieldError("cell.not_yes_or_no", N_("“%(value)s” is not yes or no."), value=value)
     if kind == "country":
         return parse_country(value)
     if not value.isdigit() or not 1 <= int(value) <= MAX_STAY_DAYS:
-        raise FieldError(f"{value!r} is not a number of days from 1 to {MAX_STAY_DAYS}")
+        raise FieldError(
+            "cell.bad_stay_days",
+            N_("“%(value)s” is not a number of days from 1 to %(most)s."),
+            value=value,
+            most=MAX_STAY_DAYS,
+        )
     return int(value)
 
 

@@ -17,6 +17,7 @@ from consular.auth.service import Actor, authenticate_token
 from consular.db import reading_unit, unit_of_work
 from consular.errors import Unauthenticated
 from consular.exports import csv_text
+from consular.i18n import N_
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _bearer = HTTPBearer(auto_error=False, description="API token from `consular token create`")
@@ -53,7 +54,9 @@ def _current_actor(
     db: DB, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Actor:
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthenticated("an API token is required (Authorization: Bearer …)")
+        raise Unauthenticated(
+            "auth.token_missing", N_("An API token is required (Authorization: Bearer …).")
+        )
     return authenticate_token(db, credentials.credentials)
 
 

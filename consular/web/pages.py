@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +14,11 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 
+from consular.audit.history import event_lines
 from consular.cases.models import Case, CaseNote, CustodyEvent
+from consular.cases.notes import shown_note
 from consular.codes import code_label
-from consular.fields import limit_of
+from consular.fields import field_label, limit_of
 from consular.i18n import (
     LANGUAGE_COOKIE,
     LANGUAGES,
@@ -25,9 +27,8 @@ from consular.i18n import (
     local_time,
     translations,
 )
-from consular.i18n.message import Message, shown
+from consular.i18n.message import shown
 from consular.i18n.particles import with_particles
-from consular.web.reasons import translate
 
 _CONSULAR = Path(__file__).parents[1]
 # The shell's templates (base, error page, shared labels), then each domain's own; a
@@ -62,15 +63,11 @@ def _with_particles(gettext: Callable[..., str]) -> Callable[..., str]:
 
 
 def _reason(said: object, gettext: Callable[[str], str]) -> str:
-    """A refusal in the reader's language: a message (or an error carrying one) translated."""
-    message = getattr(said, "message", said)
-    # A message with a code of its own ("case.bad_transition") is in the catalogs; an error
-    # raised with a bare sentence (its class's code) is still read by ``reasons.translate``.
-    if (isinstance(message, Message) and "." in message.code) or (
-        isinstance(said, dict) and "template" in said
-    ):
-        return shown(said, gettext)
-    return with_particles(translate(str(said), gettext))
+    """A refusal in the reader's language: a message (or an error carrying one, or one stored
+    with a report) translated; anything else as it is."""
+    if isinstance(said, dict) and "template" not in said and "message" in said:
+        said = said["message"]  # a row problem stored before messages kept their code
+    return shown(said, gettext)
 
 
 @lru_cache(maxsize=len(LANGUAGES))
@@ -87,6 +84,9 @@ def environment(language: str) -> Environment:
     for name in ("gettext", "_", "ngettext", "pgettext", "npgettext"):
         env.globals[name] = _with_particles(env.globals[name])  # type: ignore[arg-type]
     env.filters["reason"] = lambda said: _reason(said, catalog.gettext)
+    env.globals["field_label"] = lambda key: shown(field_label(key), catalog.gettext)
+    env.globals["event_lines"] = partial(event_lines, gettext=catalog.gettext, language=language)
+    env.filters["note_shown"] = lambda note: shown(shown_note(note), catalog.gettext)
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
     env.globals["code_label"] = lambda kind, code: code_label(kind, code, language)
     # The browser is told the columns' bounds; the server checks them all the same.

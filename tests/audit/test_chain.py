@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 from consular import audit
 from consular.audit.models import AuditEvent, AuditHead
 from consular.audit.service import AuditLogBroken, verify_chain
+from consular.audit.tags import AuditTag
 from consular.cli.main import app
 from consular.db import unit_of_work
 from consular.registry.service import import_registry
@@ -101,37 +102,43 @@ def test_events_appended_at_once_join_the_chain_mixed_with_recorded_ones(
     # and in several, with text that JSON escapes: all verify, in one sequence.
     diffs = [{"name": '김민준 "Kim" \\ 金'}, {}, {"nested": {"b": 1, "a": [1, "x"]}}]
     with unit_of_work(factory) as db:
-        audit.append(db, actor="public:10.0.0.1", tag="t:a:first", target_type="x", target_id="1")
+        audit.append(
+            db, actor="public:10.0.0.1", tag=AuditTag.SIGN_IN, target_type="x", target_id="1"
+        )
     with unit_of_work(factory) as db:
         for n, diff in enumerate(diffs):
             audit.append(
                 db,
                 actor="public:10.0.0.1",
-                tag="t:a:append",
+                tag=AuditTag.STATUS_LOOKUP,
                 target_type="x",
                 target_id=str(n),
                 diff=diff,
                 case_id="c" * 36,
             )
-        audit.record(db, actor="officer.kim", tag="t:a:record", target_type="x", target_id="r")
-        audit.append(db, actor="public:10.0.0.1", tag="t:a:after", target_type="x", target_id="z")
+        audit.record(db, actor="officer.kim", tag=AuditTag.NOTE_ADD, target_type="x", target_id="r")
+        audit.append(
+            db, actor="public:10.0.0.1", tag=AuditTag.STATUS_FAILED, target_type="x", target_id="z"
+        )
     with unit_of_work(factory) as db:
-        audit.record(db, actor="officer.kim", tag="t:a:record", target_type="x", target_id="s")
-        audit.append(db, actor="public:10.0.0.1", tag="t:a:last", target_type="x", target_id="y")
+        audit.record(db, actor="officer.kim", tag=AuditTag.NOTE_ADD, target_type="x", target_id="s")
+        audit.append(
+            db, actor="public:10.0.0.1", tag=AuditTag.SIGN_OUT, target_type="x", target_id="y"
+        )
     code, output = verify(db_url)
     assert code == 0, output
     assert "intact: 8 rows" in output
     with unit_of_work(factory, write=False) as db:
         stored = db.scalars(select(AuditEvent).order_by(AuditEvent.seq)).all()
     assert [e.tag for e in stored] == [
-        "t:a:first",
-        "t:a:append",
-        "t:a:append",
-        "t:a:append",
-        "t:a:record",
-        "t:a:after",
-        "t:a:record",
-        "t:a:last",
+        AuditTag.SIGN_IN,
+        AuditTag.STATUS_LOOKUP,
+        AuditTag.STATUS_LOOKUP,
+        AuditTag.STATUS_LOOKUP,
+        AuditTag.NOTE_ADD,
+        AuditTag.STATUS_FAILED,
+        AuditTag.NOTE_ADD,
+        AuditTag.SIGN_OUT,
     ]
     assert [e.diff for e in stored[1:4]] == diffs
 
@@ -142,13 +149,17 @@ def test_concurrent_appends_never_fork_the_chain(
     if not db_url.startswith("postgresql"):
         pytest.skip("SQLite writes one at a time")
     with unit_of_work(factory) as db:
-        audit.record(db, actor="operator", tag="t:a:start", target_type="x", target_id="0")
+        audit.record(db, actor="operator", tag=AuditTag.SIGN_IN, target_type="x", target_id="0")
 
     def work(n: int) -> None:
         for i in range(25):
             with unit_of_work(factory) as db:
                 audit.append(
-                    db, actor=f"public:{n}", tag="t:a:many", target_type="x", target_id=f"{n}-{i}"
+                    db,
+                    actor=f"public:{n}",
+                    tag=AuditTag.STATUS_LOOKUP,
+                    target_type="x",
+                    target_id=f"{n}-{i}",
                 )
 
     threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
@@ -201,10 +212,12 @@ def test_the_append_paths_move_the_guarded_head_forward(
     # record (ORM) and append (one statement on PostgreSQL) pass the head's trigger, which
     # refuses the very same table's head being set back by one.
     with unit_of_work(factory) as db:
-        audit.record(db, actor="officer.kim", tag="t:a:record", target_type="x", target_id="1")
+        audit.record(db, actor="officer.kim", tag=AuditTag.NOTE_ADD, target_type="x", target_id="1")
     with unit_of_work(factory) as db:
-        audit.append(db, actor="public:10.0.0.1", tag="t:a:append", target_type="x", target_id="2")
-        audit.record(db, actor="officer.kim", tag="t:a:record", target_type="x", target_id="3")
+        audit.append(
+            db, actor="public:10.0.0.1", tag=AuditTag.STATUS_LOOKUP, target_type="x", target_id="2"
+        )
+        audit.record(db, actor="officer.kim", tag=AuditTag.NOTE_ADD, target_type="x", target_id="3")
     with pytest.raises(DBAPIError, match="forward only"), unit_of_work(factory) as db:
         db.execute(update(AuditHead).values(last_seq=logged + 2))
     code, output = verify(db_url)
@@ -233,7 +246,9 @@ def test_a_deleted_head_is_found_and_nothing_more_is_appended(
             pytest.raises(AuditLogBroken, match="head row was deleted"),
             unit_of_work(factory) as db,
         ):
-            append_event(db, actor="officer.kim", tag="t:a:x", target_type="x", target_id="1")
+            append_event(
+                db, actor="officer.kim", tag=AuditTag.NOTE_ADD, target_type="x", target_id="1"
+            )
 
 
 @pytest.mark.parametrize("new_head", [False, True], ids=["head-deleted", "empty-head-put-back"])

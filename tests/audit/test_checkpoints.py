@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from consular import audit
 from consular.audit.checkpoints import generate_key
 from consular.audit.models import AuditEvent
+from consular.audit.tags import AuditTag
 from consular.cli.main import app
 from consular.db import make_engine, make_session_factory, unit_of_work
 from consular.migrate import upgrade
@@ -69,7 +70,9 @@ def verify(db_url: str, key: Path, *checkpoints: Path) -> tuple[int, str]:
 def more_events(factory: sessionmaker[Session], count: int) -> None:
     with unit_of_work(factory) as db:
         for n in range(count):
-            audit.record(db, actor="officer.kim", tag="t:a:more", target_type="x", target_id=str(n))
+            audit.record(
+                db, actor="officer.kim", tag=AuditTag.NOTE_ADD, target_type="x", target_id=str(n)
+            )
 
 
 def test_the_log_holds_its_checkpoints_as_it_grows(
@@ -163,7 +166,7 @@ def test_a_checkpoint_from_another_database_is_refused(
     other = make_engine(other_url)
     upgrade(other)
     with unit_of_work(make_session_factory(other)) as db:
-        audit.record(db, actor="officer.kim", tag="t:a:x", target_type="x", target_id="1")
+        audit.record(db, actor="officer.kim", tag=AuditTag.NOTE_ADD, target_type="x", target_id="1")
     other.dispose()
     checkpoint = take(other_url, key, tmp_path)
     code, output = verify(db_url, key, checkpoint)

@@ -81,6 +81,8 @@ def test_revealing_a_passport_number_is_audited(
         select(AuditEvent).where(AuditEvent.tag == "registry:identifier:reveal")
     ).one()
     assert (event.actor, event.target_id) == ("officer.kim", person_id)
+    # The row names the field shown, never its value.
+    assert event.diff == {"fields": ["passport_number"]} and event.case_id is None
 
 
 def test_employer_hr_reads_no_registry_person_not_even_its_own_workers(

@@ -22,6 +22,17 @@ def _first_case(browser: TestClient, world: World) -> str:
     return found.group(1)
 
 
+def _case_form(browser: TestClient, world: World) -> tuple[str, str, str]:
+    """A case opened from a host list, signed in: its id, the form token and its version."""
+    _import_host_list(browser, world)
+    sign_in(browser)
+    case_id = _first_case(browser, world)
+    page = browser.get(f"/cases/{case_id}").text
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version
+    return case_id, form_token(page), version.group(1)
+
+
 def test_an_officer_moves_a_case_and_completes_a_checklist_item_on_its_page(
     browser: TestClient, world: World
 ) -> None:
@@ -49,13 +60,31 @@ def test_an_officer_moves_a_case_and_completes_a_checklist_item_on_its_page(
     after = browser.get(f"/cases/{case_id}", headers={"Accept-Language": "en"}).text
     assert "<strong>Located</strong>" in after
     assert "by officer.kim" in after
-    assert "cases:case:transition" in after and "cases:milestone:complete" in after
+    assert "State: Reported → Located" in after and "Checklist item done" in after
+    assert "Item: Consular visit" in after and "How it was done: visited at Folkston" in after
+    assert "cases:case:transition" not in after
     # The same form sent again carries the old version: refused, nothing changed.
     stale = browser.post(
         f"/cases/{case_id}/transition",
         data={"to": "consular_access", "version": version.group(1), "csrf_token": token},
     )
     assert stale.status_code == 409 and "변경하지 않았습니다" in stale.text
+
+
+def test_a_refused_move_is_said_in_korean_with_the_states_named_in_korean(
+    browser: TestClient, world: World
+) -> None:
+    case_id, token, version = _case_form(browser, world)
+    # A form sent by hand: a reported case cannot jump to departed.
+    refused = browser.post(
+        f"/cases/{case_id}/transition",
+        data={"to": "departed", "version": version, "csrf_token": token},
+    )
+    assert refused.status_code == 409
+    alert = re.search(r'<p class="error" role="alert">(.*?)</p>', refused.text, re.S)
+    assert alert, refused.text
+    assert "“신고됨” 상태의 조력 건은 “출국 완료”로 옮길 수 없습니다." in alert.group(1)
+    assert not re.search(r"[A-Za-z]", alert.group(1)), alert.group(1)
 
 
 def test_the_host_number_is_masked_until_shown_and_the_reveal_is_audited(
@@ -123,19 +152,13 @@ def test_notes_are_saved_and_an_empty_one_is_refused(browser: TestClient, world:
 def test_custody_and_disposition_are_recorded_from_the_case_page(
     browser: TestClient, world: World
 ) -> None:
-    _import_host_list(browser, world)
-    sign_in(browser)
-    case_id = _first_case(browser, world)
-    page = browser.get(f"/cases/{case_id}").text
-    token = form_token(page)
-    version = re.search(r'name="version" value="(\d+)"', page)
-    assert version
+    case_id, token, first = _case_form(browser, world)
     moved = browser.post(
         f"/cases/{case_id}/custody",
         data={
             "facility": "Stewart Detention Center",
             "kind": "transferred",
-            "version": version.group(1),
+            "version": first,
             "csrf_token": token,
         },
     )

@@ -123,7 +123,13 @@ def test_an_illegal_transition_answers_409_with_the_allowed_states(
         app_client, world, f"{case_id}/transitions", {"to": "departed", "version": case["version"]}
     )
     assert response.status_code == 409
-    assert response.json()["allowed"] == ["closed", "released", "transferred"]
+    answer = response.json()
+    assert answer["allowed"] == ["closed", "released", "transferred"]
+    # A stable code, the sentence in English and its values, for a program to act on.
+    assert answer["error"] == "case.bad_transition"
+    assert answer["message"] == "A case in state “Reported” cannot move to “Departed”."
+    assert answer["params"] == {"state": "Reported", "to": "Departed"}
+    assert answer["state"] == "reported"
     assert get(app_client, world, case_id)["state"] == "reported"
 
 
@@ -145,7 +151,14 @@ def test_a_stale_version_is_refused_so_no_update_is_lost(
     assert first.status_code == 200
     second = post(app_client, world, f"{case_id}/transitions", {"to": "released", "version": seen})
     assert second.status_code == 409
-    assert second.json()["current_version"] == first.json()["version"]
+    number = first.json()["number"]
+    assert second.json() == {
+        "error": "case.stale_version",
+        "message": f"Case {number} was changed by someone else meanwhile. Reload it and try again.",
+        "params": {"number": number},
+        "your_version": seen,
+        "current_version": first.json()["version"],
+    }
     assert get(app_client, world, case_id)["state"] == "located"
 
 

@@ -103,7 +103,8 @@ def test_users_get_a_generated_password_or_one_from_stdin(db_url: str, incident:
     )
     assert code == 0 and "password" not in out
     code, _, err = run(db_url, "user", "create", "x", "--role", "captain")
-    assert code == 2 and "unknown role 'captain'" in err
+    assert code == 2 and "“captain” is not one of the values allowed here." in err
+    assert "allowed: admin, supervisor, officer" in err
     code, _, err = run(
         db_url, "user", "create", "officer.kim", "--role", "officer", "--post", ATLANTA
     )
@@ -173,7 +174,8 @@ def test_import_reports_and_rejects_with_rows_and_columns(
     wrong_kind = run(
         db_url, "import", "list", "--incident", incident, "--kind", "rumour", str(host)
     )
-    assert wrong_kind[0] == 2 and "unknown list kind" in wrong_kind[2]
+    assert wrong_kind[0] == 2 and "“rumour” is not one of the values allowed here" in wrong_kind[2]
+    assert "allowed: host_authority, employer" in wrong_kind[2]
 
 
 def _records(db_url: str) -> list[tuple[str | None, str, str | None, str]]:
@@ -217,9 +219,9 @@ def test_columns_chosen_on_the_command_line_win_over_the_guess(
     roster.write_text(AGENCY_ROSTER.replace("Country of Citizenship", "Nation"), encoding="utf-8")
     args = ["import", "list", "--incident", incident, "--kind", "host_authority", str(roster)]
     code, _, err = run(db_url, *args, "--columns", "Nationality=nationality")
-    assert code == 2 and "has no column 'nationality'" in err and "nation" in err
+    assert code == 2 and "has no column “nationality”" in err and "nation" in err
     code, _, err = run(db_url, *args, "--columns", "Nation=citizenship")
-    assert code == 2 and "unknown field 'citizenship'" in err
+    assert code == 2 and "“citizenship” (for “nation”) is not a field" in err
     code, out, err = run(db_url, *args, "--columns", "Nation=nationality,Facility=")
     assert code == 0, err
     assert "nation → nationality" in out and "not used:      facility, booking_date" in out
@@ -248,10 +250,11 @@ def test_a_list_with_a_birth_date_in_the_future_is_imported_with_a_warning(
     assert "imported:      3" in out and "errors:        0" in out
     assert "warnings:      3 (rows kept; see below)" in out
     assert (
-        "warning: row 2, column date_of_birth: date of birth '2988-03-14' is in the future" in out
+        "warning: row 2, column date_of_birth: The date of birth “2988-03-14” is in the future."
+        in out
     )
-    assert "warning: row 3, column date_of_birth: '1995-02-30' is not a real date" in out
-    assert "warning: row 4, column sex: unknown sex 'W'" in out
+    assert "warning: row 3, column date_of_birth: “1995-02-30” is not a real date" in out
+    assert "warning: row 4, column sex: “W” is not a sex" in out
     records = _records(db_url)
     # Kept without the value that cannot be true; CHOI is still linked on the rest.
     assert [(born, decision) for _, born, _, decision in records][2] == ("1979-11-11", "auto")
@@ -342,7 +345,7 @@ def test_database_and_input_problems_are_one_line_not_a_traceback(
     )
     assert code == 2 and "needs a UTC offset" in err and "Traceback" not in err
     code, _, err = run(db_url, "post", "create", "Consulate in Nowhere", "--country", "ZZZ")
-    assert code == 2 and "unknown country 'ZZZ'" in err
+    assert code == 2 and "“ZZZ” is not a country" in err
 
 
 def test_audit_verify_prints_the_head_to_keep_elsewhere(db_url: str, incident: str) -> None:
@@ -384,7 +387,8 @@ def test_a_registry_file_over_the_command_lines_row_limit_exits_2_and_imports_no
 
     assert code == 2
     assert err == (
-        "error: registry.csv: more than 3 rows (the limit is CONSULAR_CLI_MAX_IMPORT_ROWS=3)\n"
+        "error: registry.csv has more than 3 rows "
+        "(the limit is CONSULAR_CLI_MAX_IMPORT_ROWS=3): split it.\n"
     )
     with make_engine(db_url).connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM person")).scalar() == 0
@@ -403,8 +407,8 @@ def test_a_hangul_name_that_is_not_hangul_is_a_row_error_not_a_traceback(
     result = runner.invoke(app, ["--db", db_url, "import", "registry", str(path)])
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.stderr
-    assert "row 2, column given_name_hangul: '민 준' is not a Hangul name" in result.stderr
-    assert "row 3, column given_name_hangul: '민준a' is not a Hangul name" in result.stderr
+    assert "row 2, column given_name_hangul: “민 준” is not a Hangul name" in result.stderr
+    assert "row 3, column given_name_hangul: “민준a” is not a Hangul name" in result.stderr
     with make_engine(db_url).connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM person")).scalar() == 0
 
@@ -435,3 +439,20 @@ def test_incident_changes_compares_the_last_host_list_and_records_transfers(
     assert "transfer case 1: → Stewart" in out
     code, out, _ = run(db_url, "incident", "changes", "--incident", incident, "--record-transfers")
     assert "not recorded: already recorded at this facility" in out
+
+
+def test_a_refusal_is_printed_in_english_or_in_korean_when_asked(
+    db_url: str, incident: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    create = ("user", "create", "officer.kim", "--role", "officer", "--post", ATLANTA)
+    assert run(db_url, *create)[0] == 0
+    code, _, err = run(db_url, *create)
+    assert code == 1 and err.strip() == "error: A user named officer.kim already exists."
+    korean = runner.invoke(app, ["--lang", "ko", "--db", db_url, *create])
+    assert korean.exit_code == 1
+    assert "사용자가 이미 있습니다" in korean.stderr and "already exists" not in korean.stderr
+    monkeypatch.setenv("CONSULAR_LANG", "ko")
+    code, _, err = run(db_url, *create)
+    assert code == 1 and "사용자가 이미 있습니다" in err and "already exists" not in err
+    unknown = runner.invoke(app, ["--lang", "fr", "--db", db_url, *create])
+    assert unknown.exit_code == 2

@@ -86,7 +86,7 @@ def test_without_explain_the_explanation_column_stays_empty(registry: Path, tmp_
     [
         (None, "missing.csv", "file not found"),
         (b"\x00\x01 not a workbook", "broken.xlsx", "broken.xlsx"),
-        (b"id,date_of_birth\n1,1990-01-01\n", "nameless.csv", "no name column"),
+        (b"id,date_of_birth\n1,1990-01-01\n", "nameless.csv", "No name column"),
         (
             b'full_name,date_of_birth\n"KIM, A",1990-31\n',
             "bad.csv",
@@ -172,7 +172,7 @@ def test_the_lists_columns_can_be_chosen_over_the_guess(registry: Path, tmp_path
     listing.write_text('Ref,Who,Born\nL1,"LEE, SEONGHO",1988-03-14\n', encoding="utf-8")
     out = tmp_path / "out.csv"
     code, _, stderr = run(str(registry), str(listing), "-o", str(out))
-    assert code == 2 and "no name column" in stderr
+    assert code == 2 and "No name column" in stderr
     chosen = "Ref=id,Who=full_name,Born=date_of_birth"
     code, stdout, stderr = run(str(registry), str(listing), "-o", str(out), "--columns", chosen)
     assert code == 0, stderr
@@ -201,19 +201,20 @@ def test_a_value_that_cannot_be_true_keeps_the_row_and_is_named_in_the_output(
     code, stdout, stderr = run(str(registry), str(listing), "-o", str(out), "--explain")
     assert code == 0, stderr
     assert "3 rows:" in stdout
-    assert "warning: row 2, column date_of_birth: date of birth '2052-11-15' is in the future" in (
-        stdout
+    assert (
+        "warning: row 2, column date_of_birth: The date of birth “2052-11-15” is in the future."
+        in stdout
     )
     rows = {r["list_id"]: r for r in csv.DictReader(out.open(encoding="utf-8"))}
     seo = rows["L1"]
     assert seo["registry_id"] == "R6" and seo["decision"] in ("match", "review")
     assert "date of birth one digit (2052-11-15 as written / 2002-11-15)" in seo["explanation"]
-    assert seo["warnings"] == "date_of_birth: date of birth '2052-11-15' is in the future"
+    assert seo["warnings"] == "date_of_birth: The date of birth “2052-11-15” is in the future."
     assert rows["L2"]["warnings"] == (
-        "date_of_birth: '1988-02-30' is not a real date in the form YYYY-MM-DD"
+        "date_of_birth: “1988-02-30” is not a real date in the form YYYY-MM-DD."
     )
     assert rows["L2"]["decision"] != "none" and "R1" in rows["L2"]["explanation"]
-    assert rows["L3"]["warnings"].startswith("sex: unknown sex 'W'")
+    assert rows["L3"]["warnings"].startswith("sex: “W” is not a sex")
     assert (rows["L3"]["registry_id"], rows["L3"]["decision"]) == ("R4", "match")
 
 
@@ -228,7 +229,7 @@ def test_the_registry_file_keeps_its_strictness(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     code, _, stderr = run(str(registry), str(listing), "-o", str(out))
     assert code == 2 and not out.exists()
-    assert "row 7, column date_of_birth: date of birth '2052-11-15' is in the future" in stderr
+    assert "row 7, column date_of_birth: The date of birth “2052-11-15” is in the future" in stderr
 
 
 def test_the_command_ends_its_process_with_its_status_and_all_its_output(

@@ -94,8 +94,11 @@ def test_an_officer_works_a_case_in_the_browser(browser_page, server: str, world
     row = page.locator("tr", has_text="영사 면회")
     row.get_by_label("조치 내용").fill("Folkston 면회")
     row.get_by_role("button", name="완료로 기록").click()
-    assert "officer.kim" in page.locator("tr", has_text="영사 면회").inner_text()
-    assert page.get_by_text("cases:milestone:complete").count() == 1
+    assert "officer.kim" in page.locator("tr", has_text="영사 면회").first.inner_text()
+    # The history says it in Korean, with the item and how it was done; no tag.
+    done = page.locator("tr", has_text="권리 보장 점검표 항목 완료").inner_text()
+    assert "항목: 영사 면회" in done and "조치 내용: Folkston 면회" in done
+    assert page.get_by_text("cases:milestone:complete").count() == 0
     # A family code: shown once at the top of the page, where the focus is, in groups.
     page.get_by_label("새 코드를 받을 사람").fill("김미영")
     page.get_by_role("button", name="코드 발급").click()

@@ -90,13 +90,19 @@ def test_a_flight_is_filled_checked_locked_and_departs_with_every_passenger(
     ):
         assign(db, world.officer, flight_id, lee)
     with (
-        pytest.raises(Conflict, match=r"only a case in departure_scheduled takes a seat"),
+        pytest.raises(Conflict, match=r"only a case scheduled to depart takes a seat"),
         unit_of_work(factory) as db,
     ):
         assign(db, world.officer, flight_id, choi)
     # Locking needs a travel document for everyone on board.
-    with pytest.raises(Conflict, match=r"no travel document recorded"), unit_of_work(factory) as db:
+    with (
+        pytest.raises(Conflict, match=r"cannot be locked yet") as refused,
+        unit_of_work(factory) as db,
+    ):
         lock(db, world.officer, flight_id)
+    assert {p["error"] for p in refused.value.to_dict()["problems"]} == {
+        "flight.no_travel_document"
+    }
     with unit_of_work(factory) as db:
         set_travel(
             db,
@@ -158,7 +164,7 @@ def test_seats_are_not_exceeded_and_a_locked_flight_keeps_its_passengers(
         )
         lock(db, world.officer, flight_id)
     with (
-        pytest.raises(Conflict, match=r"is locked: its passengers are fixed"),
+        pytest.raises(Conflict, match=r"is no longer open: its passengers are fixed"),
         unit_of_work(factory) as db,
     ):
         assign(db, world.officer, flight_id, park)
@@ -197,15 +203,21 @@ def test_bad_flights_and_other_posts_are_refused(
     from tests.factories import HOUSTON, user_with_token
 
     with (
-        pytest.raises(InvalidInput, match=r"seats must be at least 1; .*needs a UTC offset"),
+        pytest.raises(InvalidInput, match=r"^Flight number is empty") as refused,
         unit_of_work(factory) as db,
     ):
         create_flight(
             db,
             world.officer,
             world.incident_id,
-            FlightPlan("KE", "KE036", "ATL", "ICN", datetime(2025, 9, 11, 14), 0),
+            FlightPlan("KE", "", "ATL", "ICN", datetime(2025, 9, 11, 14), 0),
         )
+    # The first problem is said; every one is listed for a program.
+    assert [p["message"] for p in refused.value.to_dict()["problems"]] == [
+        "Flight number is empty.",
+        "Give at least one seat.",
+        "The departure time needs a UTC offset, e.g. 2025-09-11T14:00-04:00.",
+    ]
     houston: Actor = user_with_token(factory, "officer.h2", "officer", post=HOUSTON)[0]
     with pytest.raises(NotFound), unit_of_work(factory) as db:
         create_flight(db, houston, world.incident_id, PLAN)

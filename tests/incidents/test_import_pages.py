@@ -327,7 +327,7 @@ def test_a_file_already_imported_or_unreadable_is_refused_on_upload(
     assert again.status_code == 409
     assert "ice-list.csv was already imported into this incident on" in again.text
     legacy = _upload(browser, world, rows, header, name="list.xls")
-    assert legacy.status_code == 422 and "save .xls workbooks as .xlsx" in legacy.text
+    assert legacy.status_code == 422 and "save it as .xlsx" in legacy.text
 
 
 def test_a_wrong_date_format_is_pointed_out_rather_than_every_row(
@@ -364,7 +364,10 @@ def test_two_columns_for_one_field_are_refused_with_the_choice_kept(
         headers=EN,
     )
     assert refused.status_code == 422
-    assert "name: says the same as column a_number; keep one of them." in refused.text
+    assert (
+        "name: holds Full name (Latin), as column “a_number” does: keep one of them."
+        in refused.text
+    )
     assert _selected(refused.text, "field-0") == "full_name"
 
 

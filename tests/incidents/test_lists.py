@@ -410,7 +410,8 @@ def test_a_hangul_name_that_is_not_hangul_is_a_row_error(
         (3, "given_name_hangul"),
         (4, "full_name_hangul"),
     ]
-    assert errors[0]["message"].startswith("'민 준' is not a Hangul name")
+    assert errors[0]["message"].startswith("“민 준” is not a Hangul name")
+    assert errors[0]["code"] == "cell.not_hangul" and errors[0]["params"] == {"value": "민 준"}
     assert db.scalar(select(func.count()).select_from(SourceRecord)) == 0
 
 
@@ -425,9 +426,9 @@ def test_values_longer_than_their_column_are_row_errors_by_the_files_own_column(
     assert response.status_code == 422, response.text
     errors = response.json()["report"]["errors"]
     assert [(e["row"], e["column"], e["message"]) for e in errors] == [
-        (2, "a_number", "60 characters, more than the 40 allowed"),
-        (3, "full_name", "158 characters, more than the 120 allowed"),
-        (3, "facility", "201 characters, more than the 200 allowed"),
+        (2, "a_number", "60 characters, more than the 40 allowed."),
+        (3, "full_name", "158 characters, more than the 120 allowed."),
+        (3, "facility", "201 characters, more than the 200 allowed."),
     ]
     assert db.scalar(select(func.count()).select_from(SourceRecord)) == 0
 
@@ -563,7 +564,10 @@ def test_the_api_takes_a_choice_of_columns_over_the_guess(
 ) -> None:
     roster = AGENCY_ROSTER.replace("Country of Citizenship", "Nation").encode()
     wrong = upload(app_client, world, roster, columns="Nation=citizenship")
-    assert wrong.status_code == 422 and "unknown field 'citizenship'" in wrong.json()["message"]
+    assert (
+        wrong.status_code == 422
+        and "“citizenship” (for “nation”) is not a field" in wrong.json()["message"]
+    )
     chosen = upload(app_client, world, roster, columns="Nation=nationality,Facility=")
     assert chosen.status_code == 201, chosen.text
     report = chosen.json()
@@ -579,7 +583,7 @@ def test_an_unreadable_country_names_its_row_and_column_and_the_forms_that_are_r
     assert response.status_code == 422
     [error] = response.json()["report"]["errors"]
     assert (error["row"], error["column"]) == (4, "country_of_citizenship")
-    assert "unknown country 'Atlantis'" in error["message"]
+    assert "“Atlantis” is not a country" in error["message"]
     assert "KOREA, SOUTH" in error["message"] and "대한민국" in error["message"]
 
 
@@ -606,7 +610,7 @@ def test_a_value_that_cannot_be_true_is_a_warning_and_the_row_is_reconciled_on_t
         (3, "date_of_birth"),
         (4, "sex"),
     ]
-    assert report["warnings"][0]["message"] == "date of birth '2052-11-15' is in the future"
+    assert report["warnings"][0]["message"] == "The date of birth “2052-11-15” is in the future."
     records = {r.row_number: r for r in db.scalars(select(SourceRecord))}
     seo_row = records[2]
     # The written value stays with the row; the engine compared it as a possible typing error.

@@ -157,24 +157,47 @@ def test_assurances_stand_beside_the_result_and_outcomes_are_followed_up(
 
 
 @pytest.mark.parametrize(
-    ("changes", "message"),
+    ("changes", "code", "message"),
     [
-        ({"departure_mode": "deported"}, "departure_mode: unknown value 'deported'"),
-        ({"entry_status": "tourist"}, "entry_status: unknown value 'tourist'"),
-        ({"prior_removals": -1}, "prior_removals: '-1' is not a number"),
-        ({"departed_on": date(2999, 1, 1)}, "departed_on: 2999-01-01 is in the future"),
+        (
+            {"departure_mode": "deported"},
+            "reentry.unknown_value",
+            "“deported” is not one of the values allowed here.",
+        ),
+        (
+            {"entry_status": "tourist"},
+            "reentry.unknown_value",
+            "“tourist” is not one of the values allowed here.",
+        ),
+        ({"prior_removals": -1}, "reentry.not_a_number", "“-1” is not a number."),
+        (
+            {"departed_on": date(2999, 1, 1)},
+            "reentry.date_in_future",
+            "The date 2999-01-01 is in the future.",
+        ),
         (
             {"entry_date": date(2025, 9, 1), "departed_on": date(2025, 8, 1)},
-            "departed_on: before entry_date",
+            "reentry.departed_before_entry",
+            "The departure date is before the entry date.",
         ),
-        ({"colour": "red"}, "unknown re-entry facts: colour"),
+        (
+            {"colour": "red"},
+            "reentry.unknown_fact",
+            "“colour” is not one of the values allowed here.",
+        ),
     ],
 )
 def test_bad_facts_are_refused_and_nothing_changes(
-    factory: sessionmaker[Session], world: World, case_id: str, changes: dict, message: str
+    factory: sessionmaker[Session],
+    world: World,
+    case_id: str,
+    changes: dict,
+    code: str,
+    message: str,
 ) -> None:
-    with pytest.raises(InvalidInput, match=message), unit_of_work(factory) as db:
+    with pytest.raises(InvalidInput) as refused, unit_of_work(factory) as db:
         service.record_facts(db, world.officer, case_id, changes)
+    assert (refused.value.code, str(refused.value)) == (code, message)
     result, _, _ = assess(factory, world, case_id)
     assert result.verdict.outcome == "visa_needed"
 
@@ -203,9 +226,10 @@ def test_the_command_line_prints_what_the_page_shows(
     code, _, err = run(
         db_url, "reentry", "outcome", case_id, "--kind", "deported", "--on", "2025-10-01"
     )
-    assert code == 2 and "kind: unknown value 'deported'" in err
+    assert code == 2 and "“deported” is not one of the values allowed here." in err
+    assert "allowed: re_entered, visa_issued" in err
     code, _, err = run(db_url, "reentry", "facts", case_id, "--departed-on", "11/09/2025")
-    assert code == 2 and "--departed-on: '11/09/2025' is not a date" in err
+    assert code == 2 and "--departed-on: “11/09/2025” is not a date" in err
     code, _, err = run(db_url, "reentry", "assess", "no-such-case")
     assert code != 0 and "case no-such-case not found" in err
 
@@ -245,7 +269,7 @@ def test_the_command_line_records_assurances_and_follows_them_up(
         "--statement",
         "x",
     )
-    assert code == 2 and "given_by: empty" in err
+    assert code == 2 and "Say who gave the assurance and what was said." in err
 
 
 def test_the_api_gives_the_assessment_as_data(

@@ -85,7 +85,7 @@ def test_a_file_with_any_bad_row_is_rejected_whole(
         (9, "id"),
         (10, "family_name"),
     }
-    assert "first on row 2" in next(e["message"] for e in errors if e["column"] == "id")
+    assert "already used on row 2" in next(e["message"] for e in errors if e["column"] == "id")
     assert count(db, Person) == 0 and count(db, Employer) == 0
 
     with unit_of_work(factory) as uow:
@@ -229,7 +229,7 @@ def test_a_hangul_name_with_a_space_or_a_latin_letter_is_a_row_error(
         (2, "given_name_hangul"),
         (3, "given_name_hangul"),
     ]
-    assert "'민준a' is not a Hangul name" in str(errors[1]["message"])
+    assert "“민준a” is not a Hangul name" in str(errors[1]["message"])
     assert count(db, Person) == 0
 
 
@@ -242,11 +242,13 @@ def test_values_longer_than_their_column_are_row_errors(
         f"R1,{'K' * 150},MINJUN,1990-01-02,KOR,{'E' * 201},Ellabell",
         f"R2,KIM,MINJUN,1990-01-02,KOR,HL,{'W' * 300}",
     )
-    assert errors == [
-        {"row": 2, "column": "family_name", "message": "150 characters, more than the 80 allowed"},
-        {"row": 2, "column": "employer", "message": "201 characters, more than the 200 allowed"},
-        {"row": 3, "column": "worksite", "message": "300 characters, more than the 200 allowed"},
+    assert [(e["row"], e["column"], e["message"]) for e in errors] == [
+        (2, "family_name", "150 characters, more than the 80 allowed."),
+        (2, "employer", "201 characters, more than the 200 allowed."),
+        (3, "worksite", "300 characters, more than the 200 allowed."),
     ]
+    assert errors[0]["code"] == "cell.too_long"
+    assert errors[0]["params"] == {"count": "150", "limit": "80"}
     assert count(db, Person) == 0
 
 

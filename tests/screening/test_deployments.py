@@ -102,13 +102,16 @@ def test_a_wrong_check_digit_or_a_typed_value_that_disagrees_is_refused(
     assert answer.status_code == 422
     assert [e["field"] for e in answer.json()["errors"]] == ["mrz"]
     assert "check digit" in answer.json()["errors"][0]["message"]
+    assert answer.json()["errors"][0]["code"] == "mrz.check_digit"
     clash = {**INSTALLER, "date_of_birth": "1988-03-15"}
     answer = app_client.post("/api/v1/deployments", json=clash, headers=headers)
     assert answer.status_code == 422
     assert answer.json()["errors"] == [
         {
             "field": "date_of_birth",
-            "message": "1988-03-15 differs from the machine-readable zone (1988-03-14)",
+            "message": "1988-03-15 differs from the passport's machine-readable zone (1988-03-14).",
+            "code": "deployment.differs_from_mrz",
+            "params": {"typed": "1988-03-15", "read": "1988-03-14"},
         }
     ]
     missing = {k: v for k, v in INSTALLER.items() if k not in ("mrz", "activity")}
@@ -187,8 +190,8 @@ def test_the_plan_screen_through_the_api(
         headers=auth(world.token),
     )
     assert bad.status_code == 422
-    assert bad.json()["errors"] == [
-        {"row": 1, "column": "prior_us_refusal_or_violation", "message": "missing column"}
+    assert [(e["row"], e["column"], e["code"]) for e in bad.json()["errors"]] == [
+        (1, "prior_us_refusal_or_violation", "import.missing_column")
     ]
 
 
@@ -230,12 +233,13 @@ def test_a_worker_with_an_over_long_or_non_hangul_name_is_refused_field_by_field
     }
     answer = app_client.post("/api/v1/deployments", json=worker, headers=hr(factory))
     assert answer.status_code == 422, answer.text
-    assert answer.json()["errors"] == [
-        {
-            "field": "given_name_hangul",
-            "message": "'길동a' is not a Hangul name ('a' in it): write Hangul syllables only",
-        },
-        {"field": "worksite", "message": "201 characters, more than the 200 allowed"},
+    assert [(e["field"], e["message"]) for e in answer.json()["errors"]] == [
+        (
+            "given_name_hangul",
+            "“길동a” is not a Hangul name: write it in Hangul syllables only, without spaces, "
+            "Latin letters or digits.",
+        ),
+        ("worksite", "201 characters, more than the 200 allowed."),
     ]
     with factory() as db:
         assert db.scalar(select(func.count()).select_from(Person)) == 5  # the registry's own

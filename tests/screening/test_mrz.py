@@ -87,22 +87,22 @@ def test_pasted_as_people_paste_it() -> None:
 @pytest.mark.parametrize(
     ("line", "position", "field"),
     [
-        (2, 10, "line 2, positions 1-9 (passport number): check digit is"),
-        (2, 20, "line 2, positions 14-19 (date of birth): check digit is"),
-        (2, 28, "line 2, positions 22-27 (expiry date): check digit is"),
-        (2, 44, "line 2, positions 1-10, 14-20, 22-43 (composite): check digit is"),
+        (2, 10, "Line 2, positions 1-9 (passport number): the check digit is"),
+        (2, 20, "Line 2, positions 14-19 (date of birth): the check digit is"),
+        (2, 28, "Line 2, positions 22-27 (expiry date): the check digit is"),
+        (2, 44, "Line 2, positions 1-10, 14-20, 22-43 (composite): the check digit is"),
     ],
 )
 def test_each_wrong_check_digit_is_named(line: int, position: int, field: str) -> None:
     with pytest.raises(MRZError) as refused:
         parse_td3(wrong(zone(), line, position), today=TODAY)
-    assert [p for p in refused.value.problems if field in p], refused.value.problems
+    assert [p for p in refused.value.problems if field in str(p)], refused.value.problems
 
 
 def test_the_personal_number_check_digit() -> None:
     personal = zone(personal="AB1234567<<<<<")
     assert parse_td3(personal, today=TODAY).personal_number == "AB1234567"
-    with pytest.raises(MRZError, match=r"positions 29-42 \(personal number\): check digit is"):
+    with pytest.raises(MRZError, match=r"positions 29-42 \(personal number\): the check digit is"):
         parse_td3(wrong(personal, 2, 43), today=TODAY)
     # An empty personal number may carry < or 0 as its check digit.
     assert parse_td3(zone(), today=TODAY).personal_number == ""
@@ -115,19 +115,19 @@ def test_two_wrong_digits_are_both_reported() -> None:
     with pytest.raises(MRZError) as refused:
         parse_td3(broken, today=TODAY)
     problems = refused.value.problems
-    assert any("(passport number)" in p for p in problems)
-    assert any("(date of birth)" in p for p in problems)
+    assert any("(passport number)" in str(p) for p in problems)
+    assert any("(date of birth)" in str(p) for p in problems)
     assert "; " in str(refused.value)
 
 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (zone().split("\n")[0], "expected 2 lines of 44 characters, found 1"),
-        (zone() + "\n" + "<" * 44, "expected 2 lines of 44 characters, found 3"),
-        (zone()[:-1], "line 2: 43 characters, expected 44"),
-        (with_char(zone(), 1, 8, " "), "not allowed (only A-Z, 0-9 and <)"),
-        (with_char(zone(), 1, 1, "V"), "is not P, not a passport"),
+        (zone().split("\n")[0], "two lines of 44 characters; 1 were given"),
+        (zone() + "\n" + "<" * 44, "two lines of 44 characters; 3 were given"),
+        (zone()[:-1], "Line 2 has 43 characters instead of 44"),
+        (with_char(zone(), 1, 8, " "), "cannot be in the zone (only A-Z, 0-9 and <)"),
+        (with_char(zone(), 1, 1, "V"), "“V” is not P: not a passport"),
     ],
 )
 def test_a_zone_of_the_wrong_shape_is_refused(text: str, message: str) -> None:

@@ -4,6 +4,7 @@ file, read each trip's verdict and what to fix, in Korean or English."""
 from __future__ import annotations
 
 import html
+import re
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,6 +15,7 @@ from tests.screening.test_deployments import FILE_HEADER, FILE_ROWS, INSTALLER
 from tests.web.client import form_token, sign_in
 
 EN = {"Accept-Language": "en"}
+KO = {"Accept-Language": "ko"}
 
 
 def test_an_employer_registers_a_worker_and_reads_what_to_fix(
@@ -111,3 +113,24 @@ def test_a_plan_is_screened_on_the_page_and_comes_back_as_a_csv(
     )
     assert refused.status_code == 422
     assert "Row 2, Activity: “digging” is not a known code" in html.unescape(refused.text)
+
+
+def test_a_wrong_check_digit_in_the_passport_zone_reads_in_korean(
+    browser: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    user_with_token(factory, "hr.battery", "employer_hr", employer="HL Battery")
+    sign_in(browser, name="hr.battery")
+    page = browser.get("/deployments", headers=KO).text
+    zone = INSTALLER["mrz"]
+    wrong = str((int(zone[-1]) + 1) % 10)
+    form = {k: v for k, v in INSTALLER.items() if v != "no"} | {"mrz": zone[:-1] + wrong}
+    refused = browser.post("/deployments", data=form | {"csrf_token": form_token(page)}, headers=KO)
+    assert refused.status_code == 422
+    errors = re.search(r'<div class="error" role="alert">.*?<ul>(.*?)</ul>', refused.text, re.S)
+    assert errors, refused.text
+    said = html.unescape(re.sub(r"<[^>]+>", "", errors.group(1))).strip()
+    assert said == (
+        f"여권 기계 판독 영역(두 줄): 2번째 줄, 1-10, 14-20, 22-43번째 자리(종합): 검증 숫자가 "
+        f"{wrong}인데 계산 값은 {zone[-1]}입니다. 여권과 글자를 대조하십시오."
+    )
+    assert re.findall(r"[A-Za-z]{2,}", said) == []

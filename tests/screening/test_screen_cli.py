@@ -96,33 +96,36 @@ def test_an_xlsx_plan_is_read(tmp_path: Path) -> None:
     [
         (
             "W-9,KOR,b3,meetings,no,no,no,no,no,10,no",
-            "row 3, column entry_status: unknown code 'b3'",
+            "row 3, column entry_status: “b3” is not a known code",
         ),
         (
             "W-9,KOR,b1,digging,no,no,no,no,no,10,no",
-            "row 3, column activity: unknown code 'digging'",
+            "row 3, column activity: “digging” is not a known code",
         ),
         (
             "W-9,KOR,b1,meetings,maybe,no,no,no,no,10,no",
-            "row 3, column equipment_purchased_abroad: 'maybe' is not yes or no",
+            "row 3, column equipment_purchased_abroad: “maybe” is not yes or no",
         ),
         (
             "W-9,KOREA,b1,meetings,no,no,no,no,no,10,no",
-            "row 3, column nationality: 'KOREA' could be more than one country",
+            "row 3, column nationality: “KOREA” could be more than one country",
         ),
         (
             "W-9,KOR,b1,meetings,no,no,no,no,no,ten,no",
-            "row 3, column stay_days: 'ten' is not a number of days",
+            "row 3, column stay_days: “ten” is not a number of days",
         ),
         (
             "W-9,KOR,b1,meetings,no,no,no,no,no,0,no",
-            "row 3, column stay_days: '0' is not a number of days",
+            "row 3, column stay_days: “0” is not a number of days",
         ),
         (
             "W-9,KOR,b1,meetings,no,no,no,no,no,10,",
-            "row 3, column prior_us_refusal_or_violation: empty",
+            "row 3, column prior_us_refusal_or_violation: Empty.",
         ),
-        (",KOR,b1,meetings,no,no,no,no,no,10,no", "row 3, column id: empty"),
+        (
+            ",KOR,b1,meetings,no,no,no,no,no,10,no",
+            "row 3, column id: Empty: every row needs an id.",
+        ),
     ],
 )
 def test_a_bad_value_is_named_by_row_and_column_and_nothing_is_written(
@@ -138,9 +141,9 @@ def test_a_bad_value_is_named_by_row_and_column_and_nothing_is_written(
 def test_a_missing_column_and_a_duplicate_id_are_errors(tmp_path: Path) -> None:
     header = HEADER.replace(",hands_on", "")
     code, _, err = screen(tmp_path, [header, "W-1,KOR,b1,meetings,no,no,no,no,10,no"])
-    assert code == 2 and "row 1, column hands_on: missing column" in err
+    assert code == 2 and "row 1, column hands_on: This column is missing from the file." in err
     code, _, err = screen(tmp_path, [HEADER, PLAN[0], PLAN[0]])
-    assert code == 2 and "row 3, column id: duplicate id 'W-001' (first on row 2)" in err
+    assert code == 2 and "row 3, column id: The id “W-001” was already used on row 2." in err
 
 
 def test_the_optional_briefing_column_can_block_a_trip(tmp_path: Path) -> None:
@@ -158,7 +161,7 @@ def test_bad_options_are_refused(tmp_path: Path) -> None:
     code, _, err = screen(tmp_path, [HEADER, PLAN[0]], out="out.txt")
     assert code == 2 and "use a .csv or .xlsx file name" in err
     code, _, err = screen(tmp_path, [HEADER, PLAN[0]], "--on", "next week")
-    assert code == 2 and "--on: 'next week' is not a date" in err
+    assert code == 2 and "--on: “next week” is not a date" in err
 
 
 def test_the_rules_in_force_on_a_date_are_used(tmp_path: Path) -> None:

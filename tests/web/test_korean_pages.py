@@ -98,14 +98,6 @@ def test_the_crawl_reaches_every_kind_of_page_for_every_role(
     assert 'id="status-title"' in pages["public"]["/status (found)"].text
 
 
-# Enabled once the English still shown lands in Korean (each item is another change's).
-WAITING_FOR = (
-    "the history's audit tags on /cases/{id} (cases:case:create, flights:seat:assign …); "
-    "the custody note a list leaves on /cases/{id} (“from host_authority list list.csv row 2”)"
-)
-
-
-@pytest.mark.skip(reason=f"English still shown in Korean: {WAITING_FOR}")
 def test_korean_pages_show_no_english_word(
     app_of_world: FastAPI, full_world: str, factory: sessionmaker[Session]
 ) -> None:

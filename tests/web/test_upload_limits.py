@@ -63,10 +63,14 @@ def test_the_api_refuses_a_plan_of_too_many_rows_naming_the_limit(
 
     assert answer.status_code == 422
     assert answer.json() == {
-        "error": "invalid_input",
-        "message": "plan.xlsx (sheet 'Plan'): more than 100 rows "
-        "(the limit is CONSULAR_MAX_IMPORT_ROWS=100)",
-        "params": {},
+        "error": "table.too_many_rows",
+        "message": "plan.xlsx (sheet “Plan”) has more than 100 rows "
+        "(the limit is CONSULAR_MAX_IMPORT_ROWS=100): split it.",
+        "params": {
+            "file": "plan.xlsx (sheet “Plan”)",
+            "count": "100",
+            "limit": "CONSULAR_MAX_IMPORT_ROWS=100",
+        },
     }
 
 

@@ -1,0 +1,235 @@
+"""An audit event as a person reads it: who, what was done, and each value it changed, in
+the reader's language ("상태: 소재 확인 → 영사 접견"). A page shows these lines, never a tag
+or a stored code; the JSON API keeps the raw event for machines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from consular.audit.models import AuditEvent
+from consular.audit.tags import AuditTag, declared_tag
+from consular.cases import labels
+from consular.cases.notes import from_row, shown_note
+from consular.i18n import N_
+from consular.i18n.message import Gettext, Message, term
+from consular.reentry.report import FACT_NAMES, OUTCOME_KINDS, VERDICTS, Words
+from consular.reentry.service import RECORDED_FIELDS
+
+Shown = Message | str
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Whom the lines are for: their language, and how a moment is written for them."""
+
+    gettext: Gettext
+    language: str
+    when: Callable[[datetime], str] | None = None
+
+
+@dataclass(frozen=True)
+class EventLines:
+    """One event, in the reader's words."""
+
+    who: str
+    what: str
+    changes: tuple[str, ...]
+
+
+def _as_text(value: Any, reader: Reader) -> Shown:
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Field:
+    """A value of an event's diff worth showing: its label, and how its value reads.
+    ``changed``: the diff holds ``[before, after]``; ``read``: the value is made of several
+    of the diff's (it is shown as ``read`` gives it)."""
+
+    label: str
+    show: Callable[[Any, Reader], Shown] = _as_text
+    changed: bool = False
+    read: Callable[[dict[str, Any]], Shown] | None = None
+
+
+def coded(names: Mapping[str, str]) -> Callable[[Any, Reader], Shown]:
+    """A code from a fixed set, shown by its name (an unknown code as it is)."""
+    return lambda value, reader: term(value, names[value]) if value in names else str(value)
+
+
+def _moment(value: Any, reader: Reader) -> Shown:
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if reader.when is None or moment.tzinfo is None:
+        return str(value)
+    return reader.when(moment)
+
+
+def _yes_no(value: Any, reader: Reader) -> Shown:
+    return Message("yes", N_("Yes")) if value else Message("no", N_("No"))
+
+
+def _fact(name: str) -> Callable[[Any, Reader], Shown]:
+    return lambda value, reader: Words(reader.language).value(name, value)
+
+
+_NOTE = Field(N_("Note"), lambda value, reader: shown_note(str(value)))
+_SOURCE = Field(N_("Source"), lambda value, reader: shown_note(str(value)))
+_DECISIONS = {
+    "auto": N_("Linked by the matching"),
+    "confirmed": N_("Confirmed in review"),
+    "new_person": N_("New person, from review"),
+}
+_CHANNELS = {"email": N_("E-mail"), "sms": N_("SMS")}
+
+FIELDS: dict[AuditTag, dict[str, Field]] = {
+    AuditTag.CASE_CREATE: {
+        "state": Field(N_("State"), coded(labels.STATES)),
+        "facility": Field(N_("Facility")),
+        "source": _SOURCE,
+    },
+    AuditTag.CASE_UPDATE: {
+        "arrested_at": Field(N_("Arrested"), _moment),
+        "facility": Field(N_("Facility")),
+        "host_identifier": Field(
+            N_("Host authority number"), coded({"recorded": N_("recorded, shown masked")})
+        ),
+        "source": _SOURCE,
+    },
+    AuditTag.CASE_TRANSITION: {
+        "state": Field(N_("State"), coded(labels.STATES), changed=True),
+        "note": _NOTE,
+    },
+    AuditTag.CUSTODY_RECORD: {
+        "kind": Field(N_("Kind"), coded(labels.CUSTODY_KINDS)),
+        "facility": Field(N_("Facility"), changed=True),
+        "note": _NOTE,
+    },
+    AuditTag.DISPOSITION_RECORD: {
+        "disposition": Field(N_("Disposition"), coded(labels.DISPOSITIONS), changed=True),
+        "note": _NOTE,
+    },
+    AuditTag.NOTE_ADD: {"body": _NOTE},
+    AuditTag.MILESTONE_COMPLETE: {
+        "kind": Field(N_("Item"), coded(labels.MILESTONES)),
+        "done_at": Field(N_("Done at"), _moment),
+        "evidence": Field(N_("How it was done")),
+    },
+    AuditTag.TRAVEL_RECORD: {
+        "travel_document": Field(
+            N_("Travel document"), coded(labels.TRAVEL_DOCUMENTS), changed=True
+        ),
+        "special_needs": Field(N_("Special needs"), changed=True),
+    },
+    AuditTag.RECORD_LINK: {
+        "row": Field(
+            N_("Source"),
+            read=lambda diff: from_row(str(diff.get("kind")), str(diff.get("list")), diff["row"]),
+        ),
+        "decision": Field(N_("How it was linked"), coded(_DECISIONS)),
+        "note": _NOTE,
+    },
+    AuditTag.REVIEW_REJECT: {"row": Field(N_("Row")), "note": _NOTE},
+    AuditTag.ASSESSMENT_RECORD: {
+        "outcome": Field(N_("Result"), coded(VERDICTS)),
+        "rules": Field(N_("Rules"), lambda value, reader: " ".join(map(str, value))),
+        "version": Field(N_("Rule set version")),
+    },
+    AuditTag.REENTRY_FACTS_UPDATE: {
+        name: Field(FACT_NAMES[name], _fact(name), changed=True) for name in RECORDED_FIELDS
+    },
+    AuditTag.REENTRY_OUTCOME_RECORD: {
+        "kind": Field(N_("What happened"), coded(OUTCOME_KINDS)),
+        "on": Field(N_("Date")),
+        "note": _NOTE,
+    },
+    AuditTag.SEAT_ASSIGN: {"flight": Field(N_("Flight"))},
+    AuditTag.SEAT_UNASSIGN: {"flight": Field(N_("Flight"))},
+    AuditTag.FAMILY_CODE_ISSUE: {
+        "contact": Field(N_("Given to")),
+        "expires_at": Field(N_("Valid until"), _moment),
+    },
+    AuditTag.FAMILY_CODE_REVOKE: {"contact": Field(N_("Given to"))},
+    AuditTag.STATUS_LOOKUP: {"contact": Field(N_("Given to"))},
+    AuditTag.MESSAGE_RETRY: {
+        "channel": Field(N_("Sent by"), coded(_CHANNELS)),
+        "recipient_changed": Field(N_("Address corrected"), _yes_no),
+    },
+}
+
+
+def event_lines(
+    event: AuditEvent,
+    gettext: Gettext,
+    *,
+    language: str,
+    when: Callable[[datetime], str] | None = None,
+) -> EventLines:
+    """``event`` for a reader of ``language`` whose catalog is ``gettext``; ``when`` writes
+    a moment (the post's time zone), else moments stay as stored."""
+    reader = Reader(gettext, language, when)
+    tag = declared_tag(event.tag)
+    if tag is None:
+        # Only a row written outside the product has an undeclared tag.
+        return EventLines(event.actor, event.tag, ())
+    return EventLines(
+        who=_who(event.actor, gettext),
+        what=gettext(tag.description),
+        changes=tuple(line.translated(gettext) for line in _lines(tag, event.diff, reader)),
+    )
+
+
+def _who(actor: str, gettext: Gettext) -> str:
+    # The public status page records its caller as "public:<address>".
+    if not actor.startswith("public:"):
+        return actor
+    said = N_("A family, on the status page (%(client)s)")
+    return Message("audit.public", said, client=actor.removeprefix("public:")).translated(gettext)
+
+
+def _lines(tag: AuditTag, diff: dict[str, Any], reader: Reader) -> list[Message]:
+    lines = []
+    for key, field in FIELDS.get(tag, {}).items():
+        if key not in diff:
+            continue
+        value = diff[key]
+        if field.read is not None:
+            lines.append(_line(field, field.read(diff)))
+        elif field.changed and isinstance(value, list) and len(value) == 2:
+            lines.extend(_change(field, value[0], value[1], reader))
+        elif not _empty(value) and value != {}:
+            lines.append(_line(field, field.show(value, reader)))
+    return lines
+
+
+def _line(field: Field, value: Shown) -> Message:
+    return Message("audit.value", N_("%(field)s: %(value)s"), field=_label(field), value=value)
+
+
+def _change(field: Field, before: Any, after: Any, reader: Reader) -> list[Message]:
+    if before == after or (_empty(before) and _empty(after)):
+        return []
+    if _empty(before):
+        return [_line(field, field.show(after, reader))]
+    return [
+        Message(
+            "audit.change",
+            N_("%(field)s: %(before)s → %(after)s"),
+            field=_label(field),
+            before=field.show(before, reader),
+            after="—" if _empty(after) else field.show(after, reader),
+        )
+    ]
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _label(field: Field) -> Message:
+    return Message("audit.field", field.label)
