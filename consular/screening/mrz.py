@@ -80,9 +80,9 @@ def _field(line: int, start: int, end: int, label: Message) -> _Field:
 
 _DOCUMENT_TYPE = _field(1, 1, 2, term("mrz.document_type", N_("document type")))
 _ISSUING_STATE = _field(1, 3, 5, term("mrz.issuing_state", N_("issuing state")))
-_NAME = _field(1, 6, 44, term("mrz.name", N_("name")))
+_NAME = _field(1, 6, 44, term("mrz.name", N_("holder's name")))
 _PASSPORT_NUMBER = _field(2, 1, 9, term("mrz.passport_number", N_("passport number")))
-_NATIONALITY = _field(2, 11, 13, term("mrz.nationality", N_("nationality")))
+_NATIONALITY = _field(2, 11, 13, term("mrz.nationality", N_("holder's nationality")))
 _DATE_OF_BIRTH = _field(2, 14, 19, term("mrz.date_of_birth", N_("date of birth")))
 _SEX = _field(2, 21, 21, term("mrz.sex", N_("sex")))
 _EXPIRY_DATE = _field(2, 22, 27, term("mrz.expiry_date", N_("expiry date")))
