@@ -110,7 +110,7 @@ def rotate(
     current = source.ring(reload=True).current
     typer.echo(f"sealing every value again under key {current}, {batch} rows at a time")
     try:
-        resealed = reseal_all(state.factory, source.ring, batch=batch, progress=_report)
+        resealed = reseal_all(state.factory, source.ring, batch=batch, progress=_report_progress)
     except KeyProblem as exc:
         fail(str(exc))
     older, left = _record_reseal(current, resealed)
@@ -141,7 +141,7 @@ def _add_key(source: KeySource, path: Path) -> None:
         )
 
 
-def _report(step: Progress) -> None:
+def _report_progress(step: Progress) -> None:
     typer.echo(
         f"  {step.table}: {step.scanned:,} of {step.total:,} rows, "
         f"{step.resealed:,} values sealed again"

@@ -114,7 +114,8 @@ def start_draft(
 
 
 def _draft_begun(db: Session, owner: str, incident: Incident, table: Table) -> ImportDraft | None:
-    """The owner's draft of the same file in the incident, not committed yet, if any."""
+    """The owner's draft of the same file in the incident, not committed yet, if any (after
+    clearing away the drafts that expired)."""
     # Expired drafts hold personal data nobody will use: anyone's upload clears them away.
     db.execute(delete(ImportDraft).where(ImportDraft.updated_at < utcnow() - _expiry()))
     return db.scalar(
