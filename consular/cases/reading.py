@@ -100,6 +100,31 @@ def list_cases(
         or db.scalar(visible.with_only_columns(Incident.id)) is None
     ):
         raise NotFound("incident", incident_id)
+    query = _filtered_cases(
+        actor,
+        incident_id,
+        state=state,
+        overdue=overdue,
+        facility=facility,
+        employer_id=employer_id,
+    )
+    total = db.scalar(query.with_only_columns(func.count())) or 0
+    page = _page_of_cases(db, query, sort, limit=limit, offset=offset)
+    now = utcnow()
+    overdue_of = _overdue_by_case(db, page, now)
+    return total, [summarize(case, now, overdue=overdue_of.get(case.id, [])) for case in page]
+
+
+def _filtered_cases(
+    actor: Actor,
+    incident_id: str,
+    *,
+    state: str | None,
+    overdue: bool,
+    facility: str | None,
+    employer_id: str | None,
+) -> Select[Case]:
+    """The incident's cases the actor may see, narrowed by the list's filters."""
     query = readable_cases(actor).where(Case.incident_id == incident_id)
     if state:
         try:
@@ -116,7 +141,13 @@ def list_cases(
         )
     if overdue:
         query = query.where(_overdue(utcnow()))
-    total = db.scalar(query.with_only_columns(func.count())) or 0
+    return query
+
+
+def _page_of_cases(
+    db: Session, query: Select[Case], sort: str, *, limit: int, offset: int
+) -> Sequence[Case]:
+    """One page of the cases ``query`` finds, in the order ``sort`` names, with their persons."""
     # The page's ids first, from the index on (incident, number), and only then their cases
     # and persons: joining every skipped case to its person made deep pages slow.
     order = CASE_SORTS[sort]
@@ -124,7 +155,7 @@ def list_cases(
     if sort == "name":
         chosen = chosen.join(Person, Person.id == Case.person_id)
     ids = chosen.order_by(*order).limit(limit).offset(offset).subquery()
-    page = db.scalars(
+    return db.scalars(
         select(Case)
         .join(ids, Case.id == ids.c.id)
         .join(Case.person)
@@ -132,9 +163,6 @@ def list_cases(
         # The incident is the one asked about: no join for it (nor its post) on every row.
         .options(lazyload(Case.incident), contains_eager(Case.person))
     ).all()
-    now = utcnow()
-    overdue_of = _overdue_by_case(db, page, now)
-    return total, [summarize(case, now, overdue=overdue_of.get(case.id, [])) for case in page]
 
 
 def _overdue_by_case(db: Session, cases: Sequence[Case], now: datetime) -> dict[str, list[str]]:

@@ -137,58 +137,74 @@ def open_cases(
         ids.append(case_id)
         # Read from the database from now on: the session holds no object for the case.
         known.pop((incident.id, opening.person_id), None)
-        cases.append(
-            with_blind_indexes(
-                Case,
-                {
-                    "id": case_id,
-                    "incident_id": incident.id,
-                    "person_id": opening.person_id,
-                    "number": number,
-                    "state": CaseState.REPORTED.value,
-                    "arrested_at": arrested,
-                    "facility": opening.facility,
-                    "host_identifier": opening.host_identifier,
-                    "version": 1,
-                },
-            )
-        )
-        for position, policy in enumerate(POLICY):
-            due, breach = deadlines(policy, arrested)
-            milestones.append(
-                {
-                    "id": new_id(),
-                    "case_id": case_id,
-                    "kind": policy.kind.value,
-                    "position": position,
-                    "due_at": due,
-                    "breach_at": breach,
-                }
-            )
+        cases.append(_case_row(incident, opening, case_id, number, arrested))
+        milestones.extend(_checklist_rows(case_id, arrested))
         if opening.facility:
             bookings.append(_booking(actor, case_id, arrested, opening.facility, opening.source))
-        events.append(
-            audit.Event(
-                actor=actor.name,
-                tag=AuditTag.CASE_CREATE,
-                target_type="case",
-                target_id=case_id,
-                case_id=case_id,
-                diff={
-                    "number": number,
-                    "person_id": opening.person_id,
-                    "incident_id": incident.id,
-                    "state": CaseState.REPORTED.value,
-                    "facility": opening.facility,
-                    "source": opening.source,
-                },
-            )
-        )
+        events.append(_opening_event(actor, incident, opening, case_id, number))
     for model, rows in ((Case, cases), (Milestone, milestones), (CustodyEvent, bookings)):
         if rows:
             db.execute(insert(model), rows)
     audit.record_many(db, events)
     return ids
+
+
+def _case_row(
+    incident: Incident, opening: CaseOpening, case_id: str, number: int, arrested: datetime
+) -> dict[str, Any]:
+    """The new case's row, as inserted: state reported, first version."""
+    return with_blind_indexes(
+        Case,
+        {
+            "id": case_id,
+            "incident_id": incident.id,
+            "person_id": opening.person_id,
+            "number": number,
+            "state": CaseState.REPORTED.value,
+            "arrested_at": arrested,
+            "facility": opening.facility,
+            "host_identifier": opening.host_identifier,
+            "version": 1,
+        },
+    )
+
+
+def _checklist_rows(case_id: str, arrested: datetime) -> list[dict[str, Any]]:
+    """The rows of a new case's rights checklist, each item due as the policy says."""
+    rows: list[dict[str, Any]] = []
+    for position, policy in enumerate(POLICY):
+        due, breach = deadlines(policy, arrested)
+        rows.append(
+            {
+                "id": new_id(),
+                "case_id": case_id,
+                "kind": policy.kind.value,
+                "position": position,
+                "due_at": due,
+                "breach_at": breach,
+            }
+        )
+    return rows
+
+
+def _opening_event(
+    actor: Actor, incident: Incident, opening: CaseOpening, case_id: str, number: int
+) -> audit.Event:
+    return audit.Event(
+        actor=actor.name,
+        tag=AuditTag.CASE_CREATE,
+        target_type="case",
+        target_id=case_id,
+        case_id=case_id,
+        diff={
+            "number": number,
+            "person_id": opening.person_id,
+            "incident_id": incident.id,
+            "state": CaseState.REPORTED.value,
+            "facility": opening.facility,
+            "source": opening.source,
+        },
+    )
 
 
 def _known_cases(db: Session) -> dict[tuple[str, str], Case | None]:

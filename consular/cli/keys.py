@@ -105,52 +105,64 @@ def rotate(
     state.engine  # noqa: B018  (checks the configured keys against the database)
     source = key_source()
     path = _key_file(source, "rotation")
-    with command_unit() as db:
-        ring = source.ring(reload=True)
-        if not resume:
-            rotated = add_current_key(db.connection(), ring)
-            # Before the commit: a key file that cannot be written leaves nothing on record.
-            write_key_file(path, rotated)
-            audit.record(
-                db,
-                actor=Actor.operator().name,
-                tag=AuditTag.DATA_KEY_ROTATE,
-                target_type="data_key",
-                target_id=rotated.current,
-                diff={"from": ring.current, "to": rotated.current},
-            )
+    if not resume:
+        _add_key(source, path)
     current = source.ring(reload=True).current
     typer.echo(f"sealing every value again under key {current}, {batch} rows at a time")
-
-    def report(step: Progress) -> None:
-        typer.echo(
-            f"  {step.table}: {step.scanned:,} of {step.total:,} rows, "
-            f"{step.resealed:,} values sealed again"
-        )
-
     try:
-        resealed = reseal_all(state.factory, source.ring, batch=batch, progress=report)
+        resealed = reseal_all(state.factory, source.ring, batch=batch, progress=_report_progress)
     except KeyProblem as exc:
         fail(str(exc))
+    older, left = _record_reseal(current, resealed)
+    typer.echo(f"{resealed:,} values sealed again under {current}")
+    if left:
+        fail(
+            f"{left:,} values are still under older keys (written during the "
+            "rotation): run `consular keys rotate --resume`"
+        )
+    for key_id in older:
+        typer.echo(f"key {key_id} seals nothing any more: `consular keys retire {key_id}`")
+
+
+def _add_key(source: KeySource, path: Path) -> None:
+    """A new current key in the key file, and on record."""
+    with command_unit() as db:
+        ring = source.ring(reload=True)
+        rotated = add_current_key(db.connection(), ring)
+        # Before the commit: a key file that cannot be written leaves nothing on record.
+        write_key_file(path, rotated)
+        audit.record(
+            db,
+            actor=Actor.operator().name,
+            tag=AuditTag.DATA_KEY_ROTATE,
+            target_type="data_key",
+            target_id=rotated.current,
+            diff={"from": ring.current, "to": rotated.current},
+        )
+
+
+def _report_progress(step: Progress) -> None:
+    typer.echo(
+        f"  {step.table}: {step.scanned:,} of {step.total:,} rows, "
+        f"{step.resealed:,} values sealed again"
+    )
+
+
+def _record_reseal(current: str, resealed: int) -> tuple[list[str], int]:
+    """Put the sealing again on record; returns the older keys it was meant to empty, and
+    how many values are still under them."""
     with command_unit() as db:
         older = [k.id for k in recorded_keys(db.connection()) if _retirable(k, current)]
-        left = {key_id: count_under(db.connection(), key_id) for key_id in older}
+        left = sum(count_under(db.connection(), key_id) for key_id in older)
         audit.record(
             db,
             actor=Actor.operator().name,
             tag=AuditTag.DATA_KEY_RESEAL,
             target_type="data_key",
             target_id=current,
-            diff={"resealed": resealed, "left_under_older_keys": sum(left.values())},
+            diff={"resealed": resealed, "left_under_older_keys": left},
         )
-    typer.echo(f"{resealed:,} values sealed again under {current}")
-    if any(left.values()):
-        fail(
-            f"{sum(left.values()):,} values are still under older keys (written during the "
-            "rotation): run `consular keys rotate --resume`"
-        )
-    for key_id in older:
-        typer.echo(f"key {key_id} seals nothing any more: `consular keys retire {key_id}`")
+    return older, left
 
 
 def _retirable(key: RecordedKey, current: str) -> bool:

@@ -125,12 +125,22 @@ def match(
     matcher = build_matcher(people)
     with progress_bar(len(listed), "matching", threshold=PROGRESS_THRESHOLD) as progress:
         links = link_all(matcher, [row.record for row in listed], progress)
+    _write(output, links, listed, explain)
+    _summarise(layout, listed, links, output)
+    skip_teardown()  # the index is dropped with the process, not object by object
+
+
+def _write(output: Path, links: list[Link], listed: list[ListRow], explain: bool) -> None:
     try:
         with output.open("w", newline="", encoding="utf-8") as out:
             written = (_row(link, row, explain) for link, row in zip(links, listed, strict=True))
             write_csv(out, [COLUMNS, *written])
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror}", 2)
+
+
+def _summarise(layout: ListLayout, listed: list[ListRow], links: list[Link], output: Path) -> None:
+    """How the list was read, what in it was doubtful, and how many rows got each decision."""
     print_layout(layout.columns, layout.date_format)
     warnings = list_warnings(listed)
     for warning in warnings[:5]:
@@ -142,7 +152,6 @@ def match(
         f"{len(links)} rows: {counts[Decision.MATCH]} match, {counts[Decision.REVIEW]} review, "
         f"{counts[Decision.NONE]} none → {output}"
     )
-    skip_teardown()  # the index is dropped with the process, not object by object
 
 
 def _row(link: Link, row: ListRow, explain: bool) -> list[str]:

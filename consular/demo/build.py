@@ -16,16 +16,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 
-from sqlalchemy import Engine, func, inspect, make_url, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular import audit
 from consular.audit.service import verify_chain
 from consular.audit.tags import AuditTag
-from consular.auth.models import User
 from consular.auth.service import Actor, create_user, get_or_create_post
 from consular.cases.models import Case, Milestone
 from consular.cases.service import (
@@ -37,13 +34,15 @@ from consular.cases.service import (
 )
 from consular.cases.states import IN_CUSTODY
 from consular.db import make_engine, make_session_factory, unit_of_work, utcnow
+from consular.demo.database import DemoRefused as DemoRefused
+from consular.demo.database import demo_key_file as demo_key_file
+from consular.demo.database import prepare_database
 from consular.demo.lists import (
     BATTERY_MAKER,
     DAESUNG,
     DEPTH,
     EASTERN,
     MIRAE,
-    REGISTRY_FILE_PREFIX,
     SITE,
     CasePlan,
     Contact,
@@ -67,9 +66,8 @@ from consular.incidents.service import (
     review_queue,
 )
 from consular.migrate import upgrade
-from consular.registry.models import EmergencyContact, Employer, Person, RegistryImport
+from consular.registry.models import EmergencyContact, Employer, Person
 from consular.registry.service import import_registry
-from consular.sealing import new_key_ring, write_key_file
 
 Echo = Callable[[str], None]
 
@@ -96,10 +94,6 @@ REJECT_NOTES = {
     "employer": "Listed twice by the employer.",
     "family": "Not on the host authority's list; the employer says he was off site.",
 }
-
-
-class DemoRefused(RuntimeError):
-    """The target database holds data that is not the demo's own; nothing was changed."""
 
 
 @dataclass(frozen=True)
@@ -214,77 +208,6 @@ def plan_demo(seed: int) -> DemoPlan:
     # The employers registered an emergency contact with each deployment before departure.
     contacts = tuple(draw_contacts(list_rng, [p for p in world.detained if p.in_registry]))
     return DemoPlan(seed, world, lists, passwords, contacts, plan_cases(case_rng, world.detained))
-
-
-# --- the database --------------------------------------------------------------------------
-
-
-def prepare_database(url: str) -> None:
-    """Make sure building the demo destroys nothing that is not the demo's own.
-
-    A SQLite file is deleted (with its WAL files) when it holds no persons or users, or
-    an earlier demo; any other database is left in place and must hold neither.
-    """
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        engine = make_engine(url)
-        try:
-            refuse_foreign_data(engine, allow_demo=False)
-        finally:
-            engine.dispose()
-        return
-    path = parsed.database
-    if not path or path == ":memory:":
-        raise DemoRefused("the demo needs a SQLite file, e.g. sqlite:///demo.db")
-    if Path(path).exists():
-        engine = make_engine(url)
-        try:
-            refuse_foreign_data(engine, allow_demo=True)
-        finally:
-            engine.dispose()
-    for suffix in ("", "-wal", "-shm"):
-        Path(path + suffix).unlink(missing_ok=True)
-
-
-def demo_key_file(url: str) -> Path:
-    """The demo's own data key, beside its SQLite file (``demo.db`` → ``demo.key``), made
-    when missing; a demo in another database keeps ``demo.key`` in the current folder."""
-    parsed = make_url(url)
-    database = parsed.database if parsed.get_backend_name() == "sqlite" else None
-    path = Path(database).with_suffix(".key") if database else Path("demo.key")
-    if not path.exists():
-        write_key_file(path, new_key_ring())
-    return path
-
-
-def refuse_foreign_data(engine: Engine, *, allow_demo: bool) -> None:
-    """Raise :class:`DemoRefused` when the database holds persons or users.
-
-    With ``allow_demo`` those of an earlier demo (its registry file is on record) are fine.
-    """
-    where = engine.url.render_as_string(hide_password=True)
-    try:
-        tables = set(inspect(engine).get_table_names())
-        held: dict[str, int] = {}
-        with engine.connect() as connection:
-            for label, model in (("persons", Person), ("users", User)):
-                if model.__tablename__ in tables:
-                    held[label] = connection.scalar(select(func.count()).select_from(model)) or 0
-            demo = RegistryImport.__tablename__ in tables and bool(
-                connection.scalar(
-                    select(func.count())
-                    .select_from(RegistryImport)
-                    .where(RegistryImport.file_name.startswith(REGISTRY_FILE_PREFIX))
-                )
-            )
-    except SQLAlchemyError as exc:
-        raise DemoRefused(f"{where} cannot be checked, so it is left alone: {exc}") from exc
-    found = ", ".join(f"{count} {label}" for label, count in held.items() if count)
-    if found and not (allow_demo and demo):
-        raise DemoRefused(
-            f"{where} already holds {found}; the demo only builds into an empty database "
-            "(or over a SQLite file of an earlier demo)"
-        )
 
 
 # --- staff and registry ------------------------------------------------------------------

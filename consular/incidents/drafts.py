@@ -81,16 +81,7 @@ def start_draft(
             file=table.source,
         )
     owner = _owner(actor)
-    # Expired drafts hold personal data nobody will use: anyone's upload clears them away.
-    db.execute(delete(ImportDraft).where(ImportDraft.updated_at < utcnow() - _expiry()))
-    same = db.scalar(
-        select(ImportDraft).where(
-            ImportDraft.owner_id == owner,
-            ImportDraft.incident_id == incident.id,
-            ImportDraft.file_sha256 == table.sha256,
-            ImportDraft.source_list_id.is_(None),
-        )
-    )
+    same = _draft_begun(db, owner, incident, table)
     if same is not None:
         same.kind = list_kind.value
         return same
@@ -120,6 +111,21 @@ def start_draft(
         diff={"draft": draft.id, "file": table.source, "rows": len(table.rows), "kind": kind},
     )
     return draft
+
+
+def _draft_begun(db: Session, owner: str, incident: Incident, table: Table) -> ImportDraft | None:
+    """The owner's draft of the same file in the incident, not committed yet, if any (after
+    clearing away the drafts that expired)."""
+    # Expired drafts hold personal data nobody will use: anyone's upload clears them away.
+    db.execute(delete(ImportDraft).where(ImportDraft.updated_at < utcnow() - _expiry()))
+    return db.scalar(
+        select(ImportDraft).where(
+            ImportDraft.owner_id == owner,
+            ImportDraft.incident_id == incident.id,
+            ImportDraft.file_sha256 == table.sha256,
+            ImportDraft.source_list_id.is_(None),
+        )
+    )
 
 
 def _owner(actor: Actor) -> str:

@@ -273,42 +273,71 @@ def _write_records(
     batch = 500
     for start in range(0, len(rows), batch):
         chunk = rows[start : start + batch]
-        records = [row.source_record(source) for row in chunk]
-        opening: list[tuple[dict[str, Any], CaseOpening]] = []
-        existing: list[dict[str, Any]] = []
-        for row, record in zip(chunk, records, strict=True):
-            link = links.get(row.row_number)
-            report.imported += 1
-            if link is None:
-                record["decision"] = "out_of_scope"
-                report.out_of_scope += 1
-                continue
-            record["score"], record["candidates"] = link["score"], link["candidates"]
-            person_id = link["person_id"]
-            if not person_id:
-                report.review += 1
-                continue
-            record["decision"], record["person_id"] = "auto", person_id
-            report.linked += 1
-            if person_id in known:
-                # A case from before this list, or from an earlier row of it.
-                existing.append(record)
-            else:
-                known.add(person_id)
-                opening.append((record, _opening(source, record)))
-        case_ids = open_cases(db, actor, incident, [o for _, o in opening])
-        report.cases_created += len(case_ids)
-        for (record, _), case_id in zip(opening, case_ids, strict=True):
-            record["case_id"] = case_id
-        audit.record_many(db, (_link_event(actor, source, record) for record, _ in opening))
-        for record in existing:
-            # After what the row told the case (audited there), the link.
-            record["case_id"] = _case_of(db, actor, incident, source, record)
-            audit.record_many(db, [_link_event(actor, source, record)])
-        db.execute(insert(SourceRecord), records)
+        _write_batch(db, actor, incident, source, chunk, links, known, report)
         if progress is not None:
             progress(start + len(chunk))
     db.flush()
+
+
+def _write_batch(
+    db: Session,
+    actor: Actor,
+    incident: Incident,
+    source: SourceList,
+    chunk: Sequence[ListRow],
+    links: dict[int, RowLink],
+    known: set[str],
+    report: ImportReport,
+) -> None:
+    """Write one batch of the list's records, with the cases they open and their links."""
+    records = [row.source_record(source) for row in chunk]
+    opening, existing = _decide_records(source, chunk, records, links, known, report)
+    case_ids = open_cases(db, actor, incident, [o for _, o in opening])
+    report.cases_created += len(case_ids)
+    for (record, _), case_id in zip(opening, case_ids, strict=True):
+        record["case_id"] = case_id
+    audit.record_many(db, (_link_event(actor, source, record) for record, _ in opening))
+    for record in existing:
+        # After what the row told the case (audited there), the link.
+        record["case_id"] = _case_of(db, actor, incident, source, record)
+        audit.record_many(db, [_link_event(actor, source, record)])
+    db.execute(insert(SourceRecord), records)
+
+
+def _decide_records(
+    source: SourceList,
+    chunk: Sequence[ListRow],
+    records: list[dict[str, Any]],
+    links: dict[int, RowLink],
+    known: set[str],
+    report: ImportReport,
+) -> tuple[list[tuple[dict[str, Any], CaseOpening]], list[dict[str, Any]]]:
+    """Mark each record with what its link decided, counting it in the report. Returns the
+    records whose person needs a case opened (with the opening), and those whose person has
+    one already."""
+    opening: list[tuple[dict[str, Any], CaseOpening]] = []
+    existing: list[dict[str, Any]] = []
+    for row, record in zip(chunk, records, strict=True):
+        link = links.get(row.row_number)
+        report.imported += 1
+        if link is None:
+            record["decision"] = "out_of_scope"
+            report.out_of_scope += 1
+            continue
+        record["score"], record["candidates"] = link["score"], link["candidates"]
+        person_id = link["person_id"]
+        if not person_id:
+            report.review += 1
+            continue
+        record["decision"], record["person_id"] = "auto", person_id
+        report.linked += 1
+        if person_id in known:
+            # A case from before this list, or from an earlier row of it.
+            existing.append(record)
+        else:
+            known.add(person_id)
+            opening.append((record, _opening(source, record)))
+    return opening, existing
 
 
 def _opening(source: SourceList, record: dict[str, Any]) -> CaseOpening:
@@ -421,6 +450,32 @@ def decide(
     """An officer's decision on a doubtful row: accept a person, reject, or a new person."""
     actor.require(Permission.REVIEW_DECIDE, "review item", record_id)
     incident = get_incident(db, actor, incident_id)
+    record = _pending_record(db, incident, record_id)
+    try:
+        chosen = ReviewAction(action)
+    except ValueError:
+        raise unknown_value(
+            "review.unknown_action", action, [a.value for a in ReviewAction]
+        ) from None
+    record.decided_by = actor.name
+    record.decided_at = utcnow()
+    if chosen is ReviewAction.REJECT:
+        _reject(db, actor, record, note)
+        return record
+    if chosen is ReviewAction.ACCEPT:
+        person = _chosen_candidate(db, actor, person_id)
+        record.decision = "confirmed"
+    else:
+        person = _person_from_record(db, actor, record)
+        record.decision = "new_person"
+    _link_record(db, actor, incident, record.source_list, record, person.id, note=note)
+    if record.decision == "new_person":
+        _link_other_reports(db, actor, incident, person, record)
+    return record
+
+
+def _pending_record(db: Session, incident: Incident, record_id: str) -> SourceRecord:
+    """The incident's row waiting for a decision; decided already is a conflict."""
     record = db.get(SourceRecord, record_id)
     if record is None or record.incident_id != incident.id:
         raise NotFound("review item", record_id)
@@ -431,44 +486,34 @@ def decide(
             who=record.decided_by,
             details={"decision": record.decision},
         )
-    try:
-        chosen = ReviewAction(action)
-    except ValueError:
-        raise unknown_value(
-            "review.unknown_action", action, [a.value for a in ReviewAction]
-        ) from None
-    record.decided_by = actor.name
-    record.decided_at = utcnow()
-    if chosen is ReviewAction.REJECT:
-        record.decision = "rejected"
-        db.flush()
-        audit.record(
-            db,
-            actor=actor.name,
-            tag=AuditTag.REVIEW_REJECT,
-            target_type="source_record",
-            target_id=record.id,
-            diff={"row": record.row_number, "note": note},
-        )
-        return record
-    if chosen is ReviewAction.ACCEPT:
-        if not person_id:
-            raise InvalidInput(
-                "review.candidate_missing",
-                N_("Choose one of the row's candidates."),
-                details={"needs": "person_id"},
-            )
-        person = db.scalar(readable_persons(actor).where(Person.id == person_id))
-        if person is None:
-            raise NotFound("person", person_id)
-        record.decision = "confirmed"
-    else:
-        person = _person_from_record(db, actor, record)
-        record.decision = "new_person"
-    _link_record(db, actor, incident, record.source_list, record, person.id, note=note)
-    if record.decision == "new_person":
-        _link_other_reports(db, actor, incident, person, record)
     return record
+
+
+def _reject(db: Session, actor: Actor, record: SourceRecord, note: str) -> None:
+    record.decision = "rejected"
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag=AuditTag.REVIEW_REJECT,
+        target_type="source_record",
+        target_id=record.id,
+        diff={"row": record.row_number, "note": note},
+    )
+
+
+def _chosen_candidate(db: Session, actor: Actor, person_id: str | None) -> Person:
+    """The person the officer accepted for a row, among those they may see."""
+    if not person_id:
+        raise InvalidInput(
+            "review.candidate_missing",
+            N_("Choose one of the row's candidates."),
+            details={"needs": "person_id"},
+        )
+    person = db.scalar(readable_persons(actor).where(Person.id == person_id))
+    if person is None:
+        raise NotFound("person", person_id)
+    return person
 
 
 def _link_other_reports(

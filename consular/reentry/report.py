@@ -108,7 +108,19 @@ def report_lines(assessment: Assessment, language: str) -> list[str]:
     for fact in assessment.facts:
         shown = words.value(fact.name, fact.value)
         lines.append(f"  {_(FACT_NAMES[fact.name])}: {shown} ({_(SOURCES[fact.source])})")
-    lines += ["", _("Result: %(verdict)s") % {"verdict": _(VERDICTS[verdict.outcome])}]
+    lines += _result_lines(assessment, words)
+    lines += ["", _("Rules that fired")]
+    lines += [f"  {words.firing(firing)}" for firing in verdict.firings]
+    if not verdict.firings:
+        lines.append(f"  {words.default_reason()}")
+    return lines + _record_lines(assessment, words)
+
+
+def _result_lines(assessment: Assessment, words: Words) -> list[str]:
+    """The result, the bars with how long each runs, ESTA, and the waivers that exist."""
+    _ = words.gettext
+    verdict = assessment.verdict
+    lines = ["", _("Result: %(verdict)s") % {"verdict": _(VERDICTS[verdict.outcome])}]
     if assessment.needs_lawyer:
         lines.append(_(ASK_A_LAWYER))
     lines.append(_("Bars:") + ("" if assessment.bars else " " + _("none")))
@@ -125,15 +137,14 @@ def report_lines(assessment: Assessment, language: str) -> list[str]:
         else _("ESTA: closed; apply for a visa and attend the interview")
     )
     waivers = ", ".join(assessment.waivers) or _("none needed")
-    lines += [
-        _("Waivers that exist: %(waivers)s") % {"waivers": waivers},
-        "",
-        _("Rules that fired"),
-    ]
-    lines += [f"  {words.firing(firing)}" for firing in verdict.firings]
-    if not verdict.firings:
-        lines.append(f"  {words.default_reason()}")
-    lines += ["", _("Assurances given on the incident (facts, not the legal result)")]
+    lines.append(_("Waivers that exist: %(waivers)s") % {"waivers": waivers})
+    return lines
+
+
+def _record_lines(assessment: Assessment, words: Words) -> list[str]:
+    """What is on record beside the result: the incident's assurances, what came after."""
+    _ = words.gettext
+    lines = ["", _("Assurances given on the incident (facts, not the legal result)")]
     lines += [
         f"  {a.given_on.isoformat()} {a.given_by}: {a.statement}"
         + (f" ({a.source})" if a.source else "")

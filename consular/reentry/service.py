@@ -197,32 +197,7 @@ def assess(
     values = _rule_facts(db, case, facts)
     verdict = ruleset("reentry").evaluate(values, on)
     if record:
-        stored = ReentryAssessment(
-            case_id=case.id,
-            ruleset_version=verdict.version,
-            outcome=verdict.outcome,
-            rule_ids=verdict.rule_ids,
-            facts={
-                **{f.name: _json(f.value) for f in facts},
-                "has_assurances": values["has_assurances"],
-            },
-            made_by=actor.name,
-        )
-        db.add(stored)
-        db.flush()
-        audit.record(
-            db,
-            actor=actor.name,
-            tag=AuditTag.ASSESSMENT_RECORD,
-            target_type="case",
-            target_id=case.id,
-            case_id=case.id,
-            diff={
-                "outcome": verdict.outcome,
-                "rules": verdict.rule_ids,
-                "version": verdict.version,
-            },
-        )
+        _record_assessment(db, actor, case, facts, values, verdict)
     return Assessment(
         case=case,
         facts=facts,
@@ -242,6 +217,43 @@ def assess(
                 .order_by(ReentryAssessment.made_at.desc())
             )
         ),
+    )
+
+
+def _record_assessment(
+    db: Session,
+    actor: Actor,
+    case: Case,
+    facts: list[Fact],
+    values: dict[str, Any],
+    verdict: Verdict,
+) -> None:
+    """Store the verdict with the facts it was reached on and the rule set's version."""
+    stored = ReentryAssessment(
+        case_id=case.id,
+        ruleset_version=verdict.version,
+        outcome=verdict.outcome,
+        rule_ids=verdict.rule_ids,
+        facts={
+            **{f.name: _json(f.value) for f in facts},
+            "has_assurances": values["has_assurances"],
+        },
+        made_by=actor.name,
+    )
+    db.add(stored)
+    db.flush()
+    audit.record(
+        db,
+        actor=actor.name,
+        tag=AuditTag.ASSESSMENT_RECORD,
+        target_type="case",
+        target_id=case.id,
+        case_id=case.id,
+        diff={
+            "outcome": verdict.outcome,
+            "rules": verdict.rule_ids,
+            "version": verdict.version,
+        },
     )
 
 

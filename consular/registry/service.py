@@ -30,27 +30,15 @@ from consular import audit
 from consular.audit.tags import AuditTag
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
-from consular.db import new_id, with_blind_indexes
+from consular.db import new_id
 from consular.errors import InvalidInput, NotFound
 from consular.fields import (
     FieldError,
-    RowError,
-    limit_of,
-    parse_birth_date,
-    parse_contact,
-    parse_country,
-    parse_date,
-    parse_hangul_name,
     parse_passport,
-    parse_sex,
-    parse_text,
 )
 from consular.i18n import N_
-from consular.i18n.message import Message
 from consular.importing import (
-    DuplicateIds,
     ImportReport,
-    missing_columns,
     refuse_bad_rows,
     refuse_repeat,
 )
@@ -63,17 +51,20 @@ from consular.registry.models import (
     PersonNameKey,
     RegistryImport,
 )
+from consular.registry.parsing import NAME_FIELDS as NAME_FIELDS
+from consular.registry.parsing import WORKER_FIELDS as WORKER_FIELDS
+from consular.registry.parsing import (
+    hangul_key,
+    missing_registry_columns,
+    parse_registry_rows,
+)
+from consular.registry.parsing import registry_parsers as registry_parsers
 from consular.registry.schemas import PersonCreate
 from consular.sealing import blind_index
-from consular.tabular import Row, Table
+from consular.tabular import Table
 
 Progress = Callable[[int], None]
 
-REGISTRY_NAME_COLUMNS = (
-    ("family_name", "given_name"),
-    ("family_name_hangul", "given_name_hangul"),
-)
-ENTRY_STATUSES = frozenset({"esta", "b1", "b2", "b1b2", "e2", "l1", "h1b", "h2b", "ead", "none"})
 # Imports of more rows than this refresh the planner statistics (PostgreSQL).
 ANALYZE_AFTER_ROWS = 10_000
 
@@ -82,11 +73,6 @@ def mask_identifier(value: str | None) -> str | None:
     if not value:
         return None
     return "•" * max(len(value) - 3, 3) + value[-3:]
-
-
-NAME_FIELDS = ("family_name", "given_name", "family_name_hangul", "given_name_hangul")
-# What a deployment keeps of its worker as named to the consulate (its worker_* columns).
-WORKER_FIELDS = (*NAME_FIELDS, "sex", "date_of_birth", "nationality", "passport_number")
 
 
 def stored_name_keys(values: Mapping[Any, Any]) -> set[str]:
@@ -99,10 +85,6 @@ def stored_name_keys(values: Mapping[Any, Any]) -> set[str]:
         given_name_hangul=values.get("given_name_hangul"),
     )
     return name_keys(record)
-
-
-def hangul_key(family: str | None, given: str | None) -> str:
-    return "".join((family or "") + (given or "")).replace(" ", "")
 
 
 def readable_persons(actor: Actor) -> Select[Person]:
@@ -196,125 +178,6 @@ def add_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str) ->
 # --- registry import -------------------------------------------------------------------
 
 
-def _missing_columns(table: Table) -> list[RowError]:
-    errors = missing_columns(
-        [c for c in ("id", "date_of_birth", "nationality") if c not in table.columns]
-    )
-    if not any(all(c in table.columns for c in pair) for pair in REGISTRY_NAME_COLUMNS):
-        said = Message(
-            "registry.no_name_columns",
-            N_(
-                "No name columns: the file needs family_name and given_name, or the Hangul pair "
-                "family_name_hangul and given_name_hangul."
-            ),
-        )
-        errors.append(RowError(1, "family_name, given_name", said))
-    return errors
-
-
-def _text(attribute: Any, *, upper: bool = False) -> Callable[[str], str | None]:
-    """One line of text bounded by the column it goes into; ``None`` for an empty cell."""
-    limit = limit_of(attribute)
-    if upper:
-        return lambda value: parse_text(value, limit).upper() or None
-    return lambda value: parse_text(value, limit) or None
-
-
-def _contact(attribute: Any) -> Callable[[str], str]:
-    limit = limit_of(attribute)
-    return lambda value: parse_contact(value, limit)
-
-
-def _hangul(attribute: Any) -> Callable[[str], str | None]:
-    limit = limit_of(attribute)
-    return lambda value: parse_hangul_name(value, limit)
-
-
-def registry_parsers() -> dict[str, Callable[[str], Any]]:
-    """How each column of a registry file is read, bounded by the column it is stored in."""
-    return {
-        "id": _text(Person.registry_ref),
-        "family_name": _text(Person.family_name, upper=True),
-        "given_name": _text(Person.given_name, upper=True),
-        "family_name_hangul": _hangul(Person.family_name_hangul),
-        "given_name_hangul": _hangul(Person.given_name_hangul),
-        "date_of_birth": parse_birth_date,
-        "nationality": parse_country,
-        "sex": parse_sex,
-        "passport_number": parse_passport,
-        "phone": _contact(Person.phone),
-        "email": _contact(Person.email),
-        "employer": _text(Employer.name),
-        "worksite": _text(Deployment.worksite),
-        "role": _text(Deployment.role),
-        "entry_date": parse_date,
-        "planned_end": parse_date,
-    }
-
-
-def _parse_registry_row(
-    row: Row, errors: list[RowError], parsers: Mapping[str, Callable[[str], Any]]
-) -> dict[str, Any] | None:
-    values = row.values
-    start = len(errors)
-
-    def field(column: str) -> Any:
-        try:
-            return parsers[column](values.get(column, ""))
-        except FieldError as exc:
-            errors.append(RowError(row.number, column, exc.message))
-            return None
-
-    person: dict[str, Any] = {
-        "registry_ref": field("id") or "",
-        **{
-            column: field(column)
-            for column in (*NAME_FIELDS, "date_of_birth", "nationality", "sex", "passport_number")
-        },
-        "phone": field("phone") or "",
-        "email": field("email") or "",
-    }
-    empty = Message("cell.empty", N_("Empty."))
-    for column, value in (
-        ("id", person["registry_ref"]),
-        ("date_of_birth", person["date_of_birth"]),
-        ("nationality", person["nationality"]),
-    ):
-        if not value and not any(e.column == column for e in errors[start:]):
-            errors.append(RowError(row.number, column, empty))
-    named = (person["family_name"] and person["given_name"]) or person["family_name_hangul"]
-    if not named and not any(e.column in NAME_FIELDS for e in errors[start:]):
-        said = Message("registry.no_name", N_("No name: give the Latin or the Hangul name."))
-        errors.append(RowError(row.number, "family_name", said))
-    # "B-1/B-2", "b1 b2" and "B1B2" are one status.
-    status = "".join(ch for ch in values.get("entry_status", "").lower() if ch.isalnum())
-    if status and status not in ENTRY_STATUSES:
-        said = Message(
-            "registry.unknown_entry_status",
-            N_("“%(value)s” is not a known code (use one of: %(choices)s)."),
-            value=status,
-            choices=", ".join(sorted(ENTRY_STATUSES)),
-        )
-        errors.append(RowError(row.number, "entry_status", said))
-    deployment = {
-        "employer": field("employer") or "",
-        "worksite": field("worksite") or "",
-        "role": field("role") or "",
-        "entry_status": status or None,
-        "entry_date": field("entry_date"),
-        "planned_end": field("planned_end"),
-        **{f"worker_{name}": person[name] for name in WORKER_FIELDS},
-    }
-    if len(errors) > start:
-        return None
-    with_blind_indexes(Person, person)
-    with_blind_indexes(Deployment, deployment)
-    person["name_key"] = latin_name_key(person["family_name"] or "", person["given_name"] or "")
-    person["hangul_key"] = hangul_key(person["family_name_hangul"], person["given_name_hangul"])
-    person["deployment"] = deployment
-    return person
-
-
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -337,19 +200,8 @@ def import_registry(
     previous = db.scalar(select(RegistryImport).where(RegistryImport.file_sha256 == table.sha256))
     if previous is not None:
         refuse_repeat(report, previous.imported_at, previous.imported_by)
-    refuse_bad_rows(report, _missing_columns(table), skip_invalid=False, usable_rows=0)
-
-    errors: list[RowError] = []
-    parsed: list[dict[str, Any]] = []
-    duplicates = DuplicateIds()
-    parsers = registry_parsers()
-    for row in table.rows:
-        person = _parse_registry_row(row, errors, parsers)
-        duplicate = duplicates.check(row.values.get("id", "").strip(), row.number)
-        if duplicate is not None:
-            errors.append(duplicate)
-        elif person is not None:
-            parsed.append(person)
+    refuse_bad_rows(report, missing_registry_columns(table), skip_invalid=False, usable_rows=0)
+    parsed, errors = parse_registry_rows(table)
     refuse_bad_rows(report, errors, skip_invalid=skip_invalid, usable_rows=len(parsed))
     _write_registry_rows(db, parsed, report, progress)
     report.status = "imported"

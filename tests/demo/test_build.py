@@ -18,15 +18,9 @@ from consular.auth.permissions import Role
 from consular.auth.service import Actor, authenticate_password
 from consular.cases.models import Case, CustodyEvent, Milestone
 from consular.db import make_engine, make_session_factory, unit_of_work, utcnow
-from consular.demo.build import (
-    DemoRefused,
-    plan_demo,
-    prepare_database,
-    refuse_foreign_data,
-)
-from consular.demo.build import (
-    build_demo as build_demo_into,
-)
+from consular.demo.build import build_demo as build_demo_into
+from consular.demo.build import plan_demo
+from consular.demo.database import DemoRefused, prepare_database, refuse_foreign_data
 from consular.demo.lists import STAGE_COUNTS
 from consular.incidents.models import SourceList, SourceRecord
 from consular.incidents.service import review_queue

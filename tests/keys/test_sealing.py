@@ -172,7 +172,7 @@ def test_keys_generate_writes_a_private_file_and_never_overwrites_one(tmp_path: 
 
 
 def test_the_demo_keeps_its_own_key_beside_its_database(tmp_path: Path) -> None:
-    from consular.demo.build import demo_key_file
+    from consular.demo.database import demo_key_file
 
     path = demo_key_file(f"sqlite:///{tmp_path / 'demo.db'}")
     assert path == tmp_path / "demo.key" and oct(path.stat().st_mode & 0o777) == "0o600"
