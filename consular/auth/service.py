@@ -142,6 +142,35 @@ def get_or_create_post(
     return post
 
 
+def _place_of(
+    db: Session, role: Role, post: str | None, employer: str | None
+) -> tuple[str | None, str | None]:
+    """The post's and the employer's ids a new user of ``role`` belongs to."""
+    if role is Role.EMPLOYER_HR:
+        if not employer:
+            raise InvalidInput(
+                "user.employer_missing", N_("An employer HR user needs an employer.")
+            )
+        found = db.scalar(select(Employer).where(Employer.name == employer))
+        if found is None:
+            raise InvalidInput(
+                "user.unknown_employer", N_("There is no employer named %(name)s."), name=employer
+            )
+        return None, found.id
+    if post:
+        found_post = db.scalar(select(Post).where(Post.name == post))
+        if found_post is None:
+            raise InvalidInput(
+                "user.unknown_post", N_("There is no post named %(name)s."), name=post
+            )
+        return found_post.id, None
+    if role in (Role.OFFICER, Role.VIEWER):
+        raise InvalidInput(
+            "user.post_missing", N_("This role needs a post."), details={"role": role.value}
+        )
+    return None, None
+
+
 def create_user(
     db: Session,
     actor: Actor,
@@ -165,29 +194,7 @@ def create_user(
         )
     if db.scalar(select(User).where(User.name == name)) is not None:
         raise Conflict("user.name_taken", N_("A user named %(name)s already exists."), name=name)
-    post_id = employer_id = None
-    if role_enum is Role.EMPLOYER_HR:
-        if not employer:
-            raise InvalidInput(
-                "user.employer_missing", N_("An employer HR user needs an employer.")
-            )
-        found = db.scalar(select(Employer).where(Employer.name == employer))
-        if found is None:
-            raise InvalidInput(
-                "user.unknown_employer", N_("There is no employer named %(name)s."), name=employer
-            )
-        employer_id = found.id
-    elif post:
-        found_post = db.scalar(select(Post).where(Post.name == post))
-        if found_post is None:
-            raise InvalidInput(
-                "user.unknown_post", N_("There is no post named %(name)s."), name=post
-            )
-        post_id = found_post.id
-    elif role_enum in (Role.OFFICER, Role.VIEWER):
-        raise InvalidInput(
-            "user.post_missing", N_("This role needs a post."), details={"role": role_enum.value}
-        )
+    post_id, employer_id = _place_of(db, role_enum, post, employer)
     user = User(
         name=name,
         role=role_enum.value,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, insert, or_, select, true, update
+from sqlalchemy import Integer, Row, bindparam, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from consular import audit
@@ -280,6 +280,50 @@ def _status(found: Any) -> FamilyStatus:  # a row of _READ with a code
     )
 
 
+def _opens(found: Row[Any], date_of_birth: date | None, now: datetime) -> bool:
+    """A live code, given with the date of birth of its case's person."""
+    return (
+        found.revoked_at is None
+        and found.expires_at > now
+        and date_of_birth is not None
+        and found.date_of_birth == date_of_birth
+    )
+
+
+def _count_failure(
+    db: Session,
+    settings: Settings,
+    who: tuple[str, str, str],
+    found: Row[Any] | None,
+    since: datetime,
+    now: datetime,
+) -> None:
+    """Record a failed lookup (``who``: the actor, the typed code's hash, the client)."""
+    actor, hashed, client = who
+    conn = db.connection()
+    if conn.dialect.name == "postgresql":
+        # Failures from one address are counted one after another too, so that guesses
+        # of many codes sent at once from one address cannot slip past its limit. Only
+        # failures wait for this lock: valid lookups from a shared address never queue.
+        # The count is read again by a statement that starts after the lock is held.
+        conn.execute(_LOCK, {"space": 2, "key": client})
+        again = conn.execute(_CLIENT_FAILURES, {"client": client, "since": since}).one()
+        counted = (again.client_failures, again.client_oldest, settings.status_attempts_per_client)
+        _hold_back(db, settings, actor, hashed, now, counted)
+    conn.execute(_FAILED, {"id": new_id(), "code_hash": hashed, "client": client, "at": now})
+    audit.append(
+        db,
+        actor=actor,
+        tag=AuditTag.STATUS_FAILED,
+        target_type="family_code",
+        # The code's own id when it exists (a family mistyping a date, or someone who
+        # holds a code guessing); else the start of what was typed, hashed.
+        target_id=found.code_id if found is not None else hashed[:16],
+        case_id=found.case_id if found is not None else None,
+        diff={},
+    )
+
+
 def lookup_status(
     db: Session, settings: Settings, typed_code: str, date_of_birth: date | None, client: str
 ) -> FamilyStatus:
@@ -309,34 +353,8 @@ def lookup_status(
         (read.client_failures, read.client_oldest, per_client),
     )
     found = read if read.code_id is not None else None
-    if (
-        found is None
-        or found.revoked_at is not None
-        or found.expires_at <= now
-        or date_of_birth is None
-        or found.date_of_birth != date_of_birth
-    ):
-        if conn.dialect.name == "postgresql":
-            # Failures from one address are counted one after another too, so that guesses
-            # of many codes sent at once from one address cannot slip past its limit. Only
-            # failures wait for this lock: valid lookups from a shared address never queue.
-            # The count is read again by a statement that starts after the lock is held.
-            conn.execute(_LOCK, {"space": 2, "key": client})
-            again = conn.execute(_CLIENT_FAILURES, {"client": client, "since": since}).one()
-            counted = (again.client_failures, again.client_oldest, per_client)
-            _hold_back(db, settings, actor, hashed, now, counted)
-        conn.execute(_FAILED, {"id": new_id(), "code_hash": hashed, "client": client, "at": now})
-        audit.append(
-            db,
-            actor=actor,
-            tag=AuditTag.STATUS_FAILED,
-            target_type="family_code",
-            # The code's own id when it exists (a family mistyping a date, or someone who
-            # holds a code guessing); else the start of what was typed, hashed.
-            target_id=found.code_id if found is not None else hashed[:16],
-            case_id=found.case_id if found is not None else None,
-            diff={},
-        )
+    if found is None or not _opens(found, date_of_birth, now):
+        _count_failure(db, settings, (actor, hashed, client), found, since, now)
         raise NotFound("status", None)
     conn.execute(_USED, {"code_id": found.code_id, "last_used_at": now})
     audit.append(
