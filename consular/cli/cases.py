@@ -42,7 +42,9 @@ def index(
         bool, typer.Option("--overdue", help="Only cases with overdue milestones")
     ] = False,
     format: Annotated[Format, typer.Option("--format", help="table, csv or json")] = Format.TABLE,
-    lang: Annotated[str, typer.Option("--lang", help="The CSV's language: ko or en")] = "en",
+    lang: Annotated[
+        str, typer.Option("--lang", help="The CSV's language: ko or en (default: consular --lang)")
+    ] = "",
 ) -> None:
     """List an incident's cases; as CSV, an export in ``--lang``, audited as from the page."""
     if format is Format.CSV:

@@ -86,7 +86,9 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def checked_language(lang: str) -> str:
-    """The ``--lang`` given, once it is one of the product's languages."""
+    """The command's ``--lang`` once it is one of the product's languages; without one, the
+    language chosen before the command name (``consular --lang ko …``, ``CONSULAR_LANG``)."""
+    lang = lang or state.language
     if lang not in LANGUAGES:
         fail(f"--lang must be one of {', '.join(sorted(LANGUAGES))}, not {lang!r}", 2)
     return lang

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from consular.auth.service import Actor
-from consular.cli.context import command_unit, fail
+from consular.cli.context import checked_language, command_unit, fail
 from consular.exports import csv_text
 from consular.flights import service
 from consular.flights.fonts import PdfFontMissing
@@ -84,14 +84,20 @@ def manifest(
         ManifestFormat.CSV
     ),
     language: Annotated[
-        str, typer.Option("--lang", "--language", help="The export's language: ko or en")
-    ] = "ko",
+        str,
+        typer.Option(
+            "--lang",
+            "--language",
+            help="The export's language: ko or en (default: consular --lang)",
+        ),
+    ] = "",
     output: Annotated[Path | None, typer.Option("-o", help="File to write (default: stdout)")] = (
         None
     ),
 ) -> None:
     """The passenger manifest: CSV, a page to print, or a PDF (Korean or English); the
     export is audited, as from the workspace."""
+    language = checked_language(language)
 
     def render(found: Flight, rows: list[dict[str, str]]) -> bytes:
         if format is ManifestFormat.PDF:

@@ -30,7 +30,7 @@ def _day(option: str, value: str | None) -> date | None:
 @app.command("assess")
 def assess(
     case_id: CaseId,
-    lang: Lang = "en",
+    lang: Lang = "",
     record: Annotated[
         bool, typer.Option("--record/--no-record", help="Keep it in the case's history")
     ] = True,

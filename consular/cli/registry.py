@@ -23,7 +23,10 @@ def export(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="A .csv or .xlsx file (default: stdout)")
     ] = None,
-    lang: Annotated[str, typer.Option("--lang", help="The extract's language: ko or en")] = "en",
+    lang: Annotated[
+        str,
+        typer.Option("--lang", help="The extract's language: ko or en (default: consular --lang)"),
+    ] = "",
     name: Annotated[str | None, typer.Option(help="Only persons of this name")] = None,
     date_of_birth: Annotated[str | None, typer.Option(help="Only persons born that day")] = None,
 ) -> None:

@@ -25,7 +25,10 @@ def screen_plan(
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Where to write the result (.csv or .xlsx)")
     ],
-    lang: Annotated[str, typer.Option("--lang", help="Language of the reasons: en or ko")] = "en",
+    lang: Annotated[
+        str,
+        typer.Option("--lang", help="Language of the reasons: en or ko (default: consular --lang)"),
+    ] = "",
     on: Annotated[
         str | None, typer.Option("--on", help="Screen with the rules in force on this date")
     ] = None,

@@ -318,6 +318,14 @@ def test_cases_list_in_three_formats(db_url: str, incident: str, tmp_path: Path)
         ).all()
     engine.dispose()
     assert len(exports) == 2 and all(actor.startswith("cli:") for actor, _ in exports)
+    # Without its own --lang, an export is in the language chosen before the command name.
+    listing = ["cases", "list", "--incident", incident, "--format", "csv"]
+    code, out, _ = run(db_url, "--lang", "ko", *listing)
+    assert code == 0 and "상태" in next(csv.reader(io.StringIO(out)))
+    chosen = runner.invoke(app, ["--db", db_url, *listing], env={"CONSULAR_LANG": "ko"})
+    assert chosen.exit_code == 0 and "상태" in next(csv.reader(io.StringIO(chosen.stdout)))
+    code, out, _ = run(db_url, "--lang", "ko", *listing, "--lang", "en")
+    assert "State" in next(csv.reader(io.StringIO(out)))
     code, out, _ = run(db_url, "cases", "list", "--incident", incident, "--overdue")
     assert "PARK JIHYE" in out and "LEE SEONGHO" not in out and "1 case(s)" in out
 
