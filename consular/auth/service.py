@@ -84,6 +84,24 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+def _post_country(name: str, country: str, time_zone: str) -> str:
+    """The country code of a new post, once its name, country and time zone are valid."""
+    try:
+        code = parse_country(country)
+        ZoneInfo(time_zone)
+    except FieldError as exc:
+        raise InvalidInput(exc.message) from None
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            "post.unknown_time_zone",
+            N_("“%(value)s” is not a time zone: use an IANA name like America/New_York."),
+            value=time_zone,
+        ) from None
+    if not name.strip() or code is None:
+        raise InvalidInput("post.incomplete", N_("A post needs a name and a country."))
+    return code
+
+
 def get_or_create_post(
     db: Session,
     name: str,
@@ -102,19 +120,7 @@ def get_or_create_post(
         return post
     actor = actor or Actor.operator()
     actor.require(Permission.USER_ADMIN, "post", name)
-    try:
-        code = parse_country(country)
-        ZoneInfo(time_zone)
-    except FieldError as exc:
-        raise InvalidInput(exc.message) from None
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(
-            "post.unknown_time_zone",
-            N_("“%(value)s” is not a time zone: use an IANA name like America/New_York."),
-            value=time_zone,
-        ) from None
-    if not name.strip() or code is None:
-        raise InvalidInput("post.incomplete", N_("A post needs a name and a country."))
+    code = _post_country(name, country, time_zone)
     post = Post(
         name=name.strip(),
         name_ko=name_ko.strip(),

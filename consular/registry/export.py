@@ -33,6 +33,23 @@ EXTRACT = (
 MAX_EXTRACT = 1_000_000
 
 
+def _row(person: Person, whole: bool) -> dict[str, str]:
+    """One person as the extract writes them; the passport number masked unless ``whole``."""
+    return {
+        "registry_ref": person.registry_ref or "",
+        "name": person.display_name,
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
+        "sex": person.sex or "",
+        "nationality": person.nationality or "",
+        "passport_number": (
+            person.passport_number if whole else mask_identifier(person.passport_number)
+        )
+        or "",
+        "employers": ", ".join(sorted({d.employer.name for d in person.deployments})),
+        "id": person.id,
+    }
+
+
 def export_registry(
     db: Session,
     actor: Actor,
@@ -61,22 +78,7 @@ def export_registry(
         query = readable_persons(actor).order_by(Person.family_name, Person.given_name, Person.id)
         persons = db.scalars(query.options(selectinload(Person.deployments)).limit(MAX_EXTRACT))
     whole = actor.can(Permission.IDENTIFIER_REVEAL)
-    rows = [
-        {
-            "registry_ref": person.registry_ref or "",
-            "name": person.display_name,
-            "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
-            "sex": person.sex or "",
-            "nationality": person.nationality or "",
-            "passport_number": (
-                person.passport_number if whole else mask_identifier(person.passport_number)
-            )
-            or "",
-            "employers": ", ".join(sorted({d.employer.name for d in person.deployments})),
-            "id": person.id,
-        }
-        for person in persons
-    ]
+    rows = [_row(person, whole) for person in persons]
     audit.record(
         db,
         actor=actor.name,
