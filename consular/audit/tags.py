@@ -87,6 +87,7 @@ class AuditTag(StrEnum):
     STATUS_FAILED = "families:status:failed", N_("Status lookup failed")
     STATUS_THROTTLED = "families:status:throttled", N_("Status lookups held back after failures")
     MESSAGE_RETRY = "notifications:message:retry", N_("Message to the family sent again")
+    MESSAGE_CANCEL = "notifications:message:cancel", N_("Message to the family cancelled")
 
     # Data keys (the command line)
     DATA_KEY_ROTATE = "keys:data_key:rotate", N_("Data key replaced by a new one")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from consular import audit
@@ -13,8 +15,9 @@ from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
 from consular.cases.service import readable_cases
+from consular.config import Settings
 from consular.db import utcnow
-from consular.errors import Conflict, NotFound
+from consular.errors import Conflict, InvalidInput, NotFound
 from consular.i18n import N_
 from consular.notifications.models import Notification
 from consular.registry.models import EmergencyContact
@@ -58,18 +61,26 @@ def _current_recipient(db: Session, notification: Notification) -> str:
     return (contact.email if notification.channel == "email" else contact.phone).strip()
 
 
-def send_again(db: Session, actor: Actor, notification_id: str) -> Notification:
-    """A supervisor sends a given-up message again, to the contact's address or number as
-    it is now (after correcting it, say)."""
+def _readable(db: Session, actor: Actor, notification_id: str) -> Notification:
+    """A message of a case the supervisor may read, or NotFound."""
     actor.require(Permission.NOTIFICATION_FAILURES, "message", notification_id)
     notification = db.get(Notification, notification_id)
     visible = readable_cases(actor).with_only_columns(Case.id)
     if notification is None or db.scalar(visible.where(Case.id == notification.case_id)) is None:
         raise NotFound("message", notification_id)
-    if notification.state != "dead":
+    return notification
+
+
+def send_again(db: Session, actor: Actor, notification_id: str) -> Notification:
+    """A supervisor sends a given-up or failing message again now, to the contact's
+    address or number as it is now (after correcting it, say)."""
+    notification = _readable(db, actor, notification_id)
+    if notification.state not in ("dead", "pending") or (
+        notification.state == "pending" and notification.attempts == 0
+    ):
         raise Conflict(
             "notification.not_given_up",
-            N_("This message is not a given-up one: it cannot be sent again now."),
+            N_("This message has not failed: it cannot be sent again now."),
             details={"state": notification.state},
         )
     current = _current_recipient(db, notification)
@@ -91,5 +102,110 @@ def send_again(db: Session, actor: Actor, notification_id: str) -> Notification:
             "last_error": notification.last_error,
             "recipient_changed": recipient_changed,
         },
+    )
+    return notification
+
+
+# The groups of the outbox, in the order the page shows them.
+GROUPS = ("no_channel", "worker", "failing", "dead", "cancelled", "sent")
+GROUP_SIZE = 50
+
+
+def configured_channels(settings: Settings) -> dict[str, bool]:
+    """Whether each channel has what it needs to send (the worker's settings)."""
+    return {"email": bool(settings.smtp_host), "sms": bool(settings.sms_webhook_url)}
+
+
+def _group(name: str, settings: Settings) -> ColumnElement[bool]:
+    configured = [c for c, ok in configured_channels(settings).items() if ok]
+    missing = [c for c, ok in configured_channels(settings).items() if not ok]
+    waiting = Notification.state.in_(("pending", "sending"))
+    ready = Notification.channel.in_(configured) if configured else false()
+    conditions: dict[str, ColumnElement[bool]] = {
+        "no_channel": and_(waiting, Notification.channel.in_(missing)) if missing else false(),
+        "worker": and_(waiting, ready, Notification.attempts == 0),
+        "failing": and_(waiting, ready, Notification.attempts > 0),
+        "dead": Notification.state == "dead",
+        "cancelled": Notification.state == CANCELLED,
+        "sent": Notification.state == "sent",
+    }
+    return conditions[name]
+
+
+@dataclass
+class OutboxState:
+    """How many messages wait and why, fail, were given up, cancelled or sent; the newest
+    of each group; and how many wait for each channel that is not configured."""
+
+    counts: dict[str, int]
+    unconfigured: dict[str, int]
+    rows: dict[str, list[tuple[Notification, Case]]] = field(default_factory=dict)
+
+
+def outbox_state(db: Session, actor: Actor, settings: Settings, page: int = 1) -> OutboxState:
+    """The outbox of the cases the actor may read, as it is; for supervisors."""
+    actor.require(Permission.NOTIFICATION_FAILURES, "page", "messages")
+    visible = Notification.case_id.in_(readable_cases(actor).with_only_columns(Case.id))
+    counts: dict[str, int] = {}
+    rows: dict[str, list[tuple[Notification, Case]]] = {}
+    for name in GROUPS:
+        where = and_(visible, _group(name, settings))
+        counts[name] = db.scalar(select(func.count(Notification.id)).where(where)) or 0
+        found = db.execute(
+            select(Notification, Case)
+            .join(Case, Case.id == Notification.case_id)
+            .where(where)
+            .order_by(Notification.created_at.desc(), Notification.id)
+            .offset((max(page, 1) - 1) * GROUP_SIZE)
+            .limit(GROUP_SIZE)
+        ).all()
+        rows[name] = [(notification, case) for notification, case in found]
+    waiting = Notification.state.in_(("pending", "sending"))
+    unconfigured = {
+        channel: db.scalar(
+            select(func.count(Notification.id)).where(
+                visible, waiting, Notification.channel == channel
+            )
+        )
+        or 0
+        for channel, ok in configured_channels(settings).items()
+        if not ok
+    }
+    return OutboxState(counts, {c: n for c, n in unconfigured.items() if n}, rows)
+
+
+# A message a supervisor cancelled: the worker takes only pending ones, so never sends it.
+CANCELLED = "canceled"
+
+
+def cancel(db: Session, actor: Actor, notification_id: str, reason: str) -> Notification:
+    """A supervisor cancels a message that waits, fails or was given up, with a reason."""
+    notification = _readable(db, actor, notification_id)
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("notification.cancel_reason", N_("Say why the message is cancelled."))
+    previous = notification.state
+    # Conditional, so that a worker claiming the message at this moment wins or loses whole.
+    changed: Any = db.execute(
+        update(Notification)
+        .where(Notification.id == notification.id, Notification.state.in_(("pending", "dead")))
+        .values(state=CANCELLED),
+        execution_options={"synchronize_session": False},
+    )
+    if changed.rowcount != 1:
+        raise Conflict(
+            "notification.not_cancellable",
+            N_("This message is being sent or is already done: it cannot be cancelled."),
+            details={"state": previous},
+        )
+    db.refresh(notification)
+    audit.record(
+        db,
+        actor=actor.name,
+        tag=AuditTag.MESSAGE_CANCEL,
+        target_type="notification",
+        target_id=notification.id,
+        case_id=notification.case_id,
+        diff={"channel": notification.channel, "state": previous, "reason": reason[:500]},
     )
     return notification

@@ -58,8 +58,8 @@ EXPECTED_KINDS = {
     # Unfinished imports are their owner's: the supervisor has none.
     "supervisor": (OFFICER_KINDS - {"/imports/{id}/preview", "/imports/{id}/columns"})
     - {"/imports/{id}/review"}
-    | {"/messages/failures", "/admin/users"},
-    "admin": frozenset({"/", "/admin/users", "/messages/failures", "/deployments"}),
+    | {"/messages", "/admin/users"},
+    "admin": frozenset({"/", "/admin/users", "/messages", "/deployments"}),
     "viewer": frozenset(
         {"/", "/incidents/{id}", "/incidents/{id}/lists/{id}", "/cases/{id}", "/persons/{id}"}
     ),
