@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from babel.messages.extract import extract_from_dir, extract_from_file
@@ -97,3 +98,18 @@ def test_each_template_is_found_in_one_folder_only() -> None:
     names = [path.name for folder in TEMPLATE_FOLDERS for path in folder.glob("*.html")]
     assert len(names) == len(set(names))
     assert all(any(folder.glob("*.html")) for folder in TEMPLATE_FOLDERS)
+
+
+def test_each_translation_fills_in_the_values_its_sentence_has() -> None:
+    # A translation naming a value the sentence does not give fails the page that shows it.
+    placeholder = re.compile(r"%\((\w+)\)s")
+    wrong = []
+    for language in ("ko", "en"):
+        with catalog_path(language).open("rb") as handle:
+            catalog = read_po(handle)
+        for entry in catalog:
+            if not entry.id or not entry.string or not isinstance(entry.id, str):
+                continue
+            if set(placeholder.findall(str(entry.string))) != set(placeholder.findall(entry.id)):
+                wrong.append((language, entry.id))
+    assert wrong == []
