@@ -72,6 +72,7 @@ def test_a_closed_incident_refuses_a_list_and_a_case_change_until_reopened(
     assert refused.status_code == 409
     assert refused.json()["error"] == "incident.closed"
     assert "Everyone is home." in refused.json()["message"]
+    assert refused.json()["closed_at"]
     with unit_of_work(factory) as db, pytest.raises(Conflict) as error:
         import_list(db, OPERATOR, world.incident_id, "host_authority", csv_table(OTHER_LIST))
     assert error.value.code == "incident.closed"
