@@ -24,6 +24,7 @@ from consular.families.pages import router as status_pages
 from consular.flights.pages import router as flight_pages
 from consular.incidents.api import router as incidents_router
 from consular.incidents.import_pages import router as import_pages
+from consular.incidents.lifecycle_pages import router as lifecycle_pages
 from consular.incidents.list_change_pages import router as list_change_pages
 from consular.incidents.pages import router as incident_pages
 from consular.keys.service import check_keys
@@ -134,6 +135,7 @@ def _include_routes(app: FastAPI) -> None:
         notification_pages,
         import_pages,
         list_change_pages,
+        lifecycle_pages,
         flight_pages,
         reentry_pages,
         deployment_pages,

@@ -135,6 +135,8 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
         "note": _NOTE,
     },
     AuditTag.REVIEW_REJECT: {"row": Field(N_("Row")), "note": _NOTE},
+    AuditTag.INCIDENT_CLOSE: {"note": _NOTE},
+    AuditTag.INCIDENT_REOPEN: {"note": _NOTE},
     AuditTag.ASSESSMENT_RECORD: {
         "outcome": Field(N_("Result"), coded(VERDICTS)),
         "rules": Field(N_("Rules"), lambda value, reader: " ".join(map(str, value))),

@@ -46,6 +46,8 @@ class AuditTag(StrEnum):
 
     # Incidents and their lists
     INCIDENT_CREATE = "incidents:incident:create", N_("Incident created")
+    INCIDENT_CLOSE = "incidents:incident:close", N_("Incident closed")
+    INCIDENT_REOPEN = "incidents:incident:reopen", N_("Incident reopened")
     CASES_EXPORT = "incidents:cases:export", N_("Cases exported")
     DRAFT_START = "incidents:draft:start", N_("List import started")
     DRAFT_CANCEL = "incidents:draft:cancel", N_("List import cancelled")

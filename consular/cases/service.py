@@ -29,6 +29,7 @@ from consular.cases.states import CaseState, Disposition, blocking_reason
 from consular.db import new_id, utcnow, with_blind_indexes
 from consular.errors import Conflict, InvalidInput, NotFound, unknown_value
 from consular.i18n import N_
+from consular.incidents.lifecycle import refuse_closed
 from consular.incidents.models import Incident
 from consular.notifications.outbox import STATE_EVENTS, enqueue
 
@@ -49,6 +50,9 @@ def get_case(db: Session, actor: Actor, case_id: str, *, for_update: bool = Fals
     case = db.scalar(query)
     if case is None:
         raise NotFound("case", case_id)
+    if for_update:
+        # Every change to a case fetches it here: a closed incident's cases take none.
+        refuse_closed(case.incident)
     return case
 
 
@@ -309,7 +313,7 @@ def transition(
     db: Session, actor: Actor, case_id: str, to: str, *, version: int, note: str = ""
 ) -> Case:
     actor.require(Permission.CASE_TRANSITION, "case", case_id)
-    case = get_case(db, actor, case_id)
+    case = get_case(db, actor, case_id, for_update=True)
     check_version(case, version)
     try:
         target = CaseState(to)
@@ -356,7 +360,7 @@ def record_custody(
     note: str = "",
 ) -> Case:
     actor.require(Permission.CASE_WRITE, "case", case_id)
-    case = get_case(db, actor, case_id)
+    case = get_case(db, actor, case_id, for_update=True)
     check_version(case, version)
     if not facility.strip():
         raise InvalidInput(
@@ -388,7 +392,7 @@ def record_disposition(
     db: Session, actor: Actor, case_id: str, *, disposition: str, version: int, note: str = ""
 ) -> Case:
     actor.require(Permission.CASE_WRITE, "case", case_id)
-    case = get_case(db, actor, case_id)
+    case = get_case(db, actor, case_id, for_update=True)
     check_version(case, version)
     try:
         disposition = Disposition(disposition).value
@@ -415,7 +419,7 @@ def record_disposition(
 
 def add_note(db: Session, actor: Actor, case_id: str, body: str) -> CaseNote:
     actor.require(Permission.CASE_WRITE, "case", case_id)
-    case = get_case(db, actor, case_id)
+    case = get_case(db, actor, case_id, for_update=True)
     note = CaseNote(case_id=case.id, body=body.strip(), author=actor.name)
     db.add(note)
     db.flush()
@@ -441,7 +445,7 @@ def complete_milestone(
     evidence: str = "",
 ) -> Milestone:
     actor.require(Permission.MILESTONE_COMPLETE, "case", case_id)
-    case = get_case(db, actor, case_id)
+    case = get_case(db, actor, case_id, for_update=True)
     try:
         kind = MilestoneKind(kind).value
     except ValueError:

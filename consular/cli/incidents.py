@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from consular.auth.service import Actor
 from consular.cli.context import command_unit, fail
-from consular.incidents import listdiff, service
+from consular.incidents import lifecycle, listdiff, service
 from consular.incidents.listdiff import DiffRow, compare_lists
 from consular.incidents.models import SourceList
 from consular.incidents.schemas import IncidentCreate, ListKind
@@ -55,6 +55,28 @@ def create(
             ),
         )
     typer.echo(incident.id)
+
+
+@app.command("close")
+def close(
+    incident: Annotated[str, typer.Option(help="Incident id")],
+    note: Annotated[str, typer.Option(help="Why it is closed")],
+) -> None:
+    """Close an incident: its lists and cases take no change until it is reopened."""
+    with command_unit() as db:
+        lifecycle.close_incident(db, Actor.operator(), incident, note)
+    typer.echo(f"closed {incident}")
+
+
+@app.command("reopen")
+def reopen(
+    incident: Annotated[str, typer.Option(help="Incident id")],
+    note: Annotated[str, typer.Option(help="Why it is reopened")],
+) -> None:
+    """Reopen a closed incident."""
+    with command_unit() as db:
+        lifecycle.reopen_incident(db, Actor.operator(), incident, note)
+    typer.echo(f"reopened {incident}")
 
 
 @app.command("list")

@@ -32,6 +32,7 @@ from consular.fields import field_label
 from consular.flights.models import Flight, FlightSeat
 from consular.i18n import N_
 from consular.i18n.message import Message
+from consular.incidents.lifecycle import refuse_closed
 from consular.incidents.service import get_incident
 from consular.registry.service import mask_identifier
 
@@ -141,7 +142,7 @@ def assign(db: Session, actor: Actor, flight_id: str, case_id: str) -> FlightSea
     actor.require(Permission.CASE_TRANSITION, "flight", flight_id)
     flight = get_flight(db, actor, flight_id)
     _open(flight)
-    case = get_case(db, actor, case_id)
+    case = get_case(db, actor, case_id, for_update=True)
     if case.incident_id != flight.incident_id:
         raise InvalidInput(
             "flight.case_of_another_incident",
@@ -195,6 +196,7 @@ def unassign(db: Session, actor: Actor, flight_id: str, case_id: str) -> None:
     seat = next((s for s in flight.passengers if s.case_id == case_id), None)
     if seat is None:
         raise NotFound("passenger", case_id)
+    refuse_closed(seat.case.incident)
     db.delete(seat)
     audit.record(
         db,
@@ -218,7 +220,7 @@ def set_travel(
 ) -> Case:
     """Record what the person travels on, and what they need on the way."""
     actor.require(Permission.CASE_WRITE, "case", case_id)
-    case = get_case(db, actor, case_id)
+    case = get_case(db, actor, case_id, for_update=True)
     if travel_document and travel_document not in TRAVEL_DOCUMENTS:
         raise unknown_value("flight.unknown_travel_document", travel_document, TRAVEL_DOCUMENTS)
     check_version(case, version)

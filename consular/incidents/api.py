@@ -14,12 +14,13 @@ from consular.cases.service import list_cases
 from consular.cases.states import CaseState
 from consular.db import utcnow
 from consular.importing import ImportReport, read_upload
-from consular.incidents import service
+from consular.incidents import lifecycle, service
 from consular.incidents.listdiff import changes_read, compare_lists, record_transfers
 from consular.incidents.listrows import read_columns_option
 from consular.incidents.models import Incident, SourceList
 from consular.incidents.schemas import (
     IncidentCreate,
+    IncidentNote,
     IncidentRead,
     ListChanges,
     ListKind,
@@ -68,6 +69,26 @@ def create(body: IncidentCreate, db: DB, actor: CurrentActor) -> IncidentRead:
 @router.get("/{incident_id}", response_model=IncidentRead, responses=answers(404, 422))
 def read(incident_id: str, db: DB, actor: CurrentActor) -> IncidentRead:
     return incident_read(db, service.get_incident(db, actor, incident_id))
+
+
+@router.post(
+    "/{incident_id}/close",
+    response_model=IncidentRead,
+    summary="Close an incident, saying why: its lists and cases take no change until reopened",
+    responses=answers(*TAKES_BODY, 404, 409),
+)
+def close(incident_id: str, body: IncidentNote, db: DB, actor: CurrentActor) -> IncidentRead:
+    return incident_read(db, lifecycle.close_incident(db, actor, incident_id, body.note))
+
+
+@router.post(
+    "/{incident_id}/reopen",
+    response_model=IncidentRead,
+    summary="Reopen a closed incident, saying why",
+    responses=answers(*TAKES_BODY, 404, 409),
+)
+def reopen(incident_id: str, body: IncidentNote, db: DB, actor: CurrentActor) -> IncidentRead:
+    return incident_read(db, lifecycle.reopen_incident(db, actor, incident_id, body.note))
 
 
 @router.post(

@@ -25,6 +25,10 @@ class Incident(UUIDPrimaryKey, Timestamps, Base):
     started_at: Mapped[datetime]
     post_id: Mapped[str] = mapped_column(ForeignKey("post.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default="open")
+    # Who closed the incident, when and why (cleared again when it is reopened).
+    closed_at: Mapped[datetime | None]
+    closed_by: Mapped[str | None] = mapped_column(String(120))
+    closing_note: Mapped[str | None] = mapped_column(String(2000))
 
     post: Mapped[Post] = relationship(lazy="joined")
 

@@ -25,6 +25,7 @@ from consular.cases.states import CaseState
 from consular.db import utcnow
 from consular.errors import DomainError, NotFound
 from consular.flights.service import accounting, flights_of
+from consular.incidents.lifecycle import CLOSED
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
@@ -154,9 +155,11 @@ def render_incident(
     *,
     imported: str | None = None,
     flight_form: FlightForm | None = None,
+    status_code: int = 200,
+    error: DomainError | None = None,
 ) -> Response:
     """An incident with its lists, flights and a page of its cases (the flight form refused,
-    if ``flight_form``)."""
+    if ``flight_form``; closing or reopening it refused, if ``error``)."""
     page, _ = page_for(request, session)
     actor = actor_of(session)
     total, cases = list_cases(
@@ -177,7 +180,8 @@ def render_incident(
     return page.render(
         request,
         "incident.html",
-        status_code=422 if flight_form else 200,
+        status_code=422 if flight_form else status_code,
+        error=error,
         cases=cases,
         total=total,
         filters=shown.filters,
@@ -191,20 +195,40 @@ def render_incident(
     )
 
 
+def incident_refused(
+    request: Request,
+    db: Session,
+    session: WebSession,
+    incident_id: str,
+    *,
+    status_code: int,
+    error: DomainError,
+) -> Response:
+    """The incident's page saying why closing or reopening it was refused."""
+    shown = CasesShown(case_filters(), 1, PAGE_SIZE)
+    return render_incident(
+        request, db, session, incident_id, shown, status_code=status_code, error=error
+    )
+
+
 def _around_the_cases(
     db: Session, actor: Actor, incident_id: str, imported: str | None
 ) -> dict[str, Any]:
     """What the incident's page shows besides its cases: its lists, flights, the choices."""
     lists = _source_lists(db, incident_id)
+    incident = db.get(Incident, incident_id)
+    # A closed incident takes no change: the forms it would refuse are not shown.
+    is_open = incident is not None and incident.status != CLOSED
     return {
-        "incident": db.get(Incident, incident_id),
+        "incident": incident,
         "lists": lists,
         "just_imported": next((item for item in lists if item.id == imported), None),
         "flights": flights_of(db, actor, incident_id),
         "accounted": accounting(db, actor, incident_id),
-        "can_move": actor.can(Permission.CASE_TRANSITION),
-        "can_import": actor.can(Permission.LIST_IMPORT),
-        "can_review": actor.can(Permission.REVIEW_DECIDE),
+        "can_move": is_open and actor.can(Permission.CASE_TRANSITION),
+        "can_import": is_open and actor.can(Permission.LIST_IMPORT),
+        "can_review": is_open and actor.can(Permission.REVIEW_DECIDE),
+        "can_close": actor.can(Permission.INCIDENT_WRITE),
         "sorts": list(CASE_SORTS),
         "states": [str(state) for state in CaseState],
         "page_sizes": PAGE_SIZES,

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from consular.api_schema import CountryCode
 from consular.cases.models import CaseNote
 from consular.fields import limit_of
+from consular.incidents.lifecycle import NOTE_MAX
 from consular.incidents.models import Incident
 
 if TYPE_CHECKING:
@@ -43,6 +44,12 @@ class IncidentCreate(BaseModel):
     post: str | None = Field(default=None, description="Post name; defaults to the caller's post")
 
 
+class IncidentNote(BaseModel):
+    """Why an incident is closed, or reopened."""
+
+    note: str = Field(min_length=1, max_length=NOTE_MAX)
+
+
 class IncidentRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -55,6 +62,9 @@ class IncidentRead(BaseModel):
     started_at: datetime
     post_id: str
     status: str
+    closed_at: datetime | None = None
+    closed_by: str | None = None
+    closing_note: str | None = None
     case_counts: dict[str, int] = Field(default_factory=dict)
 
 

@@ -24,6 +24,7 @@ from consular.errors import Conflict, InvalidInput, NotFound, unknown_value
 from consular.fields import FieldError, is_hangul, parse_country
 from consular.i18n import N_
 from consular.importing import ImportReport, refuse_bad_rows, refuse_repeat
+from consular.incidents.lifecycle import refuse_closed
 from consular.incidents.listrows import ListRow, list_layout, list_warnings, parse_list
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.reconcile import RowLink, link_rows, person_record
@@ -192,6 +193,7 @@ def check_import(
     """The incident a list may be imported into by this actor, and the list's kind."""
     actor.require(Permission.LIST_IMPORT, "incident", incident_id)
     incident = get_incident(db, actor, incident_id)
+    refuse_closed(incident)
     try:
         return incident, ListKind(kind)
     except ValueError:
@@ -450,6 +452,7 @@ def decide(
     """An officer's decision on a doubtful row: accept a person, reject, or a new person."""
     actor.require(Permission.REVIEW_DECIDE, "review item", record_id)
     incident = get_incident(db, actor, incident_id)
+    refuse_closed(incident)
     record = _pending_record(db, incident, record_id)
     try:
         chosen = ReviewAction(action)

@@ -190,7 +190,7 @@ def assess(
     db: Session, actor: Actor, case_id: str, *, record: bool = False, on: date | None = None
 ) -> Assessment:
     """The case's re-entry assessment; ``record`` stores it, with the rule set's version."""
-    case = get_case(db, actor, case_id)
+    case = get_case(db, actor, case_id, for_update=record)
     if record:
         actor.require(Permission.CASE_WRITE, "case", case_id)
     facts = gather_facts(db, case)
@@ -284,7 +284,7 @@ def _choice(name: str, value: Any, choices: tuple[str, ...]) -> str | None:
 def record_facts(db: Session, actor: Actor, case_id: str, changes: dict[str, Any]) -> ReentryFacts:
     """Record (or correct) what the assessment should take as fact; None clears a value."""
     actor.require(Permission.CASE_WRITE, "case", case_id)
-    case = get_case(db, actor, case_id)
+    case = get_case(db, actor, case_id, for_update=True)
     unknown = sorted(set(changes) - set(RECORDED_FIELDS))
     if unknown:
         raise unknown_value("reentry.unknown_fact", ", ".join(unknown), RECORDED_FIELDS)
@@ -359,7 +359,7 @@ def record_outcome(
 ) -> ReentryOutcome:
     """What happened after return: re-entered, visa issued or refused, ESTA denied."""
     actor.require(Permission.CASE_WRITE, "case", case_id)
-    case = get_case(db, actor, case_id)
+    case = get_case(db, actor, case_id, for_update=True)
     _choice("kind", kind, OUTCOME_KINDS)
     if happened_on > utcnow().date():
         raise _in_future(happened_on, "date")

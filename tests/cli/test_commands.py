@@ -464,3 +464,16 @@ def test_a_refusal_is_printed_in_english_or_in_korean_when_asked(
     assert code == 1 and "사용자가 이미 있습니다" in err and "already exists" not in err
     unknown = runner.invoke(app, ["--lang", "fr", "--db", db_url, *create])
     assert unknown.exit_code == 2
+
+
+def test_an_incident_is_closed_and_reopened_from_the_command_line(
+    db_url: str, incident: str
+) -> None:
+    code, _, err = run(db_url, "incident", "close", "--incident", incident, "--note", " ")
+    assert code != 0 and "Say why, in a note." in err
+    code, out, _ = run(db_url, "incident", "close", "--incident", incident, "--note", "All home.")
+    assert code == 0 and out.strip() == f"closed {incident}"
+    code, _, err = run(db_url, "incident", "close", "--incident", incident, "--note", "Again.")
+    assert code != 0 and "already closed" in err
+    code, out, _ = run(db_url, "incident", "reopen", "--incident", incident, "--note", "One more.")
+    assert code == 0 and out.strip() == f"reopened {incident}"
