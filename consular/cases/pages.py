@@ -29,7 +29,7 @@ from consular.errors import DomainError
 from consular.families.service import codes_of, issue_code, revoke_code
 from consular.flights.service import TRAVEL_DOCUMENTS, set_travel
 from consular.notifications.service import of_case as notifications_of_case
-from consular.web.access import CheckedForm, Refusal, SignedIn, refused_with
+from consular.web.access import CheckedForm, SignedIn, on_page, refused_with
 from consular.web.common import page_for, settings_of
 from consular.web.deps import DB
 
@@ -82,17 +82,8 @@ def _case_page(
     )
 
 
-def _refused(refusal: Refusal) -> Response:
-    # Bad input (422) is told apart from a case that moved on meanwhile (409).
-    return _case_page(
-        refusal.request,
-        refusal.db,
-        refusal.session,
-        refusal.path_param("case_id"),
-        status_code=refusal.error.status_code,
-        error=refusal.error,
-        kept={refusal.request.url.path: refusal.typed},
-    )
+# Bad input (422) is told apart from a case that moved on meanwhile (409).
+_refused = on_page(_case_page, "case_id", kept=True)
 
 
 def _changed(case_id: str) -> Response:

@@ -20,7 +20,7 @@ from consular.i18n import N_
 from consular.i18n.message import Message, term
 from consular.reentry import report, service
 from consular.rules import ruleset
-from consular.web.access import CheckedForm, Refusal, SignedIn, refused_with
+from consular.web.access import CheckedForm, Refusal, SignedIn, on_page, refused_with
 from consular.web.common import page_for
 from consular.web.deps import DB
 
@@ -77,16 +77,7 @@ def _as_typed(typed: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def _case_refused(refusal: Refusal) -> Response:
-    return _case_reentry_page(
-        refusal.request,
-        refusal.db,
-        refusal.session,
-        refusal.path_param("case_id"),
-        status_code=409,
-        error=refusal.error,
-        kept={refusal.request.url.path: refusal.typed},
-    )
+_case_refused = on_page(_case_reentry_page, "case_id", status_code=409, kept=True)
 
 
 def _to_case(case_id: str) -> Response:

@@ -129,13 +129,20 @@ def refused_with(render: RefusalPage) -> Callable[[Endpoint], Endpoint]:
 
 
 def on_page(
-    page: Callable[..., Response], param: str | None = None, *, status_code: int | None = None
+    page: Callable[..., Response],
+    param: str | None = None,
+    *,
+    status_code: int | None = None,
+    kept: bool = False,
 ) -> RefusalPage:
     """The refusal said on ``page``, called as ``page(request, db, session[, the path's
-    param], status_code=…, error=…)``; the status is the error's unless given."""
+    param], status_code=…, error=…)``; the status is the error's unless given. With
+    ``kept``, the page also gets ``kept={the form's action: what was typed}`` to fill the
+    refused form in again."""
 
     def render(refusal: Refusal) -> Response:
         ident = (refusal.path_param(param),) if param else ()
+        again = {"kept": {refusal.request.url.path: refusal.typed}} if kept else {}
         return page(
             refusal.request,
             refusal.db,
@@ -143,6 +150,7 @@ def on_page(
             *ident,
             status_code=status_code or refusal.error.status_code,
             error=refusal.error,
+            **again,
         )
 
     return render
