@@ -126,6 +126,13 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
         ),
         "special_needs": Field(N_("Special needs"), changed=True),
     },
+    AuditTag.CASE_ASSIGN: {
+        "assigned_to": Field(N_("Officer"), changed=True),
+        "second_officer": Field(N_("Second officer"), changed=True),
+        "note": _NOTE,
+    },
+    AuditTag.TEAM_ADD: {"officer": Field(N_("Officer"))},
+    AuditTag.TEAM_REMOVE: {"officer": Field(N_("Officer")), "unassigned": Field(N_("Cases"))},
     AuditTag.RECORD_LINK: {
         "row": Field(
             N_("Source"),

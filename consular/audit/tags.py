@@ -43,11 +43,14 @@ class AuditTag(StrEnum):
     MILESTONE_COMPLETE = "cases:milestone:complete", N_("Checklist item done")
     HOST_IDENTIFIER_REVEAL = "cases:identifier:reveal", N_("Host authority number shown")
     TRAVEL_RECORD = "cases:travel:record", N_("Travel details recorded")
+    CASE_ASSIGN = "cases:case:assign", N_("Officers assigned")
 
     # Incidents and their lists
     INCIDENT_CREATE = "incidents:incident:create", N_("Incident created")
     INCIDENT_CLOSE = "incidents:incident:close", N_("Incident closed")
     INCIDENT_REOPEN = "incidents:incident:reopen", N_("Incident reopened")
+    TEAM_ADD = "incidents:team:add", N_("Officer added to the incident's team")
+    TEAM_REMOVE = "incidents:team:remove", N_("Officer removed from the incident's team")
     CASES_EXPORT = "incidents:cases:export", N_("Cases exported")
     DRAFT_START = "incidents:draft:start", N_("List import started")
     DRAFT_CANCEL = "incidents:draft:cancel", N_("List import cancelled")

@@ -42,6 +42,9 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     employer_id: Mapped[str | None] = mapped_column(ForeignKey("employer.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    # Where reminders of the officer's own deadlines reach them ("" if not given).
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    phone: Mapped[str] = mapped_column(String(40), default="", server_default="")
 
     post: Mapped[Post | None] = relationship(lazy="joined")
 

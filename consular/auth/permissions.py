@@ -34,6 +34,8 @@ class Permission(StrEnum):
     DEPLOYMENT_READ = "deployment:read"
     DEPLOYMENT_WRITE = "deployment:write"
     SIGN_IN_UNLOCK = "user:unlock"
+    CASE_ASSIGN = "case:assign"
+    INCIDENT_TEAM = "incident:team"
 
 
 _OFFICER = {
@@ -47,6 +49,7 @@ _OFFICER = {
     Permission.CASE_READ,
     Permission.CASE_WRITE,
     Permission.CASE_TRANSITION,
+    Permission.CASE_ASSIGN,
     Permission.MILESTONE_COMPLETE,
     Permission.IDENTIFIER_REVEAL,
     Permission.AUDIT_READ,
@@ -62,6 +65,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REGISTRY_EXPORT,
             Permission.NOTIFICATION_FAILURES,
             Permission.SIGN_IN_UNLOCK,
+            Permission.INCIDENT_TEAM,
         }
     ),
     Role.OFFICER: frozenset(_OFFICER),

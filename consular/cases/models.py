@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from consular.auth.models import User
 from consular.db import Base, Timestamps, UUIDPrimaryKey, utcnow
 from consular.incidents.models import Incident
 from consular.registry.models import Person
@@ -38,10 +39,21 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
     travel_document: Mapped[str] = mapped_column(String(24), default="")
     # Bounded: the manifest prints it in a table cell (consular.fields.limit_of reads the bound).
     special_needs: Mapped[str] = mapped_column(Text, default="", info={"max_length": 500})
+    # The officer who owns the case, and optionally a second one (both on the incident's team).
+    assigned_to_id: Mapped[str | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
+    second_officer_id: Mapped[str | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     incident: Mapped[Incident] = relationship(lazy="joined")
     person: Mapped[Person] = relationship(lazy="joined")
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id], lazy="joined")
+    second_officer: Mapped[User | None] = relationship(
+        foreign_keys=[second_officer_id], lazy="joined"
+    )
     milestones: Mapped[list[Milestone]] = relationship(
         back_populates="case", order_by="Milestone.position"
     )

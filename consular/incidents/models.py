@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consular.auth.models import Post
+from consular.auth.models import Post, User
 from consular.db import Base, Timestamps, UUIDPrimaryKey, utcnow
 from consular.sealing import SealedJSON, SealedText
 
@@ -31,6 +31,25 @@ class Incident(UUIDPrimaryKey, Timestamps, Base):
     closing_note: Mapped[str | None] = mapped_column(String(2000))
 
     post: Mapped[Post] = relationship(lazy="joined")
+
+
+class IncidentMember(UUIDPrimaryKey, Base):
+    """An officer from elsewhere (another post, headquarters) on this incident's team only:
+    they see this incident and its cases, nothing else of its post."""
+
+    __tablename__ = "incident_member"
+    __table_args__ = (UniqueConstraint("incident_id", "user_id"),)
+
+    incident_id: Mapped[str] = mapped_column(
+        ForeignKey("incident.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    added_by: Mapped[str] = mapped_column(String(120))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class SourceList(UUIDPrimaryKey, Base):
