@@ -17,6 +17,8 @@ from consular.api_schema import ErrorCode
 from consular.auth.pages import router as auth_pages
 from consular.cases.api import router as cases_router
 from consular.cases.pages import router as case_pages
+from consular.cases.worklist_api import router as worklist_router
+from consular.cases.worklist_pages import router as worklist_pages
 from consular.config import Settings, UnsafeSettings, get_settings, unsafe_settings
 from consular.db import is_busy, make_engine, make_session_factory
 from consular.errors import DomainError
@@ -27,6 +29,8 @@ from consular.incidents.import_pages import router as import_pages
 from consular.incidents.lifecycle_pages import router as lifecycle_pages
 from consular.incidents.list_change_pages import router as list_change_pages
 from consular.incidents.pages import router as incident_pages
+from consular.incidents.search_api import router as incident_search_router
+from consular.incidents.search_pages import router as incident_search_pages
 from consular.keys.service import check_keys
 from consular.notifications.pages import router as notification_pages
 from consular.reentry.api import router as reentry_api_router
@@ -113,7 +117,9 @@ def _include_routes(app: FastAPI) -> None:
     for routes in (
         persons_router,
         incidents_router,
+        incident_search_router,
         cases_router,
+        worklist_router,
         screening_router,
         reentry_api_router,
     ):
@@ -130,7 +136,9 @@ def _include_routes(app: FastAPI) -> None:
     for pages in (
         auth_pages,
         incident_pages,
+        incident_search_pages,
         case_pages,
+        worklist_pages,
         registry_pages,
         notification_pages,
         import_pages,

@@ -335,6 +335,80 @@ def parse_birth_date(value: str, fmt: str = "%Y-%m-%d") -> date | None:
     return born
 
 
+@dataclass(frozen=True)
+class TypedDate:
+    """A date as someone typed it into a search: the day, the form it was read in
+    (``DD/MM/YYYY``), and whether day and month could have been read the other way."""
+
+    day: date
+    form: str
+    ambiguous: bool = False
+
+
+_TYPED_PARTS = re.compile(r"(\d{1,4})\s*[-./]\s*(\d{1,2})\s*[-./]\s*(\d{1,4})\.?")
+
+
+def read_typed_date(value: str, *, month_first: bool = False) -> TypedDate | None:
+    """A date of birth typed as people type them: 1980.04.21, 1980-4-21, 80-04-21,
+    19800421, 800421, 21/04/1980; with the year last, day and month are read in the order
+    ``month_first`` says (a US post's MM/DD/YYYY) unless one of them is over 12. A two-digit
+    year is the most recent past one."""
+    text = value.strip()
+    if not text:
+        return None
+    parts = _TYPED_PARTS.fullmatch(text)
+    if parts is not None:
+        first, middle, last = parts.groups()
+        ahead = _year_first(first, middle, last)
+        behind = _year_last(first, middle, last, month_first) if len(first) < 4 else None
+        # Two-digit years: 80-04-21 (as Koreans write) unless slashes say 21/04/80.
+        typed = (behind or ahead) if len(last) == 4 or "/" in text else (ahead or behind)
+        if typed is not None and ahead and behind and ahead.day != behind.day:
+            typed = TypedDate(typed.day, typed.form, ambiguous=True)
+    elif text.isdigit() and len(text) in (6, 8):
+        typed = _year_first(text[:-4], text[-4:-2], text[-2:])
+    else:
+        typed = None
+    if typed is None:
+        raise FieldError(
+            "search.bad_date",
+            N_("“%(value)s” is not a date: write it as 1980-04-21, 1980.04.21 or 19800421."),
+            value=value,
+        )
+    return typed
+
+
+def _typed_day(year: str, month: str, day: str, form: str, ambiguous: bool) -> TypedDate | None:
+    today = datetime.now(UTC).date()
+    number = int(year) + (1900 if len(year) == 2 else 0)
+    if len(year) == 2 and number + 100 <= today.year:
+        number += 100
+    try:
+        born = date(number, int(month), int(day))
+    except ValueError:
+        return None
+    if len(year) == 2 and born > today:
+        born = born.replace(year=born.year - 100)
+    return TypedDate(born, form.replace("YYYY", "YY" if len(year) == 2 else "YYYY"), ambiguous)
+
+
+def _year_first(year: str, month: str, day: str) -> TypedDate | None:
+    return _typed_day(year, month, day, "YYYY-MM-DD", False) if len(year) in (2, 4) else None
+
+
+def _year_last(first: str, middle: str, year: str, month_first: bool) -> TypedDate | None:
+    if len(year) not in (2, 4):
+        return None
+    if int(first) > 12 or int(middle) > 12:
+        month_first = int(middle) > 12
+        ambiguous = False
+    else:
+        ambiguous = first != middle
+    if month_first:
+        return _typed_day(year, first, middle, "MM/DD/YYYY", ambiguous)
+    return _typed_day(year, middle, first, "DD/MM/YYYY", ambiguous)
+
+
 def _digits(day: date) -> str:
     return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 

@@ -22,6 +22,7 @@ from consular.cases.export import export_cases
 from consular.cases.models import Case
 from consular.cases.service import CASE_SORTS, count_overdue, list_cases
 from consular.cases.states import CaseState
+from consular.cases.worklist import work_counts
 from consular.db import utcnow
 from consular.errors import DomainError, NotFound
 from consular.flights.service import accounting, flights_of
@@ -49,6 +50,7 @@ def dashboard(request: Request, db: DB, session: SignedIn) -> Response:
     ).all()
     ids = [incident.id for incident in incidents]
     charts = states_by_day(db, ids, page.time_zone, utcnow())
+    mine = work_counts(db, actor)
     rows = []
     for incident in incidents:
         counts = case_counts(db, incident.id)
@@ -59,6 +61,7 @@ def dashboard(request: Request, db: DB, session: SignedIn) -> Response:
                 "states": [(str(state), counts.get(str(state), 0)) for state in CaseState],
                 "overdue": count_overdue(db, incident.id),
                 "chart": charts[incident.id],
+                "mine": mine.get(incident.id),
             }
         )
     # Incidents with overdue rights deadlines first (the sort keeps the newest first otherwise).

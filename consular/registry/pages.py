@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.sessions import actor_of
 from consular.cases.models import Case
 from consular.cases.service import readable_cases
 from consular.db import utcnow
 from consular.errors import InvalidInput
-from consular.fields import FieldError, parse_date
+from consular.fields import FieldError, TypedDate, read_typed_date
 from consular.registry.export import export_registry
 from consular.registry.models import Person
 from consular.registry.service import get_person, mask_identifier, search_persons
@@ -34,37 +36,51 @@ def persons_page(
     date_of_birth: str = "",
     passport_number: str = "",
 ) -> Response:
-    """Search the registry by name (Hangul or Latin), date of birth or passport number."""
+    """Search the registry by name (whole or partial, Hangul or Latin), date of birth (as
+    people type it) or passport number."""
     page, _ = page_for(request, session)
     actor_of(session).require(Permission.PERSON_READ, "persons", None)
     found: Sequence[Person] | None = None
-    error = None
+    error: object = None
+    born: TypedDate | None = None
     if name.strip() or date_of_birth.strip() or passport_number.strip():
         try:
-            born = parse_date(date_of_birth)
+            born = read_typed_date(date_of_birth, month_first=month_first(session))
             found = search_persons(
                 db,
                 actor_of(session),
                 name=name.strip() or None,
-                date_of_birth=born,
+                date_of_birth=born.day if born else None,
                 passport_number=passport_number.strip() or None,
             )
-        except FieldError:
-            error = "bad_date"
-        except InvalidInput:
-            error = "bad_passport"
+        except FieldError as exc:
+            error = exc.message
+        except InvalidInput as exc:
+            error = exc
     return page.render(
         request,
         "persons.html",
         status_code=400 if error else 200,
         found=found,
         error=error,
+        born=born,
         name=name,
         date_of_birth=date_of_birth,
         passport_number=passport_number,
         mask=mask_identifier,
         can_export=actor_of(session).can(Permission.REGISTRY_EXPORT),
     )
+
+
+def _typed_day(value: str, session: WebSession) -> date | None:
+    typed = read_typed_date(value, month_first=month_first(session))
+    return typed.day if typed else None
+
+
+def month_first(session: WebSession) -> bool:
+    """Whether the user's post writes dates month first (as in the United States)."""
+    post = session.user.post
+    return post is not None and post.country == "USA"
 
 
 @router.get("/persons.csv")
@@ -86,7 +102,7 @@ def persons_csv(
             actor_of(session),
             page.language,
             name=name.strip() or None,
-            date_of_birth=parse_date(date_of_birth),
+            date_of_birth=_typed_day(date_of_birth, session),
             passport_number=passport_number.strip() or None,
         )
     except (FieldError, InvalidInput):

@@ -17,7 +17,6 @@ from sqlalchemy import (
     false,
     func,
     insert,
-    or_,
     select,
     text,
     update,
@@ -60,6 +59,7 @@ from consular.registry.parsing import (
 )
 from consular.registry.parsing import registry_parsers as registry_parsers
 from consular.registry.schemas import PersonCreate
+from consular.registry.search import name_matches
 from consular.sealing import blind_index
 from consular.tabular import Table
 
@@ -121,17 +121,14 @@ def search_persons(
         )
     query = readable_persons(actor)
     if name:
-        key = latin_name_key(name)
-        hangul = name.replace(" ", "")
-        conditions = [Person.hangul_key == hangul]
-        if key:
-            # Either order: "KIM MINJUN" and "MINJUN KIM" both find 김민준.
-            conditions += [Person.name_key == key, Person.name_key.startswith(key)]
-            parts = [p for p in name.replace(",", " ").split() if p]
-            if len(parts) > 1:
-                rotated = latin_name_key(parts[-1], *parts[:-1])
-                conditions.append(Person.name_key == rotated)
-        query = query.where(or_(*conditions))
+        matches = name_matches(name)
+        if matches is None:
+            raise InvalidInput(
+                "person.search_not_a_name",
+                N_("“%(name)s” is not a name: a name has no digits."),
+                name=name,
+            )
+        query = query.where(matches)
     if date_of_birth:
         query = query.where(Person.date_of_birth == date_of_birth)
     if passport_number:
