@@ -31,8 +31,8 @@ def test_the_registry_is_searched_by_name_in_either_script_and_by_birth_date(
     assert "M12345678" not in by_hangul.text and "678" in by_hangul.text  # masked
     by_date = browser.get("/persons", params={"date_of_birth": "1990-01-02"}).text
     assert by_date.count('href="/persons/') == 2  # the two KIM MINJUNs
-    bad = browser.get("/persons", params={"date_of_birth": "02/01/1990"})
-    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.text
+    bad = browser.get("/persons", params={"date_of_birth": "31/31/1990"}, headers=EN)
+    assert bad.status_code == 400 and "write it as 1980-04-21" in bad.text
     person = re.search(r'href="(/persons/[^"]+)"', by_hangul.text)
     assert person
     page = browser.get(person.group(1), headers={"Accept-Language": "en"}).text
