@@ -13,6 +13,7 @@ from tests.cases.test_worklist import open_cases
 from tests.conftest import World
 from tests.factories import HOUSTON, auth, new_incident, user_with_token
 from tests.web.client import sign_in
+from tests.web.visible_text import english_in, visible_text
 
 
 @pytest.fixture
@@ -108,3 +109,21 @@ def test_the_search_page_links_each_case_found_and_the_incident_page_has_the_box
     none = browser.get(f"/incidents/{world.incident_id}/search?q=Garcia").text
     assert "“Garcia”" in none and "/cases/" not in none
     assert browser.get("/incidents/no-such-incident/search?q=Lee").status_code == 404
+
+
+def test_the_results_read_in_korean_show_no_english_word(
+    browser: TestClient, world: World, cases: dict[int, str]
+) -> None:
+    sign_in(browser)
+    page = browser.get(
+        f"/incidents/{world.incident_id}/search?q=seong", headers={"Accept-Language": "ko"}
+    )
+    assert "조력 건 1건을 찾았습니다" in page.text
+    data = {
+        "officer.kim",
+        "Worksite raid",
+        "LEE SEONGHO",
+        "Folkston ICE Processing Center",
+        "Stewart Detention Center",
+    }
+    assert english_in(visible_text(page.text), data) == []

@@ -41,6 +41,8 @@ OFFICER_KINDS = frozenset(
         "/incidents/{id}/review",
         "/incidents/{id}/imports/new",
         "/incidents/{id}/reentry",
+        "/incidents/{id}/search",
+        "/my-work",
         "/imports/{id}/preview",
         "/imports/{id}/columns",
         "/imports/{id}/review",
@@ -61,7 +63,14 @@ EXPECTED_KINDS = {
     | {"/messages", "/admin/users"},
     "admin": frozenset({"/", "/admin/users", "/messages", "/deployments"}),
     "viewer": frozenset(
-        {"/", "/incidents/{id}", "/incidents/{id}/lists/{id}", "/cases/{id}", "/persons/{id}"}
+        {
+            "/",
+            "/incidents/{id}",
+            "/incidents/{id}/lists/{id}",
+            "/incidents/{id}/search",
+            "/cases/{id}",
+            "/persons/{id}",
+        }
     ),
     "employer_hr": frozenset({"/", "/deployments"}),
 }

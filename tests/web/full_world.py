@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from consular.cases.assignment import assign_case
 from consular.cases.models import Case
 from consular.cases.service import add_note, complete_milestone, record_disposition, transition
 from consular.config import Settings
@@ -98,6 +99,10 @@ def build_full_world(factory: sessionmaker[Session], world: World) -> str:
         import_list(db, officer, world.incident_id, "host_authority", csv_table(FIRST_HOST_LIST))
         cases = {c.person.family_name: c for c in db.scalars(select(Case).order_by(Case.number))}
         code = _progress(db, world, cases)
+        # LEE is officer.kim's: "My work" lists his open checklist items.
+        assign_case(
+            db, officer, cases["LEE"].id, officer="officer.kim", version=cases["LEE"].version
+        )
     with unit_of_work(factory) as db:
         second = csv_table(SECOND_HOST_LIST, "host-day-2.csv")
         import_list(db, officer, world.incident_id, "host_authority", second)
