@@ -102,12 +102,10 @@ class WorkCounts:
     soon: int = 0
 
 
-def _mine(actor: Actor) -> ColumnElement[bool]:
-    """The open items of cases the actor owns (as officer or second), still held, in scope."""
-    owner = or_(Case.assigned_to_id == actor.user_id, Case.second_officer_id == actor.user_id)
+def _held_and_mine(actor: Actor) -> ColumnElement[bool]:
+    """Cases the actor owns (as officer or second), still held, in incidents they may read."""
     return and_(
-        owner,
-        Milestone.done_at.is_(None),
+        or_(Case.assigned_to_id == actor.user_id, Case.second_officer_id == actor.user_id),
         Case.state.in_([s.value for s in IN_CUSTODY]),
         incident_scope(actor, Permission.CASE_READ),
     )
@@ -133,7 +131,7 @@ def _from_items(actor: Actor, *columns: Any) -> Select[Any]:
         .select_from(Milestone)
         .join(Case, Case.id == Milestone.case_id)
         .join(Incident, Incident.id == Case.incident_id)
-        .where(_mine(actor))
+        .where(_held_and_mine(actor), Milestone.done_at.is_(None))
     )
 
 
@@ -228,17 +226,25 @@ def work_counts(db: Session, actor: Actor, *, now: datetime | None = None) -> di
     return {incident_id: WorkCounts(b, o, s) for incident_id, b, o, s in rows}
 
 
-def my_facilities(db: Session, actor: Actor) -> list[str]:
-    """The facilities where the actor's cases with open items are held (for the filter)."""
-    if actor.user_id is None:
-        return []
-    query = _from_items(actor, Case.facility).where(Case.facility.is_not(None)).distinct()
-    return sorted(f for f in db.scalars(query.order_by(Case.facility)) if f)
+@dataclass(frozen=True)
+class WorkChoices:
+    """What an officer's work can be narrowed to: the incidents and facilities of their cases."""
+
+    incidents: list[tuple[str, str]]
+    facilities: list[str]
 
 
-def my_incidents(db: Session, actor: Actor) -> list[tuple[str, str]]:
-    """The incidents (id, title) of the actor's cases with open items (for the filter)."""
+def work_choices(db: Session, actor: Actor) -> WorkChoices:
+    """The incidents (id, title) and facilities of the actor's cases still held, in one query
+    over the cases (not their items)."""
     if actor.user_id is None:
-        return []
-    query = _from_items(actor, Incident.id, Incident.title).distinct()
-    return [(ident, title) for ident, title in db.execute(query.order_by(Incident.title))]
+        return WorkChoices([], [])
+    rows = db.execute(
+        select(Incident.id, Incident.title, Case.facility)
+        .select_from(Case)
+        .join(Incident, Incident.id == Case.incident_id)
+        .where(_held_and_mine(actor))
+        .distinct()
+    ).all()
+    incidents = sorted({(ident, title) for ident, title, _ in rows}, key=lambda i: (i[1], i[0]))
+    return WorkChoices(incidents, sorted({facility for *_, facility in rows if facility}))

@@ -13,9 +13,8 @@ from consular.auth.sessions import actor_of
 from consular.cases.worklist import (
     Due,
     WorkFilter,
-    my_facilities,
-    my_incidents,
     my_work,
+    work_choices,
 )
 from consular.web.access import SignedIn
 from consular.web.common import page_for
@@ -62,7 +61,6 @@ def my_work_page(
         query=query,
         page_number=page_number,
         last_page=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
-        incidents=my_incidents(db, actor),
-        facilities=my_facilities(db, actor),
+        choices=work_choices(db, actor),
         dues=[str(d) for d in Due],
     )
