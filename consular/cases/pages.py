@@ -254,6 +254,8 @@ def case_take(
     actor = actor_of(session)
     case = get_case(db, actor, case_id)
     second = case.second_officer.name if case.second_officer else None
+    # The second officer taking the case moves up: nobody is both.
+    second = None if second == actor.name else second
     assign_case(db, actor, case_id, officer=actor.name, second=second, version=version)
     return _changed(case_id)
 

@@ -26,17 +26,17 @@ def index(incident: Incident) -> None:
     with command_unit(write=False) as db:
         actor = Actor.operator()
         rows, unassigned = team_rows(db, get_incident(db, actor, incident), utcnow())
-        typer.echo(f"{'officer':<28} {'post':<40} officer second due24h overdue")
+        typer.echo(f"{'officer':<28} {'post':<44} officer second due24h overdue")
         for row in rows:
             post = row.user.post.name if row.user.post else "-"
-            where = f"{post} (added)" if row.added else post
+            where = f"{post[:36]} (added)" if row.added else post[:44]
             work = row.work
             typer.echo(
-                f"{row.user.name:<28} {where[:40]:<40} {work.officer:>7} {work.second:>6} "
+                f"{row.user.name:<28} {where:<44} {work.officer:>7} {work.second:>6} "
                 f"{work.due_soon:>6} {work.overdue:>7}"
             )
         typer.echo(
-            f"{'(nobody)':<28} {'':<40} {unassigned.officer:>7} {'-':>6} "
+            f"{'(nobody)':<28} {'':<44} {unassigned.officer:>7} {'-':>6} "
             f"{unassigned.due_soon:>6} {unassigned.overdue:>7}"
         )
 
