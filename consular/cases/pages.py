@@ -87,6 +87,12 @@ def _case_page(
     )
 
 
+# The assignment's refusals said beside the officer they name (else beside the second).
+_BESIDE_A_FIELD = frozenset(
+    {"case.officer_not_on_team", "case.second_without_officer", "case.second_same_officer"}
+)
+
+
 def _assignment(
     db: Session,
     session: WebSession,
@@ -101,10 +107,9 @@ def _assignment(
     names = [user.name for user in team(db, case.incident)] if may_assign else []
     typed = kept.get(f"/cases/{case.id}/assignment", {})
     wrong = None
-    if isinstance(error, DomainError) and typed:
+    if isinstance(error, DomainError) and typed and error.code in _BESIDE_A_FIELD:
         named = error.params.get("name")
         wrong = "officer" if named and named == typed.get("officer", "").strip() else "second"
-        wrong = None if error.code == "case.stale_version" else wrong
     return {
         "can_assign": may_assign,
         "team_names": names,
