@@ -28,9 +28,12 @@ from consular.incidents.api import router as incidents_router
 from consular.incidents.import_pages import router as import_pages
 from consular.incidents.lifecycle_pages import router as lifecycle_pages
 from consular.incidents.list_change_pages import router as list_change_pages
+from consular.incidents.opening_pages import router as opening_pages
 from consular.incidents.pages import router as incident_pages
 from consular.incidents.search_api import router as incident_search_router
 from consular.incidents.search_pages import router as incident_search_pages
+from consular.incidents.team_api import router as team_router
+from consular.incidents.team_pages import router as team_pages
 from consular.keys.service import check_keys
 from consular.notifications.pages import router as notification_pages
 from consular.reentry.api import router as reentry_api_router
@@ -118,6 +121,7 @@ def _include_routes(app: FastAPI) -> None:
         persons_router,
         incidents_router,
         incident_search_router,
+        team_router,
         cases_router,
         worklist_router,
         screening_router,
@@ -132,9 +136,11 @@ def _include_routes(app: FastAPI) -> None:
     # The public status page first: the busiest page, found without trying the others.
     app.include_router(status_pages)
     app.include_router(api)
-    # Each domain's pages (their paths do not overlap, so the order only keeps it readable).
+    # Each domain's pages (their paths do not overlap but for one, said below).
     for pages in (
         auth_pages,
+        # Before the incident's page, whose /incidents/{id} would take /incidents/new.
+        opening_pages,
         incident_pages,
         incident_search_pages,
         case_pages,
@@ -144,6 +150,7 @@ def _include_routes(app: FastAPI) -> None:
         import_pages,
         list_change_pages,
         lifecycle_pages,
+        team_pages,
         flight_pages,
         reentry_pages,
         deployment_pages,

@@ -9,9 +9,11 @@ import typer
 
 from consular.auth.service import Actor
 from consular.cases import service
+from consular.cases.assignment import assign_case
 from consular.cases.export import export_cases
 from consular.cli.context import checked_language, command_unit
 from consular.exports import write_csv
+from consular.incidents.team import officers_of
 
 app = typer.Typer(no_args_is_help=True, help="Consular cases.")
 
@@ -93,6 +95,28 @@ def transition(
     with command_unit() as db:
         case = service.transition(db, Actor.operator(), case_id, to, version=version, note=note)
         typer.echo(f"case {case.number}: {case.state} (version {case.version})")
+
+
+@app.command("assign")
+def assign(
+    case_id: Annotated[str, typer.Option("--case", help="Case id")],
+    officer: Annotated[str, typer.Option(help="The officer's user name ('' for nobody)")],
+    second: Annotated[str, typer.Option(help="The second officer's user name")] = "",
+    version: Annotated[
+        int | None, typer.Option(help="The case version you saw (default: the current one)")
+    ] = None,
+) -> None:
+    """Set a case's officer and second officer; both must be on the incident's team."""
+    actor = Actor.operator()
+    with command_unit() as db:
+        if version is None:
+            version = service.get_case(db, actor, case_id).version
+        case = assign_case(db, actor, case_id, officer=officer, second=second, version=version)
+        first, other = officers_of(case)
+        typer.echo(
+            f"case {case.number}: officer {first or '-'}, second {other or '-'} "
+            f"(version {case.version})"
+        )
 
 
 @app.command("complete")

@@ -66,7 +66,13 @@ def dashboard(request: Request, db: DB, session: SignedIn) -> Response:
         )
     # Incidents with overdue rights deadlines first (the sort keeps the newest first otherwise).
     rows.sort(key=lambda row: 0 if row["overdue"] else 1)
-    return page.render(request, "dashboard.html", rows=rows, colours=COLOURS)
+    return page.render(
+        request,
+        "dashboard.html",
+        rows=rows,
+        colours=COLOURS,
+        can_open=actor.can(Permission.INCIDENT_WRITE),
+    )
 
 
 PAGE_SIZE = 50

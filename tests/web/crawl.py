@@ -43,6 +43,8 @@ OFFICER_KINDS = frozenset(
         "/incidents/{id}/reentry",
         "/incidents/{id}/search",
         "/my-work",
+        "/incidents/{id}/team",
+        "/incidents/new",
         "/imports/{id}/preview",
         "/imports/{id}/columns",
         "/imports/{id}/review",
@@ -61,13 +63,14 @@ EXPECTED_KINDS = {
     "supervisor": (OFFICER_KINDS - {"/imports/{id}/preview", "/imports/{id}/columns"})
     - {"/imports/{id}/review"}
     | {"/messages", "/admin/users"},
-    "admin": frozenset({"/", "/admin/users", "/messages", "/deployments"}),
+    "admin": frozenset({"/", "/admin/users", "/messages", "/deployments", "/incidents/new"}),
     "viewer": frozenset(
         {
             "/",
             "/incidents/{id}",
             "/incidents/{id}/lists/{id}",
             "/incidents/{id}/search",
+            "/incidents/{id}/team",
             "/cases/{id}",
             "/persons/{id}",
         }
