@@ -99,10 +99,6 @@ def build_full_world(factory: sessionmaker[Session], world: World) -> str:
         import_list(db, officer, world.incident_id, "host_authority", csv_table(FIRST_HOST_LIST))
         cases = {c.person.family_name: c for c in db.scalars(select(Case).order_by(Case.number))}
         code = _progress(db, world, cases)
-        # LEE is officer.kim's: "My work" lists his open checklist items.
-        assign_case(
-            db, officer, cases["LEE"].id, officer="officer.kim", version=cases["LEE"].version
-        )
     with unit_of_work(factory) as db:
         second = csv_table(SECOND_HOST_LIST, "host-day-2.csv")
         import_list(db, officer, world.incident_id, "host_authority", second)
