@@ -6,14 +6,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases import assignment, service
+from consular.cases.policy import MilestoneKind
+from consular.cases.states import Disposition
 from consular.errors import unknown_value
 from consular.flights import service as flights
+from consular.incidents.models import Incident
+from consular.incidents.team import team
 
 
 class ActionKind(StrEnum):
@@ -131,3 +136,22 @@ def action_kind(kind: str) -> ActionKind:
         return ActionKind(kind)
     except ValueError:
         raise unknown_value("bulk.unknown_action", kind, [k.value for k in ActionKind]) from None
+
+
+def bulk_choices(db: Session, actor: Actor, incident: Incident) -> dict[str, Any]:
+    """What the cases table's bulk form offers this reader: the actions they may take, and
+    the values each takes (the team's officers, the open flights, the fixed sets)."""
+    kinds = [str(kind) for kind, needed in PERMISSIONS.items() if actor.can(needed)]
+    if not kinds:
+        return {"bulk_kinds": []}
+    return {
+        "bulk_kinds": kinds,
+        "bulk_team": [user.name for user in team(db, incident)],
+        "bulk_flights": [
+            f for f in flights.flights_of(db, actor, incident.id) if f.state == "open"
+        ],
+        "bulk_dispositions": [str(d) for d in Disposition],
+        "bulk_milestones": [str(k) for k in MilestoneKind],
+        "bulk_travel_documents": list(flights.TRAVEL_DOCUMENTS),
+        "bulk_custody_kinds": ("transferred", "booked"),
+    }
