@@ -259,17 +259,17 @@ def _pasted(
     indexes = {e: _identifier_indexes(e) for _, e in entries if e not in numbers}
     in_incident = readable_cases(actor).where(Case.incident_id == incident_id)
     by_number: dict[int, str] = {}
-    for start in range(0, len(numbers), _CHUNK):
-        chunk = sorted(set(numbers.values()))[start : start + _CHUNK]
-        query = in_incident.where(Case.number.in_(chunk)).with_only_columns(Case.number, Case.id)
+    wanted_numbers = sorted(set(numbers.values()))
+    for start in range(0, len(wanted_numbers), _CHUNK):
+        some = wanted_numbers[start : start + _CHUNK]
+        query = in_incident.where(Case.number.in_(some)).with_only_columns(Case.number, Case.id)
         by_number.update((n, i) for n, i in db.execute(query))
     wanted = sorted({index for found in indexes.values() for index in found})
     by_index: dict[str, str] = {}
     for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        query = in_incident.where(Case.host_identifier_index.in_(chunk)).with_only_columns(
-            Case.host_identifier_index, Case.id
-        )
+        query = in_incident.where(
+            Case.host_identifier_index.in_(wanted[start : start + _CHUNK])
+        ).with_only_columns(Case.host_identifier_index, Case.id)
         by_index.update((index, case_id) for index, case_id in db.execute(query) if index)
     return _resolved(entries, numbers, indexes, by_number, by_index)
 

@@ -30,8 +30,8 @@ from consular.incidents.lifecycle import CLOSED
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
-from consular.incidents.team import team
 from consular.incidents.service import case_counts, decide, get_incident, review_queue
+from consular.incidents.team import team
 from consular.registry.models import Deployment, Employer
 from consular.web.access import CheckedForm, SignedIn, on_page, refused_with
 from consular.web.common import page_for
