@@ -267,10 +267,10 @@ def _pasted(
     wanted = sorted({index for found in indexes.values() for index in found})
     by_index: dict[str, str] = {}
     for start in range(0, len(wanted), _CHUNK):
-        query = in_incident.where(
+        indexed = in_incident.where(
             Case.host_identifier_index.in_(wanted[start : start + _CHUNK])
         ).with_only_columns(Case.host_identifier_index, Case.id)
-        by_index.update((index, case_id) for index, case_id in db.execute(query) if index)
+        by_index.update((index, case_id) for index, case_id in db.execute(indexed) if index)
     return _resolved(entries, numbers, indexes, by_number, by_index)
 
 
