@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from consular.auth.service import Actor
 from consular.cases.bulk_actions import PERMISSIONS, RUNNERS, BulkAction, action_kind
@@ -109,7 +109,8 @@ def apply_bulk(
     refuse_closed(incident)
     ids, problems = select_cases(db, actor, incident.id, selection)
     rows = _lock(db, ids)
-    names = _names(db, ids)
+    held = _preload(db, [case_id for case_id, _, _ in rows])
+    names = {case.id: case.person.display_name for case in held}
     runner = RUNNERS[kind]
     outcomes: list[CaseOutcome] = []
     whole = db.begin_nested()
@@ -120,6 +121,7 @@ def apply_bulk(
     except BaseException:
         whole.rollback()
         raise
+    del held  # kept in the session while the actions ran
     refused = any(not o.applied for o in outcomes)
     keep = not dry_run and not (chosen_mode is Mode.ALL_OR_NOTHING and refused)
     if keep:
@@ -178,17 +180,24 @@ def _lock(db: Session, ids: Sequence[str]) -> list[tuple[str, int, int]]:
     return rows
 
 
-def _names(db: Session, ids: Sequence[str]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    ordered = sorted(set(ids))
-    for start in range(0, len(ordered), _CHUNK):
+def _preload(db: Session, ids: Sequence[str]) -> list[Case]:
+    """The locked cases with what their actions read (checklist, custody, notes, the family's
+    contacts), in a few queries for all: the caller keeps them, so that each action finds
+    them in the session instead of querying again (a query each made 500 cases slow)."""
+    held: list[Case] = []
+    for start in range(0, len(ids), _CHUNK):
         query = (
-            select(Case.id, Person)
-            .join(Person, Person.id == Case.person_id)
-            .where(Case.id.in_(ordered[start : start + _CHUNK]))
+            select(Case)
+            .where(Case.id.in_(ids[start : start + _CHUNK]))
+            .options(
+                selectinload(Case.milestones),
+                selectinload(Case.custody),
+                selectinload(Case.notes),
+                selectinload(Case.person).selectinload(Person.contacts),
+            )
         )
-        names.update((case_id, person.display_name) for case_id, person in db.execute(query))
-    return names
+        held.extend(db.scalars(query))
+    return held
 
 
 def select_cases(
