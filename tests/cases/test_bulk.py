@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from consular.audit.service import verify_chain
 from consular.cases.bulk import Mode, Selection, apply_bulk
 from consular.cases.bulk_actions import BulkAction
 from consular.cases.models import Case
@@ -51,6 +52,9 @@ def test_where_allowed_moves_the_cases_that_may_move_and_says_why_the_other_may_
         5: "reported",
     }
     assert audit_count(factory) == before + 4  # one audit record per case moved
+    with unit_of_work(factory, write=False) as db:
+        # The refused case's savepoint left no gap in the log's chain.
+        assert verify_chain(db) == (before + 4, None)
 
 
 def test_all_or_nothing_writes_nothing_when_one_case_is_refused(
