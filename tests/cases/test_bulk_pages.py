@@ -6,12 +6,18 @@ import re
 from urllib.parse import urlencode
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from consular.db import unit_of_work
+from consular.registry.models import Person
 from tests.cases.bulk_world import FOLKSTON, audit_count, open_five, states
 from tests.conftest import World
 from tests.factories import auth, user_with_token
 from tests.web.client import form_token, sign_in
+from tests.web.visible_text import english_in, visible_text
+
+KO = {"Accept-Language": "ko"}
 
 
 def _hidden(html: str) -> list[tuple[str, str]]:
@@ -153,3 +159,27 @@ def test_the_api_reports_each_case_with_its_code_message_and_values(
     assert applied["written"] is True and applied["applied"] == 4
     assert audit_count(factory) == before + 4
     assert cases
+
+
+def test_the_preview_and_the_result_say_everything_in_korean(
+    browser: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    cases = open_five(factory, world)
+    sign_in(browser)
+    page = browser.get(f"/incidents/{world.incident_id}", headers=KO).text
+    fields = {
+        "csrf_token": form_token(page),
+        "case": list(cases.values()),
+        "pasted": "A-999",
+        "action": "milestone",
+        "milestone": "consular_visit",
+        "evidence": "면회",
+    }
+    with unit_of_work(factory, write=False) as db:
+        names = [p.display_name for p in db.scalars(select(Person))]
+    data = [*names, "A-999", "officer.kim", "Worksite raid"]
+    for path in ("/cases/bulk", "/cases/bulk/apply"):
+        shown = browser.post(f"/incidents/{world.incident_id}{path}", data=fields, headers=KO)
+        assert shown.status_code == 200, shown.text
+        assert english_in(visible_text(shown.text), data) == []
+    assert "변경했습니다" in shown.text
