@@ -183,3 +183,22 @@ def test_the_preview_and_the_result_say_everything_in_korean(
         assert shown.status_code == 200, shown.text
         assert english_in(visible_text(shown.text), data) == []
     assert "변경했습니다" in shown.text
+
+
+def test_the_case_list_of_the_api_filters_by_officer(
+    app_client: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    open_five(factory, world)
+    url = f"/api/v1/incidents/{world.incident_id}/cases"
+    body = {
+        "selection": {"pasted": "1, 2"},
+        "action": {"kind": "assign", "officer": "officer.kim"},
+    }
+    assert app_client.post(f"{url}/bulk", json=body, headers=auth(world.token)).json()["written"]
+    mine = app_client.get(f"{url}?officer=me", headers=auth(world.token)).json()
+    assert [c["number"] for c in mine["items"]] == [1, 2]
+    assert {c["assigned_to"] for c in mine["items"]} == {"officer.kim"}
+    named = app_client.get(f"{url}?officer=officer.kim", headers=auth(world.token)).json()
+    assert named["total"] == 2
+    nobody = app_client.get(f"{url}?officer=none", headers=auth(world.token)).json()
+    assert nobody["total"] == 3
