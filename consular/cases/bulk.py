@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from consular.auth.service import Actor
-from consular.cases.bulk_actions import PERMISSIONS, RUNNERS, BulkAction, action_kind
+from consular.cases.bulk_actions import PERMISSIONS, RUNNERS, BulkAction, Runner, action_kind
 from consular.cases.models import Case
 from consular.cases.reading import matching_cases, readable_cases
 from consular.errors import DomainError, unknown_value
@@ -135,7 +135,7 @@ def apply_bulk(
 def _one(
     db: Session,
     actor: Actor,
-    runner: Any,
+    runner: Runner,
     action: BulkAction,
     case_id: str,
     number: int,
