@@ -16,6 +16,8 @@ from consular import __version__
 from consular.api_schema import ErrorCode
 from consular.auth.pages import router as auth_pages
 from consular.cases.api import router as cases_router
+from consular.cases.bulk_api import router as bulk_router
+from consular.cases.bulk_pages import router as bulk_pages
 from consular.cases.pages import router as case_pages
 from consular.config import Settings, UnsafeSettings, get_settings, unsafe_settings
 from consular.db import is_busy, make_engine, make_session_factory
@@ -118,6 +120,7 @@ def _include_routes(app: FastAPI) -> None:
         incidents_router,
         team_router,
         cases_router,
+        bulk_router,
         screening_router,
         reentry_api_router,
     ):
@@ -137,6 +140,7 @@ def _include_routes(app: FastAPI) -> None:
         opening_pages,
         incident_pages,
         case_pages,
+        bulk_pages,
         registry_pages,
         notification_pages,
         import_pages,

@@ -66,6 +66,8 @@ class CaseSummary(BaseModel):
     overdue: list[str]
     version: int
     updated_at: datetime
+    # The assigned officer's user name (None: nobody owns the case yet).
+    assigned_to: str | None = None
 
 
 class CaseRead(CaseSummary):
