@@ -16,6 +16,8 @@ from consular import __version__
 from consular.api_schema import ErrorCode
 from consular.auth.pages import router as auth_pages
 from consular.cases.api import router as cases_router
+from consular.cases.bulk_api import router as bulk_router
+from consular.cases.bulk_pages import router as bulk_pages
 from consular.cases.pages import router as case_pages
 from consular.cases.worklist_api import router as worklist_router
 from consular.cases.worklist_pages import router as worklist_pages
@@ -124,6 +126,7 @@ def _include_routes(app: FastAPI) -> None:
         team_router,
         cases_router,
         worklist_router,
+        bulk_router,
         screening_router,
         reentry_api_router,
     ):
@@ -145,6 +148,7 @@ def _include_routes(app: FastAPI) -> None:
         incident_search_pages,
         case_pages,
         worklist_pages,
+        bulk_pages,
         registry_pages,
         notification_pages,
         import_pages,
