@@ -27,6 +27,8 @@ from consular.incidents.import_pages import router as import_pages
 from consular.incidents.lifecycle_pages import router as lifecycle_pages
 from consular.incidents.list_change_pages import router as list_change_pages
 from consular.incidents.pages import router as incident_pages
+from consular.incidents.timeline_api import router as timeline_router
+from consular.incidents.timeline_pages import router as timeline_pages
 from consular.keys.service import check_keys
 from consular.notifications.pages import router as notification_pages
 from consular.reentry.api import router as reentry_api_router
@@ -113,6 +115,7 @@ def _include_routes(app: FastAPI) -> None:
     for routes in (
         persons_router,
         incidents_router,
+        timeline_router,
         cases_router,
         screening_router,
         reentry_api_router,
@@ -136,6 +139,7 @@ def _include_routes(app: FastAPI) -> None:
         import_pages,
         list_change_pages,
         lifecycle_pages,
+        timeline_pages,
         flight_pages,
         reentry_pages,
         deployment_pages,

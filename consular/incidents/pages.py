@@ -229,6 +229,7 @@ def _around_the_cases(
         "can_import": is_open and actor.can(Permission.LIST_IMPORT),
         "can_review": is_open and actor.can(Permission.REVIEW_DECIDE),
         "can_close": actor.can(Permission.INCIDENT_WRITE),
+        "can_see_changes": actor.can(Permission.AUDIT_READ),
         "sorts": list(CASE_SORTS),
         "states": [str(state) for state in CaseState],
         "page_sizes": PAGE_SIZES,
