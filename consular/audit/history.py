@@ -194,7 +194,11 @@ def event_lines(
 
 
 def _who(actor: str, gettext: Gettext) -> str:
-    # The public status page records its caller as "public:<address>".
+    # The public status page records its caller as "public:<address>", the command line
+    # its operator as "cli:<login on the server>".
+    if actor.startswith("cli:"):
+        said = N_("The operator, at the command line (%(login)s)")
+        return Message("audit.operator", said, login=actor.removeprefix("cli:")).translated(gettext)
     if not actor.startswith("public:"):
         return actor
     said = N_("A family, on the status page (%(client)s)")

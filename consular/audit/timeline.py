@@ -143,7 +143,7 @@ def timeline_incident(db: Session, actor: Actor, incident_id: str) -> Incident:
 
 
 def _of_incident(incident_id: str) -> ColumnElement[bool]:
-    def targets(kind: str, ids: Select[tuple[str]]) -> ColumnElement[bool]:
+    def targets(kind: str, ids: Select[str]) -> ColumnElement[bool]:
         return and_(AuditEvent.target_type == kind, AuditEvent.target_id.in_(ids))
 
     return or_(
@@ -205,17 +205,14 @@ def read_timeline(
     seen = visit.seen_seq if visit is not None else last_seq
     new_count = 0
     if visit is not None:
-        new_count = db.scalar(
-            select(func.count()).select_from(AuditEvent).where(*conditions, AuditEvent.seq > seen)
-        )
+        counted = select(func.count()).select_from(AuditEvent)
+        new_count = db.scalar(counted.where(*conditions, AuditEvent.seq > seen)) or 0
     cases = _cases(db, {e.case_id for e in events if e.case_id is not None})
     entries = [
         TimelineEntry(e, cases.get(e.case_id or ""), visit is not None and e.seq > seen)
         for e in events
     ]
-    return Timeline(
-        incident, incident.post.time_zone, entries, older, visit, new_count or 0, last_seq
-    )
+    return Timeline(incident, incident.post.time_zone, entries, older, visit, new_count, last_seq)
 
 
 def _cases(db: Session, ids: set[str]) -> dict[str, TimelineCase]:

@@ -76,8 +76,7 @@ def test_each_change_reads_as_a_sentence_with_before_and_after_in_both_languages
     assert moved["case"]["number"] == 1 and moved["case"]["name"].startswith("LEE")
     assert "State: Reported → Located" in moved["lines"]
     assert any(
-        "Folkston ICE Processing Center" in line
-        for line in by_tag["cases:custody:record"]["lines"]
+        "Folkston ICE Processing Center" in line for line in by_tag["cases:custody:record"]["lines"]
     )
     assert by_tag["cases:note:add"]["lines"] == ["Note: Family called the post"]
     assert "Officer: officer.kim" in by_tag["cases:case:assign"]["lines"]
@@ -96,9 +95,7 @@ def test_the_page_says_who_did_what_to_which_case_in_korean(
     browser: TestClient, world: World, case_id: str
 ) -> None:
     sign_in(browser)
-    page = browser.get(
-        f"/incidents/{world.incident_id}/changes", headers={"Accept-Language": "ko"}
-    )
+    page = browser.get(f"/incidents/{world.incident_id}/changes", headers={"Accept-Language": "ko"})
     assert page.status_code == 200
     text = page.text
     assert "officer.kim: 조력 건 상태 변경" in text
@@ -118,7 +115,9 @@ def test_filters_by_kind_officer_case_and_day(
     assert states == {"cases:case:create", "cases:case:transition"}
     assert _changes(app_client, world, kind="weather").status_code == 422
 
-    by_kim = {i["actor"] for i in _changes(app_client, world, officer="officer.kim").json()["items"]}
+    by_kim = {
+        i["actor"] for i in _changes(app_client, world, officer="officer.kim").json()["items"]
+    }
     assert by_kim == {"officer.kim"}
     assert _changes(app_client, world, officer="nobody").json()["items"] == []
 

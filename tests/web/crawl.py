@@ -38,6 +38,7 @@ OFFICER_KINDS = frozenset(
         "/incidents/{id}",
         "/incidents/{id}/lists/{id}",
         "/incidents/{id}/lists/{id}/changes",
+        "/incidents/{id}/changes",
         "/incidents/{id}/review",
         "/incidents/{id}/imports/new",
         "/incidents/{id}/reentry",

@@ -206,6 +206,8 @@ def data_values(factory: sessionmaker[Session]) -> set[str]:
                 for column in columns:
                     _collect(getattr(row, mapper.get_property_by_column(column).key), values)
     kept = {v for v in values if not _is_code(v) and not _is_sentence(v)}
+    # The command line's operator is named by their login on the server: a name, not a code.
+    kept |= {v.removeprefix("cli:") for v in values if v.startswith("cli:")}
     files = (FIRST_HOST_LIST, SECOND_HOST_LIST, DRAFT_WITH_A_BAD_ROW, DRAFT_TO_REVIEW)
     return kept | FREE_TEXT | _headers(*files)
 
