@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consular.db import Base, utcnow
@@ -13,6 +13,8 @@ class AuditEvent(Base):
     """Append-only, hash-chained: each row carries the hash of the row before it."""
 
     __tablename__ = "audit_event"
+    # An incident's timeline finds the events about it, its lists and its flights by target.
+    __table_args__ = (Index("ix_audit_event_target", "target_type", "target_id"),)
 
     seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -142,11 +142,14 @@ def timeline_incident(db: Session, actor: Actor, incident_id: str) -> Incident:
     return incident
 
 
-def _of_incident(incident_id: str) -> ColumnElement[bool]:
+def _sources(incident_id: str) -> list[ColumnElement[bool]]:
+    """Where an incident's events are: its cases', and those about it, its lists, list rows
+    and flights."""
+
     def targets(kind: str, ids: Select[str]) -> ColumnElement[bool]:
         return and_(AuditEvent.target_type == kind, AuditEvent.target_id.in_(ids))
 
-    return or_(
+    return [
         AuditEvent.case_id.in_(select(Case.id).where(Case.incident_id == incident_id)),
         and_(AuditEvent.target_type == "incident", AuditEvent.target_id == incident_id),
         targets("source_list", select(SourceList.id).where(SourceList.incident_id == incident_id)),
@@ -154,7 +157,7 @@ def _of_incident(incident_id: str) -> ColumnElement[bool]:
             "source_record", select(SourceRecord.id).where(SourceRecord.incident_id == incident_id)
         ),
         targets("flight", select(Flight.id).where(Flight.incident_id == incident_id)),
-    )
+    ]
 
 
 def _day_bounds(day: date, time_zone: str) -> tuple[datetime, datetime]:
@@ -163,8 +166,8 @@ def _day_bounds(day: date, time_zone: str) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), time(), zone)
 
 
-def _filtered(incident: Incident, filters: TimelineFilters) -> list[ColumnElement[bool]]:
-    conditions = [_of_incident(incident.id)]
+def _narrowed(incident: Incident, filters: TimelineFilters) -> list[ColumnElement[bool]]:
+    conditions = []
     if filters.day is not None:
         start, end = _day_bounds(filters.day, incident.post.time_zone)
         conditions += [AuditEvent.at >= start, AuditEvent.at < end]
@@ -178,6 +181,25 @@ def _filtered(incident: Incident, filters: TimelineFilters) -> list[ColumnElemen
         )
         conditions.append(AuditEvent.case_id.in_(numbered))
     return conditions
+
+
+def _page(
+    db: Session, incident: Incident, narrowed: list[ColumnElement[bool]], limit: int
+) -> list[AuditEvent]:
+    # Each source's newest through its own index, then the newest of those: the cost follows
+    # the incident's events, not the length of the whole log.
+    newest = [
+        select(AuditEvent.seq)
+        .where(source, *narrowed)
+        .order_by(AuditEvent.seq.desc())
+        .limit(limit)
+        .subquery()
+        for source in _sources(incident.id)
+    ]
+    seqs = union(*(select(part.c.seq) for part in newest)).subquery()
+    chosen = select(seqs.c.seq).order_by(seqs.c.seq.desc()).limit(limit)
+    query = select(AuditEvent).where(AuditEvent.seq.in_(chosen)).order_by(AuditEvent.seq.desc())
+    return list(db.scalars(query))
 
 
 def read_timeline(
@@ -194,19 +216,18 @@ def read_timeline(
     incident = timeline_incident(db, actor, incident_id)
     # Read first: an event saved while the page is read is new at the next visit.
     last_seq = db.scalar(select(func.max(AuditEvent.seq))) or 0
-    conditions = _filtered(incident, filters)
-    query = select(AuditEvent).where(*conditions).order_by(AuditEvent.seq.desc())
-    if before is not None:
-        query = query.where(AuditEvent.seq < before)
-    events = list(db.scalars(query.limit(limit + 1)))
+    narrowed = _narrowed(incident, filters)
+    older_than = [] if before is None else [AuditEvent.seq < before]
+    events = _page(db, incident, narrowed + older_than, limit + 1)
     older = events[limit - 1].seq if len(events) > limit else None
     events = events[:limit]
     visit = last_visit(db, actor, incident.id)
     seen = visit.seen_seq if visit is not None else last_seq
     new_count = 0
     if visit is not None:
-        counted = select(func.count()).select_from(AuditEvent)
-        new_count = db.scalar(counted.where(*conditions, AuditEvent.seq > seen)) or 0
+        since = [or_(*_sources(incident.id)), *narrowed, AuditEvent.seq > seen]
+        counted = select(func.count()).select_from(AuditEvent).where(*since)
+        new_count = db.scalar(counted) or 0
     cases = _cases(db, {e.case_id for e in events if e.case_id is not None})
     entries = [
         TimelineEntry(e, cases.get(e.case_id or ""), visit is not None and e.seq > seen)

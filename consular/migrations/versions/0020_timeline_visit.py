@@ -1,4 +1,4 @@
-"""when each user last opened an incident's timeline
+"""when each user last opened an incident's timeline; audit events found by their target
 
 Revision ID: 0020
 Revises: 0019
@@ -37,7 +37,13 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("user_id", "incident_id", name=op.f("pk_timeline_visit")),
     )
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_audit_event_target"), ["target_type", "target_id"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("audit_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_audit_event_target"))
     op.drop_table("timeline_visit")
