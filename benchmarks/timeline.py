@@ -168,9 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         timeline = f"/incidents/{incident_id}/changes"
         check_first_page(client, timeline)
         today = datetime.now(UTC).date().isoformat()
+        middle = middle_cursor(api, incident_id)
         pages = [
             ("first page (100 events; the visit remembered)", timeline),
-            ("page 51 (events 5,001-5,100)", f"{timeline}?before={middle_cursor(api, incident_id)}"),
+            ("page 51 (events 5,001-5,100)", f"{timeline}?before={middle}"),
             ("kind: notes", f"{timeline}?kind=notes"),
             ("officer: officer.lee", f"{timeline}?officer=officer.lee"),
             ("case number 17", f"{timeline}?case=17"),

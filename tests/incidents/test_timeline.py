@@ -18,10 +18,11 @@ from consular.cases.assignment import assign_case
 from consular.cases.models import Case
 from consular.cases.service import add_note, record_custody, transition
 from consular.db import unit_of_work
+from consular.incidents.service import import_list
 from consular.incidents.team import add_member
 from tests.cases.test_workflow import open_one_case
 from tests.conftest import World
-from tests.factories import HOUSTON, auth, user_with_token
+from tests.factories import HOUSTON, OPERATOR, auth, csv_table, user_with_token
 from tests.web.client import sign_in
 
 
@@ -243,3 +244,21 @@ def test_the_operator_at_the_command_line_is_never_remembered(
         visit = last_visit(db, world.officer, world.incident_id)
         assert visit is not None and visit.seen_seq == 9
         assert visit.seen_at > datetime.now(visit.seen_at.tzinfo) - timedelta(minutes=1)
+
+
+def test_an_a_number_stays_masked_on_the_timeline(
+    app_client: TestClient, browser: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    open_one_case(factory, world)
+    later = (
+        "full_name,date_of_birth,nationality,facility,a_number\n"
+        '"LEE, SEONGHO",1988-03-14,KOR,Folkston ICE Processing Center,A201234567\n'
+    )
+    with unit_of_work(factory) as db:
+        import_list(db, OPERATOR, world.incident_id, "host_authority", csv_table(later, "day4.csv"))
+    completed = _changes(app_client, world, kind="states", lang="ko").json()["items"][0]
+    assert completed["tag"] == "cases:case:update"
+    assert "현지 당국 번호: 기록됨(가려서 표시)" in completed["lines"]
+    assert "A201234567" not in str(_changes(app_client, world).json())
+    sign_in(browser)
+    assert "A201234567" not in browser.get(f"/incidents/{world.incident_id}/changes").text
