@@ -197,9 +197,10 @@ def _page(
         for source in _sources(incident.id)
     ]
     seqs = union(*(select(part.c.seq) for part in newest)).subquery()
-    chosen = select(seqs.c.seq).order_by(seqs.c.seq.desc()).limit(limit)
+    chosen = list(db.scalars(select(seqs.c.seq).order_by(seqs.c.seq.desc()).limit(limit)))
+    # Then the rows by their keys: as one query, PostgreSQL scanned the log to join them.
     query = select(AuditEvent).where(AuditEvent.seq.in_(chosen)).order_by(AuditEvent.seq.desc())
-    return list(db.scalars(query))
+    return list(db.scalars(query)) if chosen else []
 
 
 def read_timeline(
