@@ -10,10 +10,10 @@ append (`audit.record_many`, hash chain and all), 10,000 events on the Ellabell 
 317 cases (notes, moves, custody, checklist items, assignments, by two officers) mixed with
 30,000 events elsewhere (sign-ins, cases of other incidents), in batches of 1,000, so the
 incident's events are spread through the log as they would be, then runs ``ANALYZE``. It
-serves the real
-application under uvicorn in a child process, signs in as the demo officer through the
-sign-in form and times each page one request after another (request sent to last byte).
-It checks that the first page shows 100 events, and prints figures; it is not a test.
+serves the real application under uvicorn in a child process, signs in as the demo officer
+through the sign-in form and times each page one request after another (request sent to
+last byte). It checks that the first page shows 100 events, and prints figures; it is not
+a test.
 """
 
 from __future__ import annotations

@@ -3,7 +3,6 @@ newest first, a page at a time, and when each reader last looked at it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -23,6 +22,7 @@ from consular.flights.models import Flight
 from consular.i18n import N_
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.scope import readable_incidents
+from consular.registry.models import Person, display_name
 
 PAGE_SIZE = 100
 
@@ -240,8 +240,20 @@ def read_timeline(
 def _cases(db: Session, ids: set[str]) -> dict[str, TimelineCase]:
     if not ids:
         return {}
-    found: Sequence[Case] = db.scalars(select(Case).where(Case.id.in_(ids))).unique().all()
-    return {c.id: TimelineCase(c.id, c.number, c.person.display_name) for c in found}
+    # Columns only: a whole case would open every sealed value of its person.
+    rows = db.execute(
+        select(
+            Case.id,
+            Case.number,
+            Person.family_name,
+            Person.given_name,
+            Person.family_name_hangul,
+            Person.given_name_hangul,
+        )
+        .join(Person, Person.id == Case.person_id)
+        .where(Case.id.in_(ids))
+    )
+    return {row[0]: TimelineCase(row[0], row[1], display_name(*row[2:])) for row in rows}
 
 
 def last_visit(db: Session, actor: Actor, incident_id: str) -> TimelineVisit | None:

@@ -72,8 +72,14 @@ def timeline_page(
     filters = page_filters(day, officer, kind, case)
     shown = read_timeline(db, actor, incident_id, filters, before=before)
 
+    written: dict[datetime, str] = {}
+
     def when(moment: datetime) -> str:
-        return local_time(moment, shown.time_zone, page.language)
+        # Shown to the minute: a page's hundred events share a few minutes' formatting.
+        minute = moment.replace(second=0, microsecond=0)
+        if minute not in written:
+            written[minute] = local_time(minute, shown.time_zone, page.language)
+        return written[minute]
 
     response = page.render(
         request,
