@@ -30,15 +30,15 @@ def test_a_change_on_a_case_is_on_the_timeline_marked_new(  # type: ignore[no-un
     page = browser_page
     _sign_in(page, "officer.kim")
     page.get_by_role("link", name="Worksite raid").click()
-    page.get_by_role("link", name="달라진 점").click()
-    page.get_by_role("heading", name="달라진 점").wait_for()
+    page.get_by_role("link", name="변경 내역").click()
+    page.get_by_role("heading", name="변경 내역").wait_for()
     assert page.locator("li.is-new").count() == 0
 
     page.get_by_role("link", name=re.compile("LEE SEONGHO")).first.click()
     page.get_by_role("button", name="다음 상태로: 소재 확인").click()
     page.get_by_role("button", name="다음 상태로: 소재 확인").wait_for(state="detached")
     page.get_by_role("link", name="Worksite raid").first.click()
-    page.get_by_role("link", name="달라진 점").click()
+    page.get_by_role("link", name="변경 내역").click()
 
     new = page.locator("li.is-new")
     assert new.count() == 1
