@@ -243,7 +243,6 @@ def describe(case: Case, now: datetime | None = None) -> CaseRead:
     return CaseRead(
         **summarize(case, now).model_dump(),
         arrested_at=case.arrested_at,
-        assigned_to=case.assigned_to.name if case.assigned_to else None,
         second_officer=case.second_officer.name if case.second_officer else None,
         host_identifier_masked=mask_identifier(case.host_identifier),
         allowed_transitions=allowed_moves(case),

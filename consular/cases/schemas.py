@@ -66,13 +66,13 @@ class CaseSummary(BaseModel):
     overdue: list[str]
     version: int
     updated_at: datetime
-    # The assigned officer's user name (None: nobody owns the case yet).
-    assigned_to: str | None = None
+    assigned_to: str | None = Field(
+        None, description="The user name of the case's officer (none: nobody owns it yet)"
+    )
 
 
 class CaseRead(CaseSummary):
     arrested_at: datetime
-    assigned_to: str | None = Field(None, description="The user name of the case's officer")
     second_officer: str | None = Field(None, description="The user name of the second officer")
     host_identifier_masked: str | None
     allowed_transitions: list[str]
