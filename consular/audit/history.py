@@ -84,6 +84,7 @@ _DECISIONS = {
     "auto": N_("Linked by the matching"),
     "confirmed": N_("Confirmed in review"),
     "new_person": N_("New person, from review"),
+    "found_by_search": N_("Linked to a person found by search, in review"),
 }
 _CHANNELS = {"email": N_("E-mail"), "sms": N_("SMS")}
 

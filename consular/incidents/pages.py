@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -23,14 +24,16 @@ from consular.cases.models import Case
 from consular.cases.service import CASE_SORTS, count_overdue, list_cases
 from consular.cases.states import CaseState
 from consular.db import utcnow
-from consular.errors import DomainError, NotFound
+from consular.errors import DomainError, InvalidInput, NotFound
+from consular.fields import FieldError, parse_date
 from consular.flights.service import accounting, flights_of
 from consular.incidents.lifecycle import CLOSED
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
 from consular.incidents.service import case_counts, decide, get_incident, review_queue
-from consular.registry.models import Deployment, Employer
+from consular.registry.models import Deployment, Employer, Person
+from consular.registry.service import mask_identifier, search_persons
 from consular.web.access import CheckedForm, SignedIn, on_page, refused_with
 from consular.web.common import page_for
 from consular.web.deps import DB, csv_download
@@ -309,6 +312,38 @@ def incident_cases_csv(
     return csv_download(table, f"cases-{incident_id[:8]}-{utcnow():%Y%m%d-%H%M}.csv")
 
 
+@dataclass(frozen=True)
+class RegistrySearch:
+    """A search of the registry typed for one row of the review queue, and what it found."""
+
+    row: str = ""
+    name: str = ""
+    date_of_birth: str = ""
+    passport_number: str = ""
+    found: Sequence[Person] | None = None
+    error: DomainError | None = None
+
+
+def _search_for_row(db: Session, actor: Actor, typed: RegistrySearch) -> RegistrySearch:
+    """The registry searched as the officer typed it (the registry page's search)."""
+    if not typed.row:
+        return typed
+    try:
+        found = search_persons(
+            db,
+            actor,
+            name=typed.name.strip() or None,
+            date_of_birth=parse_date(typed.date_of_birth),
+            passport_number=typed.passport_number.strip() or None,
+            limit=20,
+        )
+    except FieldError as exc:
+        return dataclasses.replace(typed, error=InvalidInput(exc.message))
+    except InvalidInput as exc:
+        return dataclasses.replace(typed, error=exc)
+    return dataclasses.replace(typed, found=found)
+
+
 def _review_page(
     request: Request,
     db: Session,
@@ -317,9 +352,11 @@ def _review_page(
     *,
     status_code: int = 200,
     error: DomainError | None = None,
+    search: RegistrySearch | None = None,
 ) -> Response:
     page, _ = page_for(request, session)
-    items = [ReviewItem.of(r) for r in review_queue(db, actor_of(session), incident_id)]
+    actor = actor_of(session)
+    items = [ReviewItem.of(r) for r in review_queue(db, actor, incident_id)]
     return page.render(
         request,
         "review.html",
@@ -327,6 +364,8 @@ def _review_page(
         incident=db.get(Incident, incident_id),
         items=items,
         error=error,
+        search=_search_for_row(db, actor, search or RegistrySearch()),
+        mask=mask_identifier,
     )
 
 
@@ -334,8 +373,20 @@ _review_refused = on_page(_review_page, "incident_id", status_code=409)
 
 
 @router.get("/incidents/{incident_id}/review", response_class=HTMLResponse)
-def review_page(request: Request, db: DB, session: SignedIn, incident_id: str) -> Response:
-    return _review_page(request, db, session, incident_id)
+def review_page(
+    request: Request,
+    db: DB,
+    session: SignedIn,
+    incident_id: str,
+    row: str = "",
+    name: str = "",
+    date_of_birth: str = "",
+    passport_number: str = "",
+) -> Response:
+    """The rows waiting for a decision; ``row`` with a name, a date of birth or a passport
+    number searches the registry for that row."""
+    search = RegistrySearch(row, name, date_of_birth, passport_number)
+    return _review_page(request, db, session, incident_id, search=search)
 
 
 @router.post("/incidents/{incident_id}/review/{record_id}")

@@ -119,7 +119,7 @@ def search_persons(
             "person.search_empty",
             N_("Give at least a name, a date of birth or a passport number."),
         )
-    query = readable_persons(actor)
+    query = readable_persons(actor).where(Person.merged_into_id.is_(None))  # merged: hidden
     if name:
         key = latin_name_key(name)
         hangul = name.replace(" ", "")
