@@ -25,7 +25,6 @@ from consular.cases.service import CASE_SORTS, count_overdue, list_cases
 from consular.cases.states import CaseState
 from consular.db import utcnow
 from consular.errors import DomainError, InvalidInput, NotFound
-from consular.fields import FieldError, parse_date
 from consular.flights.service import accounting, flights_of
 from consular.incidents.lifecycle import CLOSED
 from consular.incidents.models import Incident, SourceList, SourceRecord
@@ -33,7 +32,7 @@ from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
 from consular.incidents.service import case_counts, decide, get_incident, review_queue
 from consular.registry.models import Deployment, Employer, Person
-from consular.registry.service import mask_identifier, search_persons
+from consular.registry.service import mask_identifier, search_as_typed
 from consular.web.access import CheckedForm, SignedIn, on_page, refused_with
 from consular.web.common import page_for
 from consular.web.deps import DB, csv_download
@@ -329,16 +328,14 @@ def _search_for_row(db: Session, actor: Actor, typed: RegistrySearch) -> Registr
     if not typed.row:
         return typed
     try:
-        found = search_persons(
+        found = search_as_typed(
             db,
             actor,
-            name=typed.name.strip() or None,
-            date_of_birth=parse_date(typed.date_of_birth),
-            passport_number=typed.passport_number.strip() or None,
+            name=typed.name,
+            date_of_birth=typed.date_of_birth,
+            passport_number=typed.passport_number,
             limit=20,
         )
-    except FieldError as exc:
-        return dataclasses.replace(typed, error=InvalidInput(exc.message))
     except InvalidInput as exc:
         return dataclasses.replace(typed, error=exc)
     return dataclasses.replace(typed, found=found)

@@ -210,3 +210,8 @@ class PersonMerge(UUIDPrimaryKey, Base):
 
     kept: Mapped[Person] = relationship(foreign_keys=[kept_id])
     duplicate: Mapped[Person] = relationship(foreign_keys=[duplicate_id])
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many of each kind of row the merge moved."""
+        return {kind: len(moved) for kind, moved in self.moved.items()}
