@@ -44,6 +44,9 @@ router = APIRouter(include_in_schema=False)
 def dashboard(request: Request, db: DB, session: SignedIn) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
+    if actor.employer_id is not None:
+        # An employer has no incident of its own: its page is its workers and deployments.
+        return RedirectResponse("/deployments", status_code=303)
     incidents = db.scalars(
         readable_incidents(actor)
         .where(Incident.status == "open")
