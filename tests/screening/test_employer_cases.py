@@ -34,12 +34,6 @@ def _detained(world: World, factory: sessionmaker[Session]) -> None:
         lee = db.scalars(select(Person.id).where(Person.family_name == "LEE")).one()
         case = db.scalars(select(Case).where(Case.person_id == lee)).unique().one()
         add_note(db, OPERATOR, case.id, NOTE)
-        # The registry file named the workers without the employer's own spelling.
-        for deployment in db.scalars(select(Deployment)):
-            person = db.get(Person, deployment.person_id)
-            assert person is not None
-            deployment.worker_family_name = person.family_name
-            deployment.worker_given_name = person.given_name
 
 
 def _deployment_of(factory: sessionmaker[Session], family_name: str) -> str:
