@@ -339,10 +339,15 @@ def person_found_by_search(db: Session, actor: Actor, person_id: str | None, not
     person = db.scalar(readable_persons(actor).where(Person.id == person_id))
     if person is None:
         raise NotFound("person", person_id)
+    refuse_merged(person)
+    return person
+
+
+def refuse_merged(person: Person) -> None:
+    """A person merged into another takes no new row: the one kept does."""
     if person.merged_into_id is not None:
         raise InvalidInput(
             "review.person_merged",
             N_("%(name)s was merged into another person: link the row to that one."),
             name=person.display_name,
         )
-    return person

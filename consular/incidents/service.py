@@ -32,6 +32,7 @@ from consular.incidents.reconcile import (
     link_rows,
     person_found_by_search,
     person_record,
+    refuse_merged,
 )
 from consular.incidents.schemas import IncidentCreate, ListKind, ReviewAction
 from consular.incidents.scope import readable_incidents
@@ -525,6 +526,7 @@ def _chosen_candidate(db: Session, actor: Actor, person_id: str | None) -> Perso
     person = db.scalar(readable_persons(actor).where(Person.id == person_id))
     if person is None:
         raise NotFound("person", person_id)
+    refuse_merged(person)
     return person
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from consular.cases.models import Case
 from consular.cli.main import app
 from consular.db import unit_of_work
 from consular.incidents.service import import_list
@@ -71,6 +72,11 @@ def test_an_officer_merges_from_the_person_page_and_an_admin_undoes_it(
     gone = html.unescape(browser.get(f"/persons/{duplicate}", headers=EN).text)
     assert "Merged into KIM MINJUN (김민준)" in gone and "one passport renewed" in gone
     assert "Undo the merge" not in gone  # officers do not undo
+    with factory() as db:
+        case_id = db.scalars(select(Case.id).where(Case.person_id == kept)).one()
+    history = html.unescape(browser.get(f"/cases/{case_id}", headers=EN).text)
+    assert "Two persons found to be the same merged" in history
+    assert "Person merged into it: KIM MINJUN (김민준)" in history
     with factory() as db:
         merge_id = db.scalars(select(PersonMerge.id)).one()
     token = form_token(gone)
