@@ -150,6 +150,14 @@ def merge_persons(
     reason = reason.strip()
     if not reason:
         raise InvalidInput("person.merge_reason", N_("Say why the two are the same person."))
+    # Two officers merging the same pair (either way round) at once: the second waits,
+    # then finds the first's merge (PostgreSQL; SQLite writes one at a time).
+    db.execute(
+        select(Person.id)
+        .where(Person.id.in_([keep_id, duplicate_id]))
+        .order_by(Person.id)
+        .with_for_update()
+    )
     plan = plan_merge(db, actor, keep_id, duplicate_id)
     kept, duplicate = plan.kept, plan.duplicate
     rows: list[Moved] = [*plan.cases, *plan.source_records, *plan.deployments, *plan.contacts]
@@ -229,6 +237,7 @@ def unmerge(db: Session, actor: Actor, merge_id: str, *, reason: str) -> PersonM
     refused, with the reason, when what changed since makes that unsafe."""
     actor.require(Permission.PERSON_UNMERGE, "person merge", merge_id)
     merge = get_merge(db, actor, merge_id)
+    db.refresh(merge, with_for_update=True)  # one undo at a time
     reason = reason.strip()
     if not reason:
         raise InvalidInput("person.unmerge_reason", N_("Say why the merge is undone."))

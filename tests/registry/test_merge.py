@@ -3,10 +3,12 @@ person kept, the duplicate leaves the search, and an administrator can undo it e
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.audit.models import AuditEvent
@@ -206,3 +208,33 @@ def test_a_person_is_not_merged_twice_nor_with_themselves(
     with unit_of_work(factory) as db, pytest.raises(NotFound):
         plan_merge(db, viewer, kept, duplicate)
     assert date(1990, 1, 2)  # both were born that day
+
+
+def test_two_officers_merging_the_same_pair_the_other_way_round_make_one_merge(
+    world: World, factory: sessionmaker[Session], db_url: str
+) -> None:
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite runs one writer at a time; the row lock is PostgreSQL's")
+    with factory() as db:
+        kept, duplicate = _ids(db)
+    first_merged = threading.Event()
+    outcome: dict[str, str] = {}
+
+    def other_officer() -> None:
+        first_merged.wait(10)
+        try:
+            with unit_of_work(factory) as db:
+                merge_persons(db, world.officer, duplicate, kept, reason="the other way")
+        except Conflict as exc:
+            outcome["second"] = exc.code
+
+    other = threading.Thread(target=other_officer)
+    other.start()
+    with unit_of_work(factory) as db:
+        merge_persons(db, world.officer, kept, duplicate, reason="same")
+        first_merged.set()
+        time.sleep(0.5)  # the other officer waits on the persons' rows meanwhile
+    other.join(20)
+    assert outcome == {"second": "person.already_merged"}
+    with factory() as db:
+        assert db.scalar(select(func.count()).select_from(PersonMerge)) == 1
