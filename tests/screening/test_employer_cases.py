@@ -4,6 +4,7 @@ a family would, with the post's phone; nothing more, and nothing of another empl
 from __future__ import annotations
 
 import html
+from datetime import date
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from consular.cases.models import Case
 from consular.cases.service import add_note
 from consular.db import unit_of_work
+from consular.incidents.lifecycle import close_incident, reopen_incident
 from consular.incidents.service import import_list
 from consular.registry.models import Deployment, Employer, Person
 from tests.conftest import World
@@ -110,13 +112,17 @@ def test_another_employers_worker_never_appears(
 def test_a_closed_incident_or_a_trip_long_over_shows_no_case(
     browser: TestClient, world: World, factory: sessionmaker[Session]
 ) -> None:
-    from datetime import date
-
     _detained(world, factory)
+    user_with_token(factory, "hr.battery", "employer_hr", employer="HL Battery")
+    sign_in(browser, name="hr.battery")
+    title = "Your workers with a consular case"
+    assert title in browser.get("/deployments", headers=EN).text
     with unit_of_work(factory) as db:
+        close_incident(db, OPERATOR, world.incident_id, "everyone home")
+    assert title not in browser.get("/deployments", headers=EN).text
+    with unit_of_work(factory) as db:
+        reopen_incident(db, OPERATOR, world.incident_id, "one more list")
         battery = db.scalars(select(Employer.id).where(Employer.name == "HL Battery")).one()
         for deployment in db.scalars(select(Deployment).where(Deployment.employer_id == battery)):
             deployment.entry_date, deployment.planned_end = date(2019, 1, 1), date(2019, 3, 1)
-    user_with_token(factory, "hr.battery", "employer_hr", employer="HL Battery")
-    sign_in(browser, name="hr.battery")
-    assert "Your workers with a consular case" not in browser.get("/deployments", headers=EN).text
+    assert title not in browser.get("/deployments", headers=EN).text
