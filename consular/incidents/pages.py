@@ -356,17 +356,25 @@ def _review_page(
 ) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
-    items = [ReviewItem.of(r) for r in review_queue(db, actor, incident_id)]
+    records = review_queue(db, actor, incident_id)
     return page.render(
         request,
         "review.html",
         status_code=status_code,
         incident=db.get(Incident, incident_id),
-        items=items,
+        items=[ReviewItem.of(r) for r in records],
         error=error,
         search=_search_for_row(db, actor, search or RegistrySearch()),
+        # The row's own name and birth date start each search: the officer edits from there.
+        typed={r.id: _as_typed(r) for r in records},
         mask=mask_identifier,
     )
+
+
+def _as_typed(record: SourceRecord) -> RegistrySearch:
+    latin = " ".join(p for p in (record.family_name, record.given_name) if p)
+    born = record.date_of_birth.isoformat() if record.date_of_birth else ""
+    return RegistrySearch(record.id, latin or record.full_name_hangul or "", born)
 
 
 _review_refused = on_page(_review_page, "incident_id", status_code=409)

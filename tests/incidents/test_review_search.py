@@ -56,6 +56,8 @@ def test_an_officer_searches_the_registry_from_a_row_and_links_it(
     assert "1 row waits for a decision." in page and "This is the person" not in page
     row = re.search(r'name="row" value="([^"]+)"', page)
     assert row
+    # The search starts from the row as the list wrote it; here the year is wrong.
+    assert 'value="BAK JEE HAE"' in page and 'value="1959-07-30"' in page
     found = browser.get(url, params={"row": row.group(1), "name": "박지혜"}, headers=EN)
     assert found.status_code == 200
     text = html.unescape(found.text)
