@@ -30,9 +30,8 @@ from consular.registry.models import (
 )
 from consular.registry.service import get_person
 
+# The rows a merge moves from one person to the other.
 Moved = Case | SourceRecord | Deployment | EmergencyContact
-# The kinds of rows a merge moves, in the order they are shown.
-MOVED_KINDS = ("cases", "source_records", "deployments", "contacts", "name_keys", "other_spellings")
 
 
 @dataclass
@@ -147,6 +146,7 @@ def merge_persons(
     db: Session, actor: Actor, keep_id: str, duplicate_id: str, *, reason: str
 ) -> PersonMerge:
     """Move everything of the duplicate onto the person kept; audited, undoable."""
+    actor.require(Permission.PERSON_MERGE, "person", duplicate_id)
     reason = reason.strip()
     if not reason:
         raise InvalidInput("person.merge_reason", N_("Say why the two are the same person."))

@@ -8,6 +8,7 @@ import time
 from datetime import date
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,7 +31,7 @@ from consular.registry.models import (
 )
 from consular.registry.service import search_persons
 from tests.conftest import World
-from tests.factories import OPERATOR, csv_table, new_incident
+from tests.factories import OPERATOR, auth, csv_table, new_incident, user_with_token
 
 ADMIN = Actor("admin.yoon", Role.ADMIN)
 # KIM MINJUN born 1990-01-02 twice in the registry: R2 (kept) and R3 (the duplicate).
@@ -238,3 +239,40 @@ def test_two_officers_merging_the_same_pair_the_other_way_round_make_one_merge(
     assert outcome == {"second": "person.already_merged"}
     with factory() as db:
         assert db.scalar(select(func.count()).select_from(PersonMerge)) == 1
+
+
+def test_an_employer_naming_the_merged_persons_passport_reaches_the_person_kept(
+    world: World, factory: sessionmaker[Session], app_client: TestClient
+) -> None:
+    with unit_of_work(factory) as db:
+        kept, duplicate = _ids(db)
+        merge_persons(db, world.officer, kept, duplicate, reason="same")
+    _, token = user_with_token(factory, "hr.daewon", "employer_hr", employer="Daewon Install")
+    worker = {
+        "family_name": "KIM",
+        "given_name": "MINJUN",
+        "date_of_birth": "1990-01-02",
+        "sex": "M",
+        "nationality": "KOR",
+        "passport_number": "M33333333",  # the merged person's
+        "entry_status": "b1",
+        "activity": "meetings",
+        "entry_date": "2026-12-01",
+        "stay_days": "10",
+        **dict.fromkeys(
+            (
+                "equipment_purchased_abroad",
+                "contract_requires_seller_service",
+                "specialized_knowledge",
+                "paid_by_us_source",
+                "hands_on",
+                "prior_us_refusal_or_violation",
+            ),
+            "no",
+        ),
+    }
+    registered = app_client.post("/api/v1/deployments", json=worker, headers=auth(token))
+    assert registered.status_code == 201, registered.text
+    with factory() as db:
+        deployment = db.get(Deployment, registered.json()["id"])
+        assert deployment is not None and deployment.person_id == kept
