@@ -18,6 +18,7 @@ from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.auth.sessions import actor_of
+from consular.cases.bulk_actions import bulk_choices
 from consular.cases.chart import COLOURS, states_by_day
 from consular.cases.export import export_cases
 from consular.cases.models import Case
@@ -31,6 +32,7 @@ from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
 from consular.incidents.service import case_counts, decide, get_incident, review_queue
+from consular.incidents.team import team
 from consular.registry.models import Deployment, Employer, Person
 from consular.registry.service import mask_identifier, search_as_typed
 from consular.web.access import CheckedForm, SignedIn, on_page, refused_with
@@ -68,7 +70,13 @@ def dashboard(request: Request, db: DB, session: SignedIn) -> Response:
         )
     # Incidents with overdue rights deadlines first (the sort keeps the newest first otherwise).
     rows.sort(key=lambda row: 0 if row["overdue"] else 1)
-    return page.render(request, "dashboard.html", rows=rows, colours=COLOURS)
+    return page.render(
+        request,
+        "dashboard.html",
+        rows=rows,
+        colours=COLOURS,
+        can_open=actor.can(Permission.INCIDENT_WRITE),
+    )
 
 
 PAGE_SIZE = 50
@@ -83,12 +91,14 @@ def case_filters(
     overdue: str | None = None,
     employer: str | None = None,
     sort: str | None = None,
+    officer: str | None = None,
 ) -> dict[str, Any]:
     return {
         "state": state if state in _STATES else None,
         "facility": (facility or "").strip() or None,
         "overdue": overdue == "1",
         "employer_id": (employer or "").strip() or None,
+        "officer": (officer or "").strip() or None,
         "sort": sort if sort in CASE_SORTS else "number",
     }
 
@@ -142,9 +152,10 @@ def incident_page(
     page_number: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1,
     per_page: int = PAGE_SIZE,
     imported: str | None = None,
+    officer: str | None = None,
 ) -> Response:
     shown = CasesShown(
-        case_filters(state, facility, overdue, employer, sort),
+        case_filters(state, facility, overdue, employer, sort, officer),
         page_number,
         per_page if per_page in PAGE_SIZES else PAGE_SIZE,
     )
@@ -238,6 +249,8 @@ def _around_the_cases(
         "states": [str(state) for state in CaseState],
         "page_sizes": PAGE_SIZES,
         **_filter_choices(db, incident_id),
+        "officers": [user.name for user in team(db, incident)] if incident else [],
+        **(bulk_choices(db, actor, incident) if is_open and incident else {"bulk_kinds": []}),
     }
 
 
@@ -306,10 +319,11 @@ def incident_cases_csv(
     overdue: str | None = None,
     employer: str | None = None,
     sort: str | None = None,
+    officer: str | None = None,
 ) -> Response:
     """The filtered cases table as CSV (all pages); the export is audited."""
     page, _ = page_for(request, session)
-    filters = case_filters(state, facility, overdue, employer, sort)
+    filters = case_filters(state, facility, overdue, employer, sort, officer)
     table = export_cases(db, actor_of(session), incident_id, page.language, **filters)
     return csv_download(table, f"cases-{incident_id[:8]}-{utcnow():%Y%m%d-%H%M}.csv")
 

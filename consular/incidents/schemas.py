@@ -52,6 +52,35 @@ class IncidentNote(BaseModel):
     note: str = Field(min_length=1, max_length=NOTE_MAX)
 
 
+class WorkloadRead(BaseModel):
+    """Open cases held (as officer, as second officer) and the checklist items of those still
+    held: due within 24 hours, or past due."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    officer: int
+    second: int
+    due_soon: int
+    overdue: int
+
+
+class TeamMemberRead(BaseModel):
+    name: str
+    role: str
+    post: str | None
+    added: bool = Field(description="Added to this incident from elsewhere (may be removed)")
+    workload: WorkloadRead
+
+
+class TeamRead(BaseModel):
+    members: list[TeamMemberRead]
+    unassigned: WorkloadRead = Field(description="The cases with no officer")
+
+
+class MemberAdd(BaseModel):
+    user: str = Field(min_length=1, max_length=120, description="The user name to add")
+
+
 class IncidentRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -41,6 +41,8 @@ OFFICER_KINDS = frozenset(
         "/incidents/{id}/review",
         "/incidents/{id}/imports/new",
         "/incidents/{id}/reentry",
+        "/incidents/{id}/team",
+        "/incidents/new",
         "/imports/{id}/preview",
         "/imports/{id}/columns",
         "/imports/{id}/review",
@@ -60,9 +62,16 @@ EXPECTED_KINDS = {
     "supervisor": (OFFICER_KINDS - {"/imports/{id}/preview", "/imports/{id}/columns"})
     - {"/imports/{id}/review"}
     | {"/messages", "/admin/users"},
-    "admin": frozenset({"/", "/admin/users", "/messages", "/deployments"}),
+    "admin": frozenset({"/", "/admin/users", "/messages", "/deployments", "/incidents/new"}),
     "viewer": frozenset(
-        {"/", "/incidents/{id}", "/incidents/{id}/lists/{id}", "/cases/{id}", "/persons/{id}"}
+        {
+            "/",
+            "/incidents/{id}",
+            "/incidents/{id}/lists/{id}",
+            "/incidents/{id}/team",
+            "/cases/{id}",
+            "/persons/{id}",
+        }
     ),
     # An employer's dashboard is its deployments page ("/" leads there).
     "employer_hr": frozenset({"/deployments"}),

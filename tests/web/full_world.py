@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from consular.cases.assignment import assign_case
 from consular.cases.models import Case
 from consular.cases.service import add_note, complete_milestone, record_disposition, transition
 from consular.config import Settings
@@ -152,6 +153,8 @@ def _progress(db: Session, world: World, cases: dict[str, Case]) -> str:
     for state in ("located", "consular_access"):
         transition(db, officer, lee.id, state, version=lee.version)
     complete_milestone(db, officer, lee.id, "consular_visit", evidence="Visited at Folkston")
+    second = "supervisor.park"
+    assign_case(db, officer, lee.id, officer=officer.name, second=second, version=lee.version)
     add_note(db, officer, lee.id, "Asked for his medication.")
     code = issue_code(db, officer, Settings(), lee.id, "Kim Mi-young").code
     _failed_messages(db, lee)
