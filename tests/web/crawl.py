@@ -53,6 +53,7 @@ OFFICER_KINDS = frozenset(
         "/flights/{id}/manifest",
         "/persons",
         "/persons/{id}",
+        "/persons/{id}/merge",
         "/deployments",
     }
 )
@@ -73,7 +74,8 @@ EXPECTED_KINDS = {
             "/persons/{id}",
         }
     ),
-    "employer_hr": frozenset({"/", "/deployments"}),
+    # An employer's dashboard is its deployments page ("/" leads there).
+    "employer_hr": frozenset({"/deployments"}),
 }
 
 
@@ -82,8 +84,9 @@ SEARCH = "/persons?name=KIM"
 
 
 def start_pages(role: str) -> tuple[str, ...]:
-    """Where a role's crawl begins: the dashboard, and the registry's search if it has one."""
-    return ("/",) if role == "employer_hr" else ("/", SEARCH)
+    """Where a role's crawl begins: the dashboard, and the registry's search if it has one
+    (an employer's dashboard is its deployments)."""
+    return ("/deployments",) if role == "employer_hr" else ("/", SEARCH)
 
 
 def kind_of(path: str) -> str:
