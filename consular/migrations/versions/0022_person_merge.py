@@ -1,7 +1,7 @@
 """two persons found to be the same are merged, and the merge can be undone
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-04 22:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0022"
-down_revision: str | None = "0019"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
