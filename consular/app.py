@@ -36,6 +36,8 @@ from consular.incidents.search_api import router as incident_search_router
 from consular.incidents.search_pages import router as incident_search_pages
 from consular.incidents.team_api import router as team_router
 from consular.incidents.team_pages import router as team_pages
+from consular.incidents.timeline_api import router as timeline_router
+from consular.incidents.timeline_pages import router as timeline_pages
 from consular.keys.service import check_keys
 from consular.notifications.pages import router as notification_pages
 from consular.reentry.api import router as reentry_api_router
@@ -124,6 +126,7 @@ def _include_routes(app: FastAPI) -> None:
         incidents_router,
         incident_search_router,
         team_router,
+        timeline_router,
         cases_router,
         worklist_router,
         bulk_router,
@@ -155,6 +158,7 @@ def _include_routes(app: FastAPI) -> None:
         list_change_pages,
         lifecycle_pages,
         team_pages,
+        timeline_pages,
         flight_pages,
         reentry_pages,
         deployment_pages,

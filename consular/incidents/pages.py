@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -25,7 +26,7 @@ from consular.cases.service import CASE_SORTS, count_overdue, list_cases
 from consular.cases.states import CaseState
 from consular.cases.worklist import work_counts
 from consular.db import utcnow
-from consular.errors import DomainError, NotFound
+from consular.errors import DomainError, InvalidInput, NotFound
 from consular.flights.service import accounting, flights_of
 from consular.incidents.lifecycle import CLOSED
 from consular.incidents.models import Incident, SourceList, SourceRecord
@@ -33,7 +34,8 @@ from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
 from consular.incidents.service import case_counts, decide, get_incident, review_queue
 from consular.incidents.team import team
-from consular.registry.models import Deployment, Employer
+from consular.registry.models import Deployment, Employer, Person
+from consular.registry.service import mask_identifier, search_as_typed
 from consular.web.access import CheckedForm, SignedIn, on_page, refused_with
 from consular.web.common import page_for
 from consular.web.deps import DB, csv_download
@@ -45,6 +47,9 @@ router = APIRouter(include_in_schema=False)
 def dashboard(request: Request, db: DB, session: SignedIn) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
+    if actor.employer_id is not None:
+        # An employer has no incident of its own: its page is its workers and deployments.
+        return RedirectResponse("/deployments", status_code=303)
     incidents = db.scalars(
         readable_incidents(actor)
         .where(Incident.status == "open")
@@ -243,6 +248,7 @@ def _around_the_cases(
         "can_import": is_open and actor.can(Permission.LIST_IMPORT),
         "can_review": is_open and actor.can(Permission.REVIEW_DECIDE),
         "can_close": actor.can(Permission.INCIDENT_WRITE),
+        "can_see_changes": actor.can(Permission.AUDIT_READ),
         "sorts": list(CASE_SORTS),
         "states": [str(state) for state in CaseState],
         "page_sizes": PAGE_SIZES,
@@ -326,6 +332,36 @@ def incident_cases_csv(
     return csv_download(table, f"cases-{incident_id[:8]}-{utcnow():%Y%m%d-%H%M}.csv")
 
 
+@dataclass(frozen=True)
+class RegistrySearch:
+    """A search of the registry typed for one row of the review queue, and what it found."""
+
+    row: str = ""
+    name: str = ""
+    date_of_birth: str = ""
+    passport_number: str = ""
+    found: Sequence[Person] | None = None
+    error: DomainError | None = None
+
+
+def _search_for_row(db: Session, actor: Actor, typed: RegistrySearch) -> RegistrySearch:
+    """The registry searched as the officer typed it (the registry page's search)."""
+    if not typed.row:
+        return typed
+    try:
+        found = search_as_typed(
+            db,
+            actor,
+            name=typed.name,
+            date_of_birth=typed.date_of_birth,
+            passport_number=typed.passport_number,
+            limit=20,
+        )
+    except InvalidInput as exc:
+        return dataclasses.replace(typed, error=exc)
+    return dataclasses.replace(typed, found=found)
+
+
 def _review_page(
     request: Request,
     db: Session,
@@ -334,25 +370,49 @@ def _review_page(
     *,
     status_code: int = 200,
     error: DomainError | None = None,
+    search: RegistrySearch | None = None,
 ) -> Response:
     page, _ = page_for(request, session)
-    items = [ReviewItem.of(r) for r in review_queue(db, actor_of(session), incident_id)]
+    actor = actor_of(session)
+    records = review_queue(db, actor, incident_id)
     return page.render(
         request,
         "review.html",
         status_code=status_code,
         incident=db.get(Incident, incident_id),
-        items=items,
+        items=[ReviewItem.of(r) for r in records],
         error=error,
+        search=_search_for_row(db, actor, search or RegistrySearch()),
+        # The row's own name and birth date start each search: the officer edits from there.
+        typed={r.id: _as_typed(r) for r in records},
+        mask=mask_identifier,
     )
+
+
+def _as_typed(record: SourceRecord) -> RegistrySearch:
+    latin = " ".join(p for p in (record.family_name, record.given_name) if p)
+    born = record.date_of_birth.isoformat() if record.date_of_birth else ""
+    return RegistrySearch(record.id, latin or record.full_name_hangul or "", born)
 
 
 _review_refused = on_page(_review_page, "incident_id", status_code=409)
 
 
 @router.get("/incidents/{incident_id}/review", response_class=HTMLResponse)
-def review_page(request: Request, db: DB, session: SignedIn, incident_id: str) -> Response:
-    return _review_page(request, db, session, incident_id)
+def review_page(
+    request: Request,
+    db: DB,
+    session: SignedIn,
+    incident_id: str,
+    row: str = "",
+    name: str = "",
+    date_of_birth: str = "",
+    passport_number: str = "",
+) -> Response:
+    """The rows waiting for a decision; ``row`` with a name, a date of birth or a passport
+    number searches the registry for that row."""
+    search = RegistrySearch(row, name, date_of_birth, passport_number)
+    return _review_page(request, db, session, incident_id, search=search)
 
 
 @router.post("/incidents/{incident_id}/review/{record_id}")

@@ -27,6 +27,8 @@ class ReviewAction(StrEnum):
     ACCEPT = "accept"
     REJECT = "reject"
     NEW_PERSON = "new_person"
+    # A person the officer found by searching the registry, not among the candidates.
+    LINK = "link"
 
 
 class IncidentCreate(BaseModel):

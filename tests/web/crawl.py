@@ -38,6 +38,7 @@ OFFICER_KINDS = frozenset(
         "/incidents/{id}",
         "/incidents/{id}/lists/{id}",
         "/incidents/{id}/lists/{id}/changes",
+        "/incidents/{id}/changes",
         "/incidents/{id}/review",
         "/incidents/{id}/imports/new",
         "/incidents/{id}/reentry",
@@ -54,6 +55,7 @@ OFFICER_KINDS = frozenset(
         "/flights/{id}/manifest",
         "/persons",
         "/persons/{id}",
+        "/persons/{id}/merge",
         "/deployments",
     }
 )
@@ -75,7 +77,8 @@ EXPECTED_KINDS = {
             "/persons/{id}",
         }
     ),
-    "employer_hr": frozenset({"/", "/deployments"}),
+    # An employer's dashboard is its deployments page ("/" leads there).
+    "employer_hr": frozenset({"/deployments"}),
 }
 
 
@@ -84,8 +87,9 @@ SEARCH = "/persons?name=KIM"
 
 
 def start_pages(role: str) -> tuple[str, ...]:
-    """Where a role's crawl begins: the dashboard, and the registry's search if it has one."""
-    return ("/",) if role == "employer_hr" else ("/", SEARCH)
+    """Where a role's crawl begins: the dashboard, and the registry's search if it has one
+    (an employer's dashboard is its deployments)."""
+    return ("/deployments",) if role == "employer_hr" else ("/", SEARCH)
 
 
 def kind_of(path: str) -> str:
