@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from consular import __version__
 from consular.api_schema import ErrorCode
+from consular.auth.account_pages import router as account_pages
 from consular.auth.pages import router as auth_pages
 from consular.cases.api import router as cases_router
 from consular.cases.pages import router as case_pages
@@ -129,6 +130,7 @@ def _include_routes(app: FastAPI) -> None:
     # Each domain's pages (their paths do not overlap, so the order only keeps it readable).
     for pages in (
         auth_pages,
+        account_pages,
         incident_pages,
         case_pages,
         registry_pages,
