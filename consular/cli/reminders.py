@@ -28,7 +28,7 @@ def reminders_scan(
     verb = "would write" if dry_run else "wrote"
     for digest in report.digests:
         typer.echo(
-            f"{digest.user_name}: {len(digest.items)} item(s), {digest.breached} breached "
+            f"{digest.user_name}: {len(digest.owed)} item(s), {digest.breached} breached "
             f"({', '.join(digest.channels)})"
         )
     for name in report.held_back:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consular.db import Base, UUIDPrimaryKey, utcnow
@@ -53,17 +53,17 @@ class Notification(UUIDPrimaryKey, Base):
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
-class Reminder(UUIDPrimaryKey, Base):
+class Reminder(Base):
     """A checklist item an officer was told of, at one level (due soon, breached): the
     scan never tells the same officer of the same item twice at the same level."""
 
     __tablename__ = "reminder"
-    __table_args__ = (
-        UniqueConstraint("milestone_id", "user_id", "level"),
-        Index("ix_reminder_user_id_reminded_at", "user_id", "reminded_at"),
-    )
 
-    milestone_id: Mapped[str] = mapped_column(ForeignKey("milestone.id", ondelete="CASCADE"))
-    user_id: Mapped[str] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    level: Mapped[str] = mapped_column(String(8))  # due, breached
+    milestone_id: Mapped[str] = mapped_column(
+        ForeignKey("milestone.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    level: Mapped[str] = mapped_column(String(8), primary_key=True)  # due, breached
     reminded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -18,8 +18,21 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import Session, aliased
 
 from consular import audit
 from consular.audit.tags import AuditTag
@@ -58,6 +71,7 @@ BREACHED_HEADING = N_("Breached (the deadline has passed):")
 DUE_HEADING = N_("Due soon or overdue:")
 LINE = N_("Case %(number)s · %(name)s: %(item)s, due %(due)s (%(officer)s)")
 NO_OFFICER = N_("no officer assigned")
+MORE = N_("… and %(count)s more.")
 FOOTER = N_("Open “My work” in the consular workspace to record what was done.")
 SMS = N_("Consular workspace: %(count)s checklist items need action, %(breached)s breached.")
 
@@ -84,11 +98,14 @@ def count_due(db: Session, user_id: str, lead_hours: float, now: datetime | None
     return db.scalar(query) or 0
 
 
+# An open checklist item a user is to be told of: (milestone id, level).
+Owed = tuple[str, str]
+
+
 @dataclass(frozen=True)
 class Item:
-    """An open checklist item someone is to be told of, at a level."""
+    """A line of a digest: an item with what the reader needs to find it."""
 
-    milestone_id: str
     case_number: int
     names: tuple[str | None, str | None, str | None, str | None]
     kind: str
@@ -100,16 +117,18 @@ class Item:
 
 @dataclass
 class Digest:
-    """One officer's message: every item not yet told to them."""
+    """One user's message: every item not yet told to them (``owed``, soonest first), of
+    which the first ``DIGEST_LINES`` of each level are written out (``items``)."""
 
     user_id: str
     user_name: str
-    items: list[Item]
+    owed: list[Owed]
     channels: list[str] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
 
     @property
     def breached(self) -> int:
-        return sum(1 for item in self.items if item.level == BREACHED)
+        return sum(1 for _, level in self.owed if level == BREACHED)
 
 
 @dataclass
@@ -125,17 +144,101 @@ class ScanReport:
         return sum(len(d.channels) for d in self.digests)
 
 
-def _open_items(db: Session, now: datetime, lead_hours: float) -> Sequence[Any]:
+# A digest writes out this many items of each level; the rest are counted ("and 40 more"):
+# a message of a thousand lines helps nobody, "My work" lists them all.
+DIGEST_LINES = 50
+
+
+def _not_told(user_id: Any, level: Any) -> ColumnElement[bool]:
+    return ~exists().where(
+        Reminder.milestone_id == Milestone.id, Reminder.user_id == user_id, Reminder.level == level
+    )
+
+
+def _owed_query(now: datetime, lead_hours: float) -> Select[Any]:
+    """(milestone_id, due_at, user_id, level) of each item not yet told to a user at its
+    level: the assigned officer's items due within the lead time; the post's supervisors'
+    breached ones."""
     horizon = now + timedelta(hours=lead_hours)
+    level = case((Milestone.breach_at <= now, BREACHED), else_=DUE)
+    held = (
+        select(Milestone.id.label("milestone_id"), Milestone.due_at)
+        .join(Case, Case.id == Milestone.case_id)
+        .join(Incident, Incident.id == Case.incident_id)
+        .where(Milestone.due_at <= horizon, _running())
+    )
+    officers = held.add_columns(
+        Case.assigned_to_id.label("user_id"), level.label("level")
+    ).where(Case.assigned_to_id.is_not(None), _not_told(Case.assigned_to_id, level))
+    supervisor = and_(
+        User.post_id == Incident.post_id,
+        User.role == Role.SUPERVISOR.value,
+        User.active.is_(True),
+    )
+    supervisors = (
+        held.join(User, supervisor)
+        .add_columns(User.id.label("user_id"), literal(BREACHED).label("level"))
+        .where(
+            Milestone.breach_at <= now,
+            or_(Case.assigned_to_id.is_(None), Case.assigned_to_id != User.id),
+            _not_told(User.id, BREACHED),
+        )
+    )
+    owed = union_all(officers, supervisors).subquery("owed")
+    return select(owed.c.milestone_id, owed.c.due_at, owed.c.user_id, owed.c.level)
+
+
+def _owed(db: Session, query: Select[Any]) -> dict[str, list[Owed]]:
+    """Each user's items not yet told to them, soonest first."""
+    owed: dict[str, list[Owed]] = defaultdict(list)
+    due_at = query.selected_columns.due_at
+    plain = query.with_only_columns(
+        query.selected_columns.milestone_id,
+        query.selected_columns.user_id,
+        query.selected_columns.level,
+    ).order_by(due_at, query.selected_columns.milestone_id)
+    for milestone_id, user_id, level in db.execute(plain):
+        owed[user_id].append((milestone_id, level))
+    return owed
+
+
+def _remember(db: Session, query: Select[Any], user_ids: list[str], now: datetime) -> None:
+    """Remember, in the database itself, every item told to these users now: a first scan
+    of a big incident remembers tens of thousands."""
+    columns = query.selected_columns
+    told = Reminder.__table__
+    chosen = query.with_only_columns(
+        columns.milestone_id,
+        columns.user_id,
+        columns.level,
+        bindparam("now", now, type_=told.c.reminded_at.type),
+    ).where(columns.user_id.in_(user_ids))
+    db.execute(
+        insert(told).from_select(["milestone_id", "user_id", "level", "reminded_at"], chosen)
+    )
+
+
+def _lines(db: Session, digests: list[Digest]) -> None:
+    """Fill in the lines each digest writes out, in one query."""
+    shown = {
+        digest.user_id: [
+            owed
+            for level in (BREACHED, DUE)
+            for owed in [o for o in digest.owed if o[1] == level][:DIGEST_LINES]
+        ]
+        for digest in digests
+    }
+    wanted = sorted({milestone_id for chosen in shown.values() for milestone_id, _ in chosen})
+    if not wanted:
+        return
+    officer = aliased(User)
     query = (
         select(
             Milestone.id,
             Milestone.kind,
             Milestone.due_at,
-            Milestone.breach_at,
             Case.number,
-            Case.assigned_to_id,
-            Incident.post_id,
+            officer.name,
             Post.time_zone,
             Person.family_name_hangul,
             Person.given_name_hangul,
@@ -146,78 +249,57 @@ def _open_items(db: Session, now: datetime, lead_hours: float) -> Sequence[Any]:
         .join(Incident, Incident.id == Case.incident_id)
         .join(Post, Post.id == Incident.post_id)
         .join(Person, Person.id == Case.person_id)
-        .where(Milestone.due_at <= horizon, _running())
-        .order_by(Milestone.due_at, Case.number)
+        .outerjoin(officer, officer.id == Case.assigned_to_id)
+        .where(Milestone.id.in_(wanted))
     )
-    return db.execute(query).all()
-
-
-def _told(db: Session, now: datetime, lead_hours: float) -> set[tuple[str, str, str]]:
-    """(item, user, level) already told, for the items still open."""
-    horizon = now + timedelta(hours=lead_hours)
-    query = (
-        select(Reminder.milestone_id, Reminder.user_id, Reminder.level)
-        .join(Milestone, Milestone.id == Reminder.milestone_id)
-        .where(Milestone.done_at.is_(None), Milestone.due_at <= horizon)
-    )
-    return {(row[0], row[1], row[2]) for row in db.execute(query)}
-
-
-def _supervisors(db: Session, post_ids: set[str]) -> dict[str, list[str]]:
-    query = select(User.post_id, User.id).where(
-        User.role == Role.SUPERVISOR.value, User.active.is_(True), User.post_id.in_(post_ids)
-    )
-    found: dict[str, list[str]] = defaultdict(list)
-    for post_id, user_id in db.execute(query):
-        found[post_id].append(user_id)
-    return found
-
-
-def _due_items(
-    db: Session, now: datetime, lead_hours: float
-) -> dict[str, list[Item]]:
-    """Each user's items not yet told to them at their level."""
-    rows = _open_items(db, now, lead_hours)
-    told = _told(db, now, lead_hours)
-    supervisors = _supervisors(db, {row.post_id for row in rows if row.breach_at <= now})
-    names: dict[str, str] = {row.id: row.name for row in db.execute(select(User.id, User.name))}
-    owed: dict[str, list[Item]] = defaultdict(list)
-    for row in rows:
-        level = BREACHED if row.breach_at <= now else DUE
-        recipients = [row.assigned_to_id] if row.assigned_to_id else []
-        if level == BREACHED:
-            recipients += [s for s in supervisors.get(row.post_id, []) if s not in recipients]
-        item = Item(
-            milestone_id=row.id,
-            case_number=row.number,
-            names=(row.family_name_hangul, row.given_name_hangul, row.family_name, row.given_name),
-            kind=row.kind,
-            due_at=row.due_at,
-            level=level,
-            officer=names.get(row.assigned_to_id) if row.assigned_to_id else None,
-            time_zone=row.time_zone,
-        )
-        for user_id in recipients:
-            if (row.id, user_id, level) not in told:
-                owed[user_id].append(item)
-    return owed
+    found = {row.id: row for row in db.execute(query)}
+    for digest in digests:
+        for milestone_id, level in shown[digest.user_id]:
+            row = found[milestone_id]
+            digest.items.append(
+                Item(
+                    case_number=row.number,
+                    names=(
+                        row.family_name_hangul,
+                        row.given_name_hangul,
+                        row.family_name,
+                        row.given_name,
+                    ),
+                    kind=row.kind,
+                    due_at=row.due_at,
+                    level=level,
+                    officer=row.name,
+                    time_zone=row.time_zone,
+                )
+            )
 
 
 def _recently_told(db: Session, since: datetime) -> set[str]:
-    query = select(Reminder.user_id).where(Reminder.reminded_at > since).distinct()
-    return set(db.scalars(query))
+    """The users sent a reminder or an escalation since then."""
+    query = select(Notification.user_id).where(
+        Notification.user_id.is_not(None),
+        Notification.event.in_((REMINDER_EVENT, ESCALATION_EVENT)),
+        Notification.created_at > since,
+    )
+    return {user_id for user_id in db.scalars(query.distinct()) if user_id}
 
 
 def scan(
-    db: Session, settings: Settings, *, actor: str, now: datetime | None = None, dry_run: bool = False
+    db: Session,
+    settings: Settings,
+    *,
+    actor: str,
+    now: datetime | None = None,
+    dry_run: bool = False,
 ) -> ScanReport:
-    """Write into the outbox one digest per officer owed one; remember what each was told.
+    """Write into the outbox one digest per user owed one; remember what each was told.
 
-    An officer told of anything within the digest period waits for the next scan after it;
-    an officer with neither e-mail nor phone sees only the count in the workspace.
+    A user told of anything within the digest period waits for the next scan after it;
+    a user with neither e-mail nor phone sees only the count in the workspace.
     """
     now = now or utcnow()
-    owed = _due_items(db, now, settings.reminder_lead_hours)
+    query = _owed_query(now, settings.reminder_lead_hours)
+    owed = _owed(db, query)
     recent = _recently_told(db, now - timedelta(minutes=settings.reminder_digest_minutes))
     users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(list(owed))))}
     report = ScanReport()
@@ -229,12 +311,15 @@ def scan(
             report.held_back.append(user.name)
             continue
         digest = Digest(user.id, user.name, items, _channels(user, settings))
-        if not digest.channels:
+        if digest.channels:
+            report.digests.append(digest)
+        else:
             report.unreachable.append(user.name)
-            continue
-        report.digests.append(digest)
-        if not dry_run:
-            _write(db, user, digest, actor, now)
+    _lines(db, report.digests)
+    if not dry_run and report.digests:
+        for digest in report.digests:
+            _write(db, users[digest.user_id], digest, actor, now)
+        _remember(db, query, [d.user_id for d in report.digests], now)
     return report
 
 
@@ -263,14 +348,6 @@ def _write(db: Session, user: User, digest: Digest, actor: str, now: datetime) -
                 next_attempt_at=now,
             )
         )
-    db.execute(
-        insert(Reminder),
-        [
-            {"milestone_id": i.milestone_id, "user_id": user.id, "level": i.level,
-             "reminded_at": now}
-            for i in digest.items
-        ],
-    )
     audit.record(
         db,
         actor=actor,
@@ -279,7 +356,7 @@ def _write(db: Session, user: User, digest: Digest, actor: str, now: datetime) -
         target_id=user.id,
         diff={
             "user": user.name,
-            "items": len(digest.items),
+            "items": len(digest.owed),
             "breached": digest.breached,
             "channels": digest.channels,
         },
@@ -299,7 +376,7 @@ def _when(moment: datetime, zone: str) -> str:
 def write_digest(digest: Digest, language: str) -> tuple[str, str, str]:
     """The subject, the e-mail's body and the SMS text of a digest, in ``language``."""
     gettext = translations(language if language in LANGUAGES else "ko").gettext
-    count = len(digest.items)
+    count = len(digest.owed)
     subject = gettext(SUBJECT_ESCALATION if digest.breached else SUBJECT_REMINDER) % {
         "count": count
     }
@@ -323,6 +400,9 @@ def write_digest(digest: Digest, language: str) -> tuple[str, str, str]:
             }
             for item in chosen
         ]
+        more = sum(1 for _, at_level in digest.owed if at_level == level) - len(chosen)
+        if more:
+            lines.append(gettext(MORE) % {"count": more})
     lines += ["", gettext(FOOTER)]
     sms = gettext(SMS) % {"count": count, "breached": digest.breached}
     return with_particles(subject), with_particles("\n".join(lines)), with_particles(sms)

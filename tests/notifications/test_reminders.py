@@ -213,7 +213,7 @@ def test_the_dry_run_writes_nothing(
     _open(factory, team["LEE"], "consular_visit", due_in_h=3, breach_in_h=48)
     with unit_of_work(factory) as db:
         report = scan(db, Settings(database_url=db_url), actor="worker", now=NOW, dry_run=True)
-    assert [len(d.items) for d in report.digests] == [1]
+    assert [len(d.owed) for d in report.digests] == [1]
     assert _messages(factory) == {}
 
 

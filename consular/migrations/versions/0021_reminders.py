@@ -34,7 +34,6 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(length=36), nullable=False),
         sa.Column("level", sa.String(length=8), nullable=False),
         sa.Column("reminded_at", sa.DateTime(), nullable=False),
-        sa.Column("id", sa.String(length=36), nullable=False),
         sa.ForeignKeyConstraint(
             ["milestone_id"],
             ["milestone.id"],
@@ -47,20 +46,11 @@ def upgrade() -> None:
             name=op.f("fk_reminder_user_id_user_account"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder")),
-        sa.UniqueConstraint(
-            "milestone_id", "user_id", "level", name=op.f("uq_reminder_milestone_id_user_id_level")
-        ),
+        sa.PrimaryKeyConstraint("milestone_id", "user_id", "level", name=op.f("pk_reminder")),
     )
-    with op.batch_alter_table("reminder", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_reminder_user_id_reminded_at", ["user_id", "reminded_at"], unique=False
-        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("reminder", schema=None) as batch_op:
-        batch_op.drop_index("ix_reminder_user_id_reminded_at")
     op.drop_table("reminder")
     # Officers' messages have no case: they go with the column that named their officer.
     op.execute("DELETE FROM notification WHERE case_id IS NULL")
