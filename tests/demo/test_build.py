@@ -251,3 +251,17 @@ def test_the_employers_trips_are_screened_and_the_assurance_recorded(demo: Sessi
     assert verdicts[("equipment installation engineer", "esta")] == "caution"
     assert verdicts[("installation technician", "b1b2")] == "refer"
     assert demo.scalar(select(func.count()).select_from(Assurance)) == 1
+
+
+def test_reminders_wait_for_the_supervisor_in_the_outbox(demo: Session) -> None:
+    from consular.auth.models import User
+    from consular.notifications.models import Notification
+
+    waiting = demo.execute(
+        select(User.name, Notification.event, Notification.recipient)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.state == "pending")
+    ).all()
+    assert ("supervisor.park", "escalation", "supervisor.park@atlanta.consulate.example") in [
+        tuple(row) for row in waiting
+    ]

@@ -60,7 +60,7 @@ def test_the_supervisor_sees_the_officers_messages_apart_and_sends_again_or_canc
     assert 'id="count-dead">0<' in page
     dead = re.search(r'<h2 id="dead">.*?</table>', page, re.S)
     assert dead and "담당관에게" in dead.group(0) and "officer.kim" in dead.group(0)
-    assert "상급자 보고: 기한 경과" in dead.group(0)
+    assert "기한 초과 보고: 기한 경과" in dead.group(0)
     assert "이메일이 설정되지 않았습니다: 메시지 1건이 기다리고 있습니다." in page
 
     token = form_token(page)
