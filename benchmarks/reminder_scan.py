@@ -10,10 +10,11 @@ e-mail), one open incident, and held cases of synthetic persons with 7 open chec
 items each, until ``--items`` items are open; the cases are shared out among the officers,
 one in eleven left unassigned. Every item is due within the lead time (6 h) and half of them
 are breached, so the first scan writes a digest for every officer and supervisor. It times,
-each in its own unit of work after a dry run that warms it up: the first scan (which writes every digest and remembers every
-item told), a scan right after (everything told, every user within the digest period), and
-a scan after the period (everything told already: nothing new). It prints figures; it is
-not a test.
+each in its own unit of work after a dry run that warms it up: the first scan (which writes
+every digest and remembers every item told), a scan right after (everything told, every
+user within the digest period), and a scan after the period (everything told already:
+nothing new). Then the count of one officer's due items that every page shows beside
+"My work" (the median of 200). It prints figures; it is not a test.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from consular.i18n import translations
 from consular.incidents.models import Incident
 from consular.migrate import upgrade
 from consular.notifications.models import Notification, Reminder
-from consular.notifications.reminders import scan
+from consular.notifications.reminders import count_due, scan
 from consular.registry.models import Person
 from consular.sealing import throwaway_key_unless_configured
 
@@ -76,7 +77,14 @@ def populate(url: str, items: int) -> None:
     with engine.begin() as conn:
         conn.execute(
             insert(Post),
-            [{"id": post_id, "name": "Bench post", "country": "USA", "time_zone": "America/New_York"}],
+            [
+                {
+                    "id": post_id,
+                    "name": "Bench post",
+                    "country": "USA",
+                    "time_zone": "America/New_York",
+                }
+            ],
         )
         conn.execute(
             insert(User),
@@ -176,6 +184,21 @@ def timed_scan(url: str, minutes_later: float) -> tuple[float, float, int, int, 
     return elapsed, cpu, len(report.digests), len(report.held_back), told
 
 
+def badge_ms(url: str, calls: int = 200) -> float:
+    """The median time of the count beside "My work" for one officer, in ms."""
+    engine = make_engine(url)
+    with make_session_factory(engine)() as db:
+        officer = db.scalar(select(User.id).where(User.name == "officer.00"))
+        assert officer is not None
+        times = []
+        for _ in range(calls):
+            started = time.perf_counter()
+            count_due(db, officer, 6)
+            times.append(time.perf_counter() - started)
+    engine.dispose()
+    return sorted(times)[len(times) // 2] * 1000
+
+
 def counts(url: str) -> tuple[int, int, int]:
     engine = make_engine(url)
     with make_session_factory(engine)() as db:
@@ -205,7 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"backend: {args.backend}")
         populate(url, args.items)
         open_items, _, _ = counts(url)
-        print(f"open checklist items: {open_items:,} ({OFFICERS} officers, {SUPERVISORS} supervisors)")
+        print(
+            f"open checklist items: {open_items:,} ({OFFICERS} officers, {SUPERVISORS} supervisors)"
+        )
         worst = 0.0
         for label, minutes in (
             ("first scan (writes every digest)", 0.0),
@@ -218,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{label:<44} {elapsed * 1000:6.0f} ms (CPU here {cpu * 1000:4.0f} ms)  "
                 f"digests {digests:>3}  held back {held:>3}  items told {told:,}"
             )
+        print(f"badge count of one officer's items (every page): {badge_ms(url):.2f} ms median")
         _, messages, reminders = counts(url)
         print(f"outbox messages {messages}, items remembered {reminders:,}")
         # Other processes on the machine stretch the wall time: the load says how much.

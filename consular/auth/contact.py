@@ -13,6 +13,7 @@ from consular.auth.models import User
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.errors import InvalidInput, NotFound
+from consular.fields import limit_of
 from consular.i18n import N_
 from consular.i18n.message import Message
 
@@ -24,7 +25,7 @@ _PHONE_DIGITS = (7, 15)  # E.164 allows at most 15 digits; no real number has fe
 
 
 def _email_problem(email: str) -> Message | None:
-    limit = User.__table__.c.email.type.length
+    limit = limit_of(User.email)
     if len(email) > limit:
         return Message("user.email_too_long", N_("At most %(limit)s characters."), limit=limit)
     if email and not _EMAIL.fullmatch(email):

@@ -11,7 +11,6 @@ outbox, so the worker sends them like any other.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -167,9 +166,9 @@ def _owed_query(now: datetime, lead_hours: float) -> Select[Any]:
         .join(Incident, Incident.id == Case.incident_id)
         .where(Milestone.due_at <= horizon, _running())
     )
-    officers = held.add_columns(
-        Case.assigned_to_id.label("user_id"), level.label("level")
-    ).where(Case.assigned_to_id.is_not(None), _not_told(Case.assigned_to_id, level))
+    officers = held.add_columns(Case.assigned_to_id.label("user_id"), level.label("level")).where(
+        Case.assigned_to_id.is_not(None), _not_told(Case.assigned_to_id, level)
+    )
     supervisor = and_(
         User.post_id == Incident.post_id,
         User.role == Role.SUPERVISOR.value,
@@ -206,15 +205,14 @@ def _remember(db: Session, query: Select[Any], user_ids: list[str], now: datetim
     """Remember, in the database itself, every item told to these users now: a first scan
     of a big incident remembers tens of thousands."""
     columns = query.selected_columns
-    told = Reminder.__table__
     chosen = query.with_only_columns(
         columns.milestone_id,
         columns.user_id,
         columns.level,
-        bindparam("now", now, type_=told.c.reminded_at.type),
+        bindparam("now", now, type_=Reminder.reminded_at.type),
     ).where(columns.user_id.in_(user_ids))
     db.execute(
-        insert(told).from_select(["milestone_id", "user_id", "level", "reminded_at"], chosen)
+        insert(Reminder).from_select(["milestone_id", "user_id", "level", "reminded_at"], chosen)
     )
 
 

@@ -212,9 +212,7 @@ def outbox_state(db: Session, actor: Actor, settings: Settings, page: int = 1) -
     return state
 
 
-def _count(
-    db: Session, *where: ColumnElement[bool], channel: str | None = None
-) -> int:
+def _count(db: Session, *where: ColumnElement[bool], channel: str | None = None) -> int:
     if channel is not None:
         where = (*where, Notification.channel == channel)
     return db.scalar(select(func.count(Notification.id)).where(*where)) or 0

@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from consular.config import Settings
 from consular.db import unit_of_work, utcnow
-from consular.notifications.channels import SENDERS, NotConfigured, SendError, Undeliverable
 from consular.notifications import reminders
+from consular.notifications.channels import SENDERS, NotConfigured, SendError, Undeliverable
 from consular.notifications.models import Notification
 
 Sender = Callable[[Settings, Notification], None]

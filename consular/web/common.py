@@ -7,7 +7,6 @@ import secrets
 
 from fastapi import Request
 from fastapi.responses import Response
-
 from sqlalchemy.orm import object_session
 
 from consular.auth.models import WebSession

@@ -20,7 +20,9 @@ KO = {"Accept-Language": "ko"}
 
 
 def test_every_page_shows_the_officer_how_many_items_are_due(
-    browser: TestClient, factory: sessionmaker[Session], team: dict[str, int]  # noqa: F811
+    browser: TestClient,
+    factory: sessionmaker[Session],
+    team: dict[str, int],  # noqa: F811
 ) -> None:
     _open(factory, team["LEE"], "consular_visit", due_in_h=-3, breach_in_h=48)
     _open(factory, team["PARK"], "legal_counsel", due_in_h=5, breach_in_h=48)
@@ -66,9 +68,9 @@ def test_the_supervisor_sees_the_officers_messages_apart_and_sends_again_or_canc
     token = form_token(page)
     # Kim corrected his address since: the message goes to the address he has now.
     with unit_of_work(factory) as db:
-        db.scalars(select(User).where(User.name == "officer.kim")).one().email = (
-            "kim.seonu@atlanta.example"
-        )
+        db.scalars(
+            select(User).where(User.name == "officer.kim")
+        ).one().email = "kim.seonu@atlanta.example"
     again = browser.post(f"/messages/{kim_id}/retry", data={"csrf_token": token})
     assert again.status_code == 303
     cancelled = browser.post(
@@ -100,4 +102,6 @@ def test_a_supervisor_of_another_post_does_not_see_the_officers_messages(
     page = browser.get("/messages").text
     assert 'id="officer-count-no_channel">0<' in page and "officer.kim" not in page
     token = form_token(page)
-    assert browser.post(f"/messages/{message.id}/retry", data={"csrf_token": token}).status_code == 404
+    assert (
+        browser.post(f"/messages/{message.id}/retry", data={"csrf_token": token}).status_code == 404
+    )

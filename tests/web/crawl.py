@@ -51,6 +51,7 @@ OFFICER_KINDS = frozenset(
         "/persons",
         "/persons/{id}",
         "/deployments",
+        "/account",
     }
 )
 EXPECTED_KINDS = {
@@ -59,11 +60,18 @@ EXPECTED_KINDS = {
     "supervisor": (OFFICER_KINDS - {"/imports/{id}/preview", "/imports/{id}/columns"})
     - {"/imports/{id}/review"}
     | {"/messages", "/admin/users"},
-    "admin": frozenset({"/", "/admin/users", "/messages", "/deployments"}),
+    "admin": frozenset({"/", "/admin/users", "/messages", "/deployments", "/account"}),
     "viewer": frozenset(
-        {"/", "/incidents/{id}", "/incidents/{id}/lists/{id}", "/cases/{id}", "/persons/{id}"}
+        {
+            "/",
+            "/incidents/{id}",
+            "/incidents/{id}/lists/{id}",
+            "/cases/{id}",
+            "/persons/{id}",
+            "/account",
+        }
     ),
-    "employer_hr": frozenset({"/", "/deployments"}),
+    "employer_hr": frozenset({"/", "/deployments", "/account"}),
 }
 
 
