@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from consular.auth.models import User
 from consular.cases.models import Case
 from consular.cases.service import add_note, complete_milestone, record_disposition, transition
 from consular.config import Settings
@@ -20,6 +21,7 @@ from consular.families.service import issue_code
 from consular.flights.service import FlightPlan, assign, create_flight
 from consular.incidents.drafts import reconcile_draft, set_columns, start_draft
 from consular.incidents.service import import_list
+from consular.notifications import reminders
 from consular.notifications.models import Notification
 from consular.reentry import service as reentry
 from consular.registry.models import EmergencyContact
@@ -113,11 +115,15 @@ def build_full_world(factory: sessionmaker[Session], world: World) -> str:
         )
         set_columns(db, draft, "employer", draft.mapping, "%Y-%m-%d")
         reconcile_draft(db, draft)
+    with unit_of_work(factory) as db:
+        # The 2025 raid's items are long breached: the supervisor's escalation waits.
+        supervisor = db.scalars(select(User).where(User.name == "supervisor.park")).one()
+        supervisor.email = "park@atlanta.example"
+        reminders.scan(db, Settings(), actor="worker")
     return code
 
 
 def _hr(db: Session) -> Any:
-    from consular.auth.models import User
     from consular.auth.service import Actor
 
     return Actor.from_user(db.scalars(select(User).where(User.name == "hr.battery")).one())
