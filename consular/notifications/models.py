@@ -59,11 +59,9 @@ class Reminder(Base):
 
     __tablename__ = "reminder"
 
-    milestone_id: Mapped[str] = mapped_column(
-        ForeignKey("milestone.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[str] = mapped_column(
-        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
-    )
+    # No foreign keys: checking them row by row (and locking each item's row) cost more than
+    # the rest of a first scan, which remembers tens of thousands; ids are never reused.
+    milestone_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     level: Mapped[str] = mapped_column(String(8), primary_key=True)  # due, breached
     reminded_at: Mapped[datetime] = mapped_column(default=utcnow)

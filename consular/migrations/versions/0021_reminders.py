@@ -34,18 +34,6 @@ def upgrade() -> None:
         sa.Column("user_id", sa.String(length=36), nullable=False),
         sa.Column("level", sa.String(length=8), nullable=False),
         sa.Column("reminded_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["milestone_id"],
-            ["milestone.id"],
-            name=op.f("fk_reminder_milestone_id_milestone"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["user_account.id"],
-            name=op.f("fk_reminder_user_id_user_account"),
-            ondelete="CASCADE",
-        ),
         sa.PrimaryKeyConstraint("milestone_id", "user_id", "level", name=op.f("pk_reminder")),
     )
 
