@@ -54,6 +54,7 @@ class FlightPlan:
 def create_flight(db: Session, actor: Actor, incident_id: str, plan: FlightPlan) -> Flight:
     actor.require(Permission.CASE_TRANSITION, "incident", incident_id)
     incident = get_incident(db, actor, incident_id)
+    refuse_closed(incident)
     faults = _plan_problems(plan)
     if faults:
         # The first problem is said; a machine gets them all.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -10,11 +12,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from consular.audit.models import AuditEvent
 from consular.db import unit_of_work
 from consular.errors import Conflict
+from consular.flights.service import FlightPlan, create_flight
 from consular.incidents.service import import_list
 from tests.cases.test_workflow import open_one_case
 from tests.conftest import World
 from tests.factories import OPERATOR, auth, csv_table, user_with_token
 
+CHARTER = FlightPlan(
+    "Korean Air", "KE2410", "ATL", "ICN", datetime(2025, 9, 11, 14, tzinfo=UTC), 300
+)
 OTHER_LIST = 'full_name,date_of_birth,nationality\n"PARK, JIMIN",1990-01-02,KOR\n'
 
 
@@ -84,6 +90,9 @@ def test_a_closed_incident_refuses_a_list_and_a_case_change_until_reopened(
     )
     assert listed.status_code == 409
     assert listed.json()["error"] == "incident.closed"
+    with unit_of_work(factory) as db, pytest.raises(Conflict) as charter:
+        create_flight(db, OPERATOR, world.incident_id, CHARTER)
+    assert charter.value.code == "incident.closed"
 
     assert reopen(app_client, world, "").status_code == 422
     reopened = reopen(app_client, world, "One more person was found.")
