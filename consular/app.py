@@ -17,6 +17,8 @@ from consular.api_schema import ErrorCode
 from consular.auth.account_pages import router as account_pages
 from consular.auth.pages import router as auth_pages
 from consular.cases.api import router as cases_router
+from consular.cases.bulk_api import router as bulk_router
+from consular.cases.bulk_pages import router as bulk_pages
 from consular.cases.pages import router as case_pages
 from consular.config import Settings, UnsafeSettings, get_settings, unsafe_settings
 from consular.db import is_busy, make_engine, make_session_factory
@@ -27,7 +29,12 @@ from consular.incidents.api import router as incidents_router
 from consular.incidents.import_pages import router as import_pages
 from consular.incidents.lifecycle_pages import router as lifecycle_pages
 from consular.incidents.list_change_pages import router as list_change_pages
+from consular.incidents.opening_pages import router as opening_pages
 from consular.incidents.pages import router as incident_pages
+from consular.incidents.team_api import router as team_router
+from consular.incidents.team_pages import router as team_pages
+from consular.incidents.timeline_api import router as timeline_router
+from consular.incidents.timeline_pages import router as timeline_pages
 from consular.keys.service import check_keys
 from consular.notifications.pages import router as notification_pages
 from consular.reentry.api import router as reentry_api_router
@@ -114,7 +121,10 @@ def _include_routes(app: FastAPI) -> None:
     for routes in (
         persons_router,
         incidents_router,
+        team_router,
+        timeline_router,
         cases_router,
+        bulk_router,
         screening_router,
         reentry_api_router,
     ):
@@ -127,17 +137,22 @@ def _include_routes(app: FastAPI) -> None:
     # The public status page first: the busiest page, found without trying the others.
     app.include_router(status_pages)
     app.include_router(api)
-    # Each domain's pages (their paths do not overlap, so the order only keeps it readable).
+    # Each domain's pages (their paths do not overlap but for one, said below).
     for pages in (
         auth_pages,
         account_pages,
+        # Before the incident's page, whose /incidents/{id} would take /incidents/new.
+        opening_pages,
         incident_pages,
         case_pages,
+        bulk_pages,
         registry_pages,
         notification_pages,
         import_pages,
         list_change_pages,
         lifecycle_pages,
+        team_pages,
+        timeline_pages,
         flight_pages,
         reentry_pages,
         deployment_pages,

@@ -84,8 +84,14 @@ _DECISIONS = {
     "auto": N_("Linked by the matching"),
     "confirmed": N_("Confirmed in review"),
     "new_person": N_("New person, from review"),
+    "found_by_search": N_("Linked to a person found by search, in review"),
 }
 _CHANNELS = {"email": N_("E-mail"), "sms": N_("SMS")}
+_MERGE = {
+    "kept": Field(N_("Person kept")),
+    "duplicate": Field(N_("Person merged into it")),
+    "reason": _NOTE,
+}
 
 FIELDS: dict[AuditTag, dict[str, Field]] = {
     AuditTag.CASE_CREATE: {
@@ -142,6 +148,8 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
         "note": _NOTE,
     },
     AuditTag.REVIEW_REJECT: {"row": Field(N_("Row")), "note": _NOTE},
+    AuditTag.PERSON_MERGE: _MERGE,
+    AuditTag.PERSON_UNMERGE: _MERGE,
     AuditTag.INCIDENT_CLOSE: {"note": _NOTE},
     AuditTag.INCIDENT_REOPEN: {"note": _NOTE},
     AuditTag.ASSESSMENT_RECORD: {
@@ -194,7 +202,11 @@ def event_lines(
 
 
 def _who(actor: str, gettext: Gettext) -> str:
-    # The public status page records its caller as "public:<address>".
+    # The public status page records its caller as "public:<address>", the command line
+    # its operator as "cli:<login on the server>".
+    if actor.startswith("cli:"):
+        said = N_("The operator, at the command line (%(login)s)")
+        return Message("audit.operator", said, login=actor.removeprefix("cli:")).translated(gettext)
     if not actor.startswith("public:"):
         return actor
     said = N_("A family, on the status page (%(client)s)")

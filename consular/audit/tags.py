@@ -62,6 +62,8 @@ class AuditTag(StrEnum):
 
     # The registry and the screening of deployments
     PERSON_CREATE = "registry:person:create", N_("Person registered")
+    PERSON_MERGE = "registry:person:merge", N_("Two persons found to be the same merged")
+    PERSON_UNMERGE = "registry:person:unmerge", N_("Merge of two persons undone")
     REGISTRY_IMPORT = "registry:import:commit", N_("Registry imported")
     CONTACTS_IMPORT = "registry:contact:import", N_("Emergency contacts imported")
     PASSPORT_REVEAL = "registry:identifier:reveal", N_("Passport number shown")

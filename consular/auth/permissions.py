@@ -36,11 +36,14 @@ class Permission(StrEnum):
     SIGN_IN_UNLOCK = "user:unlock"
     CASE_ASSIGN = "case:assign"
     INCIDENT_TEAM = "incident:team"
+    PERSON_MERGE = "person:merge"
+    PERSON_UNMERGE = "person:unmerge"
 
 
 _OFFICER = {
     Permission.PERSON_READ,
     Permission.PERSON_WRITE,
+    Permission.PERSON_MERGE,
     Permission.REGISTRY_IMPORT,
     Permission.INCIDENT_READ,
     Permission.INCIDENT_WRITE,

@@ -8,9 +8,11 @@ from consular.api_schema import SIGNED_IN, TAKES_BODY, answers
 from consular.audit.service import case_history
 from consular.auth.permissions import Permission
 from consular.cases import service
+from consular.cases.assignment import assign_case
 from consular.cases.policy import MilestoneKind
 from consular.cases.reveal import Revealed, reveal_identifier
 from consular.cases.schemas import (
+    AssignmentRequest,
     AuditEventRead,
     CaseRead,
     CustodyRequest,
@@ -43,6 +45,17 @@ def transition(case_id: str, body: TransitionRequest, db: DB, actor: CurrentActo
         db, actor, case_id, body.to.value, version=body.version, note=body.note
     )
     return service.describe(service.get_case(db, actor, case.id))
+
+
+@router.put(
+    "/{case_id}/assignment",
+    response_model=CaseRead,
+    summary="Set the case's officer and second officer (team members, by user name)",
+    responses=CHANGE,
+)
+def assignment(case_id: str, body: AssignmentRequest, db: DB, actor: CurrentActor) -> CaseRead:
+    assign_case(db, actor, case_id, officer=body.officer, second=body.second, version=body.version)
+    return service.describe(service.get_case(db, actor, case_id))
 
 
 @router.post(

@@ -44,6 +44,7 @@ def export_cases(
     facility: str | None = None,
     overdue: bool = False,
     employer_id: str | None = None,
+    officer: str | None = None,
     sort: str = "number",
 ) -> list[list[object]]:
     """The incident's cases so filtered, every page of them, as a table in ``language`` (the
@@ -56,10 +57,17 @@ def export_cases(
         facility=facility,
         overdue=overdue,
         employer_id=employer_id,
+        officer=officer,
         sort=sort,
         limit=1_000_000,
     )
-    filters = {"state": state, "facility": facility, "overdue": overdue, "employer_id": employer_id}
+    filters = {
+        "state": state,
+        "facility": facility,
+        "overdue": overdue,
+        "employer_id": employer_id,
+        "officer": officer,
+    }
     rows = [
         {
             "number": case.number,

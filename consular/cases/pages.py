@@ -13,6 +13,8 @@ from consular.audit.service import case_history
 from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.sessions import actor_of, show_once, take_shown_once
+from consular.cases.assignment import assign_case
+from consular.cases.models import Case
 from consular.cases.reveal import Revealed, reveal_identifier
 from consular.cases.service import (
     add_note,
@@ -28,6 +30,8 @@ from consular.db import utcnow
 from consular.errors import DomainError
 from consular.families.service import codes_of, issue_code, revoke_code
 from consular.flights.service import TRAVEL_DOCUMENTS, set_travel
+from consular.incidents.lifecycle import CLOSED
+from consular.incidents.team import team
 from consular.notifications.service import of_case as notifications_of_case
 from consular.web.access import CheckedForm, SignedIn, on_page, refused_with
 from consular.web.common import page_for, settings_of
@@ -79,7 +83,40 @@ def _case_page(
         # Release is recorded by moving the case to released, not here.
         custody_kinds=("booked", "transferred"),
         travel_documents=TRAVEL_DOCUMENTS,
+        **_assignment(db, session, case, error, kept or {}),
     )
+
+
+# The assignment's refusals said beside the officer they name (else beside the second).
+_BESIDE_A_FIELD = frozenset(
+    {"case.officer_not_on_team", "case.second_without_officer", "case.second_same_officer"}
+)
+
+
+def _assignment(
+    db: Session,
+    session: WebSession,
+    case: Case,
+    error: DomainError | str | None,
+    kept: Mapping[str, Mapping[str, str]],
+) -> dict[str, object]:
+    """What the case's officers block needs: the team to choose from, whether the reader may
+    assign or take the case, and beside which field a refused assignment is said."""
+    actor = actor_of(session)
+    may_assign = case.incident.status != CLOSED and actor.can(Permission.CASE_ASSIGN)
+    names = [user.name for user in team(db, case.incident)] if may_assign else []
+    typed = kept.get(f"/cases/{case.id}/assignment", {})
+    wrong = None
+    if isinstance(error, DomainError) and typed and error.code in _BESIDE_A_FIELD:
+        named = error.params.get("name")
+        wrong = "officer" if named and named == typed.get("officer", "").strip() else "second"
+    return {
+        "can_assign": may_assign,
+        "team_names": names,
+        "can_take": may_assign and case.assigned_to_id is None and actor.name in names,
+        "kept_assignment": typed,
+        "assignment_wrong": wrong,
+    }
 
 
 # Bad input (422) is told apart from a case that moved on meanwhile (409).
@@ -195,6 +232,36 @@ def case_travel(
         special_needs=special_needs,
         version=version,
     )
+    return _changed(case_id)
+
+
+@router.post("/cases/{case_id}/assignment")
+@refused_with(_refused)
+def case_assignment(
+    db: DB,
+    session: CheckedForm,
+    case_id: str,
+    officer: Annotated[str, Form()] = "",
+    second: Annotated[str, Form()] = "",
+    version: Annotated[int, Form()] = 0,
+) -> Response:
+    """Assign, reassign or unassign the case's officer and second officer ("" is nobody)."""
+    assign_case(db, actor_of(session), case_id, officer=officer, second=second, version=version)
+    return _changed(case_id)
+
+
+@router.post("/cases/{case_id}/take")
+@refused_with(_refused)
+def case_take(
+    db: DB, session: CheckedForm, case_id: str, version: Annotated[int, Form()] = 0
+) -> Response:
+    """The signed-in officer takes a case nobody holds."""
+    actor = actor_of(session)
+    case = get_case(db, actor, case_id)
+    second = case.second_officer.name if case.second_officer else None
+    # The second officer taking the case moves up: nobody is both.
+    second = None if second == actor.name else second
+    assign_case(db, actor, case_id, officer=actor.name, second=second, version=version)
     return _changed(case_id)
 
 

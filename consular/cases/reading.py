@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session, contains_eager, lazyload
 
+from consular.auth.models import User
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case, Milestone
@@ -86,6 +87,7 @@ def list_cases(
     overdue: bool = False,
     facility: str | None = None,
     employer_id: str | None = None,
+    officer: str | None = None,
     sort: str = "number",
     limit: int = 50,
     offset: int = 0,
@@ -100,13 +102,14 @@ def list_cases(
         or db.scalar(visible.with_only_columns(Incident.id)) is None
     ):
         raise NotFound("incident", incident_id)
-    query = _filtered_cases(
+    query = matching_cases(
         actor,
         incident_id,
         state=state,
         overdue=overdue,
         facility=facility,
         employer_id=employer_id,
+        officer=officer,
     )
     total = db.scalar(query.with_only_columns(func.count())) or 0
     page = _page_of_cases(db, query, sort, limit=limit, offset=offset)
@@ -115,16 +118,23 @@ def list_cases(
     return total, [summarize(case, now, overdue=overdue_of.get(case.id, [])) for case in page]
 
 
-def _filtered_cases(
+# The officer filter's words for "my cases" and "cases nobody owns".
+OFFICER_ME = "me"
+OFFICER_NONE = "none"
+
+
+def matching_cases(
     actor: Actor,
     incident_id: str,
     *,
-    state: str | None,
-    overdue: bool,
-    facility: str | None,
-    employer_id: str | None,
+    state: str | None = None,
+    overdue: bool = False,
+    facility: str | None = None,
+    employer_id: str | None = None,
+    officer: str | None = None,
 ) -> Select[Case]:
-    """The incident's cases the actor may see, narrowed by the list's filters."""
+    """The incident's cases the actor may see, narrowed by the list's filters; ``officer`` is
+    the assigned officer's user name, ``me`` or ``none``."""
     query = readable_cases(actor).where(Case.incident_id == incident_id)
     if state:
         try:
@@ -141,7 +151,16 @@ def _filtered_cases(
         )
     if overdue:
         query = query.where(_overdue(utcnow()))
+    if officer:
+        query = query.where(_assigned_to(actor, officer))
     return query
+
+
+def _assigned_to(actor: Actor, officer: str) -> ColumnElement[bool]:
+    if officer == OFFICER_NONE:
+        return Case.assigned_to_id.is_(None)
+    name = actor.name if officer == OFFICER_ME else officer
+    return Case.assigned_to_id.in_(select(User.id).where(User.name == name))
 
 
 def _page_of_cases(
@@ -203,6 +222,7 @@ def summarize(
         overdue=overdue if overdue is not None else overdue_kinds(case, now or utcnow()),
         version=case.version,
         updated_at=case.updated_at,
+        assigned_to=case.assigned_to.name if case.assigned_to else None,
     )
 
 
@@ -223,6 +243,7 @@ def describe(case: Case, now: datetime | None = None) -> CaseRead:
     return CaseRead(
         **summarize(case, now).model_dump(),
         arrested_at=case.arrested_at,
+        second_officer=case.second_officer.name if case.second_officer else None,
         host_identifier_masked=mask_identifier(case.host_identifier),
         allowed_transitions=allowed_moves(case),
         milestones=milestones,

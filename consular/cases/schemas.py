@@ -66,15 +66,27 @@ class CaseSummary(BaseModel):
     overdue: list[str]
     version: int
     updated_at: datetime
+    assigned_to: str | None = Field(
+        None, description="The user name of the case's officer (none: nobody owns it yet)"
+    )
 
 
 class CaseRead(CaseSummary):
     arrested_at: datetime
+    second_officer: str | None = Field(None, description="The user name of the second officer")
     host_identifier_masked: str | None
     allowed_transitions: list[str]
     milestones: list[MilestoneRead]
     custody: list[CustodyRead]
     notes: list[NoteRead]
+
+
+class AssignmentRequest(BaseModel):
+    """The case's officers by user name; null (or "") leaves the place empty."""
+
+    officer: str | None = Field(None, max_length=120)
+    second: str | None = Field(None, max_length=120)
+    version: int
 
 
 class TransitionRequest(BaseModel):

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.event import listens_for
-from sqlalchemy.orm import Session, SessionTransaction, selectinload
+from sqlalchemy.orm import Session, SessionTransaction
 
 from consular import audit
 from consular.audit.tags import AuditTag
@@ -40,14 +40,9 @@ _LAST_NUMBERS = "consular.cases.last_numbers"
 
 
 def get_case(db: Session, actor: Actor, case_id: str, *, for_update: bool = False) -> Case:
-    query = (
-        readable_cases(actor)
-        .where(Case.id == case_id)
-        .options(
-            selectinload(Case.milestones), selectinload(Case.custody), selectinload(Case.notes)
-        )
-    )
-    case = db.scalar(query)
+    # The checklist, custody and notes load when first read: a case the session holds
+    # already (a bulk change preloads hundreds) is then not read again.
+    case = db.scalar(readable_cases(actor).where(Case.id == case_id))
     if case is None:
         raise NotFound("case", case_id)
     if for_update:

@@ -117,8 +117,8 @@ def review(incident: Annotated[str, typer.Option(help="Incident id")]) -> None:
 def decide(
     record: Annotated[str, typer.Argument(help="Review item id")],
     incident: Annotated[str, typer.Option(help="Incident id")],
-    action: Annotated[str, typer.Option(help="accept, reject or new_person")],
-    person: Annotated[str | None, typer.Option(help="Person id (accept)")] = None,
+    action: Annotated[str, typer.Option(help="accept, link, reject or new_person")],
+    person: Annotated[str | None, typer.Option(help="Person id (accept, link)")] = None,
     note: Annotated[str, typer.Option(help="Why")] = "",
 ) -> None:
     """Decide a review item."""

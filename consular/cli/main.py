@@ -31,6 +31,7 @@ from consular.cli import reentry as reentry_cli
 from consular.cli import registry as registry_cli
 from consular.cli import reminders as reminders_cli
 from consular.cli import screen as screen_cli
+from consular.cli import team as team_cli
 from consular.cli.context import command_unit, database_problem, fail, field_message, state
 from consular.config import Settings, UnsafeSettings, get_settings, unsafe_settings
 from consular.sealing import KeyProblem, install, source_of
@@ -47,6 +48,7 @@ token_app = typer.Typer(no_args_is_help=True, help="API tokens.")
 app.add_typer(db_app, name="db")
 app.add_typer(imports_cli.app, name="import")
 app.add_typer(incidents_cli.app, name="incident")
+incidents_cli.app.add_typer(team_cli.app, name="team")
 app.add_typer(cases_cli.app, name="cases")
 app.add_typer(families_cli.app, name="family-code")
 app.add_typer(flights_cli.app, name="flight")

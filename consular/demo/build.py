@@ -58,6 +58,7 @@ from consular.demo.lists import (
     registry_table,
 )
 from consular.demo.screening import plan_and_screen, record_assurance
+from consular.demo.week import work_the_week
 from consular.incidents.schemas import IncidentCreate
 from consular.incidents.service import (
     case_counts,
@@ -168,6 +169,7 @@ def _populate(
     _progress_cases(factory, staff, cases, {c.id: plan.cases[key_of[c.person_id]] for c in cases})
     plan_and_screen(factory, echo)
     record_assurance(factory, staff.admin, incident_id)
+    logins += work_the_week(factory, incident_id, plan.seed, echo)
     _report(factory, staff.supervisor, incident_id, echo)
     _remind(factory, echo)
     return logins

@@ -198,23 +198,28 @@ _LAST_DONE = (
     .correlate(Case)
     .scalar_subquery()
 )
+# The columns of a case (joined to its incident's post) its coarse status is read from, by
+# ``coarse_status``: for a family's lookup here, for an employer's workers in screening.
+COARSE_STATUS_COLUMNS = (
+    Case.id.label("case_id"),
+    Case.state,
+    Case.facility,
+    Case.updated_at,
+    Post.name.label("post_name"),
+    Post.name_ko.label("post_name_ko"),
+    Post.phone.label("post_phone"),
+    Post.time_zone,
+    _VISIT_DONE.label("visit_done_at"),
+    _LAST_DONE.label("last_done_at"),
+)
 _FOUND = (
     select(
         FamilyCode.id.label("code_id"),
         FamilyCode.revoked_at,
         FamilyCode.expires_at,
         FamilyCode.contact_name,
-        Case.id.label("case_id"),
-        Case.state,
-        Case.facility,
-        Case.updated_at,
         Person.date_of_birth,
-        Post.name.label("post_name"),
-        Post.name_ko.label("post_name_ko"),
-        Post.phone.label("post_phone"),
-        Post.time_zone,
-        _VISIT_DONE.label("visit_done_at"),
-        _LAST_DONE.label("last_done_at"),
+        *COARSE_STATUS_COLUMNS,
     )
     .join(Case, Case.id == FamilyCode.case_id)
     .join(Person, Person.id == Case.person_id)
@@ -261,7 +266,8 @@ def _hold_back(
             raise Throttled(wait)
 
 
-def _status(found: Any) -> FamilyStatus:  # a row of _READ with a code
+def coarse_status(found: Any) -> FamilyStatus:
+    """The coarse status of a case from a row holding ``COARSE_STATUS_COLUMNS``."""
     state = CaseState(found.state)
     held = state in IN_CUSTODY
     moments = [found.updated_at, *([found.last_done_at] if found.last_done_at else [])]
@@ -366,4 +372,4 @@ def lookup_status(
         case_id=found.case_id,
         diff={"contact": found.contact_name},
     )
-    return _status(found)
+    return coarse_status(found)

@@ -185,6 +185,9 @@ def cases(
     overdue: bool = False,
     facility: str | None = None,
     employer_id: str | None = None,
+    officer: Annotated[
+        str | None, Query(max_length=120, description="user name, `me` or `none`")
+    ] = None,
     sort: CaseSort = CaseSort.NUMBER,
     limit: int = Query(50, ge=1, le=500),
     offset: Offset = 0,
@@ -198,6 +201,7 @@ def cases(
         overdue=overdue,
         facility=facility,
         employer_id=employer_id,
+        officer=officer,
         sort=sort.value,
         limit=limit,
         offset=offset,

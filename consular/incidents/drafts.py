@@ -377,6 +377,9 @@ def decide_in_draft(
     else:
         try:
             chosen = ReviewAction(action)
+            if chosen is ReviewAction.LINK:
+                # Linking to a person found by search is done in the incident's review queue.
+                raise ValueError(action)
         except ValueError:
             raise InvalidInput(
                 "import.unknown_action",

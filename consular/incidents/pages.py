@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -17,20 +18,23 @@ from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.auth.sessions import actor_of
+from consular.cases.bulk_actions import bulk_choices
 from consular.cases.chart import COLOURS, states_by_day
 from consular.cases.export import export_cases
 from consular.cases.models import Case
 from consular.cases.service import CASE_SORTS, count_overdue, list_cases
 from consular.cases.states import CaseState
 from consular.db import utcnow
-from consular.errors import DomainError, NotFound
+from consular.errors import DomainError, InvalidInput, NotFound
 from consular.flights.service import accounting, flights_of
 from consular.incidents.lifecycle import CLOSED
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
 from consular.incidents.service import case_counts, decide, get_incident, review_queue
-from consular.registry.models import Deployment, Employer
+from consular.incidents.team import team
+from consular.registry.models import Deployment, Employer, Person
+from consular.registry.service import mask_identifier, search_as_typed
 from consular.web.access import CheckedForm, SignedIn, on_page, refused_with
 from consular.web.common import page_for
 from consular.web.deps import DB, csv_download
@@ -42,6 +46,9 @@ router = APIRouter(include_in_schema=False)
 def dashboard(request: Request, db: DB, session: SignedIn) -> Response:
     page, _ = page_for(request, session)
     actor = actor_of(session)
+    if actor.employer_id is not None:
+        # An employer has no incident of its own: its page is its workers and deployments.
+        return RedirectResponse("/deployments", status_code=303)
     incidents = db.scalars(
         readable_incidents(actor)
         .where(Incident.status == "open")
@@ -63,7 +70,13 @@ def dashboard(request: Request, db: DB, session: SignedIn) -> Response:
         )
     # Incidents with overdue rights deadlines first (the sort keeps the newest first otherwise).
     rows.sort(key=lambda row: 0 if row["overdue"] else 1)
-    return page.render(request, "dashboard.html", rows=rows, colours=COLOURS)
+    return page.render(
+        request,
+        "dashboard.html",
+        rows=rows,
+        colours=COLOURS,
+        can_open=actor.can(Permission.INCIDENT_WRITE),
+    )
 
 
 PAGE_SIZE = 50
@@ -78,12 +91,14 @@ def case_filters(
     overdue: str | None = None,
     employer: str | None = None,
     sort: str | None = None,
+    officer: str | None = None,
 ) -> dict[str, Any]:
     return {
         "state": state if state in _STATES else None,
         "facility": (facility or "").strip() or None,
         "overdue": overdue == "1",
         "employer_id": (employer or "").strip() or None,
+        "officer": (officer or "").strip() or None,
         "sort": sort if sort in CASE_SORTS else "number",
     }
 
@@ -137,9 +152,10 @@ def incident_page(
     page_number: Annotated[int, Query(alias="page", ge=1, le=MAX_PAGE)] = 1,
     per_page: int = PAGE_SIZE,
     imported: str | None = None,
+    officer: str | None = None,
 ) -> Response:
     shown = CasesShown(
-        case_filters(state, facility, overdue, employer, sort),
+        case_filters(state, facility, overdue, employer, sort, officer),
         page_number,
         per_page if per_page in PAGE_SIZES else PAGE_SIZE,
     )
@@ -229,10 +245,13 @@ def _around_the_cases(
         "can_import": is_open and actor.can(Permission.LIST_IMPORT),
         "can_review": is_open and actor.can(Permission.REVIEW_DECIDE),
         "can_close": actor.can(Permission.INCIDENT_WRITE),
+        "can_see_changes": actor.can(Permission.AUDIT_READ),
         "sorts": list(CASE_SORTS),
         "states": [str(state) for state in CaseState],
         "page_sizes": PAGE_SIZES,
         **_filter_choices(db, incident_id),
+        "officers": [user.name for user in team(db, incident)] if incident else [],
+        **(bulk_choices(db, actor, incident) if is_open and incident else {"bulk_kinds": []}),
     }
 
 
@@ -301,12 +320,43 @@ def incident_cases_csv(
     overdue: str | None = None,
     employer: str | None = None,
     sort: str | None = None,
+    officer: str | None = None,
 ) -> Response:
     """The filtered cases table as CSV (all pages); the export is audited."""
     page, _ = page_for(request, session)
-    filters = case_filters(state, facility, overdue, employer, sort)
+    filters = case_filters(state, facility, overdue, employer, sort, officer)
     table = export_cases(db, actor_of(session), incident_id, page.language, **filters)
     return csv_download(table, f"cases-{incident_id[:8]}-{utcnow():%Y%m%d-%H%M}.csv")
+
+
+@dataclass(frozen=True)
+class RegistrySearch:
+    """A search of the registry typed for one row of the review queue, and what it found."""
+
+    row: str = ""
+    name: str = ""
+    date_of_birth: str = ""
+    passport_number: str = ""
+    found: Sequence[Person] | None = None
+    error: DomainError | None = None
+
+
+def _search_for_row(db: Session, actor: Actor, typed: RegistrySearch) -> RegistrySearch:
+    """The registry searched as the officer typed it (the registry page's search)."""
+    if not typed.row:
+        return typed
+    try:
+        found = search_as_typed(
+            db,
+            actor,
+            name=typed.name,
+            date_of_birth=typed.date_of_birth,
+            passport_number=typed.passport_number,
+            limit=20,
+        )
+    except InvalidInput as exc:
+        return dataclasses.replace(typed, error=exc)
+    return dataclasses.replace(typed, found=found)
 
 
 def _review_page(
@@ -317,25 +367,49 @@ def _review_page(
     *,
     status_code: int = 200,
     error: DomainError | None = None,
+    search: RegistrySearch | None = None,
 ) -> Response:
     page, _ = page_for(request, session)
-    items = [ReviewItem.of(r) for r in review_queue(db, actor_of(session), incident_id)]
+    actor = actor_of(session)
+    records = review_queue(db, actor, incident_id)
     return page.render(
         request,
         "review.html",
         status_code=status_code,
         incident=db.get(Incident, incident_id),
-        items=items,
+        items=[ReviewItem.of(r) for r in records],
         error=error,
+        search=_search_for_row(db, actor, search or RegistrySearch()),
+        # The row's own name and birth date start each search: the officer edits from there.
+        typed={r.id: _as_typed(r) for r in records},
+        mask=mask_identifier,
     )
+
+
+def _as_typed(record: SourceRecord) -> RegistrySearch:
+    latin = " ".join(p for p in (record.family_name, record.given_name) if p)
+    born = record.date_of_birth.isoformat() if record.date_of_birth else ""
+    return RegistrySearch(record.id, latin or record.full_name_hangul or "", born)
 
 
 _review_refused = on_page(_review_page, "incident_id", status_code=409)
 
 
 @router.get("/incidents/{incident_id}/review", response_class=HTMLResponse)
-def review_page(request: Request, db: DB, session: SignedIn, incident_id: str) -> Response:
-    return _review_page(request, db, session, incident_id)
+def review_page(
+    request: Request,
+    db: DB,
+    session: SignedIn,
+    incident_id: str,
+    row: str = "",
+    name: str = "",
+    date_of_birth: str = "",
+    passport_number: str = "",
+) -> Response:
+    """The rows waiting for a decision; ``row`` with a name, a date of birth or a passport
+    number searches the registry for that row."""
+    search = RegistrySearch(row, name, date_of_birth, passport_number)
+    return _review_page(request, db, session, incident_id, search=search)
 
 
 @router.post("/incidents/{incident_id}/review/{record_id}")

@@ -14,8 +14,11 @@ from typing import Any, TypedDict
 from sqlalchemy import Row, Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
+from consular.auth.service import Actor
 from consular.cases.models import Case
 from consular.config import get_settings
+from consular.errors import InvalidInput, NotFound
+from consular.i18n import N_
 from consular.incidents.listrows import ListRow
 from consular.incidents.models import Incident
 from consular.matching import Decision, Link, PersonRecord, build_matcher
@@ -23,7 +26,7 @@ from consular.matching.engine import NAME_BLOCK_LIMIT
 from consular.matching.index import no_cycles_made
 from consular.matching.profile import fold_host_identifier, fold_worksite
 from consular.registry.models import Deployment, Employer, Person, PersonNameKey, display_name
-from consular.registry.service import mask_identifier
+from consular.registry.service import mask_identifier, readable_persons
 from consular.sealing import SealedText, blind_index, open_sealed
 
 
@@ -123,7 +126,9 @@ def _blocked(db: Session, rows: Sequence[ListRow]) -> dict[str, Row[*tuple[Any, 
                 where = column.in_(by_key.where(PersonNameKey.key.in_(usable)))
             else:
                 where = column.in_(chunk)
-            for person in db.execute(select(*_POOL_COLUMNS).where(where)):
+            # A person merged into another is found as that one, never as themselves.
+            live = select(*_POOL_COLUMNS).where(where, Person.merged_into_id.is_(None))
+            for person in db.execute(live):
                 found.setdefault(person.id, person)
     return found
 
@@ -313,3 +318,36 @@ def _candidates_json(link: Link, names: dict[str, _Shown]) -> list[dict[str, obj
             }
         )
     return out
+
+
+def person_found_by_search(db: Session, actor: Actor, person_id: str | None, note: str) -> Person:
+    """The registry person an officer found by searching for a row (not one of its
+    candidates): one they may see, not merged into another; why they are the row's is
+    required, since no matching stands behind the link."""
+    if not person_id:
+        raise InvalidInput(
+            "review.person_missing",
+            N_("Search the registry and choose the person."),
+            details={"needs": "person_id"},
+        )
+    if not note.strip():
+        raise InvalidInput(
+            "review.link_reason",
+            N_("Say why the person found is the one on the row."),
+            details={"needs": "note"},
+        )
+    person = db.scalar(readable_persons(actor).where(Person.id == person_id))
+    if person is None:
+        raise NotFound("person", person_id)
+    refuse_merged(person)
+    return person
+
+
+def refuse_merged(person: Person) -> None:
+    """A person merged into another takes no new row: the one kept does."""
+    if person.merged_into_id is not None:
+        raise InvalidInput(
+            "review.person_merged",
+            N_("%(name)s was merged into another person: link the row to that one."),
+            name=person.display_name,
+        )

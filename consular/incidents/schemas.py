@@ -27,6 +27,8 @@ class ReviewAction(StrEnum):
     ACCEPT = "accept"
     REJECT = "reject"
     NEW_PERSON = "new_person"
+    # A person the officer found by searching the registry, not among the candidates.
+    LINK = "link"
 
 
 class IncidentCreate(BaseModel):
@@ -48,6 +50,35 @@ class IncidentNote(BaseModel):
     """Why an incident is closed, or reopened."""
 
     note: str = Field(min_length=1, max_length=NOTE_MAX)
+
+
+class WorkloadRead(BaseModel):
+    """Open cases held (as officer, as second officer) and the checklist items of those still
+    held: due within 24 hours, or past due."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    officer: int
+    second: int
+    due_soon: int
+    overdue: int
+
+
+class TeamMemberRead(BaseModel):
+    name: str
+    role: str
+    post: str | None
+    added: bool = Field(description="Added to this incident from elsewhere (may be removed)")
+    workload: WorkloadRead
+
+
+class TeamRead(BaseModel):
+    members: list[TeamMemberRead]
+    unassigned: WorkloadRead = Field(description="The cases with no officer")
+
+
+class MemberAdd(BaseModel):
+    user: str = Field(min_length=1, max_length=120, description="The user name to add")
 
 
 class IncidentRead(BaseModel):

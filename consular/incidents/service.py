@@ -27,7 +27,13 @@ from consular.importing import ImportReport, refuse_bad_rows, refuse_repeat
 from consular.incidents.lifecycle import refuse_closed
 from consular.incidents.listrows import ListRow, list_layout, list_warnings, parse_list
 from consular.incidents.models import Incident, SourceList, SourceRecord
-from consular.incidents.reconcile import RowLink, link_rows, person_record
+from consular.incidents.reconcile import (
+    RowLink,
+    link_rows,
+    person_found_by_search,
+    person_record,
+    refuse_merged,
+)
 from consular.incidents.schemas import IncidentCreate, ListKind, ReviewAction
 from consular.incidents.scope import readable_incidents
 from consular.matching import Decision, PersonRecord, build_matcher
@@ -449,7 +455,8 @@ def decide(
     person_id: str | None = None,
     note: str = "",
 ) -> SourceRecord:
-    """An officer's decision on a doubtful row: accept a person, reject, or a new person."""
+    """An officer's decision on a doubtful row: accept a candidate, link a person found by
+    searching the registry, reject, or a new person."""
     actor.require(Permission.REVIEW_DECIDE, "review item", record_id)
     incident = get_incident(db, actor, incident_id)
     refuse_closed(incident)
@@ -468,6 +475,9 @@ def decide(
     if chosen is ReviewAction.ACCEPT:
         person = _chosen_candidate(db, actor, person_id)
         record.decision = "confirmed"
+    elif chosen is ReviewAction.LINK:
+        person = person_found_by_search(db, actor, person_id, note)
+        record.decision = "found_by_search"
     else:
         person = _person_from_record(db, actor, record)
         record.decision = "new_person"
@@ -516,6 +526,7 @@ def _chosen_candidate(db: Session, actor: Actor, person_id: str | None) -> Perso
     person = db.scalar(readable_persons(actor).where(Person.id == person_id))
     if person is None:
         raise NotFound("person", person_id)
+    refuse_merged(person)
     return person
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Row, func, or_, select
+from sqlalchemy import case as when
 from sqlalchemy.orm import Session
 
 from consular import audit
@@ -10,8 +16,9 @@ from consular.audit.tags import AuditTag
 from consular.auth.models import User
 from consular.auth.permissions import Permission, Role
 from consular.auth.service import Actor
-from consular.cases.models import Case
-from consular.errors import Conflict, NotFound
+from consular.cases.models import Case, Milestone
+from consular.cases.states import IN_CUSTODY, CaseState
+from consular.errors import Conflict, InvalidInput, NotFound
 from consular.i18n import N_
 from consular.incidents.lifecycle import refuse_closed
 from consular.incidents.models import Incident, IncidentMember
@@ -63,12 +70,93 @@ def team_officer(db: Session, incident: Incident, name: str) -> User:
     )
 
 
+# How far ahead an item counts as due soon on the team's workload.
+DUE_SOON = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One officer's share of an incident: open cases (as officer, as second) and the
+    checklist items of those cases still held, due within a day or overdue."""
+
+    officer: int = 0
+    second: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+
+
+def workload(db: Session, incident: Incident, now: datetime) -> dict[str | None, Workload]:
+    """Each officer's workload by user id, ``None`` for the cases with no officer; read in
+    two grouped queries, whatever the size of the team."""
+    open_cases = db.execute(
+        select(Case.assigned_to_id, Case.second_officer_id, func.count())
+        .where(Case.incident_id == incident.id, Case.state != CaseState.CLOSED.value)
+        .group_by(Case.assigned_to_id, Case.second_officer_id)
+    ).all()
+    soon = func.sum(when((Milestone.due_at >= now, 1), else_=0))
+    late = func.sum(when((Milestone.due_at < now, 1), else_=0))
+    items = db.execute(
+        select(Case.assigned_to_id, Case.second_officer_id, soon, late)
+        .join(Milestone, Milestone.case_id == Case.id)
+        .where(
+            Case.incident_id == incident.id,
+            Case.state.in_([s.value for s in IN_CUSTODY]),
+            Milestone.done_at.is_(None),
+            Milestone.due_at < now + DUE_SOON,
+        )
+        .group_by(Case.assigned_to_id, Case.second_officer_id)
+    ).all()
+    return _shares(open_cases, items)
+
+
+def _shares(
+    open_cases: Iterable[Row[str | None, str | None, int]],
+    items: Iterable[Row[str | None, str | None, int | None, int | None]],
+) -> dict[str | None, Workload]:
+    counts: dict[str | None, Counter[str]] = defaultdict(Counter)
+    for first, second, number in open_cases:
+        counts[first]["officer"] += number
+        if second is not None:
+            counts[second]["second"] += number
+    for first, second, due_soon, overdue in items:
+        # An item of a case with two officers is in the work of each.
+        for key in {first, second} - ({None} if first else set()):
+            counts[key]["due_soon"] += int(due_soon or 0)
+            counts[key]["overdue"] += int(overdue or 0)
+    return {key: Workload(**held) for key, held in counts.items()}
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """One officer of the team: who, whether added from elsewhere, their share of the cases."""
+
+    user: User
+    added: bool  # a member from elsewhere (may be removed), not an officer of the post
+    work: Workload
+
+
+def team_rows(db: Session, incident: Incident, now: datetime) -> tuple[list[TeamRow], Workload]:
+    """The team with each officer's workload, and the workload of the cases with nobody."""
+    shares = workload(db, incident, now)
+    added = {member.user_id for member in members(db, incident)}
+    rows = [
+        TeamRow(user, user.id in added, shares.get(user.id, Workload()))
+        for user in team(db, incident)
+    ]
+    return rows, shares.get(None, Workload())
+
+
 def add_member(db: Session, actor: Actor, incident_id: str, user_name: str) -> IncidentMember:
     """Add a user of another post (or of headquarters) to this incident's team; audited."""
     incident = _managed(db, actor, incident_id)
     user = db.scalar(select(User).where(User.name == user_name.strip()))
     if user is None or not user.active or user.role not in MEMBER_ROLES:
-        raise NotFound("user", user_name)
+        # Said beside the name typed, as a refusal: the user list is not secret to a supervisor.
+        raise InvalidInput(
+            "incident.no_such_officer",
+            N_("No active officer is called %(name)s: check the user name."),
+            name=user_name.strip(),
+        )
     if user.post_id == incident.post_id:
         raise Conflict(
             "incident.member_of_post",

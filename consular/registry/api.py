@@ -6,12 +6,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from consular.api_schema import SIGNED_IN, Language, Offset, answers
+from consular.api_schema import SIGNED_IN, TAKES_BODY, Language, Offset, answers
 from consular.cases.reveal import Revealed, reveal_identifier
 from consular.db import utcnow
 from consular.registry.export import export_registry
-from consular.registry.models import Person
-from consular.registry.schemas import PersonRead
+from consular.registry.merge import merge_persons, plan_merge, unmerge
+from consular.registry.models import Person, PersonMerge
+from consular.registry.schemas import PersonMergeCreate, PersonMergeRead, PersonRead, PersonUnmerge
 from consular.registry.service import get_person, mask_identifier, search_persons
 from consular.web.deps import DB, CurrentActor, csv_download
 
@@ -31,6 +32,7 @@ def person_read(person: Person) -> PersonRead:
         date_of_birth=person.date_of_birth,
         nationality=person.nationality,
         passport_number_masked=mask_identifier(person.passport_number),
+        merged_into_id=person.merged_into_id,
     )
 
 
@@ -98,3 +100,48 @@ def read(person_id: str, db: DB, actor: CurrentActor) -> PersonRead:
 )
 def reveal(person_id: str, db: DB, actor: CurrentActor) -> dict[str, str | None]:
     return {"passport_number": reveal_identifier(db, actor, Revealed.PERSON, person_id)}
+
+
+@router.post(
+    "/{person_id}/merge",
+    response_model=PersonMergeRead,
+    summary="Merge a person found to be the same into this one (audited)",
+    responses=answers(*TAKES_BODY, 404, 409),
+)
+def merge(person_id: str, body: PersonMergeCreate, db: DB, actor: CurrentActor) -> PersonMergeRead:
+    """Everything of the duplicate moves onto this person, and the duplicate leaves the
+    search; 409 when both have a case in one incident (which, in the message). With
+    `dry_run`, what would move and nothing changed."""
+    if body.dry_run:
+        plan = plan_merge(db, actor, person_id, body.duplicate_id)
+        return PersonMergeRead(
+            id=None,
+            kept_id=plan.kept.id,
+            duplicate_id=plan.duplicate.id,
+            moved=plan.counts,
+            dry_run=True,
+        )
+    return merge_read(merge_persons(db, actor, person_id, body.duplicate_id, reason=body.reason))
+
+
+def merge_read(merge: PersonMerge) -> PersonMergeRead:
+    return PersonMergeRead(
+        id=merge.id,
+        kept_id=merge.kept_id,
+        duplicate_id=merge.duplicate_id,
+        moved=merge.counts,
+        dry_run=False,
+        undone=merge.undone_at is not None,
+    )
+
+
+@router.post(
+    "/merges/{merge_id}/undo",
+    response_model=PersonMergeRead,
+    summary="Undo a merge (administrators; audited)",
+    responses=answers(*TAKES_BODY, 404, 409),
+)
+def undo_merge(merge_id: str, body: PersonUnmerge, db: DB, actor: CurrentActor) -> PersonMergeRead:
+    """Exactly the rows the merge moved go back; 409, with the reason, when something
+    changed since that makes it unsafe; 404 for anyone but an administrator."""
+    return merge_read(unmerge(db, actor, merge_id, reason=body.reason))

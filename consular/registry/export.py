@@ -75,7 +75,11 @@ def export_registry(
             limit=MAX_EXTRACT,
         )
     else:
-        query = readable_persons(actor).order_by(Person.family_name, Person.given_name, Person.id)
+        query = (
+            readable_persons(actor)
+            .where(Person.merged_into_id.is_(None))
+            .order_by(Person.family_name, Person.given_name, Person.id)
+        )
         persons = db.scalars(query.options(selectinload(Person.deployments)).limit(MAX_EXTRACT))
     whole = actor.can(Permission.IDENTIFIER_REVEAL)
     rows = [_row(person, whole) for person in persons]

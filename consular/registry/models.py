@@ -72,6 +72,11 @@ class Person(UUIDPrimaryKey, Timestamps, Base):
     # Search keys: Latin name upper-cased letters only (family+given), Hangul without spaces.
     name_key: Mapped[str] = mapped_column(String(200), index=True, default="")
     hangul_key: Mapped[str] = mapped_column(String(80), index=True, default="")
+    # Set when found to be the same as another person (consular.registry.merge): hidden
+    # from search, their page points to the person kept. No foreign key: SQLite adds one
+    # only by rebuilding the table, which its children's cascades would empty; the merge's
+    # record (person_merge) holds both persons by key.
+    merged_into_id: Mapped[str | None] = mapped_column(String(36), index=True)
 
     name_keys: Mapped[list[PersonNameKey]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True
@@ -183,3 +188,30 @@ class RegistryImport(UUIDPrimaryKey, Base):
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
     row_count: Mapped[int] = mapped_column(Integer)
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class PersonMerge(UUIDPrimaryKey, Base):
+    """Two persons found to be the same: what moved from the duplicate onto the kept one,
+    row by row, so that an administrator can move exactly those rows back."""
+
+    __tablename__ = "person_merge"
+
+    kept_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    duplicate_id: Mapped[str] = mapped_column(ForeignKey("person.id"), index=True)
+    # {"cases": [ids], "source_records": [ids], "deployments": [ids], "contacts": [ids],
+    #  "name_keys": [keys added to the kept person], "other_spellings": [spellings added]}
+    moved: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    merged_by: Mapped[str] = mapped_column(String(120))
+    merged_at: Mapped[datetime] = mapped_column(default=utcnow)
+    undone_by: Mapped[str | None] = mapped_column(String(120))
+    undone_at: Mapped[datetime | None]
+    undo_reason: Mapped[str] = mapped_column(String(500), default="")
+
+    kept: Mapped[Person] = relationship(foreign_keys=[kept_id])
+    duplicate: Mapped[Person] = relationship(foreign_keys=[duplicate_id])
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many of each kind of row the merge moved."""
+        return {kind: len(moved) for kind, moved in self.moved.items()}

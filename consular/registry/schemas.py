@@ -6,7 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from consular.fields import limit_of, parse_contact, parse_hangul_name, parse_text
-from consular.registry.models import Person
+from consular.registry.models import Person, PersonMerge
 
 
 class EmergencyContactRead(BaseModel):
@@ -36,6 +36,28 @@ class PersonRead(BaseModel):
     passport_number_masked: str | None = Field(
         description="Sensitive: only the last 3 characters are shown."
     )
+    merged_into_id: str | None = Field(
+        None, description="Set when merged into another person: that person's id."
+    )
+
+
+class PersonMergeCreate(BaseModel):
+    duplicate_id: str = Field(description="The person merged into the one in the path")
+    reason: str = Field(max_length=limit_of(PersonMerge.reason))
+    dry_run: bool = Field(False, description="Say what would move; change nothing")
+
+
+class PersonMergeRead(BaseModel):
+    id: str | None = Field(description="The merge (none for a dry run)")
+    kept_id: str
+    duplicate_id: str
+    moved: dict[str, int] = Field(description="How many of each kind of row moved (would move)")
+    dry_run: bool
+    undone: bool = False
+
+
+class PersonUnmerge(BaseModel):
+    reason: str = Field(max_length=limit_of(PersonMerge.undo_reason))
 
 
 def _limit(column: Any) -> Any:

@@ -34,6 +34,7 @@ from consular.db import new_id
 from consular.errors import InvalidInput, NotFound
 from consular.fields import (
     FieldError,
+    parse_date,
     parse_passport,
 )
 from consular.i18n import N_
@@ -119,7 +120,7 @@ def search_persons(
             "person.search_empty",
             N_("Give at least a name, a date of birth or a passport number."),
         )
-    query = readable_persons(actor)
+    query = readable_persons(actor).where(Person.merged_into_id.is_(None))  # merged: hidden
     if name:
         key = latin_name_key(name)
         hangul = name.replace(" ", "")
@@ -142,6 +143,31 @@ def search_persons(
         query = query.where(Person.passport_index == blind_index("passport", number))
     query = query.order_by(Person.family_name, Person.given_name, Person.id)
     return db.scalars(query.limit(limit).offset(offset)).all()
+
+
+def search_as_typed(
+    db: Session,
+    actor: Actor,
+    *,
+    name: str = "",
+    date_of_birth: str = "",
+    passport_number: str = "",
+    limit: int = 50,
+) -> Sequence[Person]:
+    """``search_persons`` with the values as a person typed them in a search form; a date
+    that is not one is refused like any other bad value."""
+    try:
+        born = parse_date(date_of_birth)
+    except FieldError as exc:
+        raise InvalidInput(exc.message) from None
+    return search_persons(
+        db,
+        actor,
+        name=name.strip() or None,
+        date_of_birth=born,
+        passport_number=passport_number.strip() or None,
+        limit=limit,
+    )
 
 
 def create_person(db: Session, actor: Actor, data: PersonCreate, *, reason: str) -> Person:

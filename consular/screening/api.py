@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from consular.api_schema import SIGNED_IN, TAKES_BODY, Language, answers
 from consular.errors import InvalidInput
@@ -14,6 +15,7 @@ from consular.registry.service import mask_identifier
 from consular.rules import ruleset
 from consular.screening import deployments as service
 from consular.screening.service import parse_plan, screen
+from consular.screening.worker_cases import WorkerCase, by_deployment, worker_cases
 from consular.web.deps import DB, CurrentActor, ReadingActor
 from consular.web.limits import UploadLimits
 
@@ -38,6 +40,36 @@ class ScreenResult(BaseModel):
     trips: list[ScreenedTrip]
 
 
+class WorkerCaseRead(BaseModel):
+    """A case of the worker in an open incident, as coarse as a family's status: no place
+    of detention, no host authority number, no notes."""
+
+    opened_at: datetime
+    held: bool
+    seen_by_consul: bool
+    released: bool
+    departure_scheduled: bool
+    departed: bool
+    updated_at: datetime
+    post: str = Field(description="The consular post handling the case")
+    post_phone: str = Field(description="Whom to call about it")
+
+
+def worker_case_read(case: WorkerCase, language: str) -> WorkerCaseRead:
+    status = case.status
+    return WorkerCaseRead(
+        opened_at=case.opened_at,
+        held=status.held,
+        seen_by_consul=status.seen_by_consul,
+        released=status.released,
+        departure_scheduled=status.departure_scheduled,
+        departed=status.departed,
+        updated_at=status.updated_at,
+        post=status.post_name_in(language),
+        post_phone=status.post_phone,
+    )
+
+
 class DeploymentRead(BaseModel):
     """A deployment with its worker as the employer named them: nothing from the registry."""
 
@@ -57,6 +89,10 @@ class DeploymentRead(BaseModel):
     stored_verdict: str | None
     screened_with: str | None
     passport_expires_before_the_end: bool
+    cases: list[WorkerCaseRead] = Field(
+        default_factory=list,
+        description="For an employer: the worker's cases in open incidents, coarse status only",
+    )
 
 
 @router.post(
@@ -99,7 +135,9 @@ def screen_plan(
     )
 
 
-def deployment_read(view: service.DeploymentView, language: str) -> DeploymentRead:
+def deployment_read(
+    view: service.DeploymentView, language: str, cases: Sequence[WorkerCase] = ()
+) -> DeploymentRead:
     deployment = view.deployment
     reasons = (
         [f"{f.rule_id}: {f.reason[language]}" for f in view.verdict.firings] if view.verdict else []
@@ -121,6 +159,7 @@ def deployment_read(view: service.DeploymentView, language: str) -> DeploymentRe
         stored_verdict=deployment.screening_verdict,
         screened_with=deployment.screening_version,
         passport_expires_before_the_end=view.passport_expires_early,
+        cases=[worker_case_read(case, language) for case in cases],
     )
 
 
@@ -135,8 +174,13 @@ def list_deployments(
     actor: CurrentActor,
     lang: Annotated[Language, Query(description="Language of the reasons")] = Language.EN,
 ) -> list[DeploymentRead]:
-    """An employer's deployments, worst verdict first, under the rules in force."""
-    return [deployment_read(view, lang.value) for view in service.deployments_of(db, actor)]
+    """An employer's deployments, worst verdict first, under the rules in force, each with
+    its worker's cases in open incidents (coarse status only)."""
+    cases = by_deployment(worker_cases(db, actor))
+    return [
+        deployment_read(view, lang.value, cases.get(view.deployment.id, []))
+        for view in service.deployments_of(db, actor)
+    ]
 
 
 @router.get(
@@ -151,8 +195,11 @@ def read_deployment(
     deployment_id: str,
     lang: Annotated[Language, Query(description="Language of the reasons")] = Language.EN,
 ) -> DeploymentRead:
-    """A deployment with its verdict under the rules in force; another employer's is 404."""
-    return deployment_read(service.deployment_of(db, actor, deployment_id), lang.value)
+    """A deployment with its verdict under the rules in force and its worker's cases;
+    another employer's is 404."""
+    view = service.deployment_of(db, actor, deployment_id)
+    cases = worker_cases(db, actor, [view.deployment.id])
+    return deployment_read(view, lang.value, cases)
 
 
 @router.post(

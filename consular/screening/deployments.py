@@ -267,8 +267,9 @@ def _link(db: Session, actor: Actor, deployment: Deployment, worker: dict[str, A
     person = next((p for p in holders if identity_agrees(p, worker)), None)
     if person is None and not holders:
         person = _add_person(db, actor, worker)
-    # By id: setting the relationship would load the person's every deployment.
-    deployment.person_id = person.id if person else None
+    # By id: setting the relationship would load the person's every deployment. A holder
+    # merged into another person is that person now.
+    deployment.person_id = (person.merged_into_id or person.id) if person else None
     db.flush()
     if person is None:
         audit.record(

@@ -1,5 +1,6 @@
-"""The employer's page: its deployments by verdict with what to fix before departure, and
-the forms to register a worker (a passport zone may be pasted) or a file of them."""
+"""The employer's page: its workers with a case in an open incident (a coarse status only),
+its deployments by verdict with what to fix before departure, and the forms to register a
+worker (a passport zone may be pasted) or a file of them."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from consular.importing import read_upload
 from consular.rules import ruleset
 from consular.screening import deployments as service
 from consular.screening.service import VERDICT_NAMES, parse_plan, result_rows, screen
+from consular.screening.worker_cases import worker_cases
 from consular.web.access import (
     CheckedForm,
     ReadingCheckedForm,
@@ -67,6 +69,7 @@ def _deployments_page(
         "deployments.html",
         status_code=status_code,
         views=views,
+        worker_cases=worker_cases(db, actor),
         counts=service.counts_by_outcome(views),
         verdicts=VERDICTS,
         fields=FIELD_LABELS,

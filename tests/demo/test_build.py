@@ -22,8 +22,10 @@ from consular.demo.build import build_demo as build_demo_into
 from consular.demo.build import plan_demo
 from consular.demo.database import DemoRefused, prepare_database, refuse_foreign_data
 from consular.demo.lists import STAGE_COUNTS
-from consular.incidents.models import SourceList, SourceRecord
+from consular.demo.week import HEADQUARTERS
+from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.service import review_queue
+from consular.incidents.team import members, team, workload
 from consular.registry.models import EmergencyContact, Person
 from consular.registry.service import import_registry
 from tests.factories import OPERATOR, registry_table
@@ -137,7 +139,7 @@ def test_the_review_queue_keeps_a_few_rows_on_purpose(demo: Session) -> None:
 def test_each_role_has_a_user_whose_printed_password_works(built: Built, demo: Session) -> None:
     roles = {user.role for user in demo.scalars(select(User))}
     assert roles == {role.value for role in Role}
-    assert len(built.logins) == 6
+    assert len(built.logins) == 8  # with the two officers from headquarters
     for name, role, password in built.logins:
         assert authenticate_password(demo, name, password).role == role
 
@@ -251,6 +253,49 @@ def test_the_employers_trips_are_screened_and_the_assurance_recorded(demo: Sessi
     assert verdicts[("equipment installation engineer", "esta")] == "caution"
     assert verdicts[("installation technician", "b1b2")] == "refer"
     assert demo.scalar(select(func.count()).select_from(Assurance)) == 1
+
+
+def test_the_team_shares_the_cases_and_two_officers_came_from_headquarters(
+    built: Built, demo: Session
+) -> None:
+    incident = demo.scalars(select(Incident)).one()
+    hq = {m.user.name: m.user.post for m in members(demo, incident)}
+    assert set(hq) == {"officer.hq.jung", "officer.hq.han"}
+    assert {post.name for post in hq.values() if post} == {HEADQUARTERS}
+    assert {post.name_ko for post in hq.values() if post} == {"외교부 본부"}
+    team_names = {user.name for user in team(demo, incident)}
+    assert {"officer.kim", "officer.lee", *hq} <= team_names
+    cases = _cases(demo)
+    officers = Counter(case.assigned_to.name if case.assigned_to else None for case in cases)
+    assert 0 < officers[None] < len(cases) / 5  # most cases have an officer, a few wait
+    assert {"officer.kim", "officer.lee", *hq} <= set(officers)
+    seconded = [case for case in cases if case.second_officer is not None]
+    assert seconded and all(case.assigned_to is not None for case in seconded)
+    assert all(case.second_officer_id != case.assigned_to_id for case in seconded)
+    # The workload the team page shows adds up to the open cases.
+    shares = workload(demo, incident, utcnow())
+    assert sum(share.officer for share in shares.values()) == sum(
+        1 for case in cases if case.state != "closed"
+    )
+    assert "officer.hq.jung" in {name for name, _, _ in built.logins}
+    assert any(line.startswith("team: ") for line in built.lines)
+
+
+def test_the_charter_seats_everyone_scheduled_to_depart_and_families_hold_codes(
+    built: Built, demo: Session
+) -> None:
+    from consular.families.models import FamilyCode
+    from consular.flights.models import Flight, FlightSeat
+
+    (flight,) = demo.scalars(select(Flight))
+    assert (flight.number, flight.origin, flight.destination) == ("KE2409", "ATL", "ICN")
+    leaving = {case.id for case in _cases(demo) if case.state == "departure_scheduled"}
+    seated = set(demo.scalars(select(FlightSeat.case_id).where(FlightSeat.flight_id == flight.id)))
+    assert seated == leaving and len(leaving) == 6
+    assert all(case.travel_document for case in _cases(demo) if case.id in leaving)
+    codes = list(demo.scalars(select(FamilyCode)))
+    assert len(codes) == 5 and all(code.contact_id is not None for code in codes)
+    assert sum(1 for line in built.lines if line.startswith("  case ")) == 5
 
 
 def test_reminders_wait_for_the_supervisor_in_the_outbox(demo: Session) -> None:

@@ -32,8 +32,10 @@ def test_employer_hr_sees_no_incident_of_the_post(
 ) -> None:
     user_with_token(factory, "hr.daewon", "employer_hr", employer="Daewon Install")
     sign_in(browser, name="hr.daewon")
-    page = browser.get("/").text
-    assert "Ellabell" not in page and "소속 공관에 진행 중인 사건이 없습니다" in page
+    home = browser.get("/")
+    assert home.status_code == 303 and home.headers["location"] == "/deployments"
+    page = browser.get("/deployments").text
+    assert "Ellabell" not in page and "소속 공관에 진행 중인 사건이 없습니다" not in page
 
 
 HOST_ROWS = [

@@ -70,8 +70,9 @@ def test_only_supervisors_add_members_and_each_once(
     with unit_of_work(factory) as db, pytest.raises(Conflict) as own:
         add_member(db, supervisor, world.incident_id, "officer.kim")
     assert own.value.code == "incident.member_of_post"
-    with unit_of_work(factory) as db, pytest.raises(NotFound):
+    with unit_of_work(factory) as db, pytest.raises(InvalidInput) as unknown:
         add_member(db, supervisor, world.incident_id, "nobody")
+    assert unknown.value.code == "incident.no_such_officer"
 
 
 def test_a_case_is_assigned_to_team_members_only_and_each_change_is_audited(

@@ -38,9 +38,12 @@ OFFICER_KINDS = frozenset(
         "/incidents/{id}",
         "/incidents/{id}/lists/{id}",
         "/incidents/{id}/lists/{id}/changes",
+        "/incidents/{id}/changes",
         "/incidents/{id}/review",
         "/incidents/{id}/imports/new",
         "/incidents/{id}/reentry",
+        "/incidents/{id}/team",
+        "/incidents/new",
         "/imports/{id}/preview",
         "/imports/{id}/columns",
         "/imports/{id}/review",
@@ -50,6 +53,7 @@ OFFICER_KINDS = frozenset(
         "/flights/{id}/manifest",
         "/persons",
         "/persons/{id}",
+        "/persons/{id}/merge",
         "/deployments",
         "/account",
     }
@@ -60,18 +64,22 @@ EXPECTED_KINDS = {
     "supervisor": (OFFICER_KINDS - {"/imports/{id}/preview", "/imports/{id}/columns"})
     - {"/imports/{id}/review"}
     | {"/messages", "/admin/users"},
-    "admin": frozenset({"/", "/admin/users", "/messages", "/deployments", "/account"}),
+    "admin": frozenset(
+        {"/", "/admin/users", "/messages", "/deployments", "/incidents/new", "/account"}
+    ),
     "viewer": frozenset(
         {
             "/",
             "/incidents/{id}",
             "/incidents/{id}/lists/{id}",
+            "/incidents/{id}/team",
             "/cases/{id}",
             "/persons/{id}",
             "/account",
         }
     ),
-    "employer_hr": frozenset({"/", "/deployments", "/account"}),
+    # An employer's dashboard is its deployments page ("/" leads there).
+    "employer_hr": frozenset({"/deployments", "/account"}),
 }
 
 
@@ -80,8 +88,9 @@ SEARCH = "/persons?name=KIM"
 
 
 def start_pages(role: str) -> tuple[str, ...]:
-    """Where a role's crawl begins: the dashboard, and the registry's search if it has one."""
-    return ("/",) if role == "employer_hr" else ("/", SEARCH)
+    """Where a role's crawl begins: the dashboard, and the registry's search if it has one
+    (an employer's dashboard is its deployments)."""
+    return ("/deployments",) if role == "employer_hr" else ("/", SEARCH)
 
 
 def kind_of(path: str) -> str:

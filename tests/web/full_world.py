@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.auth.models import User
+from consular.cases.assignment import assign_case
 from consular.cases.models import Case
 from consular.cases.service import add_note, complete_milestone, record_disposition, transition
 from consular.config import Settings
@@ -24,7 +25,10 @@ from consular.incidents.service import import_list
 from consular.notifications import reminders
 from consular.notifications.models import Notification
 from consular.reentry import service as reentry
-from consular.registry.models import EmergencyContact
+from consular.registry.merge import merge_persons
+from consular.registry.models import EmergencyContact, Person
+from consular.registry.schemas import PersonCreate
+from consular.registry.service import add_person
 from consular.screening.deployments import import_deployments
 from tests.conftest import World
 from tests.factories import csv_table, user_with_token
@@ -116,11 +120,27 @@ def build_full_world(factory: sessionmaker[Session], world: World) -> str:
         set_columns(db, draft, "employer", draft.mapping, "%Y-%m-%d")
         reconcile_draft(db, draft)
     with unit_of_work(factory) as db:
+        _merged_duplicate(db, officer)
         # The 2025 raid's items are long breached: the supervisor's escalation waits.
         supervisor = db.scalars(select(User).where(User.name == "supervisor.park")).one()
         supervisor.email = "park@atlanta.example"
         reminders.scan(db, Settings(), actor="worker")
     return code
+
+
+def _merged_duplicate(db: Session, officer: Any) -> None:
+    """KIM MINJUN (R2) registered twice: the second file merged into the first."""
+    kept = db.scalars(select(Person).where(Person.registry_ref == "R2")).one()
+    twin = PersonCreate(
+        family_name="KIM",
+        given_name="MIN JUN",
+        family_name_hangul="김",
+        given_name_hangul="민준",
+        date_of_birth=kept.date_of_birth,
+        passport_number="M44444444",
+    )
+    duplicate = add_person(db, officer, twin, reason="registered twice")
+    merge_persons(db, officer, kept.id, duplicate.id, reason="여권 갱신 전후의 같은 사람")
 
 
 def _hr(db: Session) -> Any:
@@ -138,6 +158,8 @@ def _progress(db: Session, world: World, cases: dict[str, Case]) -> str:
     for state in ("located", "consular_access"):
         transition(db, officer, lee.id, state, version=lee.version)
     complete_milestone(db, officer, lee.id, "consular_visit", evidence="Visited at Folkston")
+    second = "supervisor.park"
+    assign_case(db, officer, lee.id, officer=officer.name, second=second, version=lee.version)
     add_note(db, officer, lee.id, "Asked for his medication.")
     code = issue_code(db, officer, Settings(), lee.id, "Kim Mi-young").code
     _failed_messages(db, lee)
@@ -212,6 +234,8 @@ def data_values(factory: sessionmaker[Session]) -> set[str]:
                 for column in columns:
                     _collect(getattr(row, mapper.get_property_by_column(column).key), values)
     kept = {v for v in values if not _is_code(v) and not _is_sentence(v)}
+    # The command line's operator is named by their login on the server: a name, not a code.
+    kept |= {v.removeprefix("cli:") for v in values if v.startswith("cli:")}
     files = (FIRST_HOST_LIST, SECOND_HOST_LIST, DRAFT_WITH_A_BAD_ROW, DRAFT_TO_REVIEW)
     return kept | FREE_TEXT | _headers(*files)
 
