@@ -40,10 +40,20 @@ def page_for(request: Request, session: WebSession | None) -> tuple[Page, str | 
         zone = post.time_zone if post is not None else "UTC"
         page = Page(language, session.user, session.csrf_token, zone)
         page.due_count = _due_count(request, session)
+        page.due_link = _served(request, MY_WORK)
         return page, None
     token = request.cookies.get(FORM_COOKIE)
     fresh = None if token else new_token()
     return Page(language, None, token or fresh or ""), fresh
+
+
+MY_WORK = "/my-work"
+
+
+def _served(request: Request, path: str) -> str | None:
+    """``path`` if the application serves it (the badge links to "My work" once it is)."""
+    routes = request.app.router.routes
+    return path if any(getattr(route, "path", None) == path for route in routes) else None
 
 
 def _due_count(request: Request, session: WebSession) -> int | None:
