@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from consular import __version__
 from consular.api_schema import ErrorCode
+from consular.auth.account_pages import router as account_pages
 from consular.auth.pages import router as auth_pages
 from consular.cases.api import router as cases_router
 from consular.cases.bulk_api import router as bulk_router
@@ -145,6 +146,7 @@ def _include_routes(app: FastAPI) -> None:
     # Each domain's pages (their paths do not overlap but for one, said below).
     for pages in (
         auth_pages,
+        account_pages,
         # Before the incident's page, whose /incidents/{id} would take /incidents/new.
         opening_pages,
         incident_pages,

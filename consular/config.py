@@ -49,6 +49,13 @@ class Settings(BaseSettings):
     # A worker holds each message it sends for notify_lease_seconds; another worker takes
     # it over only after that, so the lease must outlast a slow answer (two timeouts).
     notify_lease_seconds: int = Field(default=120, ge=5)
+    # Reminders to officers (the worker scans every reminder_scan_minutes): an open checklist
+    # item of a held case due within reminder_lead_hours reaches its assigned officer; a
+    # breached one reaches the post's supervisors too. Each officer gets at most one message
+    # (a digest of all their items) per reminder_digest_minutes.
+    reminder_lead_hours: float = Field(default=6, ge=0)
+    reminder_digest_minutes: int = Field(default=60, ge=1)
+    reminder_scan_minutes: float = Field(default=5, gt=0)
     # Send the session cookie over HTTPS only (set to false only for plain-HTTP loopback use).
     secure_cookies: bool = True
     # Busy database: on SQLite a unit of work waits this long for another one's write lock,

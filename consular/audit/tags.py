@@ -30,6 +30,7 @@ class AuditTag(StrEnum):
     POST_CREATE = "auth:post:create", N_("Post created")
     USER_CREATE = "auth:user:create", N_("User created")
     USER_DEACTIVATE = "auth:user:deactivate", N_("User deactivated")
+    USER_CONTACT = "auth:user:contact", N_("User's e-mail or phone changed")
     TOKEN_CREATE = "auth:token:create", N_("API token issued")
     TOKEN_REVOKE = "auth:token:revoke", N_("API token revoked")
 
@@ -95,6 +96,7 @@ class AuditTag(StrEnum):
     STATUS_THROTTLED = "families:status:throttled", N_("Status lookups held back after failures")
     MESSAGE_RETRY = "notifications:message:retry", N_("Message to the family sent again")
     MESSAGE_CANCEL = "notifications:message:cancel", N_("Message to the family cancelled")
+    REMINDER_SEND = "notifications:reminder:send", N_("Deadline reminder written to an officer")
 
     # Data keys (the command line)
     DATA_KEY_ROTATE = "keys:data_key:rotate", N_("Data key replaced by a new one")

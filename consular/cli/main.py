@@ -29,6 +29,7 @@ from consular.cli import keys as keys_cli
 from consular.cli import match as match_cli
 from consular.cli import reentry as reentry_cli
 from consular.cli import registry as registry_cli
+from consular.cli import reminders as reminders_cli
 from consular.cli import screen as screen_cli
 from consular.cli import team as team_cli
 from consular.cli.context import command_unit, database_problem, fail, field_message, state
@@ -53,6 +54,7 @@ app.add_typer(families_cli.app, name="family-code")
 app.add_typer(flights_cli.app, name="flight")
 app.add_typer(reentry_cli.app, name="reentry")
 app.add_typer(registry_cli.app, name="registry")
+app.add_typer(reminders_cli.app, name="reminders")
 app.add_typer(post_app, name="post")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
@@ -107,8 +109,9 @@ def worker(
         int, typer.Option(help="Messages sent per round, each taken just before it is sent")
     ] = 50,
 ) -> None:
-    """Send the messages to families waiting in the outbox (runs until stopped)."""
-    from consular.notifications.worker import Batch, run_forever, run_once
+    """Send the messages to families and officers waiting in the outbox (runs until
+    stopped), and write the officers' reminders as they fall due."""
+    from consular.notifications.worker import Batch, run_forever, run_once, scan_reminders
 
     settings = get_settings()
     _refuse_unsafe(settings)
@@ -127,6 +130,7 @@ def worker(
         typer.echo(f"database unavailable, trying again in {wait:.0f} s: {reason}", err=True)
 
     if once:
+        scan_reminders(state.factory, settings)
         report(run_once(state.factory, settings, limit=batch))
         return
     typer.echo("sending messages to families; stop with Ctrl-C")
@@ -266,6 +270,20 @@ def user_unlock(name: str) -> None:
     with command_unit() as db:
         cleared = clear_sign_in_failures(db, Actor.operator(), name)
     typer.echo(f"unlocked {name}: {cleared} failed sign-in(s) forgotten")
+
+
+@user_app.command("contact")
+def user_contact(
+    user: Annotated[str, typer.Option("--user", help="The user's name")],
+    email: Annotated[str, typer.Option(help="E-mail for reminders (empty: none)")] = "",
+    phone: Annotated[str, typer.Option(help="Phone for SMS reminders (empty: none)")] = "",
+) -> None:
+    """Set the e-mail and phone where a user's deadline reminders reach them."""
+    from consular.auth.contact import set_contact
+
+    with command_unit() as db:
+        found = set_contact(db, Actor.operator(), user, email=email, phone=phone)
+        typer.echo(f"{found.name}: e-mail {found.email or '—'}, phone {found.phone or '—'}")
 
 
 @token_app.command("create")

@@ -33,6 +33,7 @@ from consular.cases.service import (
     transition,
 )
 from consular.cases.states import IN_CUSTODY
+from consular.config import get_settings
 from consular.db import make_engine, make_session_factory, unit_of_work, utcnow
 from consular.demo.database import DemoRefused as DemoRefused
 from consular.demo.database import demo_key_file as demo_key_file
@@ -67,6 +68,7 @@ from consular.incidents.service import (
     review_queue,
 )
 from consular.migrate import upgrade
+from consular.notifications import reminders
 from consular.registry.models import EmergencyContact, Employer, Person
 from consular.registry.service import import_registry
 
@@ -169,7 +171,15 @@ def _populate(
     record_assurance(factory, staff.admin, incident_id)
     logins += work_the_week(factory, incident_id, plan.seed, echo)
     _report(factory, staff.supervisor, incident_id, echo)
+    _remind(factory, echo)
     return logins
+
+
+def _remind(factory: sessionmaker[Session], echo: Echo) -> None:
+    """The worker's first reminder scan: digests wait in the outbox for the officers."""
+    with unit_of_work(factory) as db:
+        report = reminders.scan(db, get_settings(), actor="worker")
+    echo(f"reminders: {report.messages} message(s) waiting for {len(report.digests)} user(s)")
 
 
 @contextmanager
@@ -252,6 +262,9 @@ def _setup_staff(
                 post=post,
                 employer=employer,
             )
+            # Officers and the supervisor get their deadline reminders by e-mail.
+            if role in ("officer", "supervisor"):
+                user.email = f"{name}@atlanta.consulate.example"
             actors[name] = Actor.from_user(user)
             logins.append((name, role, password))
     echo(f"posts: {ATLANTA}, {WASHINGTON}; users: {', '.join(n for n, *_ in USERS)}")

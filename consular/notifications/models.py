@@ -1,4 +1,5 @@
-"""The outbox: one row per message to one contact over one channel."""
+"""The outbox: one row per message to one contact (or one officer) over one channel; and
+the checklist items each officer was reminded of."""
 
 from __future__ import annotations
 
@@ -24,7 +25,13 @@ class Notification(UUIDPrimaryKey, Base):
 
     __tablename__ = "notification"
 
-    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    # A family's message belongs to a case and a contact; an officer's reminder to a user.
+    case_id: Mapped[str | None] = mapped_column(
+        ForeignKey("case_file.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[str | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
     contact_id: Mapped[str | None] = mapped_column(
         ForeignKey("emergency_contact.id", ondelete="SET NULL")
     )
@@ -44,3 +51,17 @@ class Notification(UUIDPrimaryKey, Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class Reminder(Base):
+    """A checklist item an officer was told of, at one level (due soon, breached): the
+    scan never tells the same officer of the same item twice at the same level."""
+
+    __tablename__ = "reminder"
+
+    # No foreign keys: checking them row by row (and locking each item's row) cost more than
+    # the rest of a first scan, which remembers tens of thousands; ids are never reused.
+    milestone_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    level: Mapped[str] = mapped_column(String(8), primary_key=True)  # due, breached
+    reminded_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -17,13 +17,27 @@ STATE_EVENTS = {
 }
 
 
-def _name(case: Case, language: str) -> str:
-    person = case.person
-    hangul = "".join(p for p in (person.family_name_hangul, person.given_name_hangul) if p)
-    latin = " ".join(p for p in (person.family_name, person.given_name) if p)
+def person_name(
+    family_hangul: str | None,
+    given_hangul: str | None,
+    family: str | None,
+    given: str | None,
+    *,
+    language: str,
+) -> str:
+    """A person's name as a reader of ``language`` writes it: Hangul for Korean."""
+    hangul = "".join(p for p in (family_hangul, given_hangul) if p)
+    latin = " ".join(p for p in (family, given) if p)
     if language == "ko":
         return hangul or latin or "?"
     return latin or hangul or "?"
+
+
+def _name(case: Case, language: str) -> str:
+    p = case.person
+    return person_name(
+        p.family_name_hangul, p.given_name_hangul, p.family_name, p.given_name, language=language
+    )
 
 
 def enqueue(db: Session, case: Case, event: str) -> list[Notification]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from consular import audit
 from consular.audit.tags import AuditTag
+from consular.auth.models import User
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.cases.models import Case
@@ -53,22 +54,43 @@ def failures(db: Session, actor: Actor) -> Sequence[tuple[Notification, Case]]:
 
 
 def _current_recipient(db: Session, notification: Notification) -> str:
-    """The address or number as the contact has it now (the one that failed may have been
-    corrected since); empty when the contact is gone or has none for the channel."""
-    contact = db.get(EmergencyContact, notification.contact_id) if notification.contact_id else None
-    if contact is None:
+    """The address or number as the contact (or the officer) has it now (the one that
+    failed may have been corrected since); empty when they are gone or have none for the
+    channel."""
+    person: EmergencyContact | User | None = None
+    if notification.user_id:
+        person = db.get(User, notification.user_id)
+    elif notification.contact_id:
+        person = db.get(EmergencyContact, notification.contact_id)
+    if person is None:
         return ""
-    return (contact.email if notification.channel == "email" else contact.phone).strip()
+    return (person.email if notification.channel == "email" else person.phone).strip()
+
+
+def _officers_seen(actor: Actor) -> ColumnElement[bool]:
+    """Whose reminders a supervisor sees: their post's users'; every user's for headquarters."""
+    if actor.post_id is None:
+        return Notification.user_id.is_not(None)
+    own = select(User.id).where(User.post_id == actor.post_id)
+    return Notification.user_id.in_(own)
+
+
+def _visible(actor: Actor) -> ColumnElement[bool]:
+    """The messages a supervisor sees: to the families of the cases they may read, and to
+    the officers of their post."""
+    cases = Notification.case_id.in_(readable_cases(actor).with_only_columns(Case.id))
+    return or_(cases, _officers_seen(actor))
 
 
 def _readable(db: Session, actor: Actor, notification_id: str) -> Notification:
-    """A message of a case the supervisor may read, or NotFound."""
+    """A message the supervisor may see, or NotFound."""
     actor.require(Permission.NOTIFICATION_FAILURES, "message", notification_id)
-    notification = db.get(Notification, notification_id)
-    visible = readable_cases(actor).with_only_columns(Case.id)
-    if notification is None or db.scalar(visible.where(Case.id == notification.case_id)) is None:
+    seen = db.scalar(
+        select(Notification).where(Notification.id == notification_id, _visible(actor))
+    )
+    if seen is None:
         raise NotFound("message", notification_id)
-    return notification
+    return seen
 
 
 def send_again(db: Session, actor: Actor, notification_id: str) -> Notification:
@@ -135,43 +157,65 @@ def _group(name: str, settings: Settings) -> ColumnElement[bool]:
 @dataclass
 class OutboxState:
     """How many messages wait and why, fail, were given up, cancelled or sent; the newest
-    of each group; and how many wait for each channel that is not configured."""
+    of each group; and how many wait for each channel that is not configured. Messages to
+    families (``counts``, ``rows``) and to officers (``officer_counts``, ``officer_rows``)."""
 
     counts: dict[str, int]
     unconfigured: dict[str, int]
     rows: dict[str, list[tuple[Notification, Case]]] = field(default_factory=dict)
+    officer_counts: dict[str, int] = field(default_factory=dict)
+    officer_rows: dict[str, list[tuple[Notification, User]]] = field(default_factory=dict)
+
+
+def _newest(query: Any, page: int) -> Any:
+    return (
+        query.order_by(Notification.created_at.desc(), Notification.id)
+        .offset((max(page, 1) - 1) * GROUP_SIZE)
+        .limit(GROUP_SIZE)
+    )
 
 
 def outbox_state(db: Session, actor: Actor, settings: Settings, page: int = 1) -> OutboxState:
-    """The outbox of the cases the actor may read, as it is; for supervisors."""
+    """The outbox of the cases the actor may read, and of their post's officers, as it is;
+    for supervisors."""
     actor.require(Permission.NOTIFICATION_FAILURES, "page", "messages")
-    visible = Notification.case_id.in_(readable_cases(actor).with_only_columns(Case.id))
-    counts: dict[str, int] = {}
-    rows: dict[str, list[tuple[Notification, Case]]] = {}
+    families = Notification.case_id.in_(readable_cases(actor).with_only_columns(Case.id))
+    officers = _officers_seen(actor)
+    state = OutboxState(counts={}, unconfigured={})
     for name in GROUPS:
-        where = and_(visible, _group(name, settings))
-        counts[name] = db.scalar(select(func.count(Notification.id)).where(where)) or 0
+        group = _group(name, settings)
+        state.counts[name] = _count(db, families, group)
+        state.officer_counts[name] = _count(db, officers, group)
         found = db.execute(
-            select(Notification, Case)
-            .join(Case, Case.id == Notification.case_id)
-            .where(where)
-            .order_by(Notification.created_at.desc(), Notification.id)
-            .offset((max(page, 1) - 1) * GROUP_SIZE)
-            .limit(GROUP_SIZE)
-        ).all()
-        rows[name] = [(notification, case) for notification, case in found]
-    waiting = Notification.state.in_(("pending", "sending"))
-    unconfigured = {
-        channel: db.scalar(
-            select(func.count(Notification.id)).where(
-                visible, waiting, Notification.channel == channel
+            _newest(
+                select(Notification, Case)
+                .join(Case, Case.id == Notification.case_id)
+                .where(families, group),
+                page,
             )
-        )
-        or 0
-        for channel, ok in configured_channels(settings).items()
-        if not ok
-    }
-    return OutboxState(counts, {c: n for c, n in unconfigured.items() if n}, rows)
+        ).all()
+        state.rows[name] = [(notification, case) for notification, case in found]
+        to_officers = db.execute(
+            _newest(
+                select(Notification, User)
+                .join(User, User.id == Notification.user_id)
+                .where(officers, group),
+                page,
+            )
+        ).all()
+        state.officer_rows[name] = [(notification, user) for notification, user in to_officers]
+    waiting = Notification.state.in_(("pending", "sending"))
+    for channel, ok in configured_channels(settings).items():
+        count = 0 if ok else _count(db, or_(families, officers), waiting, channel=channel)
+        if count:
+            state.unconfigured[channel] = count
+    return state
+
+
+def _count(db: Session, *where: ColumnElement[bool], channel: str | None = None) -> int:
+    if channel is not None:
+        where = (*where, Notification.channel == channel)
+    return db.scalar(select(func.count(Notification.id)).where(*where)) or 0
 
 
 # A message a supervisor cancelled: the worker takes only pending ones, so never sends it.

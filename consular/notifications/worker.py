@@ -14,17 +14,19 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Update, and_, or_, select, update
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.config import Settings
 from consular.db import unit_of_work, utcnow
+from consular.notifications import reminders
 from consular.notifications.channels import SENDERS, NotConfigured, SendError, Undeliverable
 from consular.notifications.models import Notification
 
@@ -216,6 +218,19 @@ def run_once(
     return batch
 
 
+def scan_reminders(
+    factory: sessionmaker[Session], settings: Settings
+) -> reminders.ScanReport | None:
+    """Write the officers' reminders now due into the outbox, in one unit of work; None
+    when another worker wrote the same ones at the same moment (the unique reminder)."""
+    try:
+        with unit_of_work(factory) as db:
+            return reminders.scan(db, settings, actor="worker")
+    except IntegrityError:
+        logger.info("another worker scanned for reminders at the same moment")
+        return None
+
+
 # While the database cannot be used (restarted, busy, its network cut), the worker tries
 # again after this long, doubling each time up to the longest.
 OUTAGE_FIRST_WAIT_S = 1.0
@@ -232,7 +247,8 @@ def run_forever(
     on_outage: Callable[[DBAPIError, float], None] | None = None,
     stop: threading.Event | None = None,
 ) -> None:
-    """Send until stopped; sleep a little whenever nothing is due.
+    """Send until stopped; sleep a little whenever nothing is due; every
+    ``reminder_scan_minutes``, write the officers' reminders now due first.
 
     A database that cannot be used does not stop the worker: it is reported to
     ``on_outage`` with the wait before the next try, and the worker tries again. A message
@@ -241,8 +257,12 @@ def run_forever(
     """
     stop = stop or threading.Event()
     wait = OUTAGE_FIRST_WAIT_S
+    next_scan = time.monotonic()
     while not stop.is_set():
         try:
+            if time.monotonic() >= next_scan:
+                scan_reminders(factory, settings)
+                next_scan = time.monotonic() + settings.reminder_scan_minutes * 60
             batch = run_once(factory, settings, limit=limit)
         except DBAPIError as exc:
             if on_outage is not None:

@@ -7,10 +7,13 @@ import secrets
 
 from fastapi import Request
 from fastapi.responses import Response
+from sqlalchemy.orm import object_session
 
 from consular.auth.models import WebSession
 from consular.auth.sessions import current_session, new_token
 from consular.config import Settings
+from consular.incidents.team import WORKING_ROLES
+from consular.notifications.reminders import count_due
 from consular.web.deps import DB
 from consular.web.pages import Page, request_language
 
@@ -35,10 +38,30 @@ def page_for(request: Request, session: WebSession | None) -> tuple[Page, str | 
     if session is not None:
         post = session.user.post
         zone = post.time_zone if post is not None else "UTC"
-        return Page(language, session.user, session.csrf_token, zone), None
+        page = Page(language, session.user, session.csrf_token, zone)
+        page.due_count = _due_count(request, session)
+        page.due_link = _served(request, MY_WORK)
+        return page, None
     token = request.cookies.get(FORM_COOKIE)
     fresh = None if token else new_token()
     return Page(language, None, token or fresh or ""), fresh
+
+
+MY_WORK = "/my-work"
+
+
+def _served(request: Request, path: str) -> str | None:
+    """``path`` if the application serves it (the badge links to "My work" once it is)."""
+    routes = request.app.router.routes
+    return path if any(getattr(route, "path", None) == path for route in routes) else None
+
+
+def _due_count(request: Request, session: WebSession) -> int | None:
+    """The signed-in officer's items overdue or due within the lead time, for the badge."""
+    db = object_session(session)
+    if db is None or session.user.role not in WORKING_ROLES:
+        return None
+    return count_due(db, session.user.id, settings_of(request).reminder_lead_hours)
 
 
 def with_form_cookie(request: Request, response: Response, fresh: str | None) -> Response:

@@ -106,6 +106,9 @@ class Page:
     user: Any = None
     csrf_token: str = ""
     time_zone: str = "UTC"
+    # The badge beside "My work": the officer's checklist items due soon or overdue.
+    due_count: int | None = None
+    due_link: str | None = None
 
     def when(self, moment: datetime | None) -> str:
         """A moment in the post's time zone, with the zone shown: 2025-09-04 14:00 EDT."""

@@ -296,3 +296,17 @@ def test_the_charter_seats_everyone_scheduled_to_depart_and_families_hold_codes(
     codes = list(demo.scalars(select(FamilyCode)))
     assert len(codes) == 5 and all(code.contact_id is not None for code in codes)
     assert sum(1 for line in built.lines if line.startswith("  case ")) == 5
+
+
+def test_reminders_wait_for_the_supervisor_in_the_outbox(demo: Session) -> None:
+    from consular.auth.models import User
+    from consular.notifications.models import Notification
+
+    waiting = demo.execute(
+        select(User.name, Notification.event, Notification.recipient)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.state == "pending")
+    ).all()
+    assert ("supervisor.park", "escalation", "supervisor.park@atlanta.consulate.example") in [
+        tuple(row) for row in waiting
+    ]

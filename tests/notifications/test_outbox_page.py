@@ -55,7 +55,7 @@ def test_the_page_says_in_korean_that_e_mail_is_not_configured_and_how_many_wait
     _queued(factory, world)
     _as_supervisor(browser, factory)
     page = browser.get("/messages", headers=KO).text
-    assert "가족 알림 발송 현황" in page
+    assert "가족·담당관 알림 발송 현황" in page
     assert "이메일이 설정되지 않았습니다: 메시지 2건이 기다리고 있습니다." in page
     assert "SMS가 설정되지 않았습니다: 메시지 1건이 기다리고 있습니다." in page
     assert 'id="count-no_channel">3<' in page and 'id="count-dead">0<' in page

@@ -57,6 +57,7 @@ OFFICER_KINDS = frozenset(
         "/persons/{id}",
         "/persons/{id}/merge",
         "/deployments",
+        "/account",
     }
 )
 EXPECTED_KINDS = {
@@ -65,7 +66,9 @@ EXPECTED_KINDS = {
     "supervisor": (OFFICER_KINDS - {"/imports/{id}/preview", "/imports/{id}/columns"})
     - {"/imports/{id}/review"}
     | {"/messages", "/admin/users"},
-    "admin": frozenset({"/", "/admin/users", "/messages", "/deployments", "/incidents/new"}),
+    "admin": frozenset(
+        {"/", "/admin/users", "/messages", "/deployments", "/incidents/new", "/account"}
+    ),
     "viewer": frozenset(
         {
             "/",
@@ -75,10 +78,11 @@ EXPECTED_KINDS = {
             "/incidents/{id}/team",
             "/cases/{id}",
             "/persons/{id}",
+            "/account",
         }
     ),
     # An employer's dashboard is its deployments page ("/" leads there).
-    "employer_hr": frozenset({"/deployments"}),
+    "employer_hr": frozenset({"/deployments", "/account"}),
 }
 
 

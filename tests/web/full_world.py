@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from consular.auth.models import User
 from consular.cases.assignment import assign_case
 from consular.cases.models import Case
 from consular.cases.service import add_note, complete_milestone, record_disposition, transition
@@ -21,6 +22,7 @@ from consular.families.service import issue_code
 from consular.flights.service import FlightPlan, assign, create_flight
 from consular.incidents.drafts import reconcile_draft, set_columns, start_draft
 from consular.incidents.service import import_list
+from consular.notifications import reminders
 from consular.notifications.models import Notification
 from consular.reentry import service as reentry
 from consular.registry.merge import merge_persons
@@ -119,6 +121,10 @@ def build_full_world(factory: sessionmaker[Session], world: World) -> str:
         reconcile_draft(db, draft)
     with unit_of_work(factory) as db:
         _merged_duplicate(db, officer)
+        # The 2025 raid's items are long breached: the supervisor's escalation waits.
+        supervisor = db.scalars(select(User).where(User.name == "supervisor.park")).one()
+        supervisor.email = "park@atlanta.example"
+        reminders.scan(db, Settings(), actor="worker")
     return code
 
 
@@ -138,7 +144,6 @@ def _merged_duplicate(db: Session, officer: Any) -> None:
 
 
 def _hr(db: Session) -> Any:
-    from consular.auth.models import User
     from consular.auth.service import Actor
 
     return Actor.from_user(db.scalars(select(User).where(User.name == "hr.battery")).one())
