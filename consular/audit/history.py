@@ -137,6 +137,10 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
         "second_officer": Field(N_("Second officer"), changed=True),
         "note": _NOTE,
     },
+    AuditTag.CASE_WISHES: {
+        "family_notice": Field(N_("Family may be told"), coded(labels.NOTICES), changed=True),
+        "employer_notice": Field(N_("Employer may be told"), coded(labels.NOTICES), changed=True),
+    },
     AuditTag.TEAM_ADD: {"officer": Field(N_("Officer"))},
     AuditTag.TEAM_REMOVE: {"officer": Field(N_("Officer")), "unassigned": Field(N_("Cases"))},
     AuditTag.RECORD_LINK: {

@@ -45,6 +45,7 @@ class AuditTag(StrEnum):
     HOST_IDENTIFIER_REVEAL = "cases:identifier:reveal", N_("Host authority number shown")
     TRAVEL_RECORD = "cases:travel:record", N_("Travel details recorded")
     CASE_ASSIGN = "cases:case:assign", N_("Officers assigned")
+    CASE_WISHES = "cases:wishes:record", N_("Whom the detainee agrees to tell")
 
     # Incidents and their lists
     INCIDENT_CREATE = "incidents:incident:create", N_("Incident created")

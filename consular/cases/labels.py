@@ -36,6 +36,12 @@ CUSTODY_KINDS = {
     "transferred": N_("Transferred to the facility"),
     "released": N_("Released from custody"),
 }
+# Whom the detainee agrees to tell (``Case.family_notice``, ``Case.employer_notice``).
+NOTICES = {
+    "unknown": N_("Not asked yet"),
+    "yes": N_("Agrees"),
+    "no": N_("Refuses"),
+}
 TRAVEL_DOCUMENTS = {
     "passport_held": N_("Passport held by the host authority"),
     "own_passport": N_("Own passport"),

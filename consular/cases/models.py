@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consular.auth.models import User
 from consular.db import Base, Timestamps, UUIDPrimaryKey, utcnow
+from consular.facilities.models import Facility
 from consular.incidents.models import Incident
 from consular.registry.models import Person
 from consular.sealing import SealedText
@@ -46,6 +47,19 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
     second_officer_id: Mapped[str | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
+    # The directory entry of ``facility`` (consular.facilities), once it is known.
+    facility_id: Mapped[str | None] = mapped_column(
+        ForeignKey("facility.id", ondelete="SET NULL"), index=True
+    )
+    # The detainee's own choice about who is told of the detention (VCCR 36(1), CON-05):
+    # ``unknown`` until asked, ``yes`` or ``no``. Against a ``no`` no message, no family code
+    # and no employer's view reaches them (consular.cases.wishes).
+    family_notice: Mapped[str] = mapped_column(
+        String(8), default="unknown", server_default="unknown"
+    )
+    employer_notice: Mapped[str] = mapped_column(
+        String(8), default="unknown", server_default="unknown"
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     incident: Mapped[Incident] = relationship(lazy="joined")
@@ -57,6 +71,7 @@ class Case(UUIDPrimaryKey, Timestamps, Base):
     milestones: Mapped[list[Milestone]] = relationship(
         back_populates="case", order_by="Milestone.position"
     )
+    facility_entry: Mapped[Facility | None] = relationship(lazy="select")
     custody: Mapped[list[CustodyEvent]] = relationship(order_by="CustodyEvent.at")
     notes: Mapped[list[CaseNote]] = relationship(order_by="CaseNote.at")
 
@@ -69,6 +84,9 @@ class CustodyEvent(UUIDPrimaryKey, Base):
     case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # booked, transferred, released
     facility: Mapped[str] = mapped_column(String(200))
+    facility_id: Mapped[str | None] = mapped_column(
+        ForeignKey("facility.id", ondelete="SET NULL"), index=True
+    )
     at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="", info={"max_length": 2000})
     recorded_by: Mapped[str] = mapped_column(String(120))

@@ -28,6 +28,7 @@ from consular.cases.models import Case, Milestone
 from consular.cases.policy import MilestoneKind
 from consular.cases.service import get_case
 from consular.cases.states import IN_CUSTODY, CaseState
+from consular.cases.wishes import family_may_be_told
 from consular.config import Settings
 from consular.db import new_id, utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Throttled
@@ -74,6 +75,14 @@ def issue_code(
     """A new code for a case, given to a named contact; audited (without the code)."""
     actor.require(Permission.FAMILY_CODE, "case", case_id)
     case = get_case(db, actor, case_id)
+    if not family_may_be_told(case):
+        raise Conflict(
+            "family_code.refused_by_detainee",
+            N_(
+                "The detainee asked that the family not be told (recorded on the case): no "
+                "family code is issued."
+            ),
+        )
     name = " ".join(contact_name.split())
     if not name:
         raise InvalidInput(
@@ -219,6 +228,7 @@ _FOUND = (
         FamilyCode.expires_at,
         FamilyCode.contact_name,
         Person.date_of_birth,
+        Case.family_notice,
         *COARSE_STATUS_COLUMNS,
     )
     .join(Case, Case.id == FamilyCode.case_id)
@@ -287,9 +297,11 @@ def coarse_status(found: Any) -> FamilyStatus:
 
 
 def _opens(found: Row[Any], date_of_birth: date | None, now: datetime) -> bool:
-    """A live code, given with the date of birth of its case's person."""
+    """A live code, given with the date of birth of its case's person, of a case whose
+    detainee has not refused that the family be told (CON-05: then it opens nothing)."""
     return (
         found.revoked_at is None
+        and found.family_notice != "no"
         and found.expires_at > now
         and date_of_birth is not None
         and found.date_of_birth == date_of_birth

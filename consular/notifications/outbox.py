@@ -41,8 +41,9 @@ def _name(case: Case, language: str) -> str:
 
 
 def enqueue(db: Session, case: Case, event: str) -> list[Notification]:
-    """One message per channel of each contact who has not opted out; none is sent here."""
-    if event not in messages.EVENTS:
+    """One message per channel of each contact who has not opted out; none is sent here, and
+    none at all when the detainee refused that the family be told (CON-05)."""
+    if event not in messages.EVENTS or case.family_notice == "no":
         return []
     post = case.incident.post
     written = []

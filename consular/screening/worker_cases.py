@@ -1,6 +1,8 @@
 """What an employer learns of its workers detained in an open incident: that a case was
 opened, its coarse status as a family reads it (``consular.families.service``), and whom
-to call. Never the facility, the host authority's number, notes or anything else of the case.
+to call; nothing of a case whose detainee refused that the employer be told
+(``consular.cases.wishes``). Never the facility, the host authority's number, notes or
+anything else of the case.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ def worker_cases(
         .where(
             Deployment.employer_id == actor.employer_id,
             Incident.status != CLOSED,
+            # The detainee said the employer is not to be told (CON-05): no case is shown.
+            Case.employer_notice != "no",
             # A trip long over (or not begun) when the incident began is not this one's.
             Deployment.entry_date.is_(None) | (Deployment.entry_date <= started),
             Deployment.planned_end.is_(None) | (Deployment.planned_end >= started),

@@ -1,0 +1,1 @@
+"""The detention facilities a post's officers visit: one directory per post."""
