@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -38,6 +39,48 @@ from consular.web.common import page_for, settings_of
 from consular.web.deps import DB
 
 router = APIRouter(include_in_schema=False)
+
+
+@dataclass(frozen=True)
+class CaseSection:
+    """A section another domain adds to the case page (the welfare interview, referrals):
+    ``read`` gives its template's values for the case and its reader, or ``None`` to show
+    nothing. Its template sees the case page's values and ``section``, what ``read`` gave."""
+
+    order: int
+    template: str
+    read: Callable[[Session, WebSession, Case], Mapping[str, Any] | None]
+
+
+_SECTIONS: list[CaseSection] = []
+
+
+def case_section(
+    order: int, template: str
+) -> Callable[
+    [Callable[[Session, WebSession, Case], Mapping[str, Any] | None]],
+    Callable[[Session, WebSession, Case], Mapping[str, Any] | None],
+]:
+    """Register a section of the case page, shown after custody in ``order``; a domain's
+    pages module registers its own at import, so the case page needs no import of it."""
+
+    def register(
+        read: Callable[[Session, WebSession, Case], Mapping[str, Any] | None],
+    ) -> Callable[[Session, WebSession, Case], Mapping[str, Any] | None]:
+        _SECTIONS.append(CaseSection(order, template, read))
+        _SECTIONS.sort(key=lambda section: (section.order, section.template))
+        return read
+
+    return register
+
+
+def _sections(db: Session, session: WebSession, case: Case) -> list[tuple[str, Mapping[str, Any]]]:
+    shown = []
+    for section in _SECTIONS:
+        values = section.read(db, session, case)
+        if values is not None:
+            shown.append((section.template, values))
+    return shown
 
 
 def _taken(session: WebSession, kind: str, case_id: str, name: str) -> str | None:
@@ -83,6 +126,7 @@ def _case_page(
         # Release is recorded by moving the case to released, not here.
         custody_kinds=("booked", "transferred"),
         travel_documents=TRAVEL_DOCUMENTS,
+        sections=_sections(db, session, case),
         **_assignment(db, session, case, error, kept or {}),
     )
 

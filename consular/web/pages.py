@@ -32,21 +32,14 @@ from consular.i18n.particles import with_particles
 
 _CONSULAR = Path(__file__).parents[1]
 # The shell's templates (base, error page, shared labels), then each domain's own; a
-# template's name is unique across them all.
-TEMPLATE_FOLDERS = tuple(
-    _CONSULAR / folder / "templates"
-    for folder in (
-        "web",
-        "auth",
-        "incidents",
-        "cases",
-        "registry",
-        "notifications",
-        "flights",
-        "reentry",
-        "families",
-        "screening",
-    )
+# template's name is unique across them all (a test checks it).
+TEMPLATE_FOLDERS = (
+    _CONSULAR / "web" / "templates",
+    *sorted(
+        folder
+        for folder in _CONSULAR.glob("*/templates")
+        if folder.is_dir() and folder.parent.name != "web"
+    ),
 )
 STATIC = Path(__file__).parent / "static"
 
