@@ -310,3 +310,17 @@ def test_reminders_wait_for_the_supervisor_in_the_outbox(demo: Session) -> None:
     assert ("supervisor.park", "escalation", "supervisor.park@atlanta.consulate.example") in [
         tuple(row) for row in waiting
     ]
+
+
+def test_the_families_were_told_of_the_charter_and_sent_one_broadcast(
+    built: Built, demo: Session
+) -> None:
+    from consular.notifications.models import Broadcast, Notification
+
+    (broadcast,) = demo.scalars(select(Broadcast))
+    assert broadcast.sent_by == "supervisor.park" and broadcast.audience == "families"
+    messages = list(demo.scalars(select(Notification).filter_by(broadcast_id=broadcast.id)))
+    assert len(messages) == sum(broadcast.counts["messages"].values()) > 0
+    assert {m.language for m in messages} <= {"ko", "en"}
+    assert demo.scalars(select(Notification).filter_by(event="seat_assigned")).first()
+    assert any(line.startswith("broadcast: ") for line in built.lines)
