@@ -276,3 +276,38 @@ def test_the_flight_page_delays_and_cancels_in_korean(
     app.state.engine.dispose()
     with factory() as db:
         assert db.get_one(Flight, flight_id).state == "cancelled"
+
+
+def test_the_api_and_the_command_line_delay_and_cancel_a_flight(
+    factory: sessionmaker[Session], world: World, db_url: str
+) -> None:
+    from consular.app import create_app
+    from tests.cli.test_commands import run
+    from tests.factories import auth
+
+    lee, park, flight_id = _seated(factory, world)
+    app = create_app(Settings(database_url=db_url))
+    with TestClient(app, base_url="https://testserver") as client:
+        url = f"/api/v1/flights/{flight_id}"
+        naive = client.post(
+            f"{url}/delay", json={"departs_at": "2025-09-12T10:30"}, headers=auth(world.token)
+        )
+        assert naive.status_code == 422
+        delayed = client.post(
+            f"{url}/delay", json={"departs_at": LATER.isoformat()}, headers=auth(world.token)
+        )
+        assert delayed.status_code == 200, delayed.text
+        assert delayed.json()["first_departs_at"].startswith("2025-09-11T18:00")
+        assert set(delayed.json()["passengers"]) == {lee, park}
+        other = client.post(
+            f"{url}/delay",
+            json={"departs_at": LATER.isoformat()},
+            headers=auth(world.houston_token),
+        )
+        assert other.status_code == 404  # another post's flight
+    app.state.engine.dispose()
+    code, out, err = run(db_url, "flight", "cancel", flight_id, "--reason", "Aircraft unavailable")
+    assert code == 0, err
+    assert "2 passengers lost their seats" in out
+    code, out, err = run(db_url, "flight", "delay", flight_id, "--departs", LATER.isoformat())
+    assert code != 0 and "was cancelled" in err
