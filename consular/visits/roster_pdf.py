@@ -28,7 +28,7 @@ from consular.visits.models import VisitPlan
 from consular.visits.roster import BOXES, COLUMNS, heading_lines, language_name
 
 # Widths in cm, in the order of COLUMNS then BOXES: 27 cm across a landscape A4.
-_WIDTHS = (0.8, 1.1, 3.6, 2.0, 2.6, 1.4, 3.0, 1.6, 3.0, 1.5, 1.7, 1.7, 3.0)
+_WIDTHS = (1.0, 1.2, 3.4, 2.0, 2.6, 1.6, 3.0, 1.7, 2.6, 1.7, 1.7, 1.7, 2.5)
 _STYLE = (
     ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
     ("BACKGROUND", (0, 0), (-1, 0), colors.whitesmoke),
@@ -114,7 +114,8 @@ def _table(rows: list[dict[str, str]], language: str, font: str, body: Paragraph
         return Paragraph(escape(text), body)
 
     header = [cell(_(column.header)) for column in COLUMNS] + [cell(_(b.header)) for b in BOXES]
-    blanks = [_(box.blank) if box.blank else "" for box in BOXES]
+    # A box stays with its word ("□ yes"); a narrow cell wraps between the choices.
+    blanks = [cell(_(box.blank).replace("□ ", "□\u00a0")) if box.blank else "" for box in BOXES]
     cells: list[list[object]] = [header]
     for row in rows:
         name = "\n".join(part for part in (row["name_hangul"], row["name_latin"]) if part)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.audit.models import AuditEvent
+from consular.audit.timeline import TimelineFilters, read_timeline
 from consular.auth.models import User
 from consular.auth.service import Actor
 from consular.db import unit_of_work
@@ -237,3 +238,16 @@ def test_the_roster_is_sorted_by_a_number_or_by_name_and_masked_for_a_viewer(
     assert by_name[1]["name_hangul"] == "이성호" and by_name[1]["language"] == "ko"
     assert by_name[1]["special_needs"] == "Insulin twice a day"
     assert [r["a_number"] for r in masked] == ["•••••••901", "•••••••789"]
+
+
+def test_the_incidents_timeline_shows_its_visits(
+    factory: sessionmaker[Session], world: World
+) -> None:
+    detainees(factory, world)
+    plan(factory, world)
+    supervisor, _ = user_with_token(factory, "supervisor.park", "supervisor")
+    with factory() as db:
+        shown = read_timeline(db, supervisor, world.incident_id, TimelineFilters(kind="visits"))
+    tags = [entry.event.tag for entry in shown.entries]
+    assert tags.count("visits:plan:create") == 1 and tags.count("visits:case:add") == 2
+    assert {entry.case.number for entry in shown.entries if entry.case} == {1, 3}
