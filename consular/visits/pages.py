@@ -10,11 +10,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.sessions import actor_of
+from consular.cases.models import Case
+from consular.cases.pages import case_section
 from consular.errors import DomainError, InvalidInput
 from consular.flights.fonts import PdfFontMissing
 from consular.i18n import LANGUAGES, N_
@@ -23,7 +26,7 @@ from consular.importing import read_upload
 from consular.incidents.models import Incident
 from consular.incidents.service import get_incident
 from consular.incidents.team import team
-from consular.visits.models import VisitPlan
+from consular.visits.models import VisitCase, VisitPlan
 from consular.visits.roster import BOXES, heading_lines, language_name
 from consular.visits.roster_pdf import roster_pdf
 from consular.visits.service import (
@@ -48,6 +51,21 @@ from consular.web.limits import UploadLimits
 from consular.web.pages import STATIC, Page, environment
 
 router = APIRouter(include_in_schema=False)
+
+
+@case_section(70, "case_visits.html")
+def _case_visits(db: Session, session: WebSession, case: Case) -> dict[str, object] | None:
+    """The visits the case is on, by day: nothing shown when it is on none."""
+    plans = list(
+        db.scalars(
+            select(VisitPlan)
+            .join(VisitCase, VisitCase.plan_id == VisitPlan.id)
+            .where(VisitCase.case_id == case.id)
+            .order_by(VisitPlan.visit_date, VisitPlan.facility_name)
+        )
+    )
+    return {"plans": plans} if plans else None
+
 
 STYLESHEET = STATIC / "roster.css"
 

@@ -271,11 +271,13 @@ def _numbers(db: Session, case_ids: Sequence[str]) -> dict[str, int]:
     return {case_id: number for case_id, number in db.execute(query)}
 
 
-def get_plan(db: Session, actor: Actor, plan_id: str) -> VisitPlan:
-    """The plan, if the actor may read its incident's cases; else not found."""
-    plan = db.scalar(
-        select(VisitPlan).where(VisitPlan.id == plan_id).options(selectinload(VisitPlan.cases))
-    )
+def get_plan(db: Session, actor: Actor, plan_id: str, *, for_update: bool = False) -> VisitPlan:
+    """The plan, if the actor may read its incident's cases; else not found. ``for_update``
+    locks it (PostgreSQL), so that two changes of one plan's cases wait for each other."""
+    query = select(VisitPlan).where(VisitPlan.id == plan_id)
+    if for_update:
+        query = query.with_for_update()
+    plan = db.scalar(query.options(selectinload(VisitPlan.cases)))
     if plan is None or not actor.can(Permission.CASE_READ):
         raise NotFound("visit plan", plan_id)
     get_incident(db, actor, plan.incident_id)  # another post's plan: not found
@@ -299,7 +301,7 @@ def plans_of(db: Session, actor: Actor, incident_id: str) -> list[tuple[VisitPla
 
 def _changing(db: Session, actor: Actor, plan_id: str) -> VisitPlan:
     actor.require(Permission.CASE_WRITE, "visit_plan", plan_id)
-    plan = get_plan(db, actor, plan_id)
+    plan = get_plan(db, actor, plan_id, for_update=True)
     refuse_closed(db.get_one(Incident, plan.incident_id))
     if plan.state != "planned":
         raise Conflict(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from consular.audit.models import AuditEvent
+from consular.cases.models import Case
 from consular.visits.models import VisitCase, VisitPlan
 from tests.conftest import World
 from tests.factories import auth
@@ -50,6 +51,12 @@ def test_an_officer_plans_a_visit_from_the_form_and_sees_its_cases(
     assert f"/incidents/{world.incident_id}/interviews?{numbers}" in page
     listed = browser.get(f"/incidents/{world.incident_id}/visits").text
     assert "2025-09-05" in listed and FOLKSTON in listed
+    # The case's page names the visits it is on; a case on none shows no such section.
+    with factory() as db:
+        lee, park = db.scalars(select(Case.id).where(Case.number.in_((1, 2))).order_by(Case.number))
+    shown = browser.get(f"/cases/{lee}", headers={"Accept-Language": "en"}).text
+    assert f'href="{made.headers["location"]}">2025-09-05 · {FOLKSTON}</a> · Planned' in shown
+    assert 'id="visits"' not in browser.get(f"/cases/{park}").text
 
 
 def test_a_refused_form_says_each_wrong_field_and_keeps_what_was_typed(
