@@ -485,13 +485,20 @@ def roster(plan: VisitPlan, actor: Actor, sort: str = Sort.A_NUMBER) -> list[dic
             }
         )
     if order is Sort.A_NUMBER:
-        rows.sort(key=lambda r: (not r["_a"], r["_a"], r["name_latin"]))
+        rows.sort(key=lambda r: (*_a_number_order(r["_a"]), r["name_latin"]))
     else:
         rows.sort(key=lambda r: (r["name_latin"] or r["name_hangul"], r["_a"]))
     for index, row in enumerate(rows, start=1):
         del row["_a"]
         row["no"] = str(index)
     return rows
+
+
+def _a_number_order(identifier: str) -> tuple[bool, int, str]:
+    """An A-number's place in the facility's list: by its number (A12345678 before
+    A123456789, however it is written), those without one last."""
+    digits = "".join(ch for ch in identifier if ch.isdigit())
+    return (not digits, int(digits) if digits else 0, identifier)
 
 
 _Made = TypeVar("_Made")

@@ -14,6 +14,7 @@ from consular.audit.models import AuditEvent
 from consular.audit.timeline import TimelineFilters, read_timeline
 from consular.auth.models import User
 from consular.auth.service import Actor
+from consular.cases.models import Case
 from consular.db import unit_of_work
 from consular.errors import Conflict, InvalidInput, NotFound
 from consular.incidents.lifecycle import close_incident
@@ -251,3 +252,15 @@ def test_the_incidents_timeline_shows_its_visits(
     tags = [entry.event.tag for entry in shown.entries]
     assert tags.count("visits:plan:create") == 1 and tags.count("visits:case:add") == 2
     assert {entry.case.number for entry in shown.entries if entry.case} == {1, 3}
+
+
+def test_a_numbers_are_in_the_order_of_their_numbers_whatever_their_length(
+    factory: sessionmaker[Session], world: World
+) -> None:
+    people = detainees(factory, world)
+    plan_id = plan(factory, world)
+    with unit_of_work(factory) as db:
+        db.get_one(Case, people.choi).host_identifier = "A99999999"  # eight digits
+    with factory() as db:
+        rows = roster(get_plan(db, world.officer, plan_id), world.officer, "a_number")
+    assert [r["a_number"] for r in rows] == ["A99999999", "A123456789"]
