@@ -33,7 +33,7 @@ def record(
     "/cases/{case_id}/interviews",
     response_model=list[InterviewRead],
     summary="A case's welfare interviews, the latest first",
-    responses=answers(404),
+    responses=answers(404, 422),
 )
 def of_case(case_id: str, db: DB, actor: CurrentActor) -> list[InterviewRead]:
     return [InterviewRead.model_validate(item) for item in interviews_of(db, actor, case_id)]
@@ -43,7 +43,7 @@ def of_case(case_id: str, db: DB, actor: CurrentActor) -> list[InterviewRead]:
     "/incidents/{incident_id}/interviews/summary",
     response_model=SummaryRead,
     summary="The incident's interviews counted per facility and in total",
-    responses=answers(404),
+    responses=answers(404, 422),
 )
 def counts(incident_id: str, db: DB, actor: CurrentActor) -> SummaryRead:
     return SummaryRead.model_validate(summary(db, actor, incident_id))
