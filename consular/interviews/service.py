@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from consular import audit
 from consular.audit.tags import AuditTag
@@ -26,7 +26,7 @@ from consular.cases.policy import MilestoneKind
 from consular.cases.reading import readable_cases
 from consular.cases.service import complete_milestone, get_case
 from consular.cases.wishes import record_wishes
-from consular.db import utcnow
+from consular.db import new_id, utcnow
 from consular.errors import InvalidInput
 from consular.fields import limit_of
 from consular.i18n import N_
@@ -192,8 +192,11 @@ def _visit_checked(check: _Check, visit: Visit, incident: Incident) -> date | No
 def _cases_by_number(
     db: Session, actor: Actor, incident: Incident, numbers: Sequence[int]
 ) -> dict[int, Case]:
-    query = readable_cases(actor).where(
-        Case.incident_id == incident.id, Case.number.in_(sorted(set(numbers)))
+    query = (
+        readable_cases(actor)
+        .where(Case.incident_id == incident.id, Case.number.in_(sorted(set(numbers))))
+        # Each saved interview reads its case's checklist: loaded at once for the roster.
+        .options(selectinload(Case.milestones))
     )
     return {case.number: case for case in db.scalars(query).unique()}
 
@@ -315,6 +318,7 @@ def _save(
     row: InterviewInput,
 ) -> WelfareInterview:
     interview = WelfareInterview(
+        id=new_id(),
         case_id=case.id,
         held_on=held_on,
         interviewer=interviewer,
@@ -325,12 +329,14 @@ def _save(
         **_values(row),
     )
     db.add(interview)
-    db.flush()
-    if row.seen:
+    family, employer = _wish(row.family_notice), _wish(row.employer_notice)
+    changed = (family or case.family_notice, employer or case.employer_notice) != (
+        case.family_notice,
+        case.employer_notice,
+    )
+    if row.seen and changed:
         # The outbox and the family codes read the choice from the case (CON-05).
-        record_wishes(
-            db, actor, case.id, family=_wish(row.family_notice), employer=_wish(row.employer_notice)
-        )
+        record_wishes(db, actor, case.id, family=family, employer=employer)
     audit.record(
         db,
         actor=actor.name,
