@@ -310,3 +310,16 @@ def test_reminders_wait_for_the_supervisor_in_the_outbox(demo: Session) -> None:
     assert ("supervisor.park", "escalation", "supervisor.park@atlanta.consulate.example") in [
         tuple(row) for row in waiting
     ]
+
+
+def test_part_of_each_facility_s_detainees_were_interviewed(demo: Session) -> None:
+    from consular.interviews.models import WelfareInterview
+
+    interviews = demo.scalars(select(WelfareInterview)).all()
+    facilities = {i.facility for i in interviews}
+    assert len(facilities) >= 2 and len(interviews) < len(_cases(demo))
+    seen = [i for i in interviews if i.seen]
+    assert any(i.injured for i in seen) and any(i.told_reason == "no" for i in seen)
+    assert any(i.counsel_wanted for i in seen)
+    refusing = [i for i in seen if i.family_notice == "no"]
+    assert refusing and all(demo.get_one(Case, i.case_id).family_notice == "no" for i in refusing)
