@@ -76,7 +76,6 @@ EXPECTED_KINDS = {
             "/incidents/{id}",
             "/incidents/{id}/lists/{id}",
             "/incidents/{id}/search",
-            "/incidents/{id}/interviews",
             "/incidents/{id}/team",
             "/cases/{id}",
             "/persons/{id}",
