@@ -141,10 +141,12 @@ def record_interviews(
         raise RosterRefused(check.problems)
     assert held_on is not None
     interviewer = visit.interviewer.strip() or actor.name
-    return [
+    saved = [
         _save(db, actor, cases[row.case_number], visit.facility.strip(), held_on, interviewer, row)
         for row in rows
     ]
+    db.flush()  # each interview as stored, its defaults filled in
+    return saved
 
 
 def _visit_checked(check: _Check, visit: Visit, incident: Incident) -> date | None:
