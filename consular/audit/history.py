@@ -146,7 +146,7 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
         "held_on": Field(N_("Date")),
         "facility": Field(N_("Facility")),
         "interviewer": Field(N_("Interviewed by")),
-        "seen": Field(N_("Seen"), coded(interview_labels.SEEN)),
+        "seen": Field(N_("Seen or not"), coded(interview_labels.SEEN)),
         "not_seen_reason": Field(N_("Why not seen"), coded(interview_labels.NOT_SEEN_REASONS)),
         "not_seen_other": Field(N_("Other reason")),
         "interpreter": Field(N_("Interpreter used"), _yes_no),

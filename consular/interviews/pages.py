@@ -187,7 +187,7 @@ FIELD_NAMES = {
     "facility": N_("Facility"),
     "interviewer": N_("Interviewed by"),
     "date": N_("Date"),
-    "seen": N_("Seen"),
+    "seen": N_("Seen or not"),
     "not_seen_reason": N_("Why not seen"),
     "not_seen_other": N_("Other reason"),
     "interpreter": N_("Interpreter used"),
