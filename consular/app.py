@@ -39,6 +39,8 @@ from consular.incidents.team_api import router as team_router
 from consular.incidents.team_pages import router as team_pages
 from consular.incidents.timeline_api import router as timeline_router
 from consular.incidents.timeline_pages import router as timeline_pages
+from consular.interviews.api import router as interviews_router
+from consular.interviews.pages import router as interview_pages
 from consular.keys.service import check_keys
 from consular.notifications.pages import router as notification_pages
 from consular.reentry.api import router as reentry_api_router
@@ -136,6 +138,7 @@ def _include_routes(app: FastAPI) -> None:
         screening_router,
         reentry_api_router,
         visits_router,
+        interviews_router,
     ):
         api.include_router(routes)
 
@@ -168,6 +171,7 @@ def _include_routes(app: FastAPI) -> None:
         visit_pages,
         reentry_pages,
         deployment_pages,
+        interview_pages,
     ):
         app.include_router(pages)
     # The pages' own stylesheets; nothing is loaded from elsewhere.

@@ -46,6 +46,7 @@ class AuditTag(StrEnum):
     TRAVEL_RECORD = "cases:travel:record", N_("Travel details recorded")
     CASE_ASSIGN = "cases:case:assign", N_("Officers assigned")
     CASE_WISHES = "cases:wishes:record", N_("Whom the detainee agrees to tell")
+    INTERVIEW_RECORD = "interviews:interview:record", N_("Welfare interview recorded")
 
     # Incidents and their lists
     INCIDENT_CREATE = "incidents:incident:create", N_("Incident created")

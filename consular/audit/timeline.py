@@ -45,6 +45,7 @@ KINDS: dict[str, Kind] = {
     ),
     "custody": Kind(N_("Custody"), (T.CUSTODY_RECORD,)),
     "checklist": Kind(N_("Checklist"), (T.MILESTONE_COMPLETE,)),
+    "interviews": Kind(N_("Welfare interviews"), (T.INTERVIEW_RECORD,)),
     "notes": Kind(N_("Notes and wishes"), (T.NOTE_ADD, T.CASE_WISHES)),
     "assignments": Kind(N_("Assignments and team"), (T.CASE_ASSIGN, T.TEAM_ADD, T.TEAM_REMOVE)),
     "lists": Kind(

@@ -38,6 +38,7 @@ from consular.db import make_engine, make_session_factory, unit_of_work, utcnow
 from consular.demo.database import DemoRefused as DemoRefused
 from consular.demo.database import demo_key_file as demo_key_file
 from consular.demo.database import prepare_database
+from consular.demo.interviews import record_first_visits
 from consular.demo.lists import (
     BATTERY_MAKER,
     DAESUNG,
@@ -172,6 +173,7 @@ def _populate(
     record_assurance(factory, staff.admin, incident_id)
     logins += work_the_week(factory, incident_id, plan.seed, echo)
     plan_the_visits(factory, incident_id, echo)
+    record_first_visits(factory, incident_id, echo)
     _report(factory, staff.supervisor, incident_id, echo)
     _remind(factory, echo)
     return logins

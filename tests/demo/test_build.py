@@ -322,3 +322,16 @@ def test_officers_visit_both_facilities_on_the_second_day(demo: Session) -> None
     assert {p.visit_date.isoformat() for p in plans} == {"2025-09-05"}
     assert [p.interpreter for p in plans] == [False, True]
     assert all(p.cases for p in plans)
+
+
+def test_part_of_each_facility_s_detainees_were_interviewed(demo: Session) -> None:
+    from consular.interviews.models import WelfareInterview
+
+    interviews = demo.scalars(select(WelfareInterview)).all()
+    facilities = {i.facility for i in interviews}
+    assert len(facilities) >= 2 and len(interviews) < len(_cases(demo))
+    seen = [i for i in interviews if i.seen]
+    assert any(i.injured for i in seen) and any(i.told_reason == "no" for i in seen)
+    assert any(i.counsel_wanted for i in seen)
+    refusing = [i for i in seen if i.family_notice == "no"]
+    assert refusing and all(demo.get_one(Case, i.case_id).family_notice == "no" for i in refusing)
