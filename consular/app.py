@@ -40,6 +40,8 @@ from consular.incidents.team_api import router as team_router
 from consular.incidents.team_pages import router as team_pages
 from consular.incidents.timeline_api import router as timeline_router
 from consular.incidents.timeline_pages import router as timeline_pages
+from consular.interviews.api import router as interviews_router
+from consular.interviews.pages import router as interview_pages
 from consular.keys.service import check_keys
 from consular.notifications.broadcast_api import router as broadcast_router
 from consular.notifications.broadcast_pages import router as broadcast_pages
@@ -51,6 +53,8 @@ from consular.registry.pages import router as registry_pages
 from consular.screening.api import router as screening_router
 from consular.screening.pages import router as deployment_pages
 from consular.sealing import KeyProblem, install, source_of
+from consular.visits.api import router as visits_router
+from consular.visits.pages import router as visit_pages
 from consular.web.access import (
     FormExpired,
     SignInRequired,
@@ -138,6 +142,8 @@ def _include_routes(app: FastAPI) -> None:
         reentry_api_router,
         broadcast_router,
         flights_router,
+        visits_router,
+        interviews_router,
     ):
         api.include_router(routes)
 
@@ -168,8 +174,10 @@ def _include_routes(app: FastAPI) -> None:
         team_pages,
         timeline_pages,
         flight_pages,
+        visit_pages,
         reentry_pages,
         deployment_pages,
+        interview_pages,
     ):
         app.include_router(pages)
     # The pages' own stylesheets; nothing is loaded from elsewhere.
