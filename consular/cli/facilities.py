@@ -10,8 +10,8 @@ from consular.auth.models import Post
 from consular.auth.service import Actor
 from consular.cli.context import command_unit, fail
 from consular.facilities import service
-from consular.facilities.service import TYPED
 from consular.facilities.models import Facility
+from consular.facilities.service import TYPED
 from consular.phones import shown_phone
 
 app = typer.Typer(no_args_is_help=True, help="The posts' directories of detention facilities.")

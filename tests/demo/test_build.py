@@ -310,3 +310,21 @@ def test_reminders_wait_for_the_supervisor_in_the_outbox(demo: Session) -> None:
     assert ("supervisor.park", "escalation", "supervisor.park@atlanta.consulate.example") in [
         tuple(row) for row in waiting
     ]
+
+
+def test_the_model_cases_facilities_are_in_the_directory_and_hold_its_cases(
+    demo: Session,
+) -> None:
+    from consular.facilities.models import Facility
+
+    entries = {f.name: f for f in demo.scalars(select(Facility))}
+    assert set(entries) == {"Folkston ICE Processing Center", "Stewart Detention Center"}
+    assert entries["Stewart Detention Center"].city == "Lumpkin"
+    assert entries["Folkston ICE Processing Center"].phone.startswith("+1912555")
+    named = [case for case in _cases(demo) if case.facility in entries]
+    assert named and all(case.facility_id == entries[case.facility].id for case in named)
+    # Every custody record of those names is linked too.
+    unlinked = select(func.count()).where(
+        CustodyEvent.facility.in_(list(entries)), CustodyEvent.facility_id.is_(None)
+    )
+    assert demo.scalar(unlinked) == 0

@@ -241,6 +241,11 @@ def test_a_supervisor_merges_a_name_written_another_way(
             free.name != "Folkston ICE Proc. Ctr"
             for free in free_names(db, get_facility(db, OPERATOR, facility_id))
         )
+    # The case page's custody form offers the directory's names; the entry is shown.
+    case_page = browser.get(f"/cases/{folkston_cases[0].id}", headers=EN).text
+    assert 'list="custody-facilities"' in case_page
+    assert f'<option value="{FOLKSTON["name"]}">' in case_page
+    assert f'In the facility directory: <a href="/facilities/{facility_id}">' in case_page
     # The incident page counts the people held there and links the entry.
     incident = browser.get(f"/incidents/{world.incident_id}", headers=EN).text
     assert (
