@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from consular.api_schema import SIGNED_IN, TAKES_BODY, answers
+from consular.api_schema import READS_INPUT, SIGNED_IN, TAKES_BODY, answers
 from consular.facilities import service
 from consular.facilities.models import Facility
 from consular.facilities.schemas import FacilityCreate, FacilityRead, FacilityUpdate
@@ -17,7 +17,12 @@ def _read(facility: Facility, held: dict[str, int]) -> FacilityRead:
     )
 
 
-@router.get("", response_model=list[FacilityRead], summary="The post's facility directory")
+@router.get(
+    "",
+    response_model=list[FacilityRead],
+    summary="The post's facility directory",
+    responses=answers(*READS_INPUT),
+)
 def list_facilities(db: DB, actor: CurrentActor, post_id: str | None = None) -> list[FacilityRead]:
     """The entries of the caller's post (``post_id``: another post the caller reads)."""
     found = service.directory(db, actor, post_id)
@@ -40,7 +45,7 @@ def create(body: FacilityCreate, db: DB, actor: CurrentActor) -> FacilityRead:
     return _read(facility, {})
 
 
-@router.get("/{facility_id}", response_model=FacilityRead, responses=answers(404))
+@router.get("/{facility_id}", response_model=FacilityRead, responses=answers(404, 422))
 def read(facility_id: str, db: DB, actor: CurrentActor) -> FacilityRead:
     facility = service.get_facility(db, actor, facility_id)
     return _read(facility, service.held_counts(db, facility.post_id))

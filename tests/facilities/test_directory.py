@@ -265,3 +265,22 @@ def test_a_name_no_case_has_merges_nothing(
     with unit_of_work(factory) as db, pytest.raises(InvalidInput) as refused:
         merge_name(db, OPERATOR, facility_id, "Nowhere Jail")
     assert refused.value.code == "facility.merge_nothing"
+
+
+def test_a_viewer_reads_and_changes_nothing_and_headquarters_names_the_post(
+    app_client: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    facility_id = _add(app_client, world.token).json()["id"]
+    _, viewer = user_with_token(factory, "viewer.choi", "viewer")
+    assert (
+        app_client.get(f"/api/v1/facilities/{facility_id}", headers=auth(viewer)).status_code == 200
+    )
+    assert _add(app_client, viewer, name="Irwin County Jail").status_code == 404
+    put = {"version": 1, "city": "Lumpkin"}
+    changed = app_client.put(f"/api/v1/facilities/{facility_id}", json=put, headers=auth(viewer))
+    assert changed.status_code == 404
+    _, admin = user_with_token(factory, "admin.one", "admin", post=None)
+    refused = _add(app_client, admin, name="Irwin County Jail")
+    assert refused.status_code == 422 and refused.json()["error"] == "facility.no_post"
+    bad = _add(app_client, world.token, name="Irwin County Jail", field_office_email="ice at dhs")
+    assert bad.status_code == 422 and bad.json()["error"] == "facility.email_invalid"
