@@ -18,6 +18,7 @@ from consular.cases.pages import case_section
 from consular.errors import DomainError, NotFound
 from consular.facilities import service
 from consular.facilities.models import Facility
+from consular.fields import limit_of
 from consular.phones import shown_phone
 from consular.web.access import CheckedForm, Refusal, SignedIn, refused_with
 from consular.web.common import page_for
@@ -26,6 +27,10 @@ from consular.web.deps import DB
 router = APIRouter(include_in_schema=False)
 
 DIRECTORY = "/facilities"
+# What each field of an entry's form holds (the country is typed as a name or a code).
+LIMITS = {key: limit_of(getattr(Facility, key)) for key in service.TYPED if key != "country"}
+LIMITS["country"] = 60
+LIMITS.update(dict.fromkeys(service.PHONES, 40))  # as typed, with spaces; stored shorter
 
 
 def _typed(facility: Facility) -> dict[str, str]:
@@ -71,6 +76,7 @@ def _new_page(
         request,
         "facility_new.html",
         status_code=status_code,
+        entry_limits=LIMITS,
         typed=typed or {},
         wrong=error.details.get("fields", {}) if error is not None else {},
         error=error,
@@ -123,6 +129,7 @@ def _facility_page(
         request,
         "facility.html",
         status_code=status_code,
+        entry_limits=LIMITS,
         facility=facility,
         phone=shown_phone(facility.phone),
         field_office_phone=shown_phone(facility.field_office_phone),
