@@ -50,6 +50,8 @@ from consular.registry.pages import router as registry_pages
 from consular.screening.api import router as screening_router
 from consular.screening.pages import router as deployment_pages
 from consular.sealing import KeyProblem, install, source_of
+from consular.visits.api import router as visits_router
+from consular.visits.pages import router as visit_pages
 from consular.web.access import (
     FormExpired,
     SignInRequired,
@@ -136,6 +138,7 @@ def _include_routes(app: FastAPI) -> None:
         screening_router,
         reentry_api_router,
         facilities_router,
+        visits_router,
     ):
         api.include_router(routes)
 
@@ -165,6 +168,7 @@ def _include_routes(app: FastAPI) -> None:
         team_pages,
         timeline_pages,
         flight_pages,
+        visit_pages,
         reentry_pages,
         deployment_pages,
         facility_pages,

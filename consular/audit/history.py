@@ -194,6 +194,8 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
     },
     AuditTag.SEAT_ASSIGN: {"flight": Field(N_("Flight"))},
     AuditTag.SEAT_UNASSIGN: {"flight": Field(N_("Flight"))},
+    AuditTag.VISIT_CASE_ADD: {"facility": Field(N_("Facility")), "date": Field(N_("Date"))},
+    AuditTag.VISIT_CASE_REMOVE: {"facility": Field(N_("Facility")), "date": Field(N_("Date"))},
     AuditTag.FAMILY_CODE_ISSUE: {
         "contact": Field(N_("Given to")),
         "expires_at": Field(N_("Valid until"), _moment),

@@ -91,6 +91,13 @@ class AuditTag(StrEnum):
     FLIGHT_DEPART = "flights:flight:depart", N_("Flight departed")
     MANIFEST_EXPORT = "flights:manifest:export", N_("Passenger manifest exported")
 
+    # Visits to the facilities
+    VISIT_PLAN = "visits:plan:create", N_("Visit planned")
+    VISIT_CASE_ADD = "visits:case:add", N_("Case added to a visit")
+    VISIT_CASE_REMOVE = "visits:case:remove", N_("Case taken off a visit")
+    VISIT_STATE = "visits:plan:state", N_("Visit marked done or cancelled")
+    ROSTER_EXPORT = "visits:roster:export", N_("Visit roster printed")
+
     # Re-entry
     ASSESSMENT_RECORD = "reentry:assessment:record", N_("Re-entry assessment kept")
     REENTRY_FACTS_UPDATE = "reentry:facts:update", N_("Re-entry facts recorded")

@@ -59,6 +59,7 @@ from consular.demo.lists import (
     registry_table,
 )
 from consular.demo.screening import plan_and_screen, record_assurance
+from consular.demo.visits import plan_the_visits
 from consular.demo.week import work_the_week
 from consular.incidents.schemas import IncidentCreate
 from consular.incidents.service import (
@@ -172,6 +173,7 @@ def _populate(
     record_assurance(factory, staff.admin, incident_id)
     logins += work_the_week(factory, incident_id, plan.seed, echo)
     add_facilities(factory, echo)
+    plan_the_visits(factory, incident_id, echo)
     _report(factory, staff.supervisor, incident_id, echo)
     _remind(factory, echo)
     return logins

@@ -28,6 +28,7 @@ from consular.incidents.service import review_queue
 from consular.incidents.team import members, team, workload
 from consular.registry.models import EmergencyContact, Person
 from consular.registry.service import import_registry
+from consular.visits.models import VisitPlan
 from tests.factories import OPERATOR, registry_table
 
 pytestmark = pytest.mark.slow
@@ -328,3 +329,15 @@ def test_the_model_cases_facilities_are_in_the_directory_and_hold_its_cases(
         CustodyEvent.facility.in_(list(entries)), CustodyEvent.facility_id.is_(None)
     )
     assert demo.scalar(unlinked) == 0
+
+
+def test_officers_visit_both_facilities_on_the_second_day(demo: Session) -> None:
+    plans = list(demo.scalars(select(VisitPlan).order_by(VisitPlan.facility_name)))
+    assert [p.facility_name for p in plans] == [
+        "Folkston ICE Processing Center",
+        "Stewart Detention Center",
+    ]
+    assert {p.visit_date.isoformat() for p in plans} == {"2025-09-05"}
+    assert [p.interpreter for p in plans] == [False, True]
+    assert all(p.cases for p in plans)
+    assert all(p.facility_id for p in plans)  # the directory's entries, planned after them
