@@ -24,6 +24,8 @@ from consular.cases.worklist_api import router as worklist_router
 from consular.cases.worklist_pages import router as worklist_pages
 from consular.config import Settings, UnsafeSettings, get_settings, unsafe_settings
 from consular.db import is_busy, make_engine, make_session_factory
+from consular.documents.api import router as documents_router
+from consular.documents.pages import router as document_pages
 from consular.errors import DomainError
 from consular.families.pages import router as status_pages
 from consular.flights.pages import router as flight_pages
@@ -133,6 +135,7 @@ def _include_routes(app: FastAPI) -> None:
         bulk_router,
         screening_router,
         reentry_api_router,
+        documents_router,
     ):
         api.include_router(routes)
 
@@ -164,6 +167,7 @@ def _include_routes(app: FastAPI) -> None:
         flight_pages,
         reentry_pages,
         deployment_pages,
+        document_pages,
     ):
         app.include_router(pages)
     # The pages' own stylesheets; nothing is loaded from elsewhere.

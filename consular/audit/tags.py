@@ -83,6 +83,11 @@ class AuditTag(StrEnum):
     FLIGHT_DEPART = "flights:flight:depart", N_("Flight departed")
     MANIFEST_EXPORT = "flights:manifest:export", N_("Passenger manifest exported")
 
+    # Travel documents
+    DOCUMENT_RECORD = "documents:document:record", N_("Travel document recorded")
+    DOCUMENT_ISSUE = "documents:certificate:issue", N_("Travel certificate issued")
+    DOCUMENT_PRINT = "documents:certificate:print", N_("Travel certificate printed")
+
     # Re-entry
     ASSESSMENT_RECORD = "reentry:assessment:record", N_("Re-entry assessment kept")
     REENTRY_FACTS_UPDATE = "reentry:facts:update", N_("Re-entry facts recorded")

@@ -71,6 +71,9 @@ KINDS: dict[str, Kind] = {
             T.FLIGHT_LOCK,
             T.FLIGHT_DEPART,
             T.MANIFEST_EXPORT,
+            T.DOCUMENT_RECORD,
+            T.DOCUMENT_ISSUE,
+            T.DOCUMENT_PRINT,
         ),
     ),
     "reentry": Kind(
