@@ -56,8 +56,8 @@ DOCUMENT_KINDS = {
     "other": N_("Other document"),
 }
 PASSPORT_WHEREABOUTS = {
-    "host_authority": N_("Held by the host authority"),
-    "consulate": N_("Held by the consulate"),
+    "host_authority": N_("With the host authority"),
+    "consulate": N_("With the consulate"),
     "person": N_("Returned to the person"),
     "unknown": N_("Lost or not known"),
 }

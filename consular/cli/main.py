@@ -21,6 +21,7 @@ from consular.auth.service import (
 )
 from consular.cli import audit as audit_cli
 from consular.cli import cases as cases_cli
+from consular.cli import documents as documents_cli
 from consular.cli import families as families_cli
 from consular.cli import flights as flights_cli
 from consular.cli import imports as imports_cli
@@ -50,6 +51,7 @@ app.add_typer(imports_cli.app, name="import")
 app.add_typer(incidents_cli.app, name="incident")
 incidents_cli.app.add_typer(team_cli.app, name="team")
 app.add_typer(cases_cli.app, name="cases")
+app.add_typer(documents_cli.app, name="documents")
 app.add_typer(families_cli.app, name="family-code")
 app.add_typer(flights_cli.app, name="flight")
 app.add_typer(reentry_cli.app, name="reentry")

@@ -1,0 +1,135 @@
+"""Travel documents in the workspace, the API and on the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from consular.audit.models import AuditEvent
+from consular.cases.models import Case
+from consular.documents.models import TravelDocument
+from tests.cli.test_commands import run
+from tests.conftest import World
+from tests.documents.test_documents import _houston_case
+from tests.flights.test_flights import _three_cases
+from tests.flights.test_pdf import assert_every_font_embedded, pdf_font, pdf_words
+from tests.web.client import form_token, sign_in
+
+KO = {"Accept-Language": "ko"}
+__all__ = ["pdf_font"]  # the fixture, used by name
+
+
+def test_an_officer_issues_a_travel_certificate_and_prints_it_twice(
+    browser: TestClient, factory: sessionmaker[Session], world: World, pdf_font: None
+) -> None:
+    lee, _, _ = _three_cases(factory, world)
+    sign_in(browser)
+    page = browser.get(f"/cases/{lee}", headers=KO).text
+    assert "여행증명서 발급" in page and "아직 기록된 여행 문서가 없습니다." in page
+    issued = browser.post(
+        f"/cases/{lee}/travel-certificate",
+        data={
+            "csrf_token": form_token(page),
+            "issued_on": "2025-09-09",
+            "validity": "one_year",
+            "passport_whereabouts": "host_authority",
+        },
+    )
+    assert issued.status_code == 303
+    page = browser.get(f"/cases/{lee}", headers=KO).text
+    # The number is shown masked to an officer who may not reveal identifiers.
+    assert "••••••001" in page and "2026-09-08" in page and "현지 당국 보관" in page
+    for _ in range(2):
+        answer = browser.get(f"/cases/{lee}/travel-certificate.pdf", headers=KO)
+        assert answer.status_code == 200
+        assert answer.headers["content-type"] == "application/pdf"
+    assert "NanumGothic" in " ".join(assert_every_font_embedded(answer.content))
+    text = pdf_words(answer.content)
+    assert "여행증명서 / Travel certificate" in text and "대한민국" in text
+    assert "TC2500001" in text and "이성호" in text and "LEE SEONGHO" in text
+    assert "1년 / One year" in text and "주애틀랜타" in text
+    with factory() as db:
+        printed = db.scalars(
+            select(AuditEvent.diff)
+            .where(AuditEvent.tag == "documents:certificate:print")
+            .order_by(AuditEvent.at)
+        ).all()
+    assert [d["printed"] for d in printed] == [1, 2]
+
+
+def test_a_taken_number_is_refused_on_the_page_naming_the_other_case(
+    browser: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    lee, park, _ = _three_cases(factory, world)
+    sign_in(browser)
+    for case_id, status in ((lee, 303), (park, 409)):
+        page = browser.get(f"/cases/{case_id}", headers=KO).text
+        answer = browser.post(
+            f"/cases/{case_id}/travel-document",
+            data={"csrf_token": form_token(page), "kind": "passport", "number": "M70512345"},
+            headers=KO,
+        )
+        assert answer.status_code == status
+    assert "문서 번호 M70512345는 이 공관의 조력 건 1에 이미 기록되어 있습니다." in answer.text
+
+
+def test_the_api_records_one_document_and_a_list_with_a_report_by_row(
+    app_client: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    lee, park, _ = _three_cases(factory, world)
+    auth = {"Authorization": f"Bearer {world.token}"}
+    put = app_client.put(
+        f"/api/v1/cases/{lee}/travel-document",
+        json={"kind": "passport", "number": "M70512345", "passport_whereabouts": "consulate"},
+        headers=auth,
+    )
+    assert put.status_code == 200, put.text
+    assert put.json()["travel_document"] == "own_passport"
+    refused = app_client.post(
+        f"/api/v1/incidents/{world.incident_id}/travel-documents",
+        json={"rows": [{"case": "2", "number": "M70512345"}, {"case": "7", "number": "X"}]},
+        headers=auth,
+    )
+    assert refused.status_code == 422
+    rows = [(e["row"], e["column"]) for e in refused.json()["report"]["errors"]]
+    assert rows == [(1, "number"), (2, "case")]
+    done = app_client.post(
+        f"/api/v1/incidents/{world.incident_id}/travel-documents",
+        json={"rows": [{"case": "2", "number": "M22222222"}], "passport_whereabouts": "person"},
+        headers=auth,
+    )
+    assert done.status_code == 200 and done.json()["recorded"][0]["case"] == 2
+    houston = _houston_case(factory, world)
+    other = app_client.get(f"/api/v1/cases/{houston}/travel-document", headers=auth)
+    assert other.status_code == 404
+    with factory() as db:
+        assert db.get_one(Case, park).travel_document == "own_passport"
+
+
+def test_the_command_line_sets_and_imports_documents(
+    db_url: str, factory: sessionmaker[Session], world: World, tmp_path: Path
+) -> None:
+    lee, _, _ = _three_cases(factory, world)
+    code, out, err = run(
+        db_url, "documents", "set", lee, "--number", "M70512345", "--passport", "host_authority"
+    )
+    assert code == 0, err
+    assert out.strip() == "case 1: passport_held"
+    listed = tmp_path / "numbers.csv"
+    listed.write_text("2, M22222222\n3, M70512345\n", encoding="utf-8")
+    code, out, err = run(
+        db_url, "documents", "import", str(listed), "--incident", world.incident_id
+    )
+    assert code != 0
+    assert "row 2, column number" in err and "case 1" in err
+    listed.write_text("2, M22222222\n3, M33333333\n", encoding="utf-8")
+    code, out, err = run(
+        db_url, "documents", "import", str(listed), "--incident", world.incident_id
+    )
+    assert code == 0, err
+    assert "2 document numbers recorded" in out
+    with factory() as db:
+        assert len(db.scalars(select(TravelDocument)).all()) == 3
