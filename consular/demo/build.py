@@ -38,6 +38,7 @@ from consular.db import make_engine, make_session_factory, unit_of_work, utcnow
 from consular.demo.database import DemoRefused as DemoRefused
 from consular.demo.database import demo_key_file as demo_key_file
 from consular.demo.database import prepare_database
+from consular.demo.documents import record_documents
 from consular.demo.lists import (
     BATTERY_MAKER,
     DAESUNG,
@@ -170,6 +171,7 @@ def _populate(
     plan_and_screen(factory, echo)
     record_assurance(factory, staff.admin, incident_id)
     logins += work_the_week(factory, incident_id, plan.seed, echo)
+    record_documents(factory, incident_id, echo)
     _report(factory, staff.supervisor, incident_id, echo)
     _remind(factory, echo)
     return logins
