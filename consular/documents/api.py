@@ -93,7 +93,7 @@ def _read(record: TravelDocument, actor: Actor) -> TravelDocumentRead:
 @router.get(
     "/cases/{case_id}/travel-document",
     response_model=TravelDocumentRead,
-    responses=answers(404),
+    responses=answers(404, 422),
 )
 def read(case_id: str, db: DB, actor: CurrentActor) -> TravelDocumentRead:
     record = get_document(db, actor, case_id)

@@ -17,19 +17,22 @@ from consular.cases import labels
 from consular.cases.models import Case
 from consular.cases.pages import _refused, case_section
 from consular.documents.etd_pdf import certificate_pdf
-from consular.documents.models import KINDS, VALIDITIES, WHEREABOUTS, TravelDocument
+from consular.documents.models import TravelDocument
 from consular.documents.service import (
     DocumentEntry,
     document_of,
     issue_certificate,
+    parse_list,
     print_certificate,
     record_document,
+    record_numbers,
 )
-from consular.errors import InvalidInput
+from consular.errors import Conflict, DomainError, InvalidInput
 from consular.flights.fonts import PdfFontMissing
 from consular.i18n import N_
 from consular.i18n.message import Message
 from consular.incidents.lifecycle import CLOSED
+from consular.incidents.service import get_incident
 from consular.web.access import CheckedForm, SignedIn, refused_with
 from consular.web.common import page_for
 from consular.web.deps import DB, download
@@ -42,9 +45,9 @@ def documents_section(db: Session, session: WebSession, case: Case) -> dict[str,
     actor = actor_of(session)
     return {
         "record": document_of(db, case.id),
-        "kinds": {kind: labels.DOCUMENT_KINDS[kind] for kind in KINDS},
-        "whereabouts": {w: labels.PASSPORT_WHEREABOUTS[w] for w in WHEREABOUTS},
-        "validities": {v: labels.VALIDITIES[v] for v in VALIDITIES},
+        "kinds": labels.DOCUMENT_KINDS,
+        "whereabouts": labels.PASSPORT_WHEREABOUTS,
+        "validities": labels.VALIDITIES,
         "may_change": actor.can(Permission.CASE_WRITE) and case.incident.status != CLOSED,
     }
 
@@ -141,3 +144,73 @@ def case_certificate_pdf(request: Request, db: DB, session: SignedIn, case_id: s
         return print_certificate(db, actor_of(session), case_id, page.language, render)
     except PdfFontMissing:
         return page.render(request, "error.html", status_code=503, kind="pdf_font")
+
+
+def _list_page(
+    request: Request,
+    db: Session,
+    session: WebSession,
+    incident_id: str,
+    *,
+    status_code: int = 200,
+    error: DomainError | None = None,
+    typed: dict[str, str] | None = None,
+    recorded: list[dict[str, Any]] | None = None,
+) -> Response:
+    page, _ = page_for(request, session)
+    incident = get_incident(db, actor_of(session), incident_id)
+    return page.render(
+        request,
+        "travel_documents.html",
+        status_code=status_code,
+        incident=incident,
+        kinds=labels.DOCUMENT_KINDS,
+        whereabouts=labels.PASSPORT_WHEREABOUTS,
+        error=error,
+        errors=error.details.get("report", {}).get("errors", []) if error else [],
+        typed=typed or {},
+        recorded=recorded,
+    )
+
+
+@router.get("/incidents/{incident_id}/travel-documents")
+def travel_documents_page(
+    request: Request, db: DB, session: SignedIn, incident_id: str
+) -> Response:
+    """Paste "case number or A-number, document number", one case a line."""
+    return _list_page(request, db, session, incident_id)
+
+
+@router.post("/incidents/{incident_id}/travel-documents")
+def travel_documents_record(
+    request: Request,
+    db: DB,
+    session: CheckedForm,
+    incident_id: str,
+    pasted: Annotated[str, Form(max_length=200_000)] = "",
+    kind: Annotated[str, Form()] = "passport",
+    passport_whereabouts: Annotated[str, Form()] = "",
+) -> Response:
+    """The numbers recorded, all or none; a refused list comes back with each bad row."""
+    typed = {"pasted": pasted, "kind": kind, "passport_whereabouts": passport_whereabouts}
+    try:
+        with db.begin_nested():
+            recorded = record_numbers(
+                db,
+                actor_of(session),
+                incident_id,
+                parse_list(pasted),
+                kind=kind,
+                passport_whereabouts=passport_whereabouts or None,
+            )
+    except (InvalidInput, Conflict) as refused:
+        return _list_page(
+            request,
+            db,
+            session,
+            incident_id,
+            status_code=refused.status_code,
+            error=refused,
+            typed=typed,
+        )
+    return _list_page(request, db, session, incident_id, recorded=recorded)

@@ -241,6 +241,25 @@ def issue_certificate(
     )
 
 
+def set_kind(
+    db: Session, actor: Actor, case_id: str, kind: str, passport_whereabouts: str
+) -> TravelDocument:
+    """The case's document kind and where the passport is, its number and dates kept while
+    the kind stays (a bulk change sets these, each person's number being their own)."""
+    actor.require(Permission.CASE_WRITE, "case", case_id)
+    record = document_of(db, get_case(db, actor, case_id).id)
+    kept = record if record is not None and record.kind == kind else None
+    entry = DocumentEntry(
+        kind=kind,
+        number=(kept.number or "") if kept else "",
+        issued_on=kept.issued_on if kept else None,
+        expires_on=kept.expires_on if kept else None,
+        validity=kept.validity if kept else "",
+        passport_whereabouts=passport_whereabouts,
+    )
+    return record_document(db, actor, case_id, entry)
+
+
 _Made = TypeVar("_Made")
 
 

@@ -221,3 +221,32 @@ def test_another_posts_case_is_not_found_and_a_closed_incident_refuses(
         record_document(db, world.officer, lee, DocumentEntry(number="M12345678"))
     with pytest.raises(Conflict), unit_of_work(factory) as db:
         record_numbers(db, world.officer, world.incident_id, parse_list("1, M1"))
+
+
+def test_a_bulk_change_sets_kind_and_passport_keeping_each_persons_number(
+    factory: sessionmaker[Session], world: World
+) -> None:
+    from consular.cases.bulk import Selection
+    from consular.cases.bulk_actions import BulkAction
+    from tests.cases.test_bulk import run
+
+    lee, park, choi = _three_cases(factory, world)
+    with unit_of_work(factory) as db:
+        record_document(db, world.officer, lee, DocumentEntry(number="M11111111"))
+    action = BulkAction("document", document_kind="passport", passport_whereabouts="host_authority")
+    assert run(factory, world, Selection(case_ids=[lee, park, choi]), action).written
+    with factory() as db:
+        records = {r.case_id: r for r in db.scalars(select(TravelDocument))}
+        labels = {c.id: c.travel_document for c in db.scalars(select(Case))}
+    assert records[lee].number == "M11111111" and records[park].number is None
+    assert {r.passport_whereabouts for r in records.values()} == {"host_authority"}
+    assert set(labels.values()) == {"passport_held"}
+
+
+def test_every_kind_whereabouts_and_validity_has_its_words() -> None:
+    from consular.cases import labels
+    from consular.documents.models import KINDS, VALIDITIES, WHEREABOUTS
+
+    assert tuple(labels.DOCUMENT_KINDS) == KINDS
+    assert tuple(labels.PASSPORT_WHEREABOUTS) == WHEREABOUTS
+    assert tuple(labels.VALIDITIES) == VALIDITIES

@@ -133,3 +133,34 @@ def test_the_command_line_sets_and_imports_documents(
     assert "2 document numbers recorded" in out
     with factory() as db:
         assert len(db.scalars(select(TravelDocument)).all()) == 3
+
+
+def test_a_pasted_list_is_recorded_all_or_none_on_the_incidents_page(
+    browser: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    _three_cases(factory, world)
+    sign_in(browser)
+    url = f"/incidents/{world.incident_id}/travel-documents"
+    page = browser.get(url, headers=KO).text
+    assert "여러 조력 건의 문서 번호" in page
+    refused = browser.post(
+        url,
+        data={"csrf_token": form_token(page), "pasted": "1, M11111111\n8, M2\n"},
+        headers=KO,
+    )
+    assert refused.status_code == 422
+    assert "이 사건에 조력 건 8이 없습니다." in refused.text
+    with factory() as db:
+        assert db.scalars(select(TravelDocument)).all() == []
+    done = browser.post(
+        url,
+        data={
+            "csrf_token": form_token(page),
+            "pasted": "1, M11111111\n2\tM22222222\n",
+            "passport_whereabouts": "host_authority",
+        },
+        headers=KO,
+    )
+    assert done.status_code == 200 and "문서 번호 2개를 기록했습니다." in done.text
+    with factory() as db:
+        assert {c.travel_document for c in db.scalars(select(Case))} == {"passport_held", ""}
