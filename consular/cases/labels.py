@@ -56,7 +56,7 @@ DOCUMENT_KINDS = {
     "other": N_("Other document"),
 }
 PASSPORT_WHEREABOUTS = {
-    "host_authority": N_("With the host authority"),
+    "authority": N_("With the host authority"),
     "consulate": N_("With the consulate"),
     "person": N_("Returned to the person"),
     "unknown": N_("Lost or not known"),

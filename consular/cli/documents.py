@@ -28,7 +28,7 @@ def set_document(
     kind: Annotated[str, typer.Option(help="passport, travel_certificate or other")] = "passport",
     number: Annotated[str, typer.Option(help="The document's number")] = "",
     passport: Annotated[
-        str, typer.Option(help="Where the passport is: host_authority, consulate, person, unknown")
+        str, typer.Option(help="Where the passport is: authority, consulate, person, unknown")
     ] = "unknown",
     issued: Annotated[str, typer.Option(help="Issue date, YYYY-MM-DD")] = "",
     expires: Annotated[str, typer.Option(help="Expiry date, YYYY-MM-DD")] = "",

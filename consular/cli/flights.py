@@ -74,7 +74,7 @@ def lock(flight: Annotated[str, typer.Argument(help="Flight id")]) -> None:
                 if problem.code == "flight.no_travel_document":
                     typer.echo(
                         f"  case {problem.params['number']}: consular documents set "
-                        f"{problem.params['case_id']} --kind passport --passport host_authority",
+                        f"{problem.params['case_id']} --kind passport --passport authority",
                         err=True,
                     )
             raise

@@ -40,7 +40,7 @@ def record_documents(factory: sessionmaker[Session], incident_id: str, echo: Ech
                 certificates += 1
             elif case.travel_document == "passport_held":
                 record_document(
-                    db, officer, case.id, DocumentEntry(passport_whereabouts="host_authority")
+                    db, officer, case.id, DocumentEntry(passport_whereabouts="authority")
                 )
                 passports += 1
         for case in held[:HELD_WITH_CERTIFICATES]:

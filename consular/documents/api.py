@@ -35,7 +35,7 @@ class TravelDocumentUpdate(BaseModel):
     expires_on: date | None = None
     validity: str = Field("", max_length=24, description="single_journey or one_year")
     passport_whereabouts: str = Field(
-        "unknown", max_length=24, description="host_authority, consulate, person, unknown"
+        "unknown", max_length=24, description="authority, consulate, person, unknown"
     )
     # Issue a travel certificate: the number may be left empty for the post's next one.
     issue: bool = False

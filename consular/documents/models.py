@@ -19,7 +19,7 @@ OTHER = "other"
 KINDS = (PASSPORT, TRAVEL_CERTIFICATE, OTHER)
 # Where the person's own passport is: with the host authority (ICE keeps it until removal),
 # with the post, back with the person, or lost or not known.
-WHEREABOUTS = ("host_authority", "consulate", "person", "unknown")
+WHEREABOUTS = ("authority", "consulate", "person", "unknown")
 # How long a travel certificate serves, as the post's practice has it.
 VALIDITIES = ("single_journey", "one_year")
 
@@ -69,7 +69,7 @@ def label_of(kind: str, whereabouts: str) -> str:
         return "travel_certificate"
     if kind == OTHER:
         return "other_document"
-    if whereabouts == "host_authority":
+    if whereabouts == "authority":
         return "passport_held"
     if whereabouts in ("consulate", "person"):
         return "own_passport"
@@ -79,7 +79,7 @@ def label_of(kind: str, whereabouts: str) -> str:
 def from_label(label: str, whereabouts: str) -> tuple[str, str]:
     """The kind and passport whereabouts a label sets (``label_of``'s way back)."""
     if label == "passport_held":
-        return PASSPORT, "host_authority"
+        return PASSPORT, "authority"
     if label == "own_passport":
         return PASSPORT, whereabouts if whereabouts in ("consulate", "person") else "person"
     if label == "travel_certificate":

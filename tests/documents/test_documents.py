@@ -53,7 +53,7 @@ def test_a_passport_held_by_the_host_authority_sets_the_case_label(
             db,
             world.officer,
             lee,
-            DocumentEntry(number=" m1234-5678 ", passport_whereabouts="host_authority"),
+            DocumentEntry(number=" m1234-5678 ", passport_whereabouts="authority"),
         )
     with factory() as db:
         record = db.scalars(select(TravelDocument)).one()
@@ -172,7 +172,7 @@ def test_the_label_set_on_the_case_moves_the_record_with_it(
         # A passport now: the certificate's number and dates are not the passport's.
         assert (record.kind, record.passport_whereabouts, record.number) == (
             "passport",
-            "host_authority",
+            "authority",
             None,
         )
 
@@ -198,7 +198,7 @@ def test_many_numbers_at_once_all_or_none_each_bad_row_named(
             world.officer,
             world.incident_id,
             good,
-            passport_whereabouts="host_authority",
+            passport_whereabouts="authority",
         )
     assert [r["case"] for r in report] == [1, 2]
     with factory() as db:
@@ -233,13 +233,13 @@ def test_a_bulk_change_sets_kind_and_passport_keeping_each_persons_number(
     lee, park, choi = _three_cases(factory, world)
     with unit_of_work(factory) as db:
         record_document(db, world.officer, lee, DocumentEntry(number="M11111111"))
-    action = BulkAction("document", document_kind="passport", passport_whereabouts="host_authority")
+    action = BulkAction("document", document_kind="passport", passport_whereabouts="authority")
     assert run(factory, world, Selection(case_ids=[lee, park, choi]), action).written
     with factory() as db:
         records = {r.case_id: r for r in db.scalars(select(TravelDocument))}
         labels = {c.id: c.travel_document for c in db.scalars(select(Case))}
     assert records[lee].number == "M11111111" and records[park].number is None
-    assert {r.passport_whereabouts for r in records.values()} == {"host_authority"}
+    assert {r.passport_whereabouts for r in records.values()} == {"authority"}
     assert set(labels.values()) == {"passport_held"}
 
 

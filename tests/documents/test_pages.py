@@ -35,7 +35,7 @@ def test_an_officer_issues_a_travel_certificate_and_prints_it_twice(
             "csrf_token": form_token(page),
             "issued_on": "2025-09-09",
             "validity": "one_year",
-            "passport_whereabouts": "host_authority",
+            "passport_whereabouts": "authority",
         },
     )
     assert issued.status_code == 303
@@ -114,7 +114,7 @@ def test_the_command_line_sets_and_imports_documents(
 ) -> None:
     lee, _, _ = _three_cases(factory, world)
     code, out, err = run(
-        db_url, "documents", "set", lee, "--number", "M70512345", "--passport", "host_authority"
+        db_url, "documents", "set", lee, "--number", "M70512345", "--passport", "authority"
     )
     assert code == 0, err
     assert out.strip() == "case 1: passport_held"
@@ -157,7 +157,7 @@ def test_a_pasted_list_is_recorded_all_or_none_on_the_incidents_page(
         data={
             "csrf_token": form_token(page),
             "pasted": "1, M11111111\n2\tM22222222\n",
-            "passport_whereabouts": "host_authority",
+            "passport_whereabouts": "authority",
         },
         headers=KO,
     )
