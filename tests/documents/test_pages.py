@@ -164,3 +164,44 @@ def test_a_pasted_list_is_recorded_all_or_none_on_the_incidents_page(
     assert done.status_code == 200 and "문서 번호 2개를 기록했습니다." in done.text
     with factory() as db:
         assert {c.travel_document for c in db.scalars(select(Case))} == {"passport_held", ""}
+
+
+def test_flight_lock_names_who_lacks_a_document_and_the_manifest_prints_the_number(
+    db_url: str, factory: sessionmaker[Session], world: World
+) -> None:
+    from consular.db import unit_of_work
+    from consular.documents.service import DocumentEntry, issue_certificate
+    from consular.flights.service import assign, create_flight
+    from tests.flights.test_flights import PLAN
+
+    lee, park, _ = _three_cases(factory, world)
+    with unit_of_work(factory) as db:
+        flight = create_flight(db, world.officer, world.incident_id, PLAN).id
+        assign(db, world.officer, flight, lee)
+        assign(db, world.officer, flight, park)
+        issue_certificate(db, world.officer, lee, DocumentEntry(validity="one_year"))
+    code, _, err = run(db_url, "flight", "lock", flight)
+    assert code != 0
+    assert f"case 2: consular documents set {park} --kind passport --passport authority" in err
+    assert "case 1:" not in err
+    code, out, err = run(db_url, "--lang", "en", "flight", "manifest", flight, "--format", "html")
+    assert code == 0, err
+    assert "Document number" in out and "TC2" in out and "Travel certificate issued" in out
+
+
+def test_the_flight_page_links_each_passenger_lacking_a_document_to_their_case(
+    browser: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    from consular.db import unit_of_work
+    from consular.flights.service import assign, create_flight
+    from tests.flights.test_flights import PLAN
+
+    lee, park, _ = _three_cases(factory, world)
+    with unit_of_work(factory) as db:
+        flight = create_flight(db, world.officer, world.incident_id, PLAN).id
+        assign(db, world.officer, flight, park)
+    sign_in(browser)
+    page = browser.get(f"/flights/{flight}", headers=KO).text
+    assert "조력 건 2, PARK JIHYE (박지혜): 여행 문서가 기록되지 않았습니다." in page
+    assert f'<a href="/cases/{park}#documents">여행 문서 기록하기</a>' in page
+    assert f"/cases/{lee}#documents" not in page
