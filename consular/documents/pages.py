@@ -93,7 +93,11 @@ def case_document(
     passport_whereabouts: Annotated[str, Form()] = "unknown",
     version: Annotated[str, Form()] = "",
 ) -> Response:
-    """Record the document the person travels on, and where their passport is."""
+    """Record the document the person travels on, and where their passport is; an empty
+    number keeps the one recorded for a document of the same kind (it is not shown again)."""
+    recorded = document_of(db, case_id)
+    if not number.strip() and recorded is not None and recorded.kind == kind:
+        number = recorded.number or ""
     entry = DocumentEntry(
         kind=kind,
         number=number,

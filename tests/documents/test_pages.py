@@ -205,3 +205,27 @@ def test_the_flight_page_links_each_passenger_lacking_a_document_to_their_case(
     assert "조력 건 2, PARK JIHYE (박지혜): 여행 문서가 기록되지 않았습니다." in page
     assert f'<a href="/cases/{park}#documents">여행 문서 기록하기</a>' in page
     assert f"/cases/{lee}#documents" not in page
+
+
+def test_saving_the_form_without_a_number_keeps_the_recorded_one(
+    browser: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    lee, _, _ = _three_cases(factory, world)
+    sign_in(browser)
+    for number, whereabouts in (("M70512345", "authority"), ("", "person")):
+        page = browser.get(f"/cases/{lee}", headers=KO).text
+        answer = browser.post(
+            f"/cases/{lee}/travel-document",
+            data={
+                "csrf_token": form_token(page),
+                "kind": "passport",
+                "number": number,
+                "passport_whereabouts": whereabouts,
+            },
+        )
+        assert answer.status_code == 303
+    assert "비워 두면 기록된 번호가 유지됩니다." in browser.get(f"/cases/{lee}", headers=KO).text
+    with factory() as db:
+        record = db.scalars(select(TravelDocument)).one()
+        assert (record.number, record.passport_whereabouts) == ("M70512345", "person")
+        assert db.get_one(Case, lee).travel_document == "own_passport"
