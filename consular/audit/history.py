@@ -155,7 +155,6 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
     AuditTag.DOCUMENT_PRINT: {
         "number": Field(N_("Document number")),
         "printed": Field(N_("Times printed")),
-        "language": Field(N_("Language")),
     },
     AuditTag.TEAM_ADD: {"officer": Field(N_("Officer"))},
     AuditTag.TEAM_REMOVE: {"officer": Field(N_("Officer")), "unassigned": Field(N_("Cases"))},

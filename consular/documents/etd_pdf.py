@@ -1,4 +1,5 @@
-"""The travel certificate (여행증명서) as a PDF to print, sign and seal, in Korean and English.
+"""The travel certificate (여행증명서) as a PDF to print, sign and seal, each line in Korean
+and in English (one certificate for both the host authority and the airline).
 
 Drawn like the flight manifest (``consular.flights.pdf``): one TrueType font with Hangul and
 Latin, found on the server and embedded, so it prints the same in every reader.

@@ -145,7 +145,7 @@ def case_certificate_pdf(request: Request, db: DB, session: SignedIn, case_id: s
         )
 
     try:
-        return print_certificate(db, actor_of(session), case_id, page.language, render)
+        return print_certificate(db, actor_of(session), case_id, render)
     except PdfFontMissing:
         return page.render(request, "error.html", status_code=503, kind="pdf_font")
 

@@ -267,7 +267,6 @@ def print_certificate(
     db: Session,
     actor: Actor,
     case_id: str,
-    language: str,
     render: Callable[[TravelDocument], _Made],
 ) -> _Made:
     """The case's travel certificate as ``render`` makes it (a PDF); every printing is
@@ -288,7 +287,6 @@ def print_certificate(
         diff={
             "number": mask_identifier(record.number),
             "printed": record.printed,
-            "language": language,
         },
     )
     return made

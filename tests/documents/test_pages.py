@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from consular.audit.models import AuditEvent
 from consular.cases.models import Case
 from consular.documents.models import TravelDocument
+from tests.cases.test_history import _history
 from tests.cli.test_commands import run
 from tests.conftest import World
 from tests.documents.test_documents import _houston_case
@@ -58,6 +59,12 @@ def test_an_officer_issues_a_travel_certificate_and_prints_it_twice(
             .order_by(AuditEvent.at)
         ).all()
     assert [d["printed"] for d in printed] == [1, 2]
+    # The case's history tells it in Korean sentences, no code of it shown.
+    history = _history(browser.get(f"/cases/{lee}", headers=KO).text)
+    assert "여행증명서 발급" in history and "여행증명서 인쇄" in history
+    assert "인쇄 횟수: 2" in history and "유효 범위: 1년" in history
+    for code in ("travel_certificate", "one_year", "documents:certificate"):
+        assert code not in history, code
 
 
 def test_a_taken_number_is_refused_on_the_page_naming_the_other_case(
