@@ -236,3 +236,25 @@ def test_saving_the_form_without_a_number_keeps_the_recorded_one(
         record = db.scalars(select(TravelDocument)).one()
         assert (record.number, record.passport_whereabouts) == ("M70512345", "person")
         assert db.get_one(Case, lee).travel_document == "own_passport"
+
+
+def test_the_bulk_api_sets_kind_and_passport_for_pasted_cases(
+    app_client: TestClient, factory: sessionmaker[Session], world: World
+) -> None:
+    _three_cases(factory, world)
+    answer = app_client.post(
+        f"/api/v1/incidents/{world.incident_id}/cases/bulk",
+        json={
+            "selection": {"pasted": "1\n3"},
+            "action": {
+                "kind": "document",
+                "document_kind": "passport",
+                "passport_whereabouts": "consulate",
+            },
+        },
+        headers={"Authorization": f"Bearer {world.token}"},
+    )
+    assert answer.status_code == 200, answer.text
+    with factory() as db:
+        labels = {c.number: c.travel_document for c in db.scalars(select(Case))}
+    assert labels == {1: "own_passport", 2: "", 3: "own_passport"}
