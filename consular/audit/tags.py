@@ -46,6 +46,7 @@ class AuditTag(StrEnum):
     TRAVEL_RECORD = "cases:travel:record", N_("Travel details recorded")
     CASE_ASSIGN = "cases:case:assign", N_("Officers assigned")
     CASE_WISHES = "cases:wishes:record", N_("Whom the detainee agrees to tell")
+    INTERVIEW_RECORD = "interviews:interview:record", N_("Welfare interview recorded")
 
     # Incidents and their lists
     INCIDENT_CREATE = "incidents:incident:create", N_("Incident created")
@@ -87,6 +88,12 @@ class AuditTag(StrEnum):
     DOCUMENT_RECORD = "documents:document:record", N_("Travel document recorded")
     DOCUMENT_ISSUE = "documents:certificate:issue", N_("Travel certificate issued")
     DOCUMENT_PRINT = "documents:certificate:print", N_("Travel certificate printed")
+    # Visits to the facilities
+    VISIT_PLAN = "visits:plan:create", N_("Visit planned")
+    VISIT_CASE_ADD = "visits:case:add", N_("Case added to a visit")
+    VISIT_CASE_REMOVE = "visits:case:remove", N_("Case taken off a visit")
+    VISIT_STATE = "visits:plan:state", N_("Visit marked done or cancelled")
+    ROSTER_EXPORT = "visits:roster:export", N_("Visit roster printed")
 
     # Re-entry
     ASSESSMENT_RECORD = "reentry:assessment:record", N_("Re-entry assessment kept")
