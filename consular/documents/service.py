@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any, TypeVar
 
@@ -81,6 +81,9 @@ def _checked(entry: DocumentEntry) -> DocumentEntry:
     return replace(entry, number=normalize_passport(entry.number) or "")
 
 
+_TAKEN = N_("Document number %(number)s is already recorded for case %(other)s at this post.")
+
+
 def _taken_by(db: Session, post_id: str, number: str, case_id: str) -> Case | None:
     """The other case whose document at this post has this number, if one has."""
     if not number:
@@ -100,7 +103,7 @@ def _refuse_taken(db: Session, post_id: str, number: str, case_id: str) -> None:
     if other is not None:
         raise Conflict(
             "document.number_taken",
-            N_("Document number %(number)s is already recorded for case %(other)s at this post."),
+            _TAKEN,
             number=number,
             other=other.number,
         )
@@ -334,6 +337,72 @@ def _row_error(row: int, column: str, message: Message) -> dict[str, Any]:
     return {"row": row, "column": column, "message": message}
 
 
+@dataclass
+class _ListCheck:
+    """The rows of a list checked one by one against the incident and each other."""
+
+    db: Session
+    actor: Actor
+    incident_id: str
+    post_id: str
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    planned: list[tuple[ListedNumber, Case, str]] = field(default_factory=list)
+    cases: dict[str, int] = field(default_factory=dict)
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def row(self, item: ListedNumber) -> None:
+        case = (
+            _find_case(self.db, self.actor, self.incident_id, item.reference)
+            if item.reference
+            else None
+        )
+        number = normalize_passport(item.number) or ""
+        self._case_problem(item, case)
+        self._number_problem(item, case, number)
+        if case is not None:
+            self.cases.setdefault(case.id, item.row)
+            if number:
+                self.numbers.setdefault(number, item.row)
+                self.planned.append((item, case, number))
+
+    def _case_problem(self, item: ListedNumber, case: Case | None) -> None:
+        if case is None:
+            said = Message(
+                "document.list_unknown_case",
+                N_("No case %(reference)s in this incident."),
+                reference=item.reference or "—",
+            )
+        elif case.id in self.cases:
+            said = Message(
+                "document.list_case_twice",
+                N_("Case %(number)s is listed already on row %(row)s."),
+                number=case.number,
+                row=self.cases[case.id],
+            )
+        else:
+            return
+        self.errors.append(_row_error(item.row, "case", said))
+
+    def _number_problem(self, item: ListedNumber, case: Case | None, number: str) -> None:
+        other = None
+        if number and number not in self.numbers and case is not None:
+            other = _taken_by(self.db, self.post_id, number, case.id)
+        if not number:
+            said = Message("document.list_no_number", N_("The document number is missing."))
+        elif number in self.numbers:
+            said = Message(
+                "document.list_number_twice",
+                N_("Document number %(number)s is listed already on row %(row)s."),
+                number=number,
+                row=self.numbers[number],
+            )
+        elif other is not None:
+            said = Message("document.number_taken", _TAKEN, number=number, other=other.number)
+        else:
+            return
+        self.errors.append(_row_error(item.row, "number", said))
+
+
 def record_numbers(
     db: Session,
     actor: Actor,
@@ -351,107 +420,41 @@ def record_numbers(
     refuse_closed(incident)
     if kind not in KINDS:
         raise unknown_value("document.unknown_kind", kind, KINDS)
-    errors: list[dict[str, Any]] = []
-    planned: list[tuple[ListedNumber, Case, str]] = []
-    seen_cases: dict[str, int] = {}
-    seen_numbers: dict[str, int] = {}
+    check = _ListCheck(db, actor, incident.id, incident.post_id)
     for item in listed:
-        case = _find_case(db, actor, incident.id, item.reference) if item.reference else None
-        number = normalize_passport(item.number) or ""
-        if case is None:
-            errors.append(
-                _row_error(
-                    item.row,
-                    "case",
-                    Message(
-                        "document.list_unknown_case",
-                        N_("No case %(reference)s in this incident."),
-                        reference=item.reference or "—",
-                    ),
-                )
-            )
-        elif case.id in seen_cases:
-            errors.append(
-                _row_error(
-                    item.row,
-                    "case",
-                    Message(
-                        "document.list_case_twice",
-                        N_("Case %(number)s is listed already on row %(row)s."),
-                        number=case.number,
-                        row=seen_cases[case.id],
-                    ),
-                )
-            )
-        if not number:
-            errors.append(
-                _row_error(
-                    item.row,
-                    "number",
-                    Message("document.list_no_number", N_("The document number is missing.")),
-                )
-            )
-        elif number in seen_numbers:
-            errors.append(
-                _row_error(
-                    item.row,
-                    "number",
-                    Message(
-                        "document.list_number_twice",
-                        N_("Document number %(number)s is listed already on row %(row)s."),
-                        number=number,
-                        row=seen_numbers[number],
-                    ),
-                )
-            )
-        elif case is not None and (other := _taken_by(db, incident.post_id, number, case.id)):
-            errors.append(
-                _row_error(
-                    item.row,
-                    "number",
-                    Message(
-                        "document.number_taken",
-                        N_(
-                            "Document number %(number)s is already recorded for case "
-                            "%(other)s at this post."
-                        ),
-                        number=number,
-                        other=other.number,
-                    ),
-                )
-            )
-        if case is not None:
-            seen_cases.setdefault(case.id, item.row)
-            if number:
-                seen_numbers.setdefault(number, item.row)
-                planned.append((item, case, number))
-    if errors:
+        check.row(item)
+    if check.errors:
         raise InvalidInput(
             "document.list_refused",
             N_("No document was recorded: %(count)s rows of the list need correcting."),
-            count=len({e["row"] for e in errors}),
-            details={"report": {"errors": errors}},
+            count=len({e["row"] for e in check.errors}),
+            details={"report": {"errors": check.errors}},
         )
     report = []
-    for item, case, number in planned:
+    for item, case, number in check.planned:
         if not dry_run:
-            record = document_of(db, case.id)
-            whereabouts = passport_whereabouts or (
-                record.passport_whereabouts if record else "unknown"
-            )
-            kept = record if record is not None and record.kind == kind else None
-            record_document(
-                db,
-                actor,
-                case.id,
-                DocumentEntry(
-                    kind=kind,
-                    number=number,
-                    issued_on=kept.issued_on if kept else None,
-                    expires_on=kept.expires_on if kept else None,
-                    validity=kept.validity if kept else "",
-                    passport_whereabouts=whereabouts,
-                ),
-            )
+            _record_listed(db, actor, case, number, kind, passport_whereabouts)
         report.append({"row": item.row, "case": case.number, "case_id": case.id})
     return report
+
+
+def _record_listed(
+    db: Session, actor: Actor, case: Case, number: str, kind: str, whereabouts: str | None
+) -> None:
+    """A listed number recorded, the document's dates kept while its kind stays."""
+    record = document_of(db, case.id)
+    kept = record if record is not None and record.kind == kind else None
+    record_document(
+        db,
+        actor,
+        case.id,
+        DocumentEntry(
+            kind=kind,
+            number=number,
+            issued_on=kept.issued_on if kept else None,
+            expires_on=kept.expires_on if kept else None,
+            validity=kept.validity if kept else "",
+            passport_whereabouts=whereabouts
+            or (record.passport_whereabouts if record else "unknown"),
+        ),
+    )
