@@ -24,6 +24,8 @@ from consular.cases.worklist_api import router as worklist_router
 from consular.cases.worklist_pages import router as worklist_pages
 from consular.config import Settings, UnsafeSettings, get_settings, unsafe_settings
 from consular.db import is_busy, make_engine, make_session_factory
+from consular.documents.api import router as documents_router
+from consular.documents.pages import router as document_pages
 from consular.errors import DomainError
 from consular.facilities.api import router as facilities_router
 from consular.facilities.pages import router as facility_pages
@@ -142,6 +144,7 @@ def _include_routes(app: FastAPI) -> None:
         bulk_router,
         screening_router,
         reentry_api_router,
+        documents_router,
         broadcast_router,
         flights_router,
         facilities_router,
@@ -180,6 +183,7 @@ def _include_routes(app: FastAPI) -> None:
         visit_pages,
         reentry_pages,
         deployment_pages,
+        document_pages,
         interview_pages,
         facility_pages,
     ):

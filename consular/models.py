@@ -7,6 +7,7 @@ def load_all() -> None:
     from consular.audit import models as audit_models
     from consular.auth import models as auth_models
     from consular.cases import models as case_models
+    from consular.documents import models as document_models
     from consular.facilities import models as facility_models
     from consular.families import models as family_models
     from consular.flights import models as flight_models
@@ -20,4 +21,4 @@ def load_all() -> None:
 
     del audit_models, auth_models, case_models, incident_models, registry_models
     del family_models, notification_models, flight_models, reentry_models
-    del key_models, facility_models, visit_models, interview_models
+    del key_models, facility_models, visit_models, interview_models, document_models

@@ -89,6 +89,15 @@ _DECISIONS = {
     "found_by_search": N_("Linked to a person found by search, in review"),
 }
 _CHANNELS = {"email": N_("E-mail"), "sms": N_("SMS")}
+_DOCUMENT = {
+    "kind": Field(N_("Kind"), coded(labels.DOCUMENT_KINDS), changed=True),
+    "number": Field(N_("Document number"), changed=True),
+    "issued_on": Field(N_("Issued on"), changed=True),
+    "expires_on": Field(N_("Expires on"), changed=True),
+    "validity": Field(N_("Valid for"), coded(labels.VALIDITIES), changed=True),
+    "passport_whereabouts": Field(N_("Passport"), coded(labels.PASSPORT_WHEREABOUTS), changed=True),
+    "travel_document": Field(N_("Travel document"), coded(labels.TRAVEL_DOCUMENTS), changed=True),
+}
 _AUDIENCES = {"families": N_("Families"), "employers": N_("Employers")}
 _MERGE = {
     "kept": Field(N_("Person kept")),
@@ -162,6 +171,12 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
     AuditTag.CASE_WISHES: {
         "family_notice": Field(N_("Family may be told"), coded(labels.NOTICES), changed=True),
         "employer_notice": Field(N_("Employer may be told"), coded(labels.NOTICES), changed=True),
+    },
+    AuditTag.DOCUMENT_RECORD: _DOCUMENT,
+    AuditTag.DOCUMENT_ISSUE: _DOCUMENT,
+    AuditTag.DOCUMENT_PRINT: {
+        "number": Field(N_("Document number")),
+        "printed": Field(N_("Times printed")),
     },
     AuditTag.INTERVIEW_RECORD: {
         "held_on": Field(N_("Date")),

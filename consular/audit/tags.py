@@ -94,6 +94,10 @@ class AuditTag(StrEnum):
     FLIGHT_CANCEL = "flights:flight:cancel", N_("Flight cancelled")
     MANIFEST_EXPORT = "flights:manifest:export", N_("Passenger manifest exported")
 
+    # Travel documents
+    DOCUMENT_RECORD = "documents:document:record", N_("Travel document recorded")
+    DOCUMENT_ISSUE = "documents:certificate:issue", N_("Travel certificate issued")
+    DOCUMENT_PRINT = "documents:certificate:print", N_("Travel certificate printed")
     # Visits to the facilities
     VISIT_PLAN = "visits:plan:create", N_("Visit planned")
     VISIT_CASE_ADD = "visits:case:add", N_("Case added to a visit")

@@ -75,6 +75,9 @@ KINDS: dict[str, Kind] = {
             T.FLIGHT_DELAY,
             T.FLIGHT_CANCEL,
             T.MANIFEST_EXPORT,
+            T.DOCUMENT_RECORD,
+            T.DOCUMENT_ISSUE,
+            T.DOCUMENT_PRINT,
         ),
     ),
     "visits": Kind(

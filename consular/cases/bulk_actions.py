@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
-from consular.cases import assignment, service
+from consular.cases import assignment, labels, service
 from consular.cases.policy import MilestoneKind
 from consular.cases.states import Disposition
+from consular.documents import service as documents
 from consular.errors import unknown_value
 from consular.flights import service as flights
 from consular.incidents.models import Incident
@@ -26,6 +27,7 @@ class ActionKind(StrEnum):
     DISPOSITION = "disposition"
     CUSTODY = "custody"
     TRAVEL = "travel"
+    DOCUMENT = "document"
     MILESTONE = "milestone"
     ASSIGN = "assign"
     SEAT = "seat"
@@ -42,6 +44,8 @@ class BulkAction:
     custody_kind: str = "transferred"
     at: datetime | None = None
     travel_document: str = ""
+    document_kind: str = ""
+    passport_whereabouts: str = ""
     milestone: str = ""
     evidence: str = ""
     officer: str = ""
@@ -56,6 +60,7 @@ PERMISSIONS = {
     ActionKind.DISPOSITION: Permission.CASE_WRITE,
     ActionKind.CUSTODY: Permission.CASE_WRITE,
     ActionKind.TRAVEL: Permission.CASE_WRITE,
+    ActionKind.DOCUMENT: Permission.CASE_WRITE,
     ActionKind.MILESTONE: Permission.MILESTONE_COMPLETE,
     ActionKind.ASSIGN: Permission.CASE_ASSIGN,
     ActionKind.SEAT: Permission.CASE_TRANSITION,
@@ -100,6 +105,11 @@ def _travel(db: Session, actor: Actor, case_id: str, version: int, a: BulkAction
     )
 
 
+def _document(db: Session, actor: Actor, case_id: str, _version: int, a: BulkAction) -> None:
+    # The kind and the passport's whereabouts only: each person's number is their own.
+    documents.set_kind(db, actor, case_id, a.document_kind, a.passport_whereabouts or "unknown")
+
+
 def _milestone(db: Session, actor: Actor, case_id: str, _version: int, a: BulkAction) -> None:
     service.complete_milestone(db, actor, case_id, a.milestone, done_at=a.at, evidence=a.evidence)
 
@@ -125,6 +135,7 @@ RUNNERS: dict[ActionKind, Runner] = {
     ActionKind.DISPOSITION: _disposition,
     ActionKind.CUSTODY: _custody,
     ActionKind.TRAVEL: _travel,
+    ActionKind.DOCUMENT: _document,
     ActionKind.MILESTONE: _milestone,
     ActionKind.ASSIGN: _assign,
     ActionKind.SEAT: _seat,
@@ -153,5 +164,7 @@ def bulk_choices(db: Session, actor: Actor, incident: Incident) -> dict[str, Any
         "bulk_dispositions": [str(d) for d in Disposition],
         "bulk_milestones": [str(k) for k in MilestoneKind],
         "bulk_travel_documents": list(flights.TRAVEL_DOCUMENTS),
+        "bulk_document_kinds": labels.DOCUMENT_KINDS,
+        "bulk_whereabouts": labels.PASSPORT_WHEREABOUTS,
         "bulk_custody_kinds": ("transferred", "booked"),
     }

@@ -50,6 +50,8 @@ class BulkForm(BaseModel):
     custody_kind: str = Field("transferred", max_length=16)
     at: str = Field("", max_length=40)
     travel_document: str = Field("", max_length=24)
+    document_kind: str = Field("", max_length=24)
+    passport_whereabouts: str = Field("", max_length=24)
     milestone: str = Field("", max_length=32)
     evidence: str = Field("", max_length=2000)
     officer: str = Field("", max_length=120)
@@ -84,6 +86,8 @@ class BulkForm(BaseModel):
             custody_kind=self.custody_kind,
             at=_local_time(self.at, time_zone),
             travel_document=self.travel_document,
+            document_kind=self.document_kind,
+            passport_whereabouts=self.passport_whereabouts,
             milestone=self.milestone,
             evidence=self.evidence.strip(),
             officer=self.officer,

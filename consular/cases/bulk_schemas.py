@@ -53,6 +53,8 @@ class BulkActionRequest(BaseModel):
     custody_kind: str = Field("transferred", max_length=16)
     at: AwareDatetime | None = None
     travel_document: str = Field("", max_length=24)
+    document_kind: str = Field("", max_length=24)
+    passport_whereabouts: str = Field("", max_length=24)
     milestone: str = Field("", max_length=32)
     evidence: str = Field("", max_length=_TEXT)
     officer: str = Field("", max_length=120)

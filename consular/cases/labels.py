@@ -46,6 +46,24 @@ TRAVEL_DOCUMENTS = {
     "passport_held": N_("Passport held by the host authority"),
     "own_passport": N_("Own passport"),
     "travel_certificate": N_("Travel certificate issued"),
+    "other_document": N_("Other travel document"),
+}
+# A travel document's kind, where the person's passport is, how long a certificate serves
+# (``consular.documents``).
+DOCUMENT_KINDS = {
+    "passport": N_("Passport"),
+    "travel_certificate": N_("Travel certificate"),
+    "other": N_("Other document"),
+}
+PASSPORT_WHEREABOUTS = {
+    "authority": N_("With the host authority"),
+    "consulate": N_("With the consulate"),
+    "person": N_("Returned to the person"),
+    "unknown": N_("Lost or not known"),
+}
+VALIDITIES = {
+    "single_journey": N_("One journey"),
+    "one_year": N_("One year"),
 }
 # Whose list a row came from (``ListKind``), as in "from the host authority's list".
 LIST_KINDS = {

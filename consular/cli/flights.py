@@ -10,6 +10,7 @@ import typer
 
 from consular.auth.service import Actor
 from consular.cli.context import checked_language, command_unit, fail
+from consular.errors import Conflict
 from consular.exports import csv_text
 from consular.flights import changes, service
 from consular.flights.fonts import PdfFontMissing
@@ -65,7 +66,18 @@ def assign(
 def lock(flight: Annotated[str, typer.Argument(help="Flight id")]) -> None:
     """Check the flight (seats, travel documents, states) and fix its passengers."""
     with command_unit() as db:
-        locked = service.lock(db, Actor.operator(), flight)
+        try:
+            locked = service.lock(db, Actor.operator(), flight)
+        except Conflict as refused:
+            # Each passenger without a document, and the command that records one.
+            for problem in refused.details.get("problems", []):
+                if problem.code == "flight.no_travel_document":
+                    typer.echo(
+                        f"  case {problem.params['number']}: consular documents set "
+                        f"{problem.params['case_id']} --kind passport --passport authority",
+                        err=True,
+                    )
+            raise
         typer.echo(f"{locked.number} locked with {len(locked.passengers)} passengers")
 
 

@@ -22,6 +22,7 @@ from consular.auth.service import (
 from consular.cli import audit as audit_cli
 from consular.cli import broadcasts as broadcasts_cli
 from consular.cli import cases as cases_cli
+from consular.cli import documents as documents_cli
 from consular.cli import facilities as facilities_cli
 from consular.cli import families as families_cli
 from consular.cli import flights as flights_cli
@@ -53,6 +54,7 @@ app.add_typer(imports_cli.app, name="import")
 app.add_typer(incidents_cli.app, name="incident")
 incidents_cli.app.add_typer(team_cli.app, name="team")
 app.add_typer(cases_cli.app, name="cases")
+app.add_typer(documents_cli.app, name="documents")
 app.add_typer(families_cli.app, name="family-code")
 app.add_typer(flights_cli.app, name="flight")
 app.add_typer(broadcasts_cli.app, name="broadcast")

@@ -39,6 +39,7 @@ from consular.demo.broadcasts import broadcast_to_families
 from consular.demo.database import DemoRefused as DemoRefused
 from consular.demo.database import demo_key_file as demo_key_file
 from consular.demo.database import prepare_database
+from consular.demo.documents import record_documents
 from consular.demo.facilities import add_facilities
 from consular.demo.interviews import record_first_visits
 from consular.demo.lists import (
@@ -174,6 +175,7 @@ def _populate(
     plan_and_screen(factory, echo)
     record_assurance(factory, staff.admin, incident_id)
     logins += work_the_week(factory, incident_id, plan.seed, echo)
+    record_documents(factory, incident_id, echo)
     broadcast_to_families(factory, incident_id, echo)
     add_facilities(factory, echo)
     plan_the_visits(factory, incident_id, echo)

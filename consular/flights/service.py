@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from consular import audit
 from consular.audit.tags import AuditTag
@@ -26,6 +26,7 @@ from consular.cases.service import check_version, get_case, transition
 from consular.cases.states import IN_CUSTODY, CaseState, state_term
 from consular.codes import in_words, sex_label
 from consular.db import utcnow
+from consular.documents.models import TravelDocument, from_label
 from consular.errors import Conflict, InvalidInput, NotFound, unknown_value
 from consular.exports import Column, table_in
 from consular.fields import field_label
@@ -37,7 +38,7 @@ from consular.incidents.lifecycle import refuse_closed
 from consular.incidents.service import get_incident
 from consular.registry.service import mask_identifier
 
-TRAVEL_DOCUMENTS = ("passport_held", "own_passport", "travel_certificate")
+TRAVEL_DOCUMENTS = ("passport_held", "own_passport", "travel_certificate", "other_document")
 # The documents whose number is the person's passport number, printed for the airline.
 PASSPORTS = ("passport_held", "own_passport")
 
@@ -242,6 +243,7 @@ def set_travel(
     before = {"travel_document": case.travel_document, "special_needs": case.special_needs}
     case.travel_document = travel_document
     case.special_needs = special_needs.strip()
+    _follow_label(db, case.id, travel_document)
     db.flush()
     audit.record(
         db,
@@ -256,6 +258,18 @@ def set_travel(
         },
     )
     return case
+
+
+def _follow_label(db: Session, case_id: str, label: str) -> None:
+    """The case's document record (``consular.documents``) says what the label says: a
+    document of another kind keeps no number or dates of the one it replaces."""
+    record = db.scalar(select(TravelDocument).where(TravelDocument.case_id == case_id))
+    if record is None:
+        return
+    kind, whereabouts = from_label(label, record.passport_whereabouts)
+    if kind != record.kind:
+        record.number, record.issued_on, record.expires_on, record.validity = None, None, None, ""
+    record.kind, record.passport_whereabouts = kind, whereabouts
 
 
 def problems(flight: Flight) -> list[Message]:
@@ -276,8 +290,10 @@ def problems(flight: Flight) -> list[Message]:
             found.append(
                 Message(
                     "flight.no_travel_document",
-                    N_("Case %(number)s: no travel document recorded."),
+                    N_("Case %(number)s, %(name)s: no travel document recorded."),
                     number=case.number,
+                    name=case.person.display_name,
+                    case_id=case.id,
                 )
             )
         if case.state != CaseState.DEPARTURE_SCHEDULED:
@@ -409,6 +425,7 @@ DOCUMENT_NAMES = {
     "passport_held": N_("Passport held by the host authority"),
     "own_passport": N_("Own passport"),
     "travel_certificate": N_("Travel certificate issued"),
+    "other_document": N_("Other travel document"),
     "": N_("None recorded"),
 }
 
@@ -422,7 +439,7 @@ MANIFEST = (
     Column("date_of_birth", N_("Date of birth")),
     Column("sex", N_("Sex"), sex_label),
     Column("travel_document", N_("Travel document"), in_words(DOCUMENT_NAMES)),
-    Column("passport_number", N_("Passport number")),
+    Column("document_number", N_("Document number")),
     Column("special_needs", N_("Special needs")),
 )
 
@@ -474,14 +491,18 @@ def export_manifest(
 def manifest(flight: Flight, actor: Actor) -> list[dict[str, str]]:
     """The flight's passengers in the order they were given seats.
 
-    The airline checks each passport's number against the manifest: it is printed whole
-    for those who may reveal identifiers, masked for the others (the export is audited).
+    The airline checks each document's number against the manifest: the travel
+    certificate's or the passport's recorded with the document, else the registry's
+    passport number. It is printed whole for those who may reveal identifiers, masked for
+    the others (the export is audited).
     """
     whole = actor.can(Permission.IDENTIFIER_REVEAL)
+    numbers = _document_numbers(flight)
     rows = []
     for index, seat in enumerate(flight.passengers, start=1):
         person = seat.case.person
         passport = person.passport_number if seat.case.travel_document in PASSPORTS else None
+        number = numbers.get(seat.case_id) or passport
         rows.append(
             {
                 "seat": str(index),
@@ -492,8 +513,21 @@ def manifest(flight: Flight, actor: Actor) -> list[dict[str, str]]:
                 "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else "",
                 "sex": person.sex or "",
                 "travel_document": seat.case.travel_document,
-                "passport_number": (passport if whole else mask_identifier(passport)) or "",
+                "document_number": (number if whole else mask_identifier(number)) or "",
                 "special_needs": seat.case.special_needs,
             }
         )
     return rows
+
+
+def _document_numbers(flight: Flight) -> dict[str, str]:
+    """The passengers' recorded document numbers, by case."""
+    db = object_session(flight)
+    if db is None or not flight.passengers:
+        return {}
+    found = db.scalars(
+        select(TravelDocument).where(
+            TravelDocument.case_id.in_([seat.case_id for seat in flight.passengers])
+        )
+    )
+    return {record.case_id: record.number for record in found if record.number}

@@ -313,6 +313,21 @@ def test_reminders_wait_for_the_supervisor_in_the_outbox(demo: Session) -> None:
     ]
 
 
+def test_the_charter_travels_on_passports_held_and_a_few_travel_certificates(
+    built: Built, demo: Session
+) -> None:
+    from consular.documents.models import TravelDocument
+
+    records = list(demo.scalars(select(TravelDocument)))
+    kinds = sorted((r.kind, r.passport_whereabouts) for r in records)
+    assert kinds.count(("passport", "authority")) == 5
+    certificates = [r for r in records if r.kind == "travel_certificate"]
+    assert len(certificates) == 4
+    assert all(r.number and r.number.startswith("TC25") for r in certificates)
+    assert {r.case.travel_document for r in records} == {"passport_held", "travel_certificate"}
+    assert "travel documents: 5 passports held, 4 travel certificates" in built.lines
+
+
 def test_the_families_were_told_of_the_charter_and_sent_one_broadcast(
     built: Built, demo: Session
 ) -> None:

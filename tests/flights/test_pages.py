@@ -57,7 +57,7 @@ def test_an_officer_fills_a_flight_locks_it_prints_the_manifest_and_marks_it_dep
     )
     assert seated.status_code == 303
     page = browser.get(flight_url, headers=EN).text
-    assert "Case 1: no travel document recorded." in page
+    assert "Case 1, LEE SEONGHO (이성호): no travel document recorded." in page
     refused = browser.post(f"{flight_url}/lock", data={"csrf_token": form_token(page)}, headers=EN)
     assert refused.status_code == 409 and "cannot be locked yet" in refused.text
     for case_id, document in ((lee, "passport_held"), (park, "travel_certificate")):
@@ -99,7 +99,7 @@ def test_an_officer_fills_a_flight_locks_it_prints_the_manifest_and_marks_it_dep
     english = browser.get(f"{flight_url}/manifest.csv", headers=EN).text.lstrip("\ufeff")
     assert english.splitlines()[0] == (
         '"No.","Case","Family name (Latin)","Given name (Latin)","Full name (Hangul)",'
-        '"Date of birth","sex","Sex","travel_document","Travel document","Passport number",'
+        '"Date of birth","sex","Sex","travel_document","Travel document","Document number",'
         '"Special needs"'
     )
     page = browser.get(flight_url, headers=EN).text

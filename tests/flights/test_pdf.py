@@ -122,7 +122,7 @@ def test_the_pdf_embeds_its_font_and_prints_hangul_names_and_passport_numbers(
     assert answer.status_code == 200 and answer.headers["content-type"] == "application/pdf"
     assert_every_font_embedded(answer.content)
     text = pdf_words(answer.content)
-    assert "탑승자 명단" in text and "여권 번호" in text
+    assert "탑승자 명단" in text and "문서 번호" in text
     assert "이성호" in text and "LEE" in text and "SEONGHO" in text
     assert PASSPORT in text
     # The sex and the travel document in words, the post by its Korean name.
@@ -147,7 +147,7 @@ def test_a_viewer_gets_the_passport_numbers_masked(
     exported = browser.get(f"/flights/{flight}/manifest.csv").text
     assert PASSPORT not in exported and "••••••345" in exported
     page = browser.get(f"/flights/{flight}/manifest", headers={"Accept-Language": "en"}).text
-    assert "Passport number" in page and "••••••345" in page and PASSPORT not in page
+    assert "Document number" in page and "••••••345" in page and PASSPORT not in page
 
 
 def test_the_font_named_by_the_setting_is_the_one_embedded(
@@ -172,7 +172,7 @@ def test_the_font_named_by_the_setting_is_the_one_embedded(
     embedded = assert_every_font_embedded(document)
     assert embedded == {find_font(chosen).face.name.decode()}
     text = pdf_words(document)
-    assert "Passenger manifest" in text and "Passport number" in text and PASSPORT in text
+    assert "Passenger manifest" in text and "Document number" in text and PASSPORT in text
 
 
 def test_no_usable_font_is_a_clear_refusal_on_the_page_and_the_command_line(
