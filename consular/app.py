@@ -43,6 +43,8 @@ from consular.keys.service import check_keys
 from consular.notifications.pages import router as notification_pages
 from consular.reentry.api import router as reentry_api_router
 from consular.reentry.pages import router as reentry_pages
+from consular.referrals.api import router as referrals_api_router
+from consular.referrals.pages import router as referral_pages
 from consular.registry.api import router as persons_router
 from consular.registry.pages import router as registry_pages
 from consular.screening.api import router as screening_router
@@ -133,6 +135,7 @@ def _include_routes(app: FastAPI) -> None:
         bulk_router,
         screening_router,
         reentry_api_router,
+        referrals_api_router,
     ):
         api.include_router(routes)
 
@@ -163,6 +166,7 @@ def _include_routes(app: FastAPI) -> None:
         timeline_pages,
         flight_pages,
         reentry_pages,
+        referral_pages,
         deployment_pages,
     ):
         app.include_router(pages)
