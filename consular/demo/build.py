@@ -57,6 +57,7 @@ from consular.demo.lists import (
     plan_cases,
     registry_table,
 )
+from consular.demo.referrals import build_referrals
 from consular.demo.screening import plan_and_screen, record_assurance
 from consular.demo.week import work_the_week
 from consular.incidents.schemas import IncidentCreate
@@ -170,6 +171,7 @@ def _populate(
     plan_and_screen(factory, echo)
     record_assurance(factory, staff.admin, incident_id)
     logins += work_the_week(factory, incident_id, plan.seed, echo)
+    build_referrals(factory, incident_id, echo)
     _report(factory, staff.supervisor, incident_id, echo)
     _remind(factory, echo)
     return logins

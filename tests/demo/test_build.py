@@ -310,3 +310,17 @@ def test_reminders_wait_for_the_supervisor_in_the_outbox(demo: Session) -> None:
     assert ("supervisor.park", "escalation", "supervisor.park@atlanta.consulate.example") in [
         tuple(row) for row in waiting
     ]
+
+
+def test_the_demo_has_a_roster_referrals_with_consent_hearings_and_a_bond(demo: Session) -> None:
+    from consular.referrals.models import Bond, Hearing, Provider, Referral
+
+    providers = list(demo.scalars(select(Provider)))
+    assert {p.kind for p in providers} == {"lawyer", "interpreter", "ngo", "medical"}
+    assert all(p.phone.startswith("+1") and "555" in p.phone for p in providers)
+    referrals = list(demo.scalars(select(Referral)))
+    assert referrals and all(r.consent_note for r in referrals)
+    assert {r.state for r in referrals} == {"offered", "accepted", "declined", "done"}
+    hearings = list(demo.scalars(select(Hearing)))
+    assert hearings and all(h.starts_at.month == 9 and 8 <= h.starts_at.day <= 11 for h in hearings)
+    assert demo.scalar(select(func.count()).select_from(Bond)) == 1

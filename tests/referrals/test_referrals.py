@@ -364,3 +364,40 @@ def test_the_pages_in_korean_refer_a_case_and_refuse_one_without_consent(
         ).one()
         assert bond_row["amount"] == [None, "7500.00"]
     assert Decimal("7500.00") == Decimal(bond_row["amount"][1])
+
+
+def test_the_command_line_adds_to_a_posts_roster_and_lists_it(db_url: str, world: World) -> None:
+    from tests.cli.test_commands import run
+    from tests.factories import ATLANTA
+
+    code, out, _ = run(
+        db_url,
+        *("providers", "add", "--post", ATLANTA, "--name", "Savannah Korean Interpreters"),
+        *("--kind", "interpreter", "--languages", "ko,en", "--phone", "912-555-0187"),
+    )
+    assert code == 0 and "+19125550187" in out
+    code, out, err = run(
+        db_url,
+        *("providers", "add", "--post", ATLANTA, "--name", "X", "--kind", "ngo"),
+        *("--phone", "+999 1234"),
+    )
+    assert code != 0 and "country code that does not exist" in err
+    code, out, _ = run(db_url, "providers", "list", "--language", "ko")
+    assert code == 0 and "Savannah Korean Interpreters" in out and "(912) 555-0187" in out
+
+
+def test_my_work_lists_the_hearings_coming_up_on_my_cases(
+    browser: TestClient, world: World, cases: list[str], factory: sessionmaker[Session]
+) -> None:
+    with unit_of_work(factory) as db:
+        service.add_hearing(
+            db,
+            world.officer,
+            cases[1],
+            kind="bond",
+            starts_at=utcnow() + timedelta(hours=20),
+            place="Stewart Immigration Court",
+        )
+    sign_in(browser)
+    page = browser.get("/my-work", headers={"Accept-Language": "ko"}).text
+    assert "다가오는 심리" in page and "보석 심리" in page and "Stewart Immigration Court" in page
