@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from consular.auth.models import Post, WebSession
+from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.sessions import actor_of
 from consular.cases.models import Case
@@ -200,7 +200,6 @@ def _case_referrals(db: Session, session: WebSession, case: Case) -> dict[str, A
         "providers": offered,
         "moves": service.MOVES,
         "writable": writable,
-        "time_zone": db.get_one(Post, case.incident.post_id).time_zone,
         "shown_phone": shown_phone,
         **_LABELS,
     }
