@@ -186,6 +186,12 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
         "place": Field(N_("Place or court")),
         "note": _NOTE,
     },
+    AuditTag.HEARING_REMOVE: {
+        "kind": Field(N_("Kind"), coded(referral_labels.HEARING_KINDS)),
+        "starts_at": Field(N_("Date and time"), _moment),
+        "place": Field(N_("Place or court")),
+        "note": _NOTE,
+    },
     AuditTag.BOND_RECORD: {
         "amount": Field(N_("Amount (US dollars)"), changed=True),
         "payer": Field(N_("Who pays"), coded(referral_labels.BOND_PAYERS), changed=True),

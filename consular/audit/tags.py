@@ -95,6 +95,7 @@ class AuditTag(StrEnum):
     REFERRAL_CREATE = "referrals:referral:create", N_("Case referred, with the detainee's consent")
     REFERRAL_MOVE = "referrals:referral:move", N_("Referral moved on")
     HEARING_ADD = "referrals:hearing:add", N_("Hearing recorded")
+    HEARING_REMOVE = "referrals:hearing:remove", N_("Hearing taken off the case")
     BOND_RECORD = "referrals:bond:record", N_("Bond recorded")
 
     # Families and the messages to them

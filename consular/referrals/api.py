@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from consular.api_schema import SIGNED_IN, TAKES_BODY, answers
@@ -243,6 +243,23 @@ def add_hearing(case_id: str, body: HearingCreate, db: DB, actor: CurrentActor) 
         notes=body.notes,
     )
     return HearingRead.model_validate(hearing)
+
+
+@router.delete(
+    "/cases/{case_id}/hearings/{hearing_id}",
+    status_code=204,
+    summary="Take a hearing off the case (audited with what it was)",
+    responses=answers(404, 409, 422),
+)
+def remove_hearing(
+    case_id: str,
+    hearing_id: str,
+    db: DB,
+    actor: CurrentActor,
+    note: Annotated[str, Query(max_length=2000, description="Why")] = "",
+) -> Response:
+    service.remove_hearing(db, actor, case_id, hearing_id, note=note)
+    return Response(status_code=204)
 
 
 class BondWrite(BaseModel):

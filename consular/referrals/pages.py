@@ -267,6 +267,19 @@ def case_hearing(
     return _to_section(case_id)
 
 
+@router.post("/cases/{case_id}/hearings/{hearing_id}/remove")
+@refused_with(refused_on_case)
+def case_hearing_remove(
+    db: DB,
+    session: CheckedForm,
+    case_id: str,
+    hearing_id: str,
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    service.remove_hearing(db, actor_of(session), case_id, hearing_id, note=note)
+    return _to_section(case_id)
+
+
 @router.post("/cases/{case_id}/bond")
 @refused_with(refused_on_case)
 def case_bond(

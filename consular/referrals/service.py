@@ -488,6 +488,26 @@ def typed_moment(db: Session, actor: Actor, case_id: str, day: str, at: str) -> 
     return moment
 
 
+def remove_hearing(
+    db: Session, actor: Actor, case_id: str, hearing_id: str, *, note: str = ""
+) -> None:
+    """Take a hearing off the case (postponed, cancelled, typed by mistake), saying why;
+    audited with what it was. A new date is recorded as a new hearing."""
+    actor.require(Permission.CASE_WRITE, "case", case_id)
+    case = get_case(db, actor, case_id, for_update=True)
+    hearing = db.scalar(select(Hearing).where(Hearing.id == hearing_id, Hearing.case_id == case.id))
+    if hearing is None:
+        raise NotFound("hearing", hearing_id)
+    diff: dict[str, object] = {
+        "kind": hearing.kind,
+        "starts_at": hearing.starts_at.isoformat(),
+        "place": hearing.place,
+        "note": note.strip(),
+    }
+    db.delete(hearing)
+    _case_record(db, actor, case, AuditTag.HEARING_REMOVE, diff)
+
+
 def hearings_of(db: Session, case: Case) -> list[Hearing]:
     return list(
         db.scalars(select(Hearing).where(Hearing.case_id == case.id).order_by(Hearing.starts_at))

@@ -401,3 +401,26 @@ def test_my_work_lists_the_hearings_coming_up_on_my_cases(
     sign_in(browser)
     page = browser.get("/my-work", headers={"Accept-Language": "ko"}).text
     assert "다가오는 심리" in page and "보석 심리" in page and "Stewart Immigration Court" in page
+
+
+def test_a_hearing_taken_off_the_case_is_audited_with_what_it_was(
+    app_client: TestClient, world: World, cases: list[str], factory: sessionmaker[Session]
+) -> None:
+    path = f"/api/v1/cases/{cases[0]}/hearings"
+    made = app_client.post(
+        path,
+        json={"kind": "merits", "starts_at": "2025-10-01T09:00", "place": "Atlanta"},
+        headers=auth(world.token),
+    ).json()
+    houston = app_client.delete(f"{path}/{made['id']}", headers=auth(world.houston_token))
+    assert houston.status_code == 404
+    gone = app_client.delete(
+        f"{path}/{made['id']}", params={"note": "postponed"}, headers=auth(world.token)
+    )
+    assert gone.status_code == 204
+    assert app_client.get(path, headers=auth(world.token)).json() == []
+    with factory() as db:
+        diff = db.scalars(
+            select(AuditEvent.diff).where(AuditEvent.tag == "referrals:hearing:remove")
+        ).one()
+    assert diff["place"] == "Atlanta" and diff["note"] == "postponed"
