@@ -38,6 +38,7 @@ from consular.db import make_engine, make_session_factory, unit_of_work, utcnow
 from consular.demo.database import DemoRefused as DemoRefused
 from consular.demo.database import demo_key_file as demo_key_file
 from consular.demo.database import prepare_database
+from consular.demo.interviews import record_first_visits
 from consular.demo.lists import (
     BATTERY_MAKER,
     DAESUNG,
@@ -59,6 +60,7 @@ from consular.demo.lists import (
 )
 from consular.demo.referrals import build_referrals
 from consular.demo.screening import plan_and_screen, record_assurance
+from consular.demo.visits import plan_the_visits
 from consular.demo.week import work_the_week
 from consular.incidents.schemas import IncidentCreate
 from consular.incidents.service import (
@@ -172,6 +174,8 @@ def _populate(
     record_assurance(factory, staff.admin, incident_id)
     logins += work_the_week(factory, incident_id, plan.seed, echo)
     build_referrals(factory, incident_id, echo)
+    plan_the_visits(factory, incident_id, echo)
+    record_first_visits(factory, incident_id, echo)
     _report(factory, staff.supervisor, incident_id, echo)
     _remind(factory, echo)
     return logins
