@@ -26,6 +26,7 @@ from consular.config import Settings, UnsafeSettings, get_settings, unsafe_setti
 from consular.db import is_busy, make_engine, make_session_factory
 from consular.errors import DomainError
 from consular.families.pages import router as status_pages
+from consular.flights.api import router as flights_router
 from consular.flights.pages import router as flight_pages
 from consular.incidents.api import router as incidents_router
 from consular.incidents.import_pages import router as import_pages
@@ -42,6 +43,8 @@ from consular.incidents.timeline_pages import router as timeline_pages
 from consular.interviews.api import router as interviews_router
 from consular.interviews.pages import router as interview_pages
 from consular.keys.service import check_keys
+from consular.notifications.broadcast_api import router as broadcast_router
+from consular.notifications.broadcast_pages import router as broadcast_pages
 from consular.notifications.pages import router as notification_pages
 from consular.reentry.api import router as reentry_api_router
 from consular.reentry.pages import router as reentry_pages
@@ -140,6 +143,8 @@ def _include_routes(app: FastAPI) -> None:
         screening_router,
         reentry_api_router,
         referrals_api_router,
+        broadcast_router,
+        flights_router,
         visits_router,
         interviews_router,
     ):
@@ -165,6 +170,7 @@ def _include_routes(app: FastAPI) -> None:
         bulk_pages,
         registry_pages,
         notification_pages,
+        broadcast_pages,
         import_pages,
         list_change_pages,
         lifecycle_pages,

@@ -89,6 +89,7 @@ _DECISIONS = {
     "found_by_search": N_("Linked to a person found by search, in review"),
 }
 _CHANNELS = {"email": N_("E-mail"), "sms": N_("SMS")}
+_AUDIENCES = {"families": N_("Families"), "employers": N_("Employers")}
 _MERGE = {
     "kept": Field(N_("Person kept")),
     "duplicate": Field(N_("Person merged into it")),
@@ -224,7 +225,23 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
         "note": _NOTE,
     },
     AuditTag.SEAT_ASSIGN: {"flight": Field(N_("Flight"))},
-    AuditTag.SEAT_UNASSIGN: {"flight": Field(N_("Flight"))},
+    AuditTag.SEAT_UNASSIGN: {"flight": Field(N_("Flight")), "note": _NOTE},
+    AuditTag.FLIGHT_DELAY: {
+        "flight": Field(N_("Flight")),
+        "departs_at": Field(N_("Departure time"), _moment, changed=True),
+    },
+    AuditTag.FLIGHT_CANCEL: {
+        "flight": Field(N_("Flight")),
+        "moved_to": Field(N_("Passengers moved to")),
+        "seats_lost": Field(N_("Seats lost")),
+        "reason": _NOTE,
+    },
+    AuditTag.BROADCAST_SEND: {
+        "audience": Field(N_("To"), coded(_AUDIENCES)),
+        "scope": Field(N_("Of")),
+        "subject": Field(N_("Subject")),
+        "messages": Field(N_("Messages")),
+    },
     AuditTag.VISIT_CASE_ADD: {"facility": Field(N_("Facility")), "date": Field(N_("Date"))},
     AuditTag.VISIT_CASE_REMOVE: {"facility": Field(N_("Facility")), "date": Field(N_("Date"))},
     AuditTag.FAMILY_CODE_ISSUE: {

@@ -82,6 +82,8 @@ class AuditTag(StrEnum):
     SEAT_UNASSIGN = "flights:seat:unassign", N_("Seat on a flight taken back")
     FLIGHT_LOCK = "flights:flight:lock", N_("Passenger manifest locked")
     FLIGHT_DEPART = "flights:flight:depart", N_("Flight departed")
+    FLIGHT_DELAY = "flights:flight:delay", N_("Flight delayed")
+    FLIGHT_CANCEL = "flights:flight:cancel", N_("Flight cancelled")
     MANIFEST_EXPORT = "flights:manifest:export", N_("Passenger manifest exported")
 
     # Visits to the facilities
@@ -114,6 +116,10 @@ class AuditTag(StrEnum):
     STATUS_THROTTLED = "families:status:throttled", N_("Status lookups held back after failures")
     MESSAGE_RETRY = "notifications:message:retry", N_("Message to the family sent again")
     MESSAGE_CANCEL = "notifications:message:cancel", N_("Message to the family cancelled")
+    BROADCAST_SEND = (
+        "notifications:broadcast:send",
+        N_("Message broadcast to the families or employers"),
+    )
     REMINDER_SEND = "notifications:reminder:send", N_("Deadline reminder written to an officer")
 
     # Data keys (the command line)

@@ -72,6 +72,8 @@ KINDS: dict[str, Kind] = {
             T.SEAT_UNASSIGN,
             T.FLIGHT_LOCK,
             T.FLIGHT_DEPART,
+            T.FLIGHT_DELAY,
+            T.FLIGHT_CANCEL,
             T.MANIFEST_EXPORT,
         ),
     ),
@@ -95,7 +97,9 @@ KINDS: dict[str, Kind] = {
     "family_codes": Kind(
         N_("Family codes"), (T.FAMILY_CODE_ISSUE, T.FAMILY_CODE_REVOKE, T.STATUS_LOOKUP)
     ),
-    "messages": Kind(N_("Messages to families"), (T.MESSAGE_RETRY, T.MESSAGE_CANCEL)),
+    "messages": Kind(
+        N_("Messages to families"), (T.MESSAGE_RETRY, T.MESSAGE_CANCEL, T.BROADCAST_SEND)
+    ),
     "identifiers": Kind(N_("Numbers shown"), (T.HOST_IDENTIFIER_REVEAL,)),
 }
 

@@ -38,6 +38,7 @@ class Permission(StrEnum):
     INCIDENT_TEAM = "incident:team"
     PERSON_MERGE = "person:merge"
     PERSON_UNMERGE = "person:unmerge"
+    BROADCAST_SEND = "broadcast:send"
 
 
 _OFFICER = {
@@ -69,6 +70,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.NOTIFICATION_FAILURES,
             Permission.SIGN_IN_UNLOCK,
             Permission.INCIDENT_TEAM,
+            Permission.BROADCAST_SEND,
         }
     ),
     Role.OFFICER: frozenset(_OFFICER),

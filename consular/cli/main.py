@@ -20,6 +20,7 @@ from consular.auth.service import (
     revoke_token,
 )
 from consular.cli import audit as audit_cli
+from consular.cli import broadcasts as broadcasts_cli
 from consular.cli import cases as cases_cli
 from consular.cli import families as families_cli
 from consular.cli import flights as flights_cli
@@ -54,6 +55,7 @@ incidents_cli.app.add_typer(team_cli.app, name="team")
 app.add_typer(cases_cli.app, name="cases")
 app.add_typer(families_cli.app, name="family-code")
 app.add_typer(flights_cli.app, name="flight")
+app.add_typer(broadcasts_cli.app, name="broadcast")
 app.add_typer(reentry_cli.app, name="reentry")
 app.add_typer(providers_cli.app, name="providers")
 app.add_typer(registry_cli.app, name="registry")

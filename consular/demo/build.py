@@ -35,6 +35,7 @@ from consular.cases.service import (
 from consular.cases.states import IN_CUSTODY
 from consular.config import get_settings
 from consular.db import make_engine, make_session_factory, unit_of_work, utcnow
+from consular.demo.broadcasts import broadcast_to_families
 from consular.demo.database import DemoRefused as DemoRefused
 from consular.demo.database import demo_key_file as demo_key_file
 from consular.demo.database import prepare_database
@@ -174,6 +175,7 @@ def _populate(
     record_assurance(factory, staff.admin, incident_id)
     logins += work_the_week(factory, incident_id, plan.seed, echo)
     build_referrals(factory, incident_id, echo)
+    broadcast_to_families(factory, incident_id, echo)
     plan_the_visits(factory, incident_id, echo)
     record_first_visits(factory, incident_id, echo)
     _report(factory, staff.supervisor, incident_id, echo)

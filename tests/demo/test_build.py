@@ -327,6 +327,20 @@ def test_the_demo_has_a_roster_referrals_with_consent_hearings_and_a_bond(demo: 
     assert demo.scalar(select(func.count()).select_from(Bond)) == 1
 
 
+def test_the_families_were_told_of_the_charter_and_sent_one_broadcast(
+    built: Built, demo: Session
+) -> None:
+    from consular.notifications.models import Broadcast, Notification
+
+    (broadcast,) = demo.scalars(select(Broadcast))
+    assert broadcast.sent_by == "supervisor.park" and broadcast.audience == "families"
+    messages = list(demo.scalars(select(Notification).filter_by(broadcast_id=broadcast.id)))
+    assert len(messages) == sum(broadcast.counts["messages"].values()) > 0
+    assert {m.language for m in messages} <= {"ko", "en"}
+    assert demo.scalars(select(Notification).filter_by(event="seat_assigned")).first()
+    assert any(line.startswith("broadcast: ") for line in built.lines)
+
+
 def test_officers_visit_both_facilities_on_the_second_day(demo: Session) -> None:
     plans = list(demo.scalars(select(VisitPlan).order_by(VisitPlan.facility_name)))
     assert [p.facility_name for p in plans] == [
