@@ -25,6 +25,8 @@ from consular.cases.worklist_pages import router as worklist_pages
 from consular.config import Settings, UnsafeSettings, get_settings, unsafe_settings
 from consular.db import is_busy, make_engine, make_session_factory
 from consular.errors import DomainError
+from consular.facilities.api import router as facilities_router
+from consular.facilities.pages import router as facility_pages
 from consular.families.pages import router as status_pages
 from consular.flights.api import router as flights_router
 from consular.flights.pages import router as flight_pages
@@ -145,6 +147,7 @@ def _include_routes(app: FastAPI) -> None:
         referrals_api_router,
         broadcast_router,
         flights_router,
+        facilities_router,
         visits_router,
         interviews_router,
     ):
@@ -182,6 +185,7 @@ def _include_routes(app: FastAPI) -> None:
         referral_pages,
         deployment_pages,
         interview_pages,
+        facility_pages,
     ):
         app.include_router(pages)
     # The pages' own stylesheets; nothing is loaded from elsewhere.

@@ -16,6 +16,7 @@ from consular.cases.notes import from_row, shown_note
 from consular.i18n import N_
 from consular.i18n.message import Gettext, Message, term
 from consular.interviews import labels as interview_labels
+from consular.phones import shown_phone
 from consular.reentry.report import FACT_NAMES, OUTCOME_KINDS, VERDICTS, Words
 from consular.reentry.service import RECORDED_FIELDS
 from consular.referrals import labels as referral_labels
@@ -96,6 +97,25 @@ _MERGE = {
     "reason": _NOTE,
 }
 
+
+def _phone(value: Any, reader: Reader) -> Shown:
+    return shown_phone(str(value))
+
+
+def _entry_change(changed: bool) -> dict[str, Field]:
+    """The values of a facility's directory entry worth reading in its history."""
+    return {
+        "facility": Field(N_("Facility")),
+        "name": Field(N_("Name"), changed=changed),
+        "operator": Field(N_("Operator"), changed=changed),
+        "city": Field(N_("City"), changed=changed),
+        "phone": Field(N_("Phone"), _phone, changed=changed),
+        "visiting_hours": Field(N_("Visiting hours"), changed=changed),
+        "field_office": Field(N_("Field office"), changed=changed),
+        "field_office_phone": Field(N_("Field office phone"), _phone, changed=changed),
+    }
+
+
 FIELDS: dict[AuditTag, dict[str, Field]] = {
     AuditTag.CASE_CREATE: {
         "state": Field(N_("State"), coded(labels.STATES)),
@@ -168,6 +188,9 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
         "property_left": Field(N_("Property left at the worksite or hotel")),
         "notes": _NOTE,
     },
+    AuditTag.FACILITY_CREATE: _entry_change(False),
+    AuditTag.FACILITY_UPDATE: _entry_change(True),
+    AuditTag.FACILITY_MERGE: {"facility": Field(N_("Facility"), changed=True)},
     AuditTag.TEAM_ADD: {"officer": Field(N_("Officer"))},
     AuditTag.TEAM_REMOVE: {"officer": Field(N_("Officer")), "unassigned": Field(N_("Cases"))},
     AuditTag.RECORD_LINK: {

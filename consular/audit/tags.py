@@ -76,6 +76,14 @@ class AuditTag(StrEnum):
         N_("Deployment's passport registered under another identity"),
     )
 
+    # The post's directory of detention facilities
+    FACILITY_CREATE = "facilities:facility:create", N_("Facility added to the directory")
+    FACILITY_UPDATE = "facilities:facility:update", N_("Facility's directory entry changed")
+    FACILITY_MERGE = (
+        "facilities:facility:merge",
+        N_("Facility as written merged into a directory entry"),
+    )
+
     # Flights home
     FLIGHT_CREATE = "flights:flight:create", N_("Flight created")
     SEAT_ASSIGN = "flights:seat:assign", N_("Seat given on a flight")

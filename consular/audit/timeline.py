@@ -43,7 +43,7 @@ KINDS: dict[str, Kind] = {
         N_("State changes"),
         (T.CASE_CREATE, T.CASE_UPDATE, T.CASE_TRANSITION, T.DISPOSITION_RECORD),
     ),
-    "custody": Kind(N_("Custody"), (T.CUSTODY_RECORD,)),
+    "custody": Kind(N_("Custody"), (T.CUSTODY_RECORD, T.FACILITY_MERGE)),
     "checklist": Kind(N_("Checklist"), (T.MILESTONE_COMPLETE,)),
     "interviews": Kind(N_("Welfare interviews"), (T.INTERVIEW_RECORD,)),
     "notes": Kind(N_("Notes and wishes"), (T.NOTE_ADD, T.CASE_WISHES)),

@@ -39,6 +39,9 @@ class Permission(StrEnum):
     PERSON_MERGE = "person:merge"
     PERSON_UNMERGE = "person:unmerge"
     BROADCAST_SEND = "broadcast:send"
+    FACILITY_READ = "facility:read"
+    FACILITY_WRITE = "facility:write"
+    FACILITY_MERGE = "facility:merge"
 
 
 _OFFICER = {
@@ -59,6 +62,8 @@ _OFFICER = {
     Permission.AUDIT_READ,
     Permission.FAMILY_CODE,
     Permission.DEPLOYMENT_READ,
+    Permission.FACILITY_READ,
+    Permission.FACILITY_WRITE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -71,11 +76,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SIGN_IN_UNLOCK,
             Permission.INCIDENT_TEAM,
             Permission.BROADCAST_SEND,
+            Permission.FACILITY_MERGE,
         }
     ),
     Role.OFFICER: frozenset(_OFFICER),
     Role.VIEWER: frozenset(
-        {Permission.PERSON_READ, Permission.INCIDENT_READ, Permission.CASE_READ}
+        {
+            Permission.PERSON_READ,
+            Permission.INCIDENT_READ,
+            Permission.CASE_READ,
+            Permission.FACILITY_READ,
+        }
     ),
     # Their own employer's deployments only (the query helper scopes them); no registry.
     Role.EMPLOYER_HR: frozenset({Permission.DEPLOYMENT_READ, Permission.DEPLOYMENT_WRITE}),

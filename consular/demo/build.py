@@ -39,6 +39,7 @@ from consular.demo.broadcasts import broadcast_to_families
 from consular.demo.database import DemoRefused as DemoRefused
 from consular.demo.database import demo_key_file as demo_key_file
 from consular.demo.database import prepare_database
+from consular.demo.facilities import add_facilities
 from consular.demo.interviews import record_first_visits
 from consular.demo.lists import (
     BATTERY_MAKER,
@@ -176,6 +177,7 @@ def _populate(
     logins += work_the_week(factory, incident_id, plan.seed, echo)
     build_referrals(factory, incident_id, echo)
     broadcast_to_families(factory, incident_id, echo)
+    add_facilities(factory, echo)
     plan_the_visits(factory, incident_id, echo)
     record_first_visits(factory, incident_id, echo)
     _report(factory, staff.supervisor, incident_id, echo)

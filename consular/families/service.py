@@ -33,6 +33,7 @@ from consular.cases.wishes import family_may_be_told
 from consular.config import Settings
 from consular.db import new_id, utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Throttled
+from consular.facilities.models import Facility
 from consular.families.models import FamilyCode, StatusLookupFailure
 from consular.flights.models import Flight, FlightSeat, LostSeat
 from consular.i18n import N_
@@ -179,6 +180,8 @@ class FamilyStatus:
 
     held: bool
     facility: str | None
+    # The city of the facility's directory entry, when the case is linked to one.
+    facility_city: str | None
     seen_by_consul: bool
     released: bool
     departure_scheduled: bool
@@ -217,6 +220,9 @@ _VISIT_DONE = (
     .correlate(Case)
     .scalar_subquery()
 )
+_FACILITY_CITY = (
+    select(Facility.city).where(Facility.id == Case.facility_id).correlate(Case).scalar_subquery()
+)
 _LAST_DONE = (
     select(func.max(Milestone.done_at))
     .where(Milestone.case_id == Case.id)
@@ -236,6 +242,7 @@ COARSE_STATUS_COLUMNS = (
     Post.time_zone,
     _VISIT_DONE.label("visit_done_at"),
     _LAST_DONE.label("last_done_at"),
+    _FACILITY_CITY.label("facility_city"),
 )
 _FOUND = (
     select(
@@ -300,6 +307,7 @@ def coarse_status(found: Any) -> FamilyStatus:
     return FamilyStatus(
         held=held,
         facility=found.facility if held else None,
+        facility_city=(found.facility_city or None) if held else None,
         seen_by_consul=found.visit_done_at is not None,
         released=state is CaseState.RELEASED,
         departure_scheduled=state is CaseState.DEPARTURE_SCHEDULED,

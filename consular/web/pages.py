@@ -29,6 +29,7 @@ from consular.i18n import (
 )
 from consular.i18n.message import shown
 from consular.i18n.particles import with_particles
+from consular.phones import shown_phone
 
 _CONSULAR = Path(__file__).parents[1]
 # The shell's templates (base, error page, shared labels), then each domain's own; a
@@ -80,6 +81,7 @@ def environment(language: str) -> Environment:
     env.globals["field_label"] = lambda key: shown(field_label(key), catalog.gettext)
     env.globals["event_lines"] = partial(event_lines, gettext=catalog.gettext, language=language)
     env.filters["note_shown"] = lambda note: shown(shown_note(note), catalog.gettext)
+    env.filters["phone"] = shown_phone
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
     env.globals["code_label"] = lambda kind, code: code_label(kind, code, language)
     # The browser is told the columns' bounds; the server checks them all the same.
