@@ -52,6 +52,8 @@ from consular.notifications.broadcast_pages import router as broadcast_pages
 from consular.notifications.pages import router as notification_pages
 from consular.reentry.api import router as reentry_api_router
 from consular.reentry.pages import router as reentry_pages
+from consular.referrals.api import router as referrals_api_router
+from consular.referrals.pages import router as referral_pages
 from consular.registry.api import router as persons_router
 from consular.registry.pages import router as registry_pages
 from consular.screening.api import router as screening_router
@@ -145,6 +147,7 @@ def _include_routes(app: FastAPI) -> None:
         screening_router,
         reentry_api_router,
         documents_router,
+        referrals_api_router,
         broadcast_router,
         flights_router,
         facilities_router,
@@ -182,6 +185,7 @@ def _include_routes(app: FastAPI) -> None:
         flight_pages,
         visit_pages,
         reentry_pages,
+        referral_pages,
         deployment_pages,
         document_pages,
         interview_pages,

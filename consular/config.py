@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     reminder_lead_hours: float = Field(default=6, ge=0)
     reminder_digest_minutes: int = Field(default=60, ge=1)
     reminder_scan_minutes: float = Field(default=5, gt=0)
+    # A case's hearing starting within hearing_lead_hours is told once to its assigned
+    # officer, in the same digest.
+    hearing_lead_hours: float = Field(default=48, ge=0)
     # Send the session cookie over HTTPS only (set to false only for plain-HTTP loopback use).
     secure_cookies: bool = True
     # Busy database: on SQLite a unit of work waits this long for another one's write lock,

@@ -19,6 +19,7 @@ from consular.interviews import labels as interview_labels
 from consular.phones import shown_phone
 from consular.reentry.report import FACT_NAMES, OUTCOME_KINDS, VERDICTS, Words
 from consular.reentry.service import RECORDED_FIELDS
+from consular.referrals import labels as referral_labels
 
 Shown = Message | str
 
@@ -231,6 +232,34 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
     AuditTag.REENTRY_OUTCOME_RECORD: {
         "kind": Field(N_("What happened"), coded(OUTCOME_KINDS)),
         "on": Field(N_("Date")),
+        "note": _NOTE,
+    },
+    AuditTag.REFERRAL_CREATE: {
+        "provider": Field(N_("Referred to")),
+        "kind": Field(N_("Kind"), coded(referral_labels.PROVIDER_KINDS)),
+        "consent": Field(N_("Consent")),
+    },
+    AuditTag.REFERRAL_MOVE: {
+        "provider": Field(N_("Referred to")),
+        "state": Field(N_("State"), coded(referral_labels.REFERRAL_STATES), changed=True),
+        "outcome": Field(N_("Outcome")),
+    },
+    AuditTag.HEARING_ADD: {
+        "kind": Field(N_("Kind"), coded(referral_labels.HEARING_KINDS)),
+        "starts_at": Field(N_("Date and time"), _moment),
+        "place": Field(N_("Place or court")),
+        "note": _NOTE,
+    },
+    AuditTag.HEARING_REMOVE: {
+        "kind": Field(N_("Kind"), coded(referral_labels.HEARING_KINDS)),
+        "starts_at": Field(N_("Date and time"), _moment),
+        "place": Field(N_("Place or court")),
+        "note": _NOTE,
+    },
+    AuditTag.BOND_RECORD: {
+        "amount": Field(N_("Amount (US dollars)"), changed=True),
+        "payer": Field(N_("Who pays"), coded(referral_labels.BOND_PAYERS), changed=True),
+        "state": Field(N_("Bond state"), coded(referral_labels.BOND_STATES), changed=True),
         "note": _NOTE,
     },
     AuditTag.SEAT_ASSIGN: {"flight": Field(N_("Flight"))},

@@ -111,6 +111,15 @@ class AuditTag(StrEnum):
     REENTRY_OUTCOME_RECORD = "reentry:outcome:record", N_("What happened after return recorded")
     ASSURANCE_ADD = "reentry:assurance:add", N_("Assurance recorded")
 
+    # Counsel, interpreters and support organisations; hearings and bond
+    PROVIDER_CREATE = "referrals:provider:create", N_("Added to the roster of counsel and support")
+    PROVIDER_UPDATE = "referrals:provider:update", N_("Roster entry changed")
+    REFERRAL_CREATE = "referrals:referral:create", N_("Case referred, with the detainee's consent")
+    REFERRAL_MOVE = "referrals:referral:move", N_("Referral moved on")
+    HEARING_ADD = "referrals:hearing:add", N_("Hearing recorded")
+    HEARING_REMOVE = "referrals:hearing:remove", N_("Hearing taken off the case")
+    BOND_RECORD = "referrals:bond:record", N_("Bond recorded")
+
     # Families and the messages to them
     FAMILY_CODE_ISSUE = "families:code:issue", N_("Family status code issued")
     FAMILY_CODE_REVOKE = "families:code:revoke", N_("Family status code revoked")

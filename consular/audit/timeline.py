@@ -93,6 +93,10 @@ KINDS: dict[str, Kind] = {
             T.ASSURANCE_ADD,
         ),
     ),
+    "counsel": Kind(
+        N_("Counsel, hearings and bond"),
+        (T.REFERRAL_CREATE, T.REFERRAL_MOVE, T.HEARING_ADD, T.HEARING_REMOVE, T.BOND_RECORD),
+    ),
     "family_codes": Kind(
         N_("Family codes"), (T.FAMILY_CODE_ISSUE, T.FAMILY_CODE_REVOKE, T.STATUS_LOOKUP)
     ),

@@ -167,6 +167,8 @@ def _assignment(
 
 # Bad input (422) is told apart from a case that moved on meanwhile (409).
 _refused = on_page(_case_page, "case_id", kept=True)
+# The same, for the forms of the sections other domains add to the case page.
+refused_on_case = _refused
 
 
 def _changed(case_id: str) -> Response:

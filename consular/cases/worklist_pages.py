@@ -16,8 +16,10 @@ from consular.cases.worklist import (
     my_work,
     work_choices,
 )
+from consular.referrals.labels import HEARING_KINDS
+from consular.referrals.reminders import upcoming_hearings
 from consular.web.access import SignedIn
-from consular.web.common import page_for
+from consular.web.common import page_for, settings_of
 from consular.web.deps import DB
 
 router = APIRouter(include_in_schema=False)
@@ -63,4 +65,6 @@ def my_work_page(
         last_page=max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE),
         choices=work_choices(db, actor),
         dues=[str(d) for d in Due],
+        hearings=upcoming_hearings(db, actor, settings_of(request).hearing_lead_hours),
+        hearing_kinds=HEARING_KINDS,
     )

@@ -30,6 +30,7 @@ from consular.cli import imports as imports_cli
 from consular.cli import incidents as incidents_cli
 from consular.cli import keys as keys_cli
 from consular.cli import match as match_cli
+from consular.cli import providers as providers_cli
 from consular.cli import reentry as reentry_cli
 from consular.cli import registry as registry_cli
 from consular.cli import reminders as reminders_cli
@@ -60,6 +61,7 @@ app.add_typer(flights_cli.app, name="flight")
 app.add_typer(broadcasts_cli.app, name="broadcast")
 app.add_typer(facilities_cli.app, name="facilities")
 app.add_typer(reentry_cli.app, name="reentry")
+app.add_typer(providers_cli.app, name="providers")
 app.add_typer(registry_cli.app, name="registry")
 app.add_typer(reminders_cli.app, name="reminders")
 app.add_typer(visits_cli.app, name="visits")

@@ -27,9 +27,10 @@ def reminders_scan(
         report = scan(db, settings, actor=Actor.operator().name, dry_run=dry_run)
     verb = "would write" if dry_run else "wrote"
     for digest in report.digests:
+        hearings = f", {len(digest.hearings)} hearing(s)" if digest.hearings else ""
         typer.echo(
-            f"{digest.user_name}: {len(digest.owed)} item(s), {digest.breached} breached "
-            f"({', '.join(digest.channels)})"
+            f"{digest.user_name}: {len(digest.owed)} item(s), {digest.breached} breached"
+            f"{hearings} ({', '.join(digest.channels)})"
         )
     for name in report.held_back:
         typer.echo(f"{name}: told within the last {settings.reminder_digest_minutes} min, waits")

@@ -61,6 +61,7 @@ from consular.demo.lists import (
     plan_cases,
     registry_table,
 )
+from consular.demo.referrals import build_referrals
 from consular.demo.screening import plan_and_screen, record_assurance
 from consular.demo.visits import plan_the_visits
 from consular.demo.week import work_the_week
@@ -176,6 +177,7 @@ def _populate(
     record_assurance(factory, staff.admin, incident_id)
     logins += work_the_week(factory, incident_id, plan.seed, echo)
     record_documents(factory, incident_id, echo)
+    build_referrals(factory, incident_id, echo)
     broadcast_to_families(factory, incident_id, echo)
     add_facilities(factory, echo)
     plan_the_visits(factory, incident_id, echo)

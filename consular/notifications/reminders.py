@@ -4,8 +4,10 @@ A scan finds the open checklist items of held persons due within the lead time (
 to the case's assigned officer) and those past their breach time (an escalation to the
 supervisors of the incident's post, and to the assigned officer). Each officer gets at
 most one message per digest period, listing all their items; an item is never told to the
-same officer twice at the same level (``Reminder`` remembers). The messages go through the
-outbox, so the worker sends them like any other.
+same officer twice at the same level (``Reminder`` remembers). A hearing of an assigned case
+that starts within its own lead time is told to the officer once, in the same digest
+(``consular.referrals.reminders``). The messages go through the outbox, so the worker sends
+them like any other.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ from consular.i18n.particles import with_particles
 from consular.incidents.models import Incident
 from consular.notifications.models import Notification, Reminder
 from consular.notifications.outbox import person_name
+from consular.referrals.labels import HEARING_KINDS
+from consular.referrals.reminders import HearingItem, hearings_owed, remember_hearings
 from consular.registry.models import Person
 
 DUE = "due"
@@ -73,6 +77,10 @@ NO_OFFICER = N_("no officer assigned")
 MORE = N_("… and %(count)s more.")
 FOOTER = N_("Open “My work” in the consular workspace to record what was done.")
 SMS = N_("Consular workspace: %(count)s checklist items need action, %(breached)s breached.")
+SUBJECT_HEARINGS = N_("Hearings coming up on your cases: %(count)s")
+HEARINGS_HEADING = N_("Hearings coming up:")
+HEARING_LINE = N_("Case %(number)s · %(name)s: %(kind)s, %(when)s, %(place)s")
+SMS_HEARINGS = N_("Consular workspace: %(count)s hearings coming up on your cases.")
 
 
 def _running() -> ColumnElement[bool]:
@@ -124,6 +132,7 @@ class Digest:
     owed: list[Owed]
     channels: list[str] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    hearings: list[HearingItem] = field(default_factory=list)
 
     @property
     def breached(self) -> int:
@@ -298,17 +307,20 @@ def scan(
     now = now or utcnow()
     query = _owed_query(now, settings.reminder_lead_hours)
     owed = _owed(db, query)
+    hearings = hearings_owed(db, now, settings.hearing_lead_hours)
+    told = list(owed) + [user_id for user_id in hearings if user_id not in owed]
     recent = _recently_told(db, now - timedelta(minutes=settings.reminder_digest_minutes))
-    users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(list(owed))))}
+    users = {u.id: u for u in db.scalars(select(User).where(User.id.in_(told)))}
     report = ScanReport()
-    for user_id, items in owed.items():
+    for user_id in told:
         user = users[user_id]
         if not user.active:
             continue
         if user_id in recent:
             report.held_back.append(user.name)
             continue
-        digest = Digest(user.id, user.name, items, _channels(user, settings))
+        digest = Digest(user.id, user.name, owed.get(user_id, []), _channels(user, settings))
+        digest.hearings = hearings.get(user_id, [])
         if digest.channels:
             report.digests.append(digest)
         else:
@@ -317,6 +329,7 @@ def scan(
     if not dry_run and report.digests:
         for digest in report.digests:
             _write(db, users[digest.user_id], digest, actor, now)
+            remember_hearings(db, digest.user_id, digest.hearings, now)
         _remember(db, query, [d.user_id for d in report.digests], now)
     return report
 
@@ -357,6 +370,7 @@ def _write(db: Session, user: User, digest: Digest, actor: str, now: datetime) -
             "items": len(digest.owed),
             "breached": digest.breached,
             "channels": digest.channels,
+            **({"hearings": len(digest.hearings)} if digest.hearings else {}),
         },
     )
 
@@ -375,10 +389,15 @@ def write_digest(digest: Digest, language: str) -> tuple[str, str, str]:
     """The subject, the e-mail's body and the SMS text of a digest, in ``language``."""
     gettext = translations(language if language in LANGUAGES else "ko").gettext
     count = len(digest.owed)
-    subject = gettext(SUBJECT_ESCALATION if digest.breached else SUBJECT_REMINDER) % {
-        "count": count
-    }
-    lines = [gettext(INTRO)]
+    if count:
+        subject = gettext(SUBJECT_ESCALATION if digest.breached else SUBJECT_REMINDER) % {
+            "count": count
+        }
+        sms = gettext(SMS) % {"count": count, "breached": digest.breached}
+    else:
+        subject = gettext(SUBJECT_HEARINGS) % {"count": len(digest.hearings)}
+        sms = gettext(SMS_HEARINGS) % {"count": len(digest.hearings)}
+    lines = [gettext(INTRO)] if count else []
     line = gettext(LINE)
     unassigned = gettext(NO_OFFICER)
     for level, heading in ((BREACHED, BREACHED_HEADING), (DUE, DUE_HEADING)):
@@ -401,6 +420,25 @@ def write_digest(digest: Digest, language: str) -> tuple[str, str, str]:
         more = sum(1 for _, at_level in digest.owed if at_level == level) - len(chosen)
         if more:
             lines.append(gettext(MORE) % {"count": more})
+    lines += _hearing_lines(digest.hearings, gettext, language)
     lines += ["", gettext(FOOTER)]
-    sms = gettext(SMS) % {"count": count, "breached": digest.breached}
-    return with_particles(subject), with_particles("\n".join(lines)), with_particles(sms)
+    body = "\n".join(lines).lstrip("\n")
+    return with_particles(subject), with_particles(body), with_particles(sms)
+
+
+def _hearing_lines(hearings: list[HearingItem], gettext: Any, language: str) -> list[str]:
+    if not hearings:
+        return []
+    line = gettext(HEARING_LINE)
+    return ["", gettext(HEARINGS_HEADING)] + [
+        "- "
+        + line
+        % {
+            "number": item.case_number,
+            "name": person_name(*item.names, language=language),
+            "kind": gettext(HEARING_KINDS.get(item.kind, item.kind)),
+            "when": _when(item.starts_at, item.time_zone),
+            "place": item.place,
+        }
+        for item in hearings
+    ]

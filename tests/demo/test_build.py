@@ -328,6 +328,20 @@ def test_the_charter_travels_on_passports_held_and_a_few_travel_certificates(
     assert "travel documents: 5 passports held, 4 travel certificates" in built.lines
 
 
+def test_the_demo_has_a_roster_referrals_with_consent_hearings_and_a_bond(demo: Session) -> None:
+    from consular.referrals.models import Bond, Hearing, Provider, Referral
+
+    providers = list(demo.scalars(select(Provider)))
+    assert {p.kind for p in providers} == {"lawyer", "interpreter", "ngo", "medical"}
+    assert all(p.phone.startswith("+1") and "555" in p.phone for p in providers)
+    referrals = list(demo.scalars(select(Referral)))
+    assert referrals and all(r.consent_note for r in referrals)
+    assert {r.state for r in referrals} == {"offered", "accepted", "declined", "done"}
+    hearings = list(demo.scalars(select(Hearing)))
+    assert hearings and all(h.starts_at.month == 9 and 8 <= h.starts_at.day <= 11 for h in hearings)
+    assert demo.scalar(select(func.count()).select_from(Bond)) == 1
+
+
 def test_the_families_were_told_of_the_charter_and_sent_one_broadcast(
     built: Built, demo: Session
 ) -> None:

@@ -59,6 +59,9 @@ OFFICER_KINDS = frozenset(
         "/persons/{id}/merge",
         "/deployments",
         "/account",
+        "/providers",
+        "/providers/new",
+        "/providers/{id}",
     }
 )
 EXPECTED_KINDS = {
@@ -80,6 +83,8 @@ EXPECTED_KINDS = {
             "/cases/{id}",
             "/persons/{id}",
             "/account",
+            "/providers",
+            "/providers/{id}",
         }
     ),
     # An employer's dashboard is its deployments page ("/" leads there).

@@ -6,7 +6,8 @@ failed messages, unfinished imports and a user of each role; all made through th
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -25,6 +26,7 @@ from consular.incidents.service import import_list
 from consular.notifications import reminders
 from consular.notifications.models import Notification
 from consular.reentry import service as reentry
+from consular.referrals import service as referrals
 from consular.registry.merge import merge_persons
 from consular.registry.models import EmergencyContact, Person
 from consular.registry.schemas import PersonCreate
@@ -183,7 +185,35 @@ def _progress(db: Session, world: World, cases: dict[str, Case]) -> str:
         statement="Departure will not count against future visas.",
         source="Press briefing",
     )
+    _counsel(db, officer, lee.id)
     return code
+
+
+def _counsel(db: Session, officer: Any, case_id: str) -> None:
+    """LEE referred to a law firm of the roster, with a hearing and a bond."""
+    firm = referrals.add_provider(
+        db,
+        officer,
+        referrals.ProviderFields(
+            name="Peachtree Immigration Law Group",
+            kind="lawyer",
+            languages=["ko", "en"],
+            phone="404-555-0142",
+            areas="Immigration law; Georgia",
+        ),
+    )
+    referrals.refer(db, officer, case_id, firm.id, consent=True, consent_note="9/6 면회 때")
+    referrals.add_hearing(
+        db,
+        officer,
+        case_id,
+        kind="bond",
+        starts_at=datetime(2025, 9, 12, 9, 0, tzinfo=UTC),
+        place="Atlanta Immigration Court",
+    )
+    referrals.record_bond(
+        db, officer, case_id, amount=Decimal("7500"), payer="family", state="set", version=0
+    )
 
 
 def _failed_messages(db: Session, case: Case) -> None:
