@@ -27,6 +27,8 @@ from consular.db import is_busy, make_engine, make_session_factory
 from consular.errors import DomainError
 from consular.families.pages import router as status_pages
 from consular.flights.pages import router as flight_pages
+from consular.hotline.api import router as hotline_router
+from consular.hotline.pages import router as hotline_pages
 from consular.incidents.api import router as incidents_router
 from consular.incidents.import_pages import router as import_pages
 from consular.incidents.lifecycle_pages import router as lifecycle_pages
@@ -133,6 +135,7 @@ def _include_routes(app: FastAPI) -> None:
         bulk_router,
         screening_router,
         reentry_api_router,
+        hotline_router,
     ):
         api.include_router(routes)
 
@@ -164,6 +167,7 @@ def _include_routes(app: FastAPI) -> None:
         flight_pages,
         reentry_pages,
         deployment_pages,
+        hotline_pages,
     ):
         app.include_router(pages)
     # The pages' own stylesheets; nothing is loaded from elsewhere.

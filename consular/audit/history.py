@@ -92,6 +92,13 @@ _MERGE = {
     "duplicate": Field(N_("Person merged into it")),
     "reason": _NOTE,
 }
+_CONTACT = {
+    "name": Field(N_("Name"), changed=True),
+    "relation": Field(N_("Relation"), changed=True),
+    "phone_changed": Field(N_("Phone changed"), _yes_no),
+    "language": Field(N_("Language"), changed=True),
+    "opted_out": Field(N_("Asked for no messages"), _yes_no, changed=True),
+}
 
 FIELDS: dict[AuditTag, dict[str, Field]] = {
     AuditTag.CASE_CREATE: {
@@ -177,6 +184,15 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
     },
     AuditTag.FAMILY_CODE_REVOKE: {"contact": Field(N_("Given to"))},
     AuditTag.STATUS_LOOKUP: {"contact": Field(N_("Given to"))},
+    AuditTag.HOTLINE_LINK: {
+        "number": Field(N_("Call")),
+        "caller": Field(N_("Caller")),
+        "contact_added": Field(N_("Caller added as an emergency contact"), _yes_no),
+    },
+    AuditTag.HOTLINE_CODE_SMS: {"contact": Field(N_("Given to"))},
+    AuditTag.CONTACT_ADD: _CONTACT,
+    AuditTag.CONTACT_CHANGE: _CONTACT,
+    AuditTag.CONTACT_REMOVE: {"name": Field(N_("Name"))},
     AuditTag.MESSAGE_RETRY: {
         "channel": Field(N_("Sent by"), coded(_CHANNELS)),
         "recipient_changed": Field(N_("Address corrected"), _yes_no),

@@ -86,6 +86,10 @@ KINDS: dict[str, Kind] = {
         N_("Family codes"), (T.FAMILY_CODE_ISSUE, T.FAMILY_CODE_REVOKE, T.STATUS_LOOKUP)
     ),
     "messages": Kind(N_("Messages to families"), (T.MESSAGE_RETRY, T.MESSAGE_CANCEL)),
+    "hotline": Kind(
+        N_("Families' hotline"),
+        (T.HOTLINE_LOG, T.HOTLINE_STATE, T.HOTLINE_LINK, T.HOTLINE_REPORT, T.HOTLINE_CODE_SMS),
+    ),
     "identifiers": Kind(N_("Numbers shown"), (T.HOST_IDENTIFIER_REVEAL,)),
 }
 

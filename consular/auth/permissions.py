@@ -38,6 +38,9 @@ class Permission(StrEnum):
     INCIDENT_TEAM = "incident:team"
     PERSON_MERGE = "person:merge"
     PERSON_UNMERGE = "person:unmerge"
+    # The families' hotline: the callers' log (names and phones of relatives) and its calls.
+    HOTLINE_READ = "hotline:read"
+    HOTLINE_WRITE = "hotline:write"
 
 
 _OFFICER = {
@@ -58,6 +61,8 @@ _OFFICER = {
     Permission.AUDIT_READ,
     Permission.FAMILY_CODE,
     Permission.DEPLOYMENT_READ,
+    Permission.HOTLINE_READ,
+    Permission.HOTLINE_WRITE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

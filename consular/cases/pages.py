@@ -165,6 +165,8 @@ def _assignment(
 
 # Bad input (422) is told apart from a case that moved on meanwhile (409).
 _refused = on_page(_case_page, "case_id", kept=True)
+# Other domains' changes made from the case page are refused on it too.
+refused_on_case_page = _refused
 
 
 def _changed(case_id: str) -> Response:

@@ -29,6 +29,7 @@ from consular.i18n import (
 )
 from consular.i18n.message import shown
 from consular.i18n.particles import with_particles
+from consular.phones import shown_phone
 
 _CONSULAR = Path(__file__).parents[1]
 # The shell's templates (base, error page, shared labels), then each domain's own; a
@@ -82,6 +83,7 @@ def environment(language: str) -> Environment:
     env.filters["note_shown"] = lambda note: shown(shown_note(note), catalog.gettext)
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
     env.globals["code_label"] = lambda kind, code: code_label(kind, code, language)
+    env.filters["phone"] = shown_phone
     # The browser is told the columns' bounds; the server checks them all the same.
     env.globals["limits"] = {
         "special_needs": limit_of(Case.special_needs),
