@@ -13,6 +13,7 @@ from consular.audit.models import AuditEvent
 from consular.audit.tags import AuditTag, declared_tag
 from consular.cases import labels
 from consular.cases.notes import from_row, shown_note
+from consular.codes import RELATIONSHIPS
 from consular.i18n import N_
 from consular.i18n.message import Gettext, Message, term
 from consular.reentry.report import FACT_NAMES, OUTCOME_KINDS, VERDICTS, Words
@@ -92,11 +93,12 @@ _MERGE = {
     "duplicate": Field(N_("Person merged into it")),
     "reason": _NOTE,
 }
+_LANGUAGES = {"ko": N_("Korean"), "en": N_("English")}
 _CONTACT = {
     "name": Field(N_("Name"), changed=True),
-    "relation": Field(N_("Relation"), changed=True),
+    "relation": Field(N_("Relation"), coded(RELATIONSHIPS), changed=True),
     "phone_changed": Field(N_("Phone changed"), _yes_no),
-    "language": Field(N_("Language"), changed=True),
+    "language": Field(N_("Messages in"), coded(_LANGUAGES), changed=True),
     "opted_out": Field(N_("Asked for no messages"), _yes_no, changed=True),
 }
 

@@ -38,6 +38,7 @@ from consular.db import make_engine, make_session_factory, unit_of_work, utcnow
 from consular.demo.database import DemoRefused as DemoRefused
 from consular.demo.database import demo_key_file as demo_key_file
 from consular.demo.database import prepare_database
+from consular.demo.hotline import answer_the_hotline
 from consular.demo.lists import (
     BATTERY_MAKER,
     DAESUNG,
@@ -69,6 +70,7 @@ from consular.incidents.service import (
 )
 from consular.migrate import upgrade
 from consular.notifications import reminders
+from consular.phones import parse_phone
 from consular.registry.models import EmergencyContact, Employer, Person
 from consular.registry.service import import_registry
 
@@ -170,6 +172,7 @@ def _populate(
     plan_and_screen(factory, echo)
     record_assurance(factory, staff.admin, incident_id)
     logins += work_the_week(factory, incident_id, plan.seed, echo)
+    answer_the_hotline(factory, incident_id, plan.seed, echo)
     _report(factory, staff.supervisor, incident_id, echo)
     _remind(factory, echo)
     return logins
@@ -319,7 +322,7 @@ def _add_contacts(
                 person_id=person_ids[c.key],
                 name=c.name,
                 relationship_to_person=c.relationship,
-                phone=c.phone,
+                phone=parse_phone(c.phone),
                 language="ko",
             )
             for c in contacts

@@ -58,6 +58,9 @@ OFFICER_KINDS = frozenset(
         "/persons/{id}/merge",
         "/deployments",
         "/account",
+        "/incidents/{id}/hotline",
+        "/incidents/{id}/hotline/new",
+        "/hotline/{id}",
     }
 )
 EXPECTED_KINDS = {
