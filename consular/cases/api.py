@@ -21,7 +21,9 @@ from consular.cases.schemas import (
     NoteRead,
     NoteRequest,
     TransitionRequest,
+    WishesRequest,
 )
+from consular.cases.wishes import record_wishes
 from consular.web.deps import DB, CurrentActor
 
 router = APIRouter(prefix="/cases", tags=["cases"], responses=answers(*SIGNED_IN))
@@ -55,6 +57,19 @@ def transition(case_id: str, body: TransitionRequest, db: DB, actor: CurrentActo
 )
 def assignment(case_id: str, body: AssignmentRequest, db: DB, actor: CurrentActor) -> CaseRead:
     assign_case(db, actor, case_id, officer=body.officer, second=body.second, version=body.version)
+    return service.describe(service.get_case(db, actor, case_id))
+
+
+@router.put(
+    "/{case_id}/wishes",
+    response_model=CaseRead,
+    summary="Record whom the detainee agrees to tell: the family, the employer (CON-05)",
+    responses=CHANGE,
+)
+def wishes(case_id: str, body: WishesRequest, db: DB, actor: CurrentActor) -> CaseRead:
+    record_wishes(
+        db, actor, case_id, family=body.family, employer=body.employer, version=body.version
+    )
     return service.describe(service.get_case(db, actor, case_id))
 
 

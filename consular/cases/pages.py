@@ -15,6 +15,7 @@ from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.sessions import actor_of, show_once, take_shown_once
 from consular.cases.assignment import assign_case
+from consular.cases.labels import NOTICES
 from consular.cases.models import Case
 from consular.cases.reveal import Revealed, reveal_identifier
 from consular.cases.service import (
@@ -27,6 +28,7 @@ from consular.cases.service import (
     transition,
 )
 from consular.cases.states import Disposition
+from consular.cases.wishes import record_wishes
 from consular.db import utcnow
 from consular.errors import DomainError
 from consular.families.service import codes_of, issue_code, revoke_code
@@ -235,6 +237,33 @@ def case_disposition(
         db, actor_of(session), case_id, disposition=disposition, version=version, note=note.strip()
     )
     return _changed(case_id)
+
+
+@case_section(90, "case_wishes.html")
+def _wishes(db: Session, session: WebSession, case: Case) -> Mapping[str, Any]:
+    """Whom the detainee agrees to tell (the template says the choices in the reader's words)."""
+    return {"labels": NOTICES}
+
+
+@router.post("/cases/{case_id}/wishes")
+@refused_with(_refused)
+def case_wishes(
+    db: DB,
+    session: CheckedForm,
+    case_id: str,
+    family: Annotated[str, Form()] = "",
+    employer: Annotated[str, Form()] = "",
+    version: Annotated[int, Form()] = 0,
+) -> Response:
+    record_wishes(
+        db,
+        actor_of(session),
+        case_id,
+        family=family or None,
+        employer=employer or None,
+        version=version,
+    )
+    return RedirectResponse(f"/cases/{case_id}#wishes", status_code=303)
 
 
 @router.post("/cases/{case_id}/custody")

@@ -249,4 +249,6 @@ def describe(case: Case, now: datetime | None = None) -> CaseRead:
         milestones=milestones,
         custody=[CustodyRead.model_validate(c) for c in case.custody],
         notes=[NoteRead.model_validate(n) for n in case.notes],
+        family_notice=case.family_notice,
+        employer_notice=case.employer_notice,
     )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, computed_field
 
@@ -53,6 +54,10 @@ class NoteRead(BaseModel):
     at: datetime
 
 
+# Whom the detainee agrees to tell (consular.cases.wishes): not asked yet, yes or no.
+Notice = Literal["unknown", "yes", "no"]
+
+
 class CaseSummary(BaseModel):
     id: str
     number: int
@@ -79,6 +84,20 @@ class CaseRead(CaseSummary):
     milestones: list[MilestoneRead]
     custody: list[CustodyRead]
     notes: list[NoteRead]
+    family_notice: Notice = Field(
+        "unknown", description="Whether the detainee agrees that the family be told (CON-05)"
+    )
+    employer_notice: Notice = Field(
+        "unknown", description="Whether the detainee agrees that the employer be told"
+    )
+
+
+class WishesRequest(BaseModel):
+    """Whom the detainee agrees to tell; a field left out stays as it is."""
+
+    family: Notice | None = None
+    employer: Notice | None = None
+    version: int
 
 
 class AssignmentRequest(BaseModel):

@@ -23,7 +23,7 @@ from tests.conftest import World
 from tests.factories import user_with_token
 from tests.notifications.conftest import case_with_contacts
 from tests.screening.test_employer_cases import _detained
-from tests.web.client import sign_in
+from tests.web.client import form_token, sign_in
 
 SETTINGS = Settings()
 
@@ -98,3 +98,58 @@ def test_the_employer_is_not_shown_a_case_whose_detainee_refused(
             record_wishes(db, world.officer, case.id, employer="no")
     page = browser.get("/deployments", headers={"Accept-Language": "en"}).text
     assert "Your workers with a consular case" not in page
+
+
+def test_the_officer_records_a_refusal_on_the_korean_case_page(
+    browser: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    case_id = case_with_contacts(factory, world)
+    sign_in(browser)
+    page = browser.get(f"/cases/{case_id}").text
+    assert "피구금자의 통보 동의" in page and "아직 묻지 않음" in page
+    saved = browser.post(
+        f"/cases/{case_id}/wishes",
+        data={"family": "no", "employer": "yes", "version": "1", "csrf_token": form_token(page)},
+    )
+    assert saved.status_code == 303 and saved.headers["location"].endswith("#wishes")
+    page = browser.get(f"/cases/{case_id}").text
+    assert "가족 통보를 거부했습니다" in page
+    with factory() as db:
+        case = db.get(Case, case_id)
+        assert case is not None and (case.family_notice, case.employer_notice) == ("no", "yes")
+    # The form of an older version is refused, and says so, changing nothing.
+    stale = browser.post(
+        f"/cases/{case_id}/wishes",
+        data={"family": "yes", "version": "1", "csrf_token": form_token(page)},
+    )
+    assert stale.status_code == 409
+    with factory() as db:
+        assert db.get(Case, case_id).family_notice == "no"  # type: ignore[union-attr]
+
+
+def test_the_api_reads_and_sets_the_wishes(
+    app_client: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    case_id = case_with_contacts(factory, world)
+    headers = {"Authorization": f"Bearer {world.token}"}
+    read = app_client.get(f"/api/v1/cases/{case_id}", headers=headers).json()
+    assert (read["family_notice"], read["employer_notice"]) == ("unknown", "unknown")
+    put = app_client.put(
+        f"/api/v1/cases/{case_id}/wishes",
+        headers=headers,
+        json={"family": "no", "version": read["version"]},
+    )
+    assert put.status_code == 200 and put.json()["family_notice"] == "no"
+    assert put.json()["employer_notice"] == "unknown"
+    bad = app_client.put(
+        f"/api/v1/cases/{case_id}/wishes",
+        headers=headers,
+        json={"family": "perhaps", "version": put.json()["version"]},
+    )
+    assert bad.status_code == 422
+    other = app_client.put(
+        f"/api/v1/cases/{case_id}/wishes",
+        headers={"Authorization": f"Bearer {world.houston_token}"},
+        json={"family": "yes", "version": put.json()["version"]},
+    )
+    assert other.status_code == 404
