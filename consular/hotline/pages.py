@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from consular.auth.models import WebSession
 from consular.auth.permissions import Permission
 from consular.auth.sessions import actor_of, show_once, take_shown_once
-from consular.cases.pages import refused_on_case_page
+from consular.cases.models import Case
+from consular.cases.pages import case_section, refused_on_case_page
 from consular.codes import RELATIONSHIPS
 from consular.db import utcnow
 from consular.errors import DomainError
@@ -24,6 +25,7 @@ from consular.hotline.service import (
     InquiryForm,
     callback_time,
     called_back,
+    calls_of_case,
     get_inquiry,
     give_code,
     incident_for_calls,
@@ -262,6 +264,16 @@ def hotline_state(
 def hotline_called_back(db: DB, session: CheckedForm, inquiry_id: str) -> Response:
     called_back(db, actor_of(session), inquiry_id)
     return _back(inquiry_id)
+
+
+@case_section(95, "case_hotline.html")
+def case_calls(db: Session, session: WebSession, case: Case) -> dict[str, object] | None:
+    """The hotline calls linked to the case, for those who read the hotline."""
+    actor = actor_of(session)
+    if not actor.can(Permission.HOTLINE_READ):
+        return None
+    calls = calls_of_case(db, actor, case.id)
+    return {"calls": calls} if calls else None
 
 
 # --- the case page's emergency contacts --------------------------------------------------

@@ -125,6 +125,12 @@ def inquiries_of(db: Session, actor: Actor, incident_id: str) -> Sequence[Inquir
     return db.scalars(query).all()
 
 
+def calls_of_case(db: Session, actor: Actor, case_id: str) -> Sequence[Inquiry]:
+    """The calls linked to a case, oldest first."""
+    query = readable_inquiries(actor).where(Inquiry.case_id == case_id)
+    return db.scalars(query.order_by(Inquiry.created_at)).all()
+
+
 def is_overdue(inquiry: Inquiry, now: datetime) -> bool:
     """A callback promised for a time gone by, not yet made, on a call not closed."""
     return (

@@ -69,6 +69,7 @@ def test_a_call_logged_in_korean_is_linked_and_the_caller_becomes_a_contact(
         assert (contact.name, contact.phone) == ("김미영", "+821055500101")
     case_page = browser.get(f"/cases/{case_id}").text
     assert "김미영" in case_page and "010-5550-0101" in case_page
+    assert f'href="/hotline/{inquiry_id}"' in case_page  # the call, on the case page
     log = browser.get(f"/incidents/{world.incident_id}/hotline").text
     assert "이성호" in log and "조력 건 1" in log
 
