@@ -19,6 +19,7 @@ from consular.cases.models import Case
 from consular.db import utcnow
 from consular.errors import NotFound
 from consular.flights.models import Flight
+from consular.hotline.models import Inquiry
 from consular.i18n import N_
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.scope import readable_incidents
@@ -147,8 +148,8 @@ def timeline_incident(db: Session, actor: Actor, incident_id: str) -> Incident:
 
 
 def _sources(incident_id: str) -> list[ColumnElement[bool]]:
-    """Where an incident's events are: its cases', and those about it, its lists, list rows
-    and flights."""
+    """Where an incident's events are: its cases', and those about it, its lists, list rows,
+    flights and hotline calls."""
 
     def targets(kind: str, ids: Select[str]) -> ColumnElement[bool]:
         return and_(AuditEvent.target_type == kind, AuditEvent.target_id.in_(ids))
@@ -161,6 +162,7 @@ def _sources(incident_id: str) -> list[ColumnElement[bool]]:
             "source_record", select(SourceRecord.id).where(SourceRecord.incident_id == incident_id)
         ),
         targets("flight", select(Flight.id).where(Flight.incident_id == incident_id)),
+        targets("hotline_inquiry", select(Inquiry.id).where(Inquiry.incident_id == incident_id)),
     ]
 
 

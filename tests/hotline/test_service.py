@@ -322,3 +322,16 @@ def test_contacts_are_added_changed_and_removed_on_the_case(
         }
         assert diffs["registry:contact:change"] == {"opted_out": [False, True]}
         assert diffs["registry:contact:remove"] == {"name": "Lee Seongjin"}
+
+
+def test_the_calls_are_in_the_incidents_timeline(
+    factory: sessionmaker[Session], world: World
+) -> None:
+    from consular.audit.timeline import TimelineFilters, read_timeline
+
+    _call(factory, world)
+    with factory() as db:
+        timeline = read_timeline(
+            db, world.officer, world.incident_id, TimelineFilters(kind="hotline")
+        )
+        assert [e.event.tag for e in timeline.entries] == ["hotline:inquiry:log"]
