@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -280,50 +280,42 @@ def case_calls(db: Session, session: WebSession, case: Case) -> dict[str, object
 
 
 def _contact_form(
-    name: str, relation: str, phone: str, email: str, language: str, opted_out: str
-) -> ContactForm:
-    return ContactForm(name, relation, phone, email, language or "ko", bool(opted_out))
-
-
-@router.post("/cases/{case_id}/contacts")
-@refused_with(refused_on_case_page)
-def case_contact_add(
-    db: DB,
-    session: CheckedForm,
-    case_id: str,
     name: Annotated[str, Form()] = "",
     relation: Annotated[str, Form()] = "",
     phone: Annotated[str, Form()] = "",
     email: Annotated[str, Form()] = "",
     language: Annotated[str, Form()] = "ko",
     opted_out: Annotated[str, Form()] = "",
-) -> Response:
-    form = _contact_form(name, relation, phone, email, language, opted_out)
-    add_contact(db, actor_of(session), case_id, form)
+) -> ContactForm:
+    """The contact's form on the case page, as typed."""
+    return ContactForm(name, relation, phone, email, language or "ko", bool(opted_out))
+
+
+ContactFields = Annotated[ContactForm, Depends(_contact_form)]
+
+
+def _to_contacts(case_id: str) -> Response:
     return RedirectResponse(f"/cases/{case_id}#contacts", status_code=303)
+
+
+@router.post("/cases/{case_id}/contacts")
+@refused_with(refused_on_case_page)
+def case_contact_add(db: DB, session: CheckedForm, case_id: str, form: ContactFields) -> Response:
+    add_contact(db, actor_of(session), case_id, form)
+    return _to_contacts(case_id)
 
 
 @router.post("/cases/{case_id}/contacts/{contact_id}")
 @refused_with(refused_on_case_page)
 def case_contact_change(
-    db: DB,
-    session: CheckedForm,
-    case_id: str,
-    contact_id: str,
-    name: Annotated[str, Form()] = "",
-    relation: Annotated[str, Form()] = "",
-    phone: Annotated[str, Form()] = "",
-    email: Annotated[str, Form()] = "",
-    language: Annotated[str, Form()] = "ko",
-    opted_out: Annotated[str, Form()] = "",
+    db: DB, session: CheckedForm, case_id: str, contact_id: str, form: ContactFields
 ) -> Response:
-    form = _contact_form(name, relation, phone, email, language, opted_out)
     change_contact(db, actor_of(session), case_id, contact_id, form)
-    return RedirectResponse(f"/cases/{case_id}#contacts", status_code=303)
+    return _to_contacts(case_id)
 
 
 @router.post("/cases/{case_id}/contacts/{contact_id}/remove")
 @refused_with(refused_on_case_page)
 def case_contact_remove(db: DB, session: CheckedForm, case_id: str, contact_id: str) -> Response:
     remove_contact(db, actor_of(session), case_id, contact_id)
-    return RedirectResponse(f"/cases/{case_id}#contacts", status_code=303)
+    return _to_contacts(case_id)
