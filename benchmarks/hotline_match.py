@@ -34,6 +34,7 @@ from benchmarks.import_registry import (
     POSTGRES_SERVER,
     BackendResult,
     scratch_postgres,
+    profiled,
     time_list_import,
     time_registry_import,
     write_files,
@@ -89,13 +90,14 @@ def run(url: str, backend: str, args: argparse.Namespace, folder: Path) -> None:
     timings: dict[str, list[float]] = {}
     found = 0
     actor = Actor.operator()
-    for kind, form, person_id in forms:
-        with unit_of_work(factory) as db:
-            inquiry = log_call(db, actor, incident_id, form)
-            started = time.perf_counter()
-            shown = candidates(db, inquiry)
-            timings.setdefault(kind, []).append(time.perf_counter() - started)
-            found += any(c.person_id == person_id for c in shown[:3])
+    with profiled(args.profile, f"matching {len(forms)} calls on {backend}"):
+        for kind, form, person_id in forms:
+            with unit_of_work(factory) as db:
+                inquiry = log_call(db, actor, incident_id, form)
+                started = time.perf_counter()
+                shown = candidates(db, inquiry)
+                timings.setdefault(kind, []).append(time.perf_counter() - started)
+                found += any(c.person_id == person_id for c in shown[:3])
     every = [t for values in timings.values() for t in values]
     print(f"\n{backend}: {len(every)} calls matched against {result.registry_rows:,} persons")
     print(f"{'call':<16}{'n':>4}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}")
@@ -121,6 +123,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20250904)
     parser.add_argument("--backends", default="sqlite")
     parser.add_argument("--postgres", default=POSTGRES_SERVER)
+    parser.add_argument("--profile", type=int, default=0, help="print the N slowest functions")
     args = parser.parse_args()
     print(f"python {platform.python_version()}, load average {os.getloadavg()[0]:.2f}")
     for backend in args.backends.split(","):
