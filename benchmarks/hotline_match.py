@@ -33,8 +33,8 @@ from sqlalchemy import select
 from benchmarks.import_registry import (
     POSTGRES_SERVER,
     BackendResult,
-    scratch_postgres,
     profiled,
+    scratch_postgres,
     time_list_import,
     time_registry_import,
     write_files,
