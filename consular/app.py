@@ -41,6 +41,8 @@ from consular.incidents.team_api import router as team_router
 from consular.incidents.team_pages import router as team_pages
 from consular.incidents.timeline_api import router as timeline_router
 from consular.incidents.timeline_pages import router as timeline_pages
+from consular.interviews.api import router as interviews_router
+from consular.interviews.pages import router as interview_pages
 from consular.keys.service import check_keys
 from consular.notifications.pages import router as notification_pages
 from consular.reentry.api import router as reentry_api_router
@@ -50,6 +52,8 @@ from consular.registry.pages import router as registry_pages
 from consular.screening.api import router as screening_router
 from consular.screening.pages import router as deployment_pages
 from consular.sealing import KeyProblem, install, source_of
+from consular.visits.api import router as visits_router
+from consular.visits.pages import router as visit_pages
 from consular.web.access import (
     FormExpired,
     SignInRequired,
@@ -135,6 +139,8 @@ def _include_routes(app: FastAPI) -> None:
         bulk_router,
         screening_router,
         reentry_api_router,
+        visits_router,
+        interviews_router,
         hotline_router,
     ):
         api.include_router(routes)
@@ -165,8 +171,10 @@ def _include_routes(app: FastAPI) -> None:
         team_pages,
         timeline_pages,
         flight_pages,
+        visit_pages,
         reentry_pages,
         deployment_pages,
+        interview_pages,
         hotline_pages,
     ):
         app.include_router(pages)

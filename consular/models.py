@@ -12,11 +12,13 @@ def load_all() -> None:
     from consular.flights import models as flight_models
     from consular.hotline import models as hotline_models
     from consular.incidents import models as incident_models
+    from consular.interviews import models as interview_models
     from consular.keys import models as key_models
     from consular.notifications import models as notification_models
     from consular.reentry import models as reentry_models
     from consular.registry import models as registry_models
+    from consular.visits import models as visit_models
 
     del audit_models, auth_models, case_models, incident_models, registry_models
     del family_models, notification_models, flight_models, reentry_models
-    del key_models, facility_models, hotline_models
+    del key_models, facility_models, visit_models, interview_models, hotline_models

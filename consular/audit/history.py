@@ -16,6 +16,7 @@ from consular.cases.notes import from_row, shown_note
 from consular.codes import RELATIONSHIPS
 from consular.i18n import N_
 from consular.i18n.message import Gettext, Message, term
+from consular.interviews import labels as interview_labels
 from consular.reentry.report import FACT_NAMES, OUTCOME_KINDS, VERDICTS, Words
 from consular.reentry.service import RECORDED_FIELDS
 
@@ -150,6 +151,30 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
         "family_notice": Field(N_("Family may be told"), coded(labels.NOTICES), changed=True),
         "employer_notice": Field(N_("Employer may be told"), coded(labels.NOTICES), changed=True),
     },
+    AuditTag.INTERVIEW_RECORD: {
+        "held_on": Field(N_("Date")),
+        "facility": Field(N_("Facility")),
+        "interviewer": Field(N_("Interviewed by")),
+        "seen": Field(N_("Seen or not"), coded(interview_labels.SEEN)),
+        "not_seen_reason": Field(N_("Why not seen"), coded(interview_labels.NOT_SEEN_REASONS)),
+        "not_seen_other": Field(N_("Other reason")),
+        "interpreter": Field(N_("Interpreter used"), _yes_no),
+        "health": Field(N_("Health")),
+        "injuries": Field(N_("Injuries")),
+        "medical_notes": Field(N_("Medical needs")),
+        "complaints": Field(N_("Complaints about treatment")),
+        "told_reason": Field(N_("Told the reason for the arrest"), coded(interview_labels.ANSWERS)),
+        "advised_rights": Field(N_("Advised of rights"), coded(interview_labels.ANSWERS)),
+        "family_notice": Field(N_("Family may be told"), coded(interview_labels.NOTICE_ANSWERS)),
+        "employer_notice": Field(
+            N_("Employer may be told"), coded(interview_labels.NOTICE_ANSWERS)
+        ),
+        "wish": Field(N_("Wishes"), coded(interview_labels.WISHES)),
+        "counsel_wanted": Field(N_("Wants counsel"), _yes_no),
+        "property_held": Field(N_("Property held by the host authority")),
+        "property_left": Field(N_("Property left at the worksite or hotel")),
+        "notes": _NOTE,
+    },
     AuditTag.TEAM_ADD: {"officer": Field(N_("Officer"))},
     AuditTag.TEAM_REMOVE: {"officer": Field(N_("Officer")), "unassigned": Field(N_("Cases"))},
     AuditTag.RECORD_LINK: {
@@ -180,6 +205,8 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
     },
     AuditTag.SEAT_ASSIGN: {"flight": Field(N_("Flight"))},
     AuditTag.SEAT_UNASSIGN: {"flight": Field(N_("Flight"))},
+    AuditTag.VISIT_CASE_ADD: {"facility": Field(N_("Facility")), "date": Field(N_("Date"))},
+    AuditTag.VISIT_CASE_REMOVE: {"facility": Field(N_("Facility")), "date": Field(N_("Date"))},
     AuditTag.FAMILY_CODE_ISSUE: {
         "contact": Field(N_("Given to")),
         "expires_at": Field(N_("Valid until"), _moment),

@@ -46,6 +46,7 @@ class AuditTag(StrEnum):
     TRAVEL_RECORD = "cases:travel:record", N_("Travel details recorded")
     CASE_ASSIGN = "cases:case:assign", N_("Officers assigned")
     CASE_WISHES = "cases:wishes:record", N_("Whom the detainee agrees to tell")
+    INTERVIEW_RECORD = "interviews:interview:record", N_("Welfare interview recorded")
 
     # Incidents and their lists
     INCIDENT_CREATE = "incidents:incident:create", N_("Incident created")
@@ -85,6 +86,13 @@ class AuditTag(StrEnum):
     FLIGHT_LOCK = "flights:flight:lock", N_("Passenger manifest locked")
     FLIGHT_DEPART = "flights:flight:depart", N_("Flight departed")
     MANIFEST_EXPORT = "flights:manifest:export", N_("Passenger manifest exported")
+
+    # Visits to the facilities
+    VISIT_PLAN = "visits:plan:create", N_("Visit planned")
+    VISIT_CASE_ADD = "visits:case:add", N_("Case added to a visit")
+    VISIT_CASE_REMOVE = "visits:case:remove", N_("Case taken off a visit")
+    VISIT_STATE = "visits:plan:state", N_("Visit marked done or cancelled")
+    ROSTER_EXPORT = "visits:roster:export", N_("Visit roster printed")
 
     # Re-entry
     ASSESSMENT_RECORD = "reentry:assessment:record", N_("Re-entry assessment kept")

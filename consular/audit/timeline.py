@@ -24,6 +24,7 @@ from consular.i18n import N_
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.scope import readable_incidents
 from consular.registry.models import Person, display_name
+from consular.visits.models import VisitPlan
 
 PAGE_SIZE = 100
 
@@ -45,6 +46,7 @@ KINDS: dict[str, Kind] = {
     ),
     "custody": Kind(N_("Custody"), (T.CUSTODY_RECORD,)),
     "checklist": Kind(N_("Checklist"), (T.MILESTONE_COMPLETE,)),
+    "interviews": Kind(N_("Welfare interviews"), (T.INTERVIEW_RECORD,)),
     "notes": Kind(N_("Notes and wishes"), (T.NOTE_ADD, T.CASE_WISHES)),
     "assignments": Kind(N_("Assignments and team"), (T.CASE_ASSIGN, T.TEAM_ADD, T.TEAM_REMOVE)),
     "lists": Kind(
@@ -73,6 +75,10 @@ KINDS: dict[str, Kind] = {
             T.FLIGHT_DEPART,
             T.MANIFEST_EXPORT,
         ),
+    ),
+    "visits": Kind(
+        N_("Visits"),
+        (T.VISIT_PLAN, T.VISIT_CASE_ADD, T.VISIT_CASE_REMOVE, T.VISIT_STATE, T.ROSTER_EXPORT),
     ),
     "reentry": Kind(
         N_("Re-entry"),
@@ -149,7 +155,7 @@ def timeline_incident(db: Session, actor: Actor, incident_id: str) -> Incident:
 
 def _sources(incident_id: str) -> list[ColumnElement[bool]]:
     """Where an incident's events are: its cases', and those about it, its lists, list rows,
-    flights and hotline calls."""
+    flights, visits and hotline calls."""
 
     def targets(kind: str, ids: Select[str]) -> ColumnElement[bool]:
         return and_(AuditEvent.target_type == kind, AuditEvent.target_id.in_(ids))
@@ -162,6 +168,7 @@ def _sources(incident_id: str) -> list[ColumnElement[bool]]:
             "source_record", select(SourceRecord.id).where(SourceRecord.incident_id == incident_id)
         ),
         targets("flight", select(Flight.id).where(Flight.incident_id == incident_id)),
+        targets("visit_plan", select(VisitPlan.id).where(VisitPlan.incident_id == incident_id)),
         targets("hotline_inquiry", select(Inquiry.id).where(Inquiry.incident_id == incident_id)),
     ]
 

@@ -32,6 +32,7 @@ from consular.cli import registry as registry_cli
 from consular.cli import reminders as reminders_cli
 from consular.cli import screen as screen_cli
 from consular.cli import team as team_cli
+from consular.cli import visits as visits_cli
 from consular.cli.context import command_unit, database_problem, fail, field_message, state
 from consular.config import Settings, UnsafeSettings, get_settings, unsafe_settings
 from consular.sealing import KeyProblem, install, source_of
@@ -55,6 +56,7 @@ app.add_typer(flights_cli.app, name="flight")
 app.add_typer(reentry_cli.app, name="reentry")
 app.add_typer(registry_cli.app, name="registry")
 app.add_typer(reminders_cli.app, name="reminders")
+app.add_typer(visits_cli.app, name="visits")
 app.add_typer(post_app, name="post")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")

@@ -39,6 +39,7 @@ from consular.demo.database import DemoRefused as DemoRefused
 from consular.demo.database import demo_key_file as demo_key_file
 from consular.demo.database import prepare_database
 from consular.demo.hotline import answer_the_hotline
+from consular.demo.interviews import record_first_visits
 from consular.demo.lists import (
     BATTERY_MAKER,
     DAESUNG,
@@ -59,6 +60,7 @@ from consular.demo.lists import (
     registry_table,
 )
 from consular.demo.screening import plan_and_screen, record_assurance
+from consular.demo.visits import plan_the_visits
 from consular.demo.week import work_the_week
 from consular.incidents.schemas import IncidentCreate
 from consular.incidents.service import (
@@ -172,6 +174,8 @@ def _populate(
     plan_and_screen(factory, echo)
     record_assurance(factory, staff.admin, incident_id)
     logins += work_the_week(factory, incident_id, plan.seed, echo)
+    plan_the_visits(factory, incident_id, echo)
+    record_first_visits(factory, incident_id, echo)
     answer_the_hotline(factory, incident_id, plan.seed, echo)
     _report(factory, staff.supervisor, incident_id, echo)
     _remind(factory, echo)

@@ -34,6 +34,7 @@ from consular.incidents.schemas import ReviewItem
 from consular.incidents.scope import readable_incidents
 from consular.incidents.service import case_counts, decide, get_incident, review_queue
 from consular.incidents.team import team
+from consular.interviews.aggregates import incident_view as interview_view
 from consular.registry.models import Deployment, Employer, Person
 from consular.registry.service import mask_identifier, search_as_typed
 from consular.web.access import CheckedForm, SignedIn, on_page, refused_with
@@ -255,6 +256,7 @@ def _around_the_cases(
         "page_sizes": PAGE_SIZES,
         **_filter_choices(db, incident_id),
         "officers": [user.name for user in team(db, incident)] if incident else [],
+        "interviews": interview_view(db, actor, incident_id),
         **(bulk_choices(db, actor, incident) if is_open and incident else {"bulk_kinds": []}),
     }
 

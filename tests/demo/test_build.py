@@ -28,6 +28,7 @@ from consular.incidents.service import review_queue
 from consular.incidents.team import members, team, workload
 from consular.registry.models import EmergencyContact, Person
 from consular.registry.service import import_registry
+from consular.visits.models import VisitPlan
 from tests.factories import OPERATOR, registry_table
 
 pytestmark = pytest.mark.slow
@@ -310,3 +311,27 @@ def test_reminders_wait_for_the_supervisor_in_the_outbox(demo: Session) -> None:
     assert ("supervisor.park", "escalation", "supervisor.park@atlanta.consulate.example") in [
         tuple(row) for row in waiting
     ]
+
+
+def test_officers_visit_both_facilities_on_the_second_day(demo: Session) -> None:
+    plans = list(demo.scalars(select(VisitPlan).order_by(VisitPlan.facility_name)))
+    assert [p.facility_name for p in plans] == [
+        "Folkston ICE Processing Center",
+        "Stewart Detention Center",
+    ]
+    assert {p.visit_date.isoformat() for p in plans} == {"2025-09-05"}
+    assert [p.interpreter for p in plans] == [False, True]
+    assert all(p.cases for p in plans)
+
+
+def test_part_of_each_facility_s_detainees_were_interviewed(demo: Session) -> None:
+    from consular.interviews.models import WelfareInterview
+
+    interviews = demo.scalars(select(WelfareInterview)).all()
+    facilities = {i.facility for i in interviews}
+    assert len(facilities) >= 2 and len(interviews) < len(_cases(demo))
+    seen = [i for i in interviews if i.seen]
+    assert any(i.injured for i in seen) and any(i.told_reason == "no" for i in seen)
+    assert any(i.counsel_wanted for i in seen)
+    refusing = [i for i in seen if i.family_notice == "no"]
+    assert refusing and all(demo.get_one(Case, i.case_id).family_notice == "no" for i in refusing)

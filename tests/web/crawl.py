@@ -43,6 +43,7 @@ OFFICER_KINDS = frozenset(
         "/incidents/{id}/imports/new",
         "/incidents/{id}/reentry",
         "/incidents/{id}/search",
+        "/incidents/{id}/interviews",
         "/my-work",
         "/incidents/{id}/team",
         "/incidents/new",
