@@ -40,7 +40,7 @@ def _read(inquiry: Inquiry) -> InquiryRead:
     "/incidents/{incident_id}/inquiries",
     response_model=list[InquiryRead],
     summary="The incident's hotline calls, those awaiting a callback first",
-    responses=answers(404),
+    responses=answers(404, 422),
 )
 def calls(incident_id: str, db: DB, actor: CurrentActor) -> list[InquiryRead]:
     return [_read(inquiry) for inquiry in inquiries_of(db, actor, incident_id)]
@@ -62,7 +62,7 @@ def log(incident_id: str, body: InquiryCreate, db: DB, actor: CurrentActor) -> I
     "/inquiries/{inquiry_id}",
     response_model=InquiryDetail,
     summary="One call, with the persons and cases it may be about",
-    responses=answers(404),
+    responses=answers(404, 422),
 )
 def inquiry(inquiry_id: str, db: DB, actor: CurrentActor) -> InquiryDetail:
     found = get_inquiry(db, actor, inquiry_id)
