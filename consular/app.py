@@ -25,7 +25,10 @@ from consular.cases.worklist_pages import router as worklist_pages
 from consular.config import Settings, UnsafeSettings, get_settings, unsafe_settings
 from consular.db import is_busy, make_engine, make_session_factory
 from consular.errors import DomainError
+from consular.facilities.api import router as facilities_router
+from consular.facilities.pages import router as facility_pages
 from consular.families.pages import router as status_pages
+from consular.flights.api import router as flights_router
 from consular.flights.pages import router as flight_pages
 from consular.hotline.api import router as hotline_router
 from consular.hotline.pages import router as hotline_pages
@@ -44,6 +47,8 @@ from consular.incidents.timeline_pages import router as timeline_pages
 from consular.interviews.api import router as interviews_router
 from consular.interviews.pages import router as interview_pages
 from consular.keys.service import check_keys
+from consular.notifications.broadcast_api import router as broadcast_router
+from consular.notifications.broadcast_pages import router as broadcast_pages
 from consular.notifications.pages import router as notification_pages
 from consular.reentry.api import router as reentry_api_router
 from consular.reentry.pages import router as reentry_pages
@@ -139,6 +144,9 @@ def _include_routes(app: FastAPI) -> None:
         bulk_router,
         screening_router,
         reentry_api_router,
+        broadcast_router,
+        flights_router,
+        facilities_router,
         visits_router,
         interviews_router,
         hotline_router,
@@ -165,6 +173,7 @@ def _include_routes(app: FastAPI) -> None:
         bulk_pages,
         registry_pages,
         notification_pages,
+        broadcast_pages,
         import_pages,
         list_change_pages,
         lifecycle_pages,
@@ -175,6 +184,7 @@ def _include_routes(app: FastAPI) -> None:
         reentry_pages,
         deployment_pages,
         interview_pages,
+        facility_pages,
         hotline_pages,
     ):
         app.include_router(pages)

@@ -17,6 +17,7 @@ from consular.codes import RELATIONSHIPS
 from consular.i18n import N_
 from consular.i18n.message import Gettext, Message, term
 from consular.interviews import labels as interview_labels
+from consular.phones import shown_phone
 from consular.reentry.report import FACT_NAMES, OUTCOME_KINDS, VERDICTS, Words
 from consular.reentry.service import RECORDED_FIELDS
 
@@ -89,6 +90,7 @@ _DECISIONS = {
     "found_by_search": N_("Linked to a person found by search, in review"),
 }
 _CHANNELS = {"email": N_("E-mail"), "sms": N_("SMS")}
+_AUDIENCES = {"families": N_("Families"), "employers": N_("Employers")}
 _MERGE = {
     "kept": Field(N_("Person kept")),
     "duplicate": Field(N_("Person merged into it")),
@@ -102,6 +104,25 @@ _CONTACT = {
     "language": Field(N_("Messages in"), coded(_LANGUAGES), changed=True),
     "opted_out": Field(N_("Asked for no messages"), _yes_no, changed=True),
 }
+
+
+def _phone(value: Any, reader: Reader) -> Shown:
+    return shown_phone(str(value))
+
+
+def _entry_change(changed: bool) -> dict[str, Field]:
+    """The values of a facility's directory entry worth reading in its history."""
+    return {
+        "facility": Field(N_("Facility")),
+        "name": Field(N_("Name"), changed=changed),
+        "operator": Field(N_("Operator"), changed=changed),
+        "city": Field(N_("City"), changed=changed),
+        "phone": Field(N_("Phone"), _phone, changed=changed),
+        "visiting_hours": Field(N_("Visiting hours"), changed=changed),
+        "field_office": Field(N_("Field office"), changed=changed),
+        "field_office_phone": Field(N_("Field office phone"), _phone, changed=changed),
+    }
+
 
 FIELDS: dict[AuditTag, dict[str, Field]] = {
     AuditTag.CASE_CREATE: {
@@ -175,6 +196,9 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
         "property_left": Field(N_("Property left at the worksite or hotel")),
         "notes": _NOTE,
     },
+    AuditTag.FACILITY_CREATE: _entry_change(False),
+    AuditTag.FACILITY_UPDATE: _entry_change(True),
+    AuditTag.FACILITY_MERGE: {"facility": Field(N_("Facility"), changed=True)},
     AuditTag.TEAM_ADD: {"officer": Field(N_("Officer"))},
     AuditTag.TEAM_REMOVE: {"officer": Field(N_("Officer")), "unassigned": Field(N_("Cases"))},
     AuditTag.RECORD_LINK: {
@@ -204,7 +228,23 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
         "note": _NOTE,
     },
     AuditTag.SEAT_ASSIGN: {"flight": Field(N_("Flight"))},
-    AuditTag.SEAT_UNASSIGN: {"flight": Field(N_("Flight"))},
+    AuditTag.SEAT_UNASSIGN: {"flight": Field(N_("Flight")), "note": _NOTE},
+    AuditTag.FLIGHT_DELAY: {
+        "flight": Field(N_("Flight")),
+        "departs_at": Field(N_("Departure time"), _moment, changed=True),
+    },
+    AuditTag.FLIGHT_CANCEL: {
+        "flight": Field(N_("Flight")),
+        "moved_to": Field(N_("Passengers moved to")),
+        "seats_lost": Field(N_("Seats lost")),
+        "reason": _NOTE,
+    },
+    AuditTag.BROADCAST_SEND: {
+        "audience": Field(N_("To"), coded(_AUDIENCES)),
+        "scope": Field(N_("Of")),
+        "subject": Field(N_("Subject")),
+        "messages": Field(N_("Messages")),
+    },
     AuditTag.VISIT_CASE_ADD: {"facility": Field(N_("Facility")), "date": Field(N_("Date"))},
     AuditTag.VISIT_CASE_REMOVE: {"facility": Field(N_("Facility")), "date": Field(N_("Date"))},
     AuditTag.FAMILY_CODE_ISSUE: {

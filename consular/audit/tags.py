@@ -79,12 +79,22 @@ class AuditTag(StrEnum):
         N_("Deployment's passport registered under another identity"),
     )
 
+    # The post's directory of detention facilities
+    FACILITY_CREATE = "facilities:facility:create", N_("Facility added to the directory")
+    FACILITY_UPDATE = "facilities:facility:update", N_("Facility's directory entry changed")
+    FACILITY_MERGE = (
+        "facilities:facility:merge",
+        N_("Facility as written merged into a directory entry"),
+    )
+
     # Flights home
     FLIGHT_CREATE = "flights:flight:create", N_("Flight created")
     SEAT_ASSIGN = "flights:seat:assign", N_("Seat given on a flight")
     SEAT_UNASSIGN = "flights:seat:unassign", N_("Seat on a flight taken back")
     FLIGHT_LOCK = "flights:flight:lock", N_("Passenger manifest locked")
     FLIGHT_DEPART = "flights:flight:depart", N_("Flight departed")
+    FLIGHT_DELAY = "flights:flight:delay", N_("Flight delayed")
+    FLIGHT_CANCEL = "flights:flight:cancel", N_("Flight cancelled")
     MANIFEST_EXPORT = "flights:manifest:export", N_("Passenger manifest exported")
 
     # Visits to the facilities
@@ -108,6 +118,10 @@ class AuditTag(StrEnum):
     STATUS_THROTTLED = "families:status:throttled", N_("Status lookups held back after failures")
     MESSAGE_RETRY = "notifications:message:retry", N_("Message to the family sent again")
     MESSAGE_CANCEL = "notifications:message:cancel", N_("Message to the family cancelled")
+    BROADCAST_SEND = (
+        "notifications:broadcast:send",
+        N_("Message broadcast to the families or employers"),
+    )
     HOTLINE_LOG = "hotline:inquiry:log", N_("Call to the families' hotline logged")
     HOTLINE_STATE = "hotline:inquiry:state", N_("Hotline call's state changed")
     HOTLINE_LINK = "hotline:inquiry:link", N_("Hotline call linked to the case")

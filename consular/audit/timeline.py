@@ -44,7 +44,7 @@ KINDS: dict[str, Kind] = {
         N_("State changes"),
         (T.CASE_CREATE, T.CASE_UPDATE, T.CASE_TRANSITION, T.DISPOSITION_RECORD),
     ),
-    "custody": Kind(N_("Custody"), (T.CUSTODY_RECORD,)),
+    "custody": Kind(N_("Custody"), (T.CUSTODY_RECORD, T.FACILITY_MERGE)),
     "checklist": Kind(N_("Checklist"), (T.MILESTONE_COMPLETE,)),
     "interviews": Kind(N_("Welfare interviews"), (T.INTERVIEW_RECORD,)),
     "notes": Kind(N_("Notes and wishes"), (T.NOTE_ADD, T.CASE_WISHES)),
@@ -73,6 +73,8 @@ KINDS: dict[str, Kind] = {
             T.SEAT_UNASSIGN,
             T.FLIGHT_LOCK,
             T.FLIGHT_DEPART,
+            T.FLIGHT_DELAY,
+            T.FLIGHT_CANCEL,
             T.MANIFEST_EXPORT,
         ),
     ),
@@ -92,7 +94,9 @@ KINDS: dict[str, Kind] = {
     "family_codes": Kind(
         N_("Family codes"), (T.FAMILY_CODE_ISSUE, T.FAMILY_CODE_REVOKE, T.STATUS_LOOKUP)
     ),
-    "messages": Kind(N_("Messages to families"), (T.MESSAGE_RETRY, T.MESSAGE_CANCEL)),
+    "messages": Kind(
+        N_("Messages to families"), (T.MESSAGE_RETRY, T.MESSAGE_CANCEL, T.BROADCAST_SEND)
+    ),
     "hotline": Kind(
         N_("Families' hotline"),
         (T.HOTLINE_LOG, T.HOTLINE_STATE, T.HOTLINE_LINK, T.HOTLINE_REPORT, T.HOTLINE_CODE_SMS),

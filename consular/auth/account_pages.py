@@ -13,6 +13,7 @@ from consular.auth.contact import set_contact
 from consular.auth.models import WebSession
 from consular.auth.sessions import actor_of
 from consular.errors import DomainError
+from consular.phones import shown_phone
 from consular.web.access import CheckedForm, Refusal, SignedIn, refused_with
 from consular.web.common import page_for, settings_of
 from consular.web.deps import DB
@@ -38,7 +39,9 @@ def _account_page(
         "account.html",
         status_code=status_code,
         account=user,
-        typed=typed if typed is not None else {"email": user.email, "phone": user.phone},
+        typed=typed
+        if typed is not None
+        else {"email": user.email, "phone": shown_phone(user.phone)},
         wrong=error.details.get("fields", {}) if error is not None else {},
         error=error,
         saved=request.query_params.get("saved") == "1" and error is None,

@@ -13,22 +13,21 @@ from consular.auth.models import User
 from consular.auth.permissions import Permission
 from consular.auth.service import Actor
 from consular.errors import InvalidInput, NotFound
-from consular.fields import limit_of
+from consular.fields import FieldError, limit_of
 from consular.i18n import N_
 from consular.i18n.message import Message
+from consular.phones import HOME_REGION, parse_phone, region_of
 
 # One @, no spaces, a dot in the domain: what every mail relay accepts (the mailbox is the
-# relay's to check). A phone: digits with the usual separators, an optional leading +.
-_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-_PHONE = re.compile(r"\+?[0-9][0-9 ().-]*")
-_PHONE_DIGITS = (7, 15)  # E.164 allows at most 15 digits; no real number has fewer than 7
+# relay's to check).
+EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
 
 def _email_problem(email: str) -> Message | None:
     limit = limit_of(User.email)
     if len(email) > limit:
         return Message("user.email_too_long", N_("At most %(limit)s characters."), limit=limit)
-    if email and not _EMAIL.fullmatch(email):
+    if email and not EMAIL.fullmatch(email):
         return Message(
             "user.email_invalid",
             N_("“%(value)s” is not an e-mail address: write it as name@example.org."),
@@ -37,29 +36,17 @@ def _email_problem(email: str) -> Message | None:
     return None
 
 
-def _phone_problem(phone: str) -> Message | None:
-    digits = sum(ch.isdigit() for ch in phone)
-    low, high = _PHONE_DIGITS
-    if phone and (not _PHONE.fullmatch(phone) or not low <= digits <= high):
-        return Message(
-            "user.phone_invalid",
-            N_(
-                "“%(value)s” is not a phone number: write 7 to 15 digits, with the country "
-                "code after a + (+1-404-555-0100)."
-            ),
-            value=phone,
-        )
-    return None
-
-
-def checked_contact(email: str, phone: str) -> tuple[str, str]:
-    """The e-mail and phone as stored, or every problem beside its field (``fields``)."""
-    email, phone = email.strip(), phone.strip()
-    problems = {
-        name: problem
-        for name, problem in (("email", _email_problem(email)), ("phone", _phone_problem(phone)))
-        if problem is not None
-    }
+def checked_contact(email: str, phone: str, region: str = HOME_REGION) -> tuple[str, str]:
+    """The e-mail and the phone (E.164, read in ``region`` without a country code) as
+    stored, or every problem beside its field (``fields``)."""
+    email = email.strip()
+    problems: dict[str, Message] = {}
+    if (wrong := _email_problem(email)) is not None:
+        problems["email"] = wrong
+    try:
+        phone = parse_phone(phone, region)
+    except FieldError as exc:
+        problems["phone"] = exc.message
     if problems:
         first = next(iter(problems.values()))
         raise InvalidInput(first, details={"fields": problems, "problems": list(problems.values())})
@@ -73,7 +60,8 @@ def set_contact(db: Session, actor: Actor, user_name: str, *, email: str, phone:
     own = user is not None and user.id == actor.user_id
     if user is None or not (own or actor.can(Permission.USER_ADMIN)):
         raise NotFound("user", user_name)
-    email, phone = checked_contact(email, phone)
+    post = user.post
+    email, phone = checked_contact(email, phone, region_of(post.country if post else None))
     diff: dict[str, object] = {}
     if email != user.email:
         diff["email"] = [bool(user.email), bool(email)]

@@ -38,6 +38,10 @@ class Permission(StrEnum):
     INCIDENT_TEAM = "incident:team"
     PERSON_MERGE = "person:merge"
     PERSON_UNMERGE = "person:unmerge"
+    BROADCAST_SEND = "broadcast:send"
+    FACILITY_READ = "facility:read"
+    FACILITY_WRITE = "facility:write"
+    FACILITY_MERGE = "facility:merge"
     # The families' hotline: the callers' log (names and phones of relatives) and its calls.
     HOTLINE_READ = "hotline:read"
     HOTLINE_WRITE = "hotline:write"
@@ -61,6 +65,8 @@ _OFFICER = {
     Permission.AUDIT_READ,
     Permission.FAMILY_CODE,
     Permission.DEPLOYMENT_READ,
+    Permission.FACILITY_READ,
+    Permission.FACILITY_WRITE,
     Permission.HOTLINE_READ,
     Permission.HOTLINE_WRITE,
 }
@@ -74,11 +80,18 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.NOTIFICATION_FAILURES,
             Permission.SIGN_IN_UNLOCK,
             Permission.INCIDENT_TEAM,
+            Permission.BROADCAST_SEND,
+            Permission.FACILITY_MERGE,
         }
     ),
     Role.OFFICER: frozenset(_OFFICER),
     Role.VIEWER: frozenset(
-        {Permission.PERSON_READ, Permission.INCIDENT_READ, Permission.CASE_READ}
+        {
+            Permission.PERSON_READ,
+            Permission.INCIDENT_READ,
+            Permission.CASE_READ,
+            Permission.FACILITY_READ,
+        }
     ),
     # Their own employer's deployments only (the query helper scopes them); no registry.
     Role.EMPLOYER_HR: frozenset({Permission.DEPLOYMENT_READ, Permission.DEPLOYMENT_WRITE}),

@@ -28,6 +28,7 @@ from consular.cases.reading import summarize as summarize
 from consular.cases.states import CaseState, Disposition, blocking_reason
 from consular.db import new_id, utcnow, with_blind_indexes
 from consular.errors import Conflict, InvalidInput, NotFound, unknown_value
+from consular.facilities.names import directory_of, entry_named, name_key
 from consular.i18n import N_
 from consular.incidents.lifecycle import refuse_closed
 from consular.incidents.models import Incident
@@ -129,6 +130,7 @@ def open_cases(
     bookings: list[dict[str, Any]] = []
     events: list[audit.Event] = []
     known = _known_cases(db)
+    entries = directory_of(db, incident.post_id) if any(o.facility for o in openings) else {}
     for opening in openings:
         case_id = new_id()
         number = _next_number(db, incident.id)
@@ -136,10 +138,14 @@ def open_cases(
         ids.append(case_id)
         # Read from the database from now on: the session holds no object for the case.
         known.pop((incident.id, opening.person_id), None)
-        cases.append(_case_row(incident, opening, case_id, number, arrested))
+        entry_id = entries.get(name_key(opening.facility or ""))
+        cases.append(
+            {**_case_row(incident, opening, case_id, number, arrested), "facility_id": entry_id}
+        )
         milestones.extend(_checklist_rows(case_id, arrested))
         if opening.facility:
-            bookings.append(_booking(actor, case_id, arrested, opening.facility, opening.source))
+            booking = _booking(actor, case_id, arrested, opening.facility, opening.source)
+            bookings.append({**booking, "facility_id": entry_id})
         events.append(_opening_event(actor, incident, opening, case_id, number))
     for model, rows in ((Case, cases), (Milestone, milestones), (CustodyEvent, bookings)):
         if rows:
@@ -232,7 +238,8 @@ def _forget_cases(session: Session, transaction: SessionTransaction) -> None:
 
 
 def _book(db: Session, actor: Actor, case: Case, facility: str, source: str) -> None:
-    db.add(CustodyEvent(**_booking(actor, case.id, case.arrested_at, facility, source)))
+    booking = _booking(actor, case.id, case.arrested_at, facility, source)
+    db.add(CustodyEvent(**booking, facility_id=case.facility_id))
 
 
 def _booking(
@@ -275,6 +282,7 @@ def _fill_missing(
         changes["arrested_at"] = arrested_at
     if facility and not case.facility:
         case.facility = facility
+        case.facility_id = entry_named(db, case.incident.post_id, facility)
         _book(db, actor, case, facility, source)
         changes["facility"] = facility
     if host_identifier and not case.host_identifier:
@@ -365,9 +373,16 @@ def record_custody(
         raise unknown_value("case.unknown_custody_kind", kind, list(CUSTODY_KINDS))
     before = case.facility
     case.facility = facility.strip()
+    # A name of the post's directory links the case to that entry; other text stays free.
+    case.facility_id = entry_named(db, case.incident.post_id, case.facility)
     case.custody.append(
         CustodyEvent(
-            kind=kind, facility=case.facility, at=at or utcnow(), note=note, recorded_by=actor.name
+            kind=kind,
+            facility=case.facility,
+            facility_id=case.facility_id,
+            at=at or utcnow(),
+            note=note,
+            recorded_by=actor.name,
         )
     )
     db.flush()

@@ -11,7 +11,7 @@ import typer
 from consular.auth.service import Actor
 from consular.cli.context import checked_language, command_unit, fail
 from consular.exports import csv_text
-from consular.flights import service
+from consular.flights import changes, service
 from consular.flights.fonts import PdfFontMissing
 from consular.flights.models import Flight
 from consular.flights.pages import render_manifest
@@ -75,6 +75,43 @@ def depart(flight: Annotated[str, typer.Argument(help="Flight id")]) -> None:
     with command_unit() as db:
         gone = service.depart(db, Actor.operator(), flight)
         typer.echo(f"{gone.number} departed; {len(gone.passengers)} cases moved to departed")
+
+
+def _when(text: str, option: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"{option} {text!r} is not an ISO date-time", 2)
+
+
+@app.command("delay")
+def delay(
+    flight: Annotated[str, typer.Argument(help="Flight id")],
+    departs: Annotated[str, typer.Option(help="New ISO time with offset: 2025-09-12T10:30-04:00")],
+) -> None:
+    """Delay a flight that has not departed; its passengers keep their seats and their
+    families are told the new time."""
+    when = _when(departs, "--departs")
+    with command_unit() as db:
+        delayed = changes.delay(db, Actor.operator(), flight, when)
+        typer.echo(f"{delayed.number} now departs {delayed.departs_at.isoformat()}")
+
+
+@app.command("cancel")
+def cancel(
+    flight: Annotated[str, typer.Argument(help="Flight id")],
+    reason: Annotated[str, typer.Option(help="Why the flight is cancelled")],
+    move_to: Annotated[
+        str, typer.Option("--move-to", help="Another open flight for every passenger")
+    ] = "",
+) -> None:
+    """Cancel a flight that has not departed: its passengers move to --move-to, or lose their
+    seats (their cases stay scheduled to depart); their families are told."""
+    with command_unit() as db:
+        count = len(service.get_flight(db, Actor.operator(), flight).passengers)
+        gone = changes.cancel(db, Actor.operator(), flight, reason=reason, move_to=move_to or None)
+        where = f"moved to {move_to}" if move_to else "lost their seats"
+        typer.echo(f"{gone.number} cancelled; {count} passengers {where}")
 
 
 @app.command("manifest")

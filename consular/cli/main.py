@@ -20,7 +20,9 @@ from consular.auth.service import (
     revoke_token,
 )
 from consular.cli import audit as audit_cli
+from consular.cli import broadcasts as broadcasts_cli
 from consular.cli import cases as cases_cli
+from consular.cli import facilities as facilities_cli
 from consular.cli import families as families_cli
 from consular.cli import flights as flights_cli
 from consular.cli import imports as imports_cli
@@ -53,6 +55,8 @@ incidents_cli.app.add_typer(team_cli.app, name="team")
 app.add_typer(cases_cli.app, name="cases")
 app.add_typer(families_cli.app, name="family-code")
 app.add_typer(flights_cli.app, name="flight")
+app.add_typer(broadcasts_cli.app, name="broadcast")
+app.add_typer(facilities_cli.app, name="facilities")
 app.add_typer(reentry_cli.app, name="reentry")
 app.add_typer(registry_cli.app, name="registry")
 app.add_typer(reminders_cli.app, name="reminders")
@@ -282,10 +286,12 @@ def user_contact(
 ) -> None:
     """Set the e-mail and phone where a user's deadline reminders reach them."""
     from consular.auth.contact import set_contact
+    from consular.phones import shown_phone
 
     with command_unit() as db:
         found = set_contact(db, Actor.operator(), user, email=email, phone=phone)
-        typer.echo(f"{found.name}: e-mail {found.email or '—'}, phone {found.phone or '—'}")
+        shown = shown_phone(found.phone) or "—"
+        typer.echo(f"{found.name}: e-mail {found.email or '—'}, phone {shown}")
 
 
 @token_app.command("create")

@@ -35,9 +35,11 @@ from consular.cases.service import (
 from consular.cases.states import IN_CUSTODY
 from consular.config import get_settings
 from consular.db import make_engine, make_session_factory, unit_of_work, utcnow
+from consular.demo.broadcasts import broadcast_to_families
 from consular.demo.database import DemoRefused as DemoRefused
 from consular.demo.database import demo_key_file as demo_key_file
 from consular.demo.database import prepare_database
+from consular.demo.facilities import add_facilities
 from consular.demo.hotline import answer_the_hotline
 from consular.demo.interviews import record_first_visits
 from consular.demo.lists import (
@@ -174,6 +176,8 @@ def _populate(
     plan_and_screen(factory, echo)
     record_assurance(factory, staff.admin, incident_id)
     logins += work_the_week(factory, incident_id, plan.seed, echo)
+    broadcast_to_families(factory, incident_id, echo)
+    add_facilities(factory, echo)
     plan_the_visits(factory, incident_id, echo)
     record_first_visits(factory, incident_id, echo)
     answer_the_hotline(factory, incident_id, plan.seed, echo)

@@ -9,6 +9,7 @@ address, and past the limit the lookup waits (``Throttled``). Every lookup is au
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import secrets
 from collections.abc import Sequence
@@ -32,7 +33,9 @@ from consular.cases.wishes import family_may_be_told
 from consular.config import Settings
 from consular.db import new_id, utcnow
 from consular.errors import Conflict, InvalidInput, NotFound, Throttled
+from consular.facilities.models import Facility
 from consular.families.models import FamilyCode, StatusLookupFailure
+from consular.flights.models import Flight, FlightSeat, LostSeat
 from consular.i18n import N_
 from consular.incidents.models import Incident
 from consular.registry.models import Person
@@ -160,11 +163,25 @@ def revoke_code(db: Session, actor: Actor, code_id: str, case_id: str | None = N
 
 
 @dataclass(frozen=True)
+class FlightShown:
+    """The flight home as a family sees it: its number, when and whence it departs, and
+    whether it was delayed (``first_departs_at``: the time first planned) or cancelled."""
+
+    flight: str
+    departs_at: datetime
+    origin: str
+    first_departs_at: datetime | None
+    cancelled: bool
+
+
+@dataclass(frozen=True)
 class FamilyStatus:
     """All a family learns: where, whether seen by a consul, departure, return; no more."""
 
     held: bool
     facility: str | None
+    # The city of the facility's directory entry, when the case is linked to one.
+    facility_city: str | None
     seen_by_consul: bool
     released: bool
     departure_scheduled: bool
@@ -174,6 +191,8 @@ class FamilyStatus:
     post_name_ko: str
     post_phone: str
     time_zone: str
+    # The case's seat on a flight, or the flight it lost its seat on when it was cancelled.
+    flight: FlightShown | None = None
 
     def post_name_in(self, language: str) -> str:
         """The post's name in the reader's language, else in the other one."""
@@ -201,6 +220,9 @@ _VISIT_DONE = (
     .correlate(Case)
     .scalar_subquery()
 )
+_FACILITY_CITY = (
+    select(Facility.city).where(Facility.id == Case.facility_id).correlate(Case).scalar_subquery()
+)
 _LAST_DONE = (
     select(func.max(Milestone.done_at))
     .where(Milestone.case_id == Case.id)
@@ -220,6 +242,7 @@ COARSE_STATUS_COLUMNS = (
     Post.time_zone,
     _VISIT_DONE.label("visit_done_at"),
     _LAST_DONE.label("last_done_at"),
+    _FACILITY_CITY.label("facility_city"),
 )
 _FOUND = (
     select(
@@ -284,6 +307,7 @@ def coarse_status(found: Any) -> FamilyStatus:
     return FamilyStatus(
         held=held,
         facility=found.facility if held else None,
+        facility_city=(found.facility_city or None) if held else None,
         seen_by_consul=found.visit_done_at is not None,
         released=state is CaseState.RELEASED,
         departure_scheduled=state is CaseState.DEPARTURE_SCHEDULED,
@@ -384,4 +408,44 @@ def lookup_status(
         case_id=found.case_id,
         diff={"contact": found.contact_name},
     )
-    return coarse_status(found)
+    status = coarse_status(found)
+    if status.departure_scheduled or status.departed:
+        status = dataclasses.replace(status, flight=flight_of_case(db, found.case_id))
+    return status
+
+
+_FLIGHT_COLUMNS = (
+    Flight.carrier,
+    Flight.number,
+    Flight.departs_at,
+    Flight.origin,
+    Flight.first_departs_at,
+)
+
+
+def flight_of_case(db: Session, case_id: str) -> FlightShown | None:
+    """The flight the case has a seat on; else the cancelled flight it last lost one on."""
+    seated = db.execute(
+        select(*_FLIGHT_COLUMNS).join(FlightSeat).where(FlightSeat.case_id == case_id)
+    ).first()
+    lost = (
+        None
+        if seated is not None
+        else db.execute(
+            select(*_FLIGHT_COLUMNS)
+            .join(LostSeat)
+            .where(LostSeat.case_id == case_id)
+            .order_by(LostSeat.lost_at.desc())
+            .limit(1)
+        ).first()
+    )
+    row = seated or lost
+    if row is None:
+        return None
+    return FlightShown(
+        flight=f"{row.carrier} {row.number}",
+        departs_at=row.departs_at,
+        origin=row.origin,
+        first_departs_at=row.first_departs_at,
+        cancelled=seated is None,
+    )

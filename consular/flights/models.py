@@ -23,10 +23,16 @@ class Flight(UUIDPrimaryKey, Timestamps, Base):
     destination: Mapped[str] = mapped_column(String(80))
     departs_at: Mapped[datetime]
     seats: Mapped[int] = mapped_column(Integer)
-    state: Mapped[str] = mapped_column(String(10), default="open")  # open, locked, departed
+    # open, locked, departed; or cancelled (``consular.flights.changes``).
+    state: Mapped[str] = mapped_column(String(10), default="open")
     locked_by: Mapped[str | None] = mapped_column(String(120))
     locked_at: Mapped[datetime | None] = mapped_column(default=None)
     departed_at: Mapped[datetime | None] = mapped_column(default=None)
+    # The departure time first planned, kept when the flight is delayed.
+    first_departs_at: Mapped[datetime | None] = mapped_column(default=None)
+    cancelled_by: Mapped[str | None] = mapped_column(String(120))
+    cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     passengers: Mapped[list[FlightSeat]] = relationship(
         back_populates="flight", order_by="FlightSeat.assigned_at"
@@ -45,3 +51,14 @@ class FlightSeat(UUIDPrimaryKey, Base):
 
     flight: Mapped[Flight] = relationship(back_populates="passengers")
     case: Mapped[Case] = relationship(lazy="joined")
+
+
+class LostSeat(UUIDPrimaryKey, Base):
+    """A seat a case lost when its flight was cancelled (the family's status page says so
+    until the case has a seat again)."""
+
+    __tablename__ = "lost_seat"
+
+    flight_id: Mapped[str] = mapped_column(ForeignKey("flight.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    lost_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -21,6 +21,7 @@ from consular.auth.sessions import actor_of
 from consular.cases.models import Case
 from consular.cases.states import CaseState
 from consular.errors import DomainError, InvalidInput
+from consular.flights.changes import cancel, delay, open_flights_besides
 from consular.flights.fonts import PdfFontMissing
 from consular.flights.models import Flight, FlightSeat
 from consular.flights.pdf import manifest_pdf
@@ -30,6 +31,7 @@ from consular.flights.service import (
     create_flight,
     depart,
     export_manifest,
+    flights_of,
     get_flight,
     lock,
     manifest_table,
@@ -110,6 +112,7 @@ def _flight_page(
         incident=incident,
         waiting=waiting,
         problems=problems(flight) if flight.state == "open" else [],
+        other_flights=open_flights_besides(flights_of(db, actor, flight.incident_id), flight),
         can_move=actor.can(Permission.CASE_TRANSITION),
         error=error,
     )
@@ -236,6 +239,41 @@ def flight_lock(db: DB, session: CheckedForm, flight_id: str) -> Response:
 @refused_with(_flight_refused)
 def flight_depart(db: DB, session: CheckedForm, flight_id: str) -> Response:
     depart(db, actor_of(session), flight_id)
+    return _changed(flight_id)
+
+
+@router.post("/flights/{flight_id}/delay")
+@refused_with(_flight_refused)
+def flight_delay(
+    request: Request,
+    db: DB,
+    session: CheckedForm,
+    flight_id: str,
+    departs_at: Annotated[str, Form()] = "",
+) -> Response:
+    """A later departure time, read in the post's time zone; the seats stay."""
+    page, _ = page_for(request, session)
+    when = _departure(departs_at, page.time_zone)
+    if when is None:
+        raise InvalidInput(
+            "flights.departs_at",
+            N_("Give the departure time as YYYY-MM-DDTHH:MM, in the post's time zone."),
+        )
+    delay(db, actor_of(session), flight_id, when)
+    return _changed(flight_id)
+
+
+@router.post("/flights/{flight_id}/cancel")
+@refused_with(_flight_refused)
+def flight_cancel(
+    db: DB,
+    session: CheckedForm,
+    flight_id: str,
+    reason: Annotated[str, Form()] = "",
+    move_to: Annotated[str, Form()] = "",
+) -> Response:
+    """Cancel the flight; its passengers move to the chosen flight, or lose their seats."""
+    cancel(db, actor_of(session), flight_id, reason=reason, move_to=move_to or None)
     return _changed(flight_id)
 
 

@@ -30,6 +30,7 @@ from consular.errors import Conflict, InvalidInput, NotFound, unknown_value
 from consular.exports import Column, table_in
 from consular.fields import field_label
 from consular.flights.models import Flight, FlightSeat
+from consular.flights.news import tell_family
 from consular.i18n import N_
 from consular.i18n.message import Message
 from consular.incidents.lifecycle import refuse_closed
@@ -88,6 +89,12 @@ def create_flight(db: Session, actor: Actor, incident_id: str, plan: FlightPlan)
     return flight
 
 
+NO_OFFSET = Message(
+    "flight.departure_without_offset",
+    N_("The departure time needs a UTC offset, e.g. 2025-09-11T14:00-04:00."),
+)
+
+
 def _plan_problems(plan: FlightPlan) -> list[Message]:
     problems = [
         Message("flight.field_empty", N_("%(field)s is empty."), field=field_label(name))
@@ -102,12 +109,7 @@ def _plan_problems(plan: FlightPlan) -> list[Message]:
     if plan.seats < 1:
         problems.append(Message("flight.no_seats", N_("Give at least one seat.")))
     if plan.departs_at.tzinfo is None:
-        problems.append(
-            Message(
-                "flight.departure_without_offset",
-                N_("The departure time needs a UTC offset, e.g. 2025-09-11T14:00-04:00."),
-            )
-        )
+        problems.append(NO_OFFSET)
     return problems
 
 
@@ -128,7 +130,18 @@ def flights_of(db: Session, actor: Actor, incident_id: str) -> Sequence[Flight]:
     ).all()
 
 
+def refuse_cancelled(flight: Flight) -> None:
+    if flight.state == "cancelled":
+        raise Conflict(
+            "flight.cancelled",
+            N_("Flight %(number)s was cancelled."),
+            number=flight.number,
+            details={"state": flight.state},
+        )
+
+
 def _open(flight: Flight) -> None:
+    refuse_cancelled(flight)
     if flight.state != "open":
         raise Conflict(
             "flight.not_open",
@@ -187,6 +200,7 @@ def assign(db: Session, actor: Actor, flight_id: str, case_id: str) -> FlightSea
         case_id=case.id,
         diff={"flight": flight.number, "case": case.number},
     )
+    tell_family(db, case, flight, "seat_assigned")
     return seat
 
 

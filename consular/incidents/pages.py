@@ -27,6 +27,7 @@ from consular.cases.states import CaseState
 from consular.cases.worklist import work_counts
 from consular.db import utcnow
 from consular.errors import DomainError, InvalidInput, NotFound
+from consular.facilities.service import held_per_facility
 from consular.flights.service import accounting, flights_of
 from consular.incidents.lifecycle import CLOSED
 from consular.incidents.models import Incident, SourceList, SourceRecord
@@ -245,6 +246,7 @@ def _around_the_cases(
         "just_imported": next((item for item in lists if item.id == imported), None),
         "flights": flights_of(db, actor, incident_id),
         "accounted": accounting(db, actor, incident_id),
+        "held_per_facility": held_per_facility(db, incident_id),
         "can_move": is_open and actor.can(Permission.CASE_TRANSITION),
         "can_import": is_open and actor.can(Permission.LIST_IMPORT),
         "can_review": is_open and actor.can(Permission.REVIEW_DECIDE),

@@ -22,6 +22,23 @@ EVENTS = {
     ),
     "departed": N_("%(name)s has left the host country."),
     "released": N_("%(name)s has been released from detention."),
+    # A flight's seat and its changes (consular.flights.changes).
+    "seat_assigned": N_(
+        "%(name)s has a seat on flight %(flight)s, departing from %(airport)s on %(departs)s "
+        "(local time)."
+    ),
+    "flight_delayed": N_(
+        "The flight of %(name)s, %(flight)s from %(airport)s, is delayed: it now departs on "
+        "%(departs)s (local time)."
+    ),
+    "seat_moved": N_(
+        "The flight of %(name)s was cancelled. %(name)s now has a seat on flight %(flight)s, "
+        "departing from %(airport)s on %(departs)s (local time)."
+    ),
+    "flight_cancelled": N_(
+        "The flight of %(name)s, %(flight)s from %(airport)s, was cancelled. The consulate "
+        "will tell you the new flight."
+    ),
 }
 SUBJECT = N_("%(post)s: news of %(name)s")
 FOOTER = N_(
@@ -38,14 +55,23 @@ class Message:
 
 
 def write(
-    event: str, language: str, *, name: str, facility: str | None, post: str, phone: str
+    event: str,
+    language: str,
+    *,
+    name: str,
+    facility: str | None,
+    post: str,
+    phone: str,
+    **more: str,
 ) -> Message:
+    """The message of ``event``; ``more`` holds the event's own values (a flight's)."""
     gettext = translations(language if language in LANGUAGES else "ko").gettext
     parts = {
         "name": name,
         "facility": facility or gettext(UNKNOWN_PLACE),
         "post": post,
         "phone": phone or "—",
+        **more,
     }
     return Message(
         subject=with_particles(gettext(SUBJECT) % parts),

@@ -4,8 +4,9 @@ the checklist items each officer was reminded of."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from consular.db import Base, UUIDPrimaryKey, utcnow
@@ -34,6 +35,10 @@ class Notification(UUIDPrimaryKey, Base):
     )
     contact_id: Mapped[str | None] = mapped_column(
         ForeignKey("emergency_contact.id", ondelete="SET NULL")
+    )
+    # The broadcast the message is one of (``consular.notifications.broadcasts``).
+    broadcast_id: Mapped[str | None] = mapped_column(
+        ForeignKey("broadcast.id", ondelete="SET NULL"), index=True
     )
     event: Mapped[str] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(8))  # email, sms
@@ -65,3 +70,26 @@ class Reminder(Base):
     user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     level: Mapped[str] = mapped_column(String(8), primary_key=True)  # due, breached
     reminded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Broadcast(UUIDPrimaryKey, Base):
+    """One message an officer wrote, in Korean and in English, to all the families (or the
+    employers) of an incident, of one of its flights or of a facility; sent through the
+    outbox (its rows carry ``broadcast_id``). ``counts`` keeps what the preview said when it
+    was sent: the messages by channel and who was left out, by reason."""
+
+    __tablename__ = "broadcast"
+
+    incident_id: Mapped[str] = mapped_column(ForeignKey("incident.id"), index=True)
+    audience: Mapped[str] = mapped_column(String(10))  # families, employers
+    scope: Mapped[str] = mapped_column(String(10))  # incident, flight, facility
+    # The flight's or the facility's id (no foreign key: the broadcast outlives them).
+    scope_id: Mapped[str | None] = mapped_column(String(36))
+    scope_label: Mapped[str] = mapped_column(String(200), default="")
+    subject_ko: Mapped[str] = mapped_column(String(150))
+    body_ko: Mapped[str] = mapped_column(Text)
+    subject_en: Mapped[str] = mapped_column(String(150))
+    body_en: Mapped[str] = mapped_column(Text)
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    sent_by: Mapped[str] = mapped_column(String(120))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

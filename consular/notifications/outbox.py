@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm import Session
 
 from consular.cases.models import Case
@@ -40,9 +42,16 @@ def _name(case: Case, language: str) -> str:
     )
 
 
-def enqueue(db: Session, case: Case, event: str) -> list[Notification]:
+# An event's own value: the same for every reader, or written for the reader's language.
+Value = str | Callable[[str], str]
+
+
+def enqueue(db: Session, case: Case, event: str, **more: Value) -> list[Notification]:
     """One message per channel of each contact who has not opted out; none is sent here, and
-    none at all when the detainee refused that the family be told (CON-05)."""
+    none at all when the detainee refused that the family be told (CON-05). ``more``: the
+    event's own values (a flight's number, time and airport)."""
+    # (consular.cases.wishes.family_may_be_told, which imports the case service that imports
+    # this module.)
     if event not in messages.EVENTS or case.family_notice == "no":
         return []
     post = case.incident.post
@@ -57,6 +66,10 @@ def enqueue(db: Session, case: Case, event: str) -> list[Notification]:
             facility=case.facility,
             post=post.name_in(contact.language),
             phone=post.phone,
+            **{
+                key: value(contact.language) if callable(value) else value
+                for key, value in more.items()
+            },
         )
         for channel, recipient in (("email", contact.email), ("sms", contact.phone)):
             if not recipient.strip():

@@ -73,7 +73,7 @@ def _worker_case(row: object) -> WorkerCase:
         worker_name=deployment.worker_name,
         opened_at=row.opened_at,  # type: ignore[attr-defined]
         # Where a worker is held is for the family and the consulate, not the employer.
-        status=dataclasses.replace(coarse_status(row), facility=None),
+        status=dataclasses.replace(coarse_status(row), facility=None, facility_city=None),
     )
 
 

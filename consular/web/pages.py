@@ -81,6 +81,7 @@ def environment(language: str) -> Environment:
     env.globals["field_label"] = lambda key: shown(field_label(key), catalog.gettext)
     env.globals["event_lines"] = partial(event_lines, gettext=catalog.gettext, language=language)
     env.filters["note_shown"] = lambda note: shown(shown_note(note), catalog.gettext)
+    env.filters["phone"] = shown_phone
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
     env.globals["code_label"] = lambda kind, code: code_label(kind, code, language)
     env.filters["phone"] = shown_phone

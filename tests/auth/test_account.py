@@ -44,9 +44,10 @@ def test_an_officer_sets_their_own_email_and_phone(
     assert saved.status_code == 303
     shown = browser.get(saved.headers["location"], headers=KO).text
     assert "이메일과 전화번호를 저장했습니다." in shown
-    assert 'value="kim@atlanta.example"' in shown and 'value="+1-404-555-0123"' in shown
+    # Stored in E.164, shown as the number's country writes it.
+    assert 'value="kim@atlanta.example"' in shown and 'value="(404) 555-0123"' in shown
     user = _user(factory)
-    assert (user.email, user.phone) == ("kim@atlanta.example", "+1-404-555-0123")
+    assert (user.email, user.phone) == ("kim@atlanta.example", "+14045550123")
     [event] = _contact_events(factory)
     assert event.actor == "officer.kim"
     assert event.diff == {"name": "officer.kim", "email": [False, True], "phone": [False, True]}
@@ -82,8 +83,16 @@ def test_a_phone_with_too_few_digits_is_refused_and_an_empty_one_clears_it(
     assert short.status_code == 422 and 'id="phone-error"' in short.text
     assert 'id="email-error"' not in short.text
 
-    browser.post("/account", data={"email": "", "phone": "010-5550-0101", "csrf_token": token})
-    assert _user(factory).phone == "010-5550-0101"
+    # Without a country code, a number is read in the post's country (the United States).
+    local = browser.post("/account", data={"phone": "404 555 0177", "csrf_token": token})
+    assert local.status_code == 303 and _user(factory).phone == "+14045550177"
+    korean = {"email": "", "phone": "010-5550-0101", "csrf_token": token}
+    impossible = browser.post("/account", data=korean, headers=KO)
+    assert impossible.status_code == 422 and 'id="phone-error"' in impossible.text
+    assert "“010-5550-0101”은(는)" not in impossible.text  # the particle is resolved
+    assert _user(factory).phone == "+14045550177"
+    browser.post("/account", data={**korean, "phone": "+82 10-5550-0101"})
+    assert _user(factory).phone == "+821055500101"
     browser.post("/account", data={"email": "", "phone": "", "csrf_token": token})
     assert _user(factory).phone == ""
 
@@ -104,12 +113,17 @@ def test_the_administrator_sets_an_officers_contact_at_the_command_line(
         ],
     )
     assert done.exit_code == 0, done.output
-    assert _user(factory).email == "kim@atlanta.example"
+    assert "phone (404) 555-0123" in done.output
+    assert (_user(factory).email, _user(factory).phone) == ("kim@atlanta.example", "+14045550123")
     assert [e.actor.startswith("cli:") for e in _contact_events(factory)] == [True]
 
     wrong = runner.invoke(
         app, ["--db", db_url, "user", "contact", "--user", "officer.kim", "--email", "nope"]
     )
     assert wrong.exit_code != 0 and "is not an e-mail address" in wrong.output
+    impossible = runner.invoke(
+        app, ["--db", db_url, "user", "contact", "--user", "officer.kim", "--phone", "+1 23"]
+    )
+    assert impossible.exit_code != 0 and "too short to be a phone number" in impossible.output
     unknown = runner.invoke(app, ["--db", db_url, "user", "contact", "--user", "nobody"])
     assert unknown.exit_code != 0 and "not found" in unknown.output

@@ -313,6 +313,38 @@ def test_reminders_wait_for_the_supervisor_in_the_outbox(demo: Session) -> None:
     ]
 
 
+def test_the_families_were_told_of_the_charter_and_sent_one_broadcast(
+    built: Built, demo: Session
+) -> None:
+    from consular.notifications.models import Broadcast, Notification
+
+    (broadcast,) = demo.scalars(select(Broadcast))
+    assert broadcast.sent_by == "supervisor.park" and broadcast.audience == "families"
+    messages = list(demo.scalars(select(Notification).filter_by(broadcast_id=broadcast.id)))
+    assert len(messages) == sum(broadcast.counts["messages"].values()) > 0
+    assert {m.language for m in messages} <= {"ko", "en"}
+    assert demo.scalars(select(Notification).filter_by(event="seat_assigned")).first()
+    assert any(line.startswith("broadcast: ") for line in built.lines)
+
+
+def test_the_model_cases_facilities_are_in_the_directory_and_hold_its_cases(
+    demo: Session,
+) -> None:
+    from consular.facilities.models import Facility
+
+    entries = {f.name: f for f in demo.scalars(select(Facility))}
+    assert set(entries) == {"Folkston ICE Processing Center", "Stewart Detention Center"}
+    assert entries["Stewart Detention Center"].city == "Lumpkin"
+    assert entries["Folkston ICE Processing Center"].phone.startswith("+1912555")
+    named = [case for case in _cases(demo) if case.facility in entries]
+    assert named and all(case.facility_id == entries[case.facility].id for case in named)
+    # Every custody record of those names is linked too.
+    unlinked = select(func.count()).where(
+        CustodyEvent.facility.in_(list(entries)), CustodyEvent.facility_id.is_(None)
+    )
+    assert demo.scalar(unlinked) == 0
+
+
 def test_officers_visit_both_facilities_on_the_second_day(demo: Session) -> None:
     plans = list(demo.scalars(select(VisitPlan).order_by(VisitPlan.facility_name)))
     assert [p.facility_name for p in plans] == [
@@ -322,6 +354,7 @@ def test_officers_visit_both_facilities_on_the_second_day(demo: Session) -> None
     assert {p.visit_date.isoformat() for p in plans} == {"2025-09-05"}
     assert [p.interpreter for p in plans] == [False, True]
     assert all(p.cases for p in plans)
+    assert all(p.facility_id for p in plans)  # the directory's entries, planned after them
 
 
 def test_part_of_each_facility_s_detainees_were_interviewed(demo: Session) -> None:
