@@ -32,6 +32,8 @@ from consular.facilities.pages import router as facility_pages
 from consular.families.pages import router as status_pages
 from consular.flights.api import router as flights_router
 from consular.flights.pages import router as flight_pages
+from consular.hotline.api import router as hotline_router
+from consular.hotline.pages import router as hotline_pages
 from consular.incidents.api import router as incidents_router
 from consular.incidents.import_pages import router as import_pages
 from consular.incidents.lifecycle_pages import router as lifecycle_pages
@@ -153,6 +155,7 @@ def _include_routes(app: FastAPI) -> None:
         facilities_router,
         visits_router,
         interviews_router,
+        hotline_router,
     ):
         api.include_router(routes)
 
@@ -190,6 +193,7 @@ def _include_routes(app: FastAPI) -> None:
         document_pages,
         interview_pages,
         facility_pages,
+        hotline_pages,
     ):
         app.include_router(pages)
     # The pages' own stylesheets; nothing is loaded from elsewhere.

@@ -11,6 +11,7 @@ def load_all() -> None:
     from consular.facilities import models as facility_models
     from consular.families import models as family_models
     from consular.flights import models as flight_models
+    from consular.hotline import models as hotline_models
     from consular.incidents import models as incident_models
     from consular.interviews import models as interview_models
     from consular.keys import models as key_models
@@ -23,4 +24,4 @@ def load_all() -> None:
     del audit_models, auth_models, case_models, incident_models, registry_models
     del family_models, notification_models, flight_models, reentry_models
     del key_models, facility_models, visit_models, interview_models, document_models
-    del referral_models
+    del referral_models, hotline_models

@@ -13,6 +13,7 @@ from consular.audit.models import AuditEvent
 from consular.audit.tags import AuditTag, declared_tag
 from consular.cases import labels
 from consular.cases.notes import from_row, shown_note
+from consular.codes import RELATIONSHIPS
 from consular.i18n import N_
 from consular.i18n.message import Gettext, Message, term
 from consular.interviews import labels as interview_labels
@@ -104,6 +105,14 @@ _MERGE = {
     "kept": Field(N_("Person kept")),
     "duplicate": Field(N_("Person merged into it")),
     "reason": _NOTE,
+}
+_LANGUAGES = {"ko": N_("Korean"), "en": N_("English")}
+_CONTACT = {
+    "name": Field(N_("Name"), changed=True),
+    "relation": Field(N_("Relation"), coded(RELATIONSHIPS), changed=True),
+    "phone_changed": Field(N_("Phone changed"), _yes_no),
+    "language": Field(N_("Messages in"), coded(_LANGUAGES), changed=True),
+    "opted_out": Field(N_("Asked for no messages"), _yes_no, changed=True),
 }
 
 
@@ -288,6 +297,15 @@ FIELDS: dict[AuditTag, dict[str, Field]] = {
     },
     AuditTag.FAMILY_CODE_REVOKE: {"contact": Field(N_("Given to"))},
     AuditTag.STATUS_LOOKUP: {"contact": Field(N_("Given to"))},
+    AuditTag.HOTLINE_LINK: {
+        "number": Field(N_("Call")),
+        "caller": Field(N_("Caller")),
+        "contact_added": Field(N_("Caller added as an emergency contact"), _yes_no),
+    },
+    AuditTag.HOTLINE_CODE_SMS: {"contact": Field(N_("Given to"))},
+    AuditTag.CONTACT_ADD: _CONTACT,
+    AuditTag.CONTACT_CHANGE: _CONTACT,
+    AuditTag.CONTACT_REMOVE: {"name": Field(N_("Name"))},
     AuditTag.MESSAGE_RETRY: {
         "channel": Field(N_("Sent by"), coded(_CHANNELS)),
         "recipient_changed": Field(N_("Address corrected"), _yes_no),

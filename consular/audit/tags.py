@@ -68,6 +68,9 @@ class AuditTag(StrEnum):
     PERSON_UNMERGE = "registry:person:unmerge", N_("Merge of two persons undone")
     REGISTRY_IMPORT = "registry:import:commit", N_("Registry imported")
     CONTACTS_IMPORT = "registry:contact:import", N_("Emergency contacts imported")
+    CONTACT_ADD = "registry:contact:add", N_("Emergency contact added")
+    CONTACT_CHANGE = "registry:contact:change", N_("Emergency contact changed")
+    CONTACT_REMOVE = "registry:contact:remove", N_("Emergency contact removed")
     PASSPORT_REVEAL = "registry:identifier:reveal", N_("Passport number shown")
     REGISTRY_EXPORT = "registry:persons:export", N_("Registry extract exported")
     DEPLOYMENT_REGISTER = "screening:deployment:register", N_("Deployment registered")
@@ -132,6 +135,11 @@ class AuditTag(StrEnum):
         "notifications:broadcast:send",
         N_("Message broadcast to the families or employers"),
     )
+    HOTLINE_LOG = "hotline:inquiry:log", N_("Call to the families' hotline logged")
+    HOTLINE_STATE = "hotline:inquiry:state", N_("Hotline call's state changed")
+    HOTLINE_LINK = "hotline:inquiry:link", N_("Hotline call linked to the case")
+    HOTLINE_REPORT = "hotline:inquiry:report", N_("Hotline call turned into a family report")
+    HOTLINE_CODE_SMS = "hotline:code:sms", N_("Family status code written to the caller by SMS")
     REMINDER_SEND = "notifications:reminder:send", N_("Deadline reminder written to an officer")
 
     # Data keys (the command line)

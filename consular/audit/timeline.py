@@ -19,6 +19,7 @@ from consular.cases.models import Case
 from consular.db import utcnow
 from consular.errors import NotFound
 from consular.flights.models import Flight
+from consular.hotline.models import Inquiry
 from consular.i18n import N_
 from consular.incidents.models import Incident, SourceList, SourceRecord
 from consular.incidents.scope import readable_incidents
@@ -103,6 +104,10 @@ KINDS: dict[str, Kind] = {
     "messages": Kind(
         N_("Messages to families"), (T.MESSAGE_RETRY, T.MESSAGE_CANCEL, T.BROADCAST_SEND)
     ),
+    "hotline": Kind(
+        N_("Families' hotline"),
+        (T.HOTLINE_LOG, T.HOTLINE_STATE, T.HOTLINE_LINK, T.HOTLINE_REPORT, T.HOTLINE_CODE_SMS),
+    ),
     "identifiers": Kind(N_("Numbers shown"), (T.HOST_IDENTIFIER_REVEAL,)),
 }
 
@@ -161,7 +166,7 @@ def timeline_incident(db: Session, actor: Actor, incident_id: str) -> Incident:
 
 def _sources(incident_id: str) -> list[ColumnElement[bool]]:
     """Where an incident's events are: its cases', and those about it, its lists, list rows,
-    flights and visits."""
+    flights, visits and hotline calls."""
 
     def targets(kind: str, ids: Select[str]) -> ColumnElement[bool]:
         return and_(AuditEvent.target_type == kind, AuditEvent.target_id.in_(ids))
@@ -175,6 +180,7 @@ def _sources(incident_id: str) -> list[ColumnElement[bool]]:
         ),
         targets("flight", select(Flight.id).where(Flight.incident_id == incident_id)),
         targets("visit_plan", select(VisitPlan.id).where(VisitPlan.incident_id == incident_id)),
+        targets("hotline_inquiry", select(Inquiry.id).where(Inquiry.incident_id == incident_id)),
     ]
 
 

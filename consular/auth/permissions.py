@@ -42,6 +42,9 @@ class Permission(StrEnum):
     FACILITY_READ = "facility:read"
     FACILITY_WRITE = "facility:write"
     FACILITY_MERGE = "facility:merge"
+    # The families' hotline: the callers' log (names and phones of relatives) and its calls.
+    HOTLINE_READ = "hotline:read"
+    HOTLINE_WRITE = "hotline:write"
 
 
 _OFFICER = {
@@ -64,6 +67,8 @@ _OFFICER = {
     Permission.DEPLOYMENT_READ,
     Permission.FACILITY_READ,
     Permission.FACILITY_WRITE,
+    Permission.HOTLINE_READ,
+    Permission.HOTLINE_WRITE,
 }
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

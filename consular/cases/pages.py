@@ -169,6 +169,8 @@ def _assignment(
 _refused = on_page(_case_page, "case_id", kept=True)
 # The same, for the forms of the sections other domains add to the case page.
 refused_on_case = _refused
+# Other domains' changes made from the case page are refused on it too.
+refused_on_case_page = _refused
 
 
 def _changed(case_id: str) -> Response:

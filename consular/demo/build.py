@@ -41,6 +41,7 @@ from consular.demo.database import demo_key_file as demo_key_file
 from consular.demo.database import prepare_database
 from consular.demo.documents import record_documents
 from consular.demo.facilities import add_facilities
+from consular.demo.hotline import answer_the_hotline
 from consular.demo.interviews import record_first_visits
 from consular.demo.lists import (
     BATTERY_MAKER,
@@ -75,6 +76,7 @@ from consular.incidents.service import (
 )
 from consular.migrate import upgrade
 from consular.notifications import reminders
+from consular.phones import parse_phone
 from consular.registry.models import EmergencyContact, Employer, Person
 from consular.registry.service import import_registry
 
@@ -182,6 +184,7 @@ def _populate(
     add_facilities(factory, echo)
     plan_the_visits(factory, incident_id, echo)
     record_first_visits(factory, incident_id, echo)
+    answer_the_hotline(factory, incident_id, plan.seed, echo)
     _report(factory, staff.supervisor, incident_id, echo)
     _remind(factory, echo)
     return logins
@@ -331,7 +334,7 @@ def _add_contacts(
                 person_id=person_ids[c.key],
                 name=c.name,
                 relationship_to_person=c.relationship,
-                phone=c.phone,
+                phone=parse_phone(c.phone),
                 language="ko",
             )
             for c in contacts

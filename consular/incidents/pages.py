@@ -252,6 +252,7 @@ def _around_the_cases(
         "can_review": is_open and actor.can(Permission.REVIEW_DECIDE),
         "can_close": actor.can(Permission.INCIDENT_WRITE),
         "can_see_changes": actor.can(Permission.AUDIT_READ),
+        "can_hotline": actor.can(Permission.HOTLINE_READ),
         "sorts": list(CASE_SORTS),
         "states": [str(state) for state in CaseState],
         "page_sizes": PAGE_SIZES,

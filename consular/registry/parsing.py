@@ -24,6 +24,7 @@ from consular.i18n import N_
 from consular.i18n.message import Message
 from consular.importing import DuplicateIds, missing_columns
 from consular.matching.normalize import latin_name_key
+from consular.phones import parse_phone
 from consular.registry.models import Deployment, Employer, Person
 from consular.tabular import Row, Table
 
@@ -71,6 +72,13 @@ def _contact(attribute: Any) -> Callable[[str], str]:
     return lambda value: parse_contact(value, limit)
 
 
+def _phone(attribute: Any) -> Callable[[str], str]:
+    """A phone in E.164 (a Korean number written as dialled in Korea); one that cannot be
+    a number is refused with the reason."""
+    limit = limit_of(attribute)
+    return lambda value: parse_phone(parse_contact(value, limit))
+
+
 def _hangul(attribute: Any) -> Callable[[str], str | None]:
     limit = limit_of(attribute)
     return lambda value: parse_hangul_name(value, limit)
@@ -88,7 +96,7 @@ def registry_parsers() -> dict[str, Callable[[str], Any]]:
         "nationality": parse_country,
         "sex": parse_sex,
         "passport_number": parse_passport,
-        "phone": _contact(Person.phone),
+        "phone": _phone(Person.phone),
         "email": _contact(Person.email),
         "employer": _text(Employer.name),
         "worksite": _text(Deployment.worksite),

@@ -84,6 +84,7 @@ def environment(language: str) -> Environment:
     env.filters["phone"] = shown_phone
     env.globals["languages"] = [(code, language_name(code)) for code in LANGUAGES]
     env.globals["code_label"] = lambda kind, code: code_label(kind, code, language)
+    env.filters["phone"] = shown_phone
     # The browser is told the columns' bounds; the server checks them all the same.
     env.globals["limits"] = {
         "special_needs": limit_of(Case.special_needs),

@@ -62,6 +62,9 @@ OFFICER_KINDS = frozenset(
         "/providers",
         "/providers/new",
         "/providers/{id}",
+        "/incidents/{id}/hotline",
+        "/incidents/{id}/hotline/new",
+        "/hotline/{id}",
     }
 )
 EXPECTED_KINDS = {

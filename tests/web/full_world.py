@@ -106,6 +106,7 @@ def build_full_world(factory: sessionmaker[Session], world: World) -> str:
         import_list(db, officer, world.incident_id, "host_authority", csv_table(FIRST_HOST_LIST))
         cases = {c.person.family_name: c for c in db.scalars(select(Case).order_by(Case.number))}
         code = _progress(db, world, cases)
+        hotline_calls(db, world.officer, world.incident_id, cases["LEE"].id)
     with unit_of_work(factory) as db:
         second = csv_table(SECOND_HOST_LIST, "host-day-2.csv")
         import_list(db, officer, world.incident_id, "host_authority", second)
@@ -128,6 +129,30 @@ def build_full_world(factory: sessionmaker[Session], world: World) -> str:
         supervisor.email = "park@atlanta.example"
         reminders.scan(db, Settings(), actor="worker")
     return code
+
+
+def hotline_calls(db: Session, officer: Any, incident_id: str, case_id: str) -> None:
+    """Two calls: LEE's wife, linked to his case; a father asking about someone on no list,
+    to be called back."""
+    from consular.hotline.service import InquiryForm, link, log_call
+
+    wife = InquiryForm(
+        caller_name="김미영",
+        caller_relation="wife",
+        caller_phone="010-5550-0199",
+        subject_name="이성호",
+        subject_birth="1988.3.14",
+        said="연락이 닿지 않습니다.",
+    )
+    link(db, officer, log_call(db, officer, incident_id, wife).id, case_id)
+    father = InquiryForm(
+        caller_name="오세훈",
+        caller_relation="father",
+        subject_name="오준석",
+        subject_birth="970521",
+        callback_due=datetime(2025, 9, 6, 14, 0, tzinfo=UTC),
+    )
+    log_call(db, officer, incident_id, father)
 
 
 def _merged_duplicate(db: Session, officer: Any) -> None:
