@@ -112,7 +112,7 @@ def test_an_officer_works_a_case_in_the_browser(browser_page, server: str, world
     page.reload()
     assert page.locator("#issued-code").count() == 0
     # Switch to English: the choice sticks on the next pages.
-    page.get_by_label("언어").select_option("en")
+    page.get_by_label("언어", exact=True).select_option("en")
     page.get_by_role("button", name="바꾸기").click()
     page.get_by_role("heading", name="Rights checklist").wait_for()
     page.goto("/")
