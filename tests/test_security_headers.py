@@ -115,6 +115,8 @@ def test_no_template_carries_inline_script_or_style() -> None:
         for folder in TEMPLATE_FOLDERS
         for path in folder.glob("*.html")
     }
-    # The manifest inlines its stylesheet only when written to a file, never when served.
+    # The manifest and the visit roster inline their stylesheet only when written to a file,
+    # never when served.
     assert found.pop("manifest.html") == ["<style"]
+    assert found.pop("roster.html") == ["<style"]
     assert {name: hits for name, hits in found.items() if hits} == {}
